@@ -1,0 +1,3 @@
+export { loadSpecSet, startDaemon } from './daemon.js';
+export type { Daemon } from './daemon.js';
+export { readSpecFiles } from './spec-files.js';

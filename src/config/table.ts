@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every configuration key, once: its type (a zod schema), default and description. Parsing of the YAML file,
+ * `SLOE_*` variables and flags, `--help` and the README's reference are all made from this table.
+ */
+export interface ConfigKey<T extends z.ZodType = z.ZodType> {
+  /** Dotted path in the YAML file, e.g. `auth.readToken`. */
+  readonly key: string;
+  readonly schema: T;
+  readonly default: z.infer<T>;
+  readonly description: string;
+  /** Shown in the reference instead of the default (for secrets and long values). */
+  readonly example?: string;
+  /** A flag of `sloe serve`; the environment variable is always derived from the key. */
+  readonly flag?: string;
+  /** Set for credentials: never logged, shown as `<redacted>`. */
+  readonly secret?: boolean;
+}
+
+const durationText = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/, 'a duration such as 30s, 5m or 90d');
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'HOST:PORT, e.g. 127.0.0.1:9797');
+const url = z.string().url('a URL such as http://127.0.0.1:9093');
+const headers = z.record(z.string(), z.string());
+
+export const scrapeSchema = z.array(z.strictObject({ job: z.string().min(1), targets: z.array(z.string().min(1)).min(1), interval: durationText.default('15s'), timeout: durationText.default('5s'), path: z.string().default('/metrics'), scheme: z.enum(['http', 'https']).default('http') }));
+export const sourcesSchema = z.array(z.strictObject({ name: z.string().min(1), url, headers: headers.default({}), tenant: z.string().optional(), timeout: durationText.default('10s'), retries: z.number().int().min(0).max(10).default(2), partialResponse: z.boolean().default(false), default: z.boolean().default(false) }));
+export const alertmanagerSchema = z.array(z.strictObject({ url, headers: headers.default({}) }));
+export const pagerdutySchema = z.array(z.strictObject({ routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']) }));
+export const slackSchema = z.array(z.strictObject({ webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']) }));
+export const webhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']) }));
+export const eventWebhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional() }));
+export const prometheusProvisioningSchema = z.strictObject({ rulesDir: z.string().min(1), reloadUrl: url.optional() }).optional();
+export const mimirProvisioningSchema = z.strictObject({ url, tenant: z.string().optional(), namespace: z.string().default('sloe'), prefix: z.string().default('/prometheus') }).optional();
+export const grafanaProvisioningSchema = z.strictObject({ url, token: z.string().optional(), folder: z.string().default('SLOs') }).optional();
+
+function key<T extends z.ZodType>(entry: ConfigKey<T>): ConfigKey<T> {
+  return entry;
+}
+
+export const CONFIG_TABLE = [
+  key({ key: 'listen', schema: hostPort, default: '127.0.0.1:9797', flag: '--listen <host:port>', description: 'Address the HTTP API, ingest endpoints and web UI listen on.' }),
+  key({ key: 'dataDir', schema: z.string().min(1), default: './data', flag: '--data <dir>', description: 'Folder of the SQLite database (created if missing).' }),
+  key({ key: 'slos', schema: z.array(z.string().min(1)).min(1), default: ['slo-definitions'], flag: '--slos <path...>', description: 'Files or folders of SLO specs and budget policies.' }),
+  key({ key: 'evaluationInterval', schema: durationText, default: '30s', description: 'How often every SLO is evaluated.' }),
+  key({ key: 'retention', schema: durationText, default: '90d', description: 'How long event buckets, decisions and notifications are kept.' }),
+  key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
+  key({ key: 'publicUrl', schema: url.optional(), default: undefined, description: 'The URL users reach sloe at; links in notifications point there.', example: 'https://sloe.example.com' }),
+  key({ key: 'auth.readToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
+  key({ key: 'auth.writeToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
+  key({ key: 'auth.adminToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
+  key({
+    key: 'scrape',
+    schema: scrapeSchema,
+    default: [],
+    description: 'Targets sloe scrapes itself (Prometheus text format and OpenMetrics).',
+    example: '[{ job: shop, targets: ["127.0.0.1:8080"], interval: 15s, timeout: 5s }]',
+  }),
+  key({
+    key: 'sources',
+    schema: sourcesSchema,
+    default: [],
+    description: 'Prometheus-compatible query APIs (Prometheus, Thanos, Mimir, Cortex, VictoriaMetrics) for SLIs evaluated remotely.',
+    example: '[{ name: mimir, url: http://mimir/prometheus, headers: { X-Scope-OrgID: team-a } }]',
+  }),
+  key({ key: 'notifiers.alertmanager', schema: alertmanagerSchema, default: [], description: 'Alertmanagers (API v2) every alert is sent to.', example: '[{ url: http://127.0.0.1:9093 }]' }),
+  key({ key: 'notifiers.pagerduty', schema: pagerdutySchema, default: [], secret: true, description: 'PagerDuty Events API v2 integrations.' }),
+  key({ key: 'notifiers.slack', schema: slackSchema, default: [], secret: true, description: 'Slack incoming webhooks.' }),
+  key({ key: 'notifiers.webhooks', schema: webhooksSchema, default: [], secret: true, description: 'Generic JSON webhooks, signed with HMAC-SHA256 when a secret is set.' }),
+  key({ key: 'events.webhooks', schema: eventWebhooksSchema, default: [], secret: true, description: 'Receivers of freeze and thaw CloudEvents.' }),
+  key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
+  key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
+  key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+] as const;

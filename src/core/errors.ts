@@ -1,0 +1,24 @@
+/** The one error type: a stable code, an HTTP-ish status for adapters that need one, and a cause. */
+export class SloeError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SloeError';
+    this.code = code;
+    this.status = options.status ?? 500;
+  }
+}
+
+/** A problem found in a spec file, reported as `FILE:LINE:COLUMN: message` (1-based). */
+export interface Problem {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
+}

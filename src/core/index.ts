@@ -1,0 +1,9 @@
+export type * from './model.js';
+export type { AlertStateName, AlertStatus, AlertTransition, Decision, SloHealth, SloStatus } from './status.js';
+export type { AppendResult, IncomingSeries, IngestProtocol, SampleAppender, StatusReader, TransitionListener } from './ports.js';
+export { SloeError, formatProblem } from './errors.js';
+export type { Problem } from './errors.js';
+export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
+export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, tiersForPeriod } from './tiers.js';
+export type { TierTemplate } from './tiers.js';
+export { nominalPeriod, objectiveName, windowLabel } from './slo.js';

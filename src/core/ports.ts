@@ -1,0 +1,45 @@
+import type { AlertTransition, SloStatus } from './status.js';
+import type { Labels } from './model.js';
+
+/** One series of incoming samples, in whatever protocol it arrived. Timestamps are Unix milliseconds. */
+export interface IncomingSeries {
+  readonly labels: Labels;
+  readonly timestamps: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+  /**
+   * How values accumulate. `cumulative` (default): a counter read the way Prometheus reads it.
+   * `delta`: each value is an increase on its own (OTLP delta temporality). `gauge`: a level.
+   */
+  readonly temporality?: 'cumulative' | 'delta' | 'gauge';
+  /** OTLP start time of a cumulative series (Unix ms): a later start time means the counter was reset. */
+  readonly startTimeMs?: number;
+}
+
+export type IngestProtocol = 'remote_write' | 'remote_write_v2' | 'otlp' | 'scrape';
+
+export interface AppendResult {
+  /** Samples in the request. */
+  readonly received: number;
+  /** Samples some SLI needed, and that were applied. */
+  readonly applied: number;
+  /** Samples dropped, by reason (`unmatched`, `duplicate`, `out_of_order`, `cardinality_limit`, `invalid`). */
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+/**
+ * The port through which every ingest protocol feeds the engine. `append` is synchronous and durable: when it returns,
+ * its effect is committed, so the caller may acknowledge the request.
+ */
+export interface SampleAppender {
+  /** A fast pre-filter for decoders: false means no SLI reads this metric name, so its labels need not be built. */
+  wantsMetric(name: string): boolean;
+  append(series: readonly IncomingSeries[], protocol: IngestProtocol): AppendResult;
+}
+
+/** The engine's latest evaluation, held in memory; gates and the API read it without touching storage. */
+export interface StatusReader {
+  latest(): readonly SloStatus[];
+  get(name: string): SloStatus | undefined;
+}
+
+export type TransitionListener = (transitions: readonly AlertTransition[]) => void;

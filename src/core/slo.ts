@@ -1,0 +1,28 @@
+import { DAY, formatDuration } from './duration.js';
+import type { DurationMs, Objective, Slo, Window } from './model.js';
+
+/** Nominal period of a window: rolling windows are their duration, calendar units their usual length. */
+export function nominalPeriod(window: Window): DurationMs {
+  if (window.kind === 'rolling') return window.duration;
+  switch (window.unit) {
+    case 'week':
+      return 7 * DAY;
+    case 'month':
+      return 30 * DAY;
+    case 'quarter':
+      return 90 * DAY;
+    case 'year':
+      return 365 * DAY;
+  }
+}
+
+/** The name an objective is known by in statuses, metrics and alerts: the SLO's own when it has one objective. */
+export function objectiveName(slo: Slo, objective: Objective): string {
+  return slo.objectives.length === 1 ? slo.name : `${slo.name}:${objective.key}`;
+}
+
+/** Window label as users write it: `30d`, or `calendar-month` for calendar windows. */
+export function windowLabel(window: Window): string {
+  if (window.kind === 'calendar') return `calendar-${window.unit}`;
+  return formatDuration(window.duration);
+}

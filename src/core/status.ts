@@ -1,0 +1,72 @@
+import type { BudgetingMethod, GateDecision } from './model.js';
+
+/** Alert states, ordered as Prometheus orders them. `resolved` is `inactive` that was firing (kept for keepFiringFor and notifications). */
+export type AlertStateName = 'inactive' | 'pending' | 'firing' | 'resolved';
+
+export interface AlertStatus {
+  readonly tier: string;
+  readonly severity: string;
+  readonly state: AlertStateName;
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  readonly burnRateThreshold: number;
+  /** Current burn rates in the two windows; null when a window has no events. */
+  readonly longBurnRate: number | null;
+  readonly shortBurnRate: number | null;
+  /** ISO time the alert became active (pending or firing); absent when inactive. */
+  readonly activeSince?: string;
+}
+
+export type SloHealth = 'ok' | 'warning' | 'critical' | 'exhausted' | 'nodata';
+
+/** What the engine knows of one SLO objective after an evaluation: the CONTRACT.md `SloStatus`. */
+export interface SloStatus {
+  /** The SLO name; `<slo>:<objective>` when an SLO has several objectives. */
+  readonly name: string;
+  readonly slo: string;
+  readonly objectiveKey: string;
+  readonly service: string;
+  readonly displayName?: string;
+  readonly objective: number;
+  readonly window: string;
+  readonly budgetingMethod: BudgetingMethod;
+  readonly sli: number | null;
+  readonly events: { readonly good: number; readonly total: number };
+  readonly errorBudget: { readonly total: number; readonly consumed: number; readonly remaining: number };
+  /** Keyed by window (`5m`, `1h`, ...); null when the window has no events. */
+  readonly burnRates: Readonly<Record<string, number | null>>;
+  readonly alerts: readonly AlertStatus[];
+  /** Seconds until the budget is exhausted at the current (long-window page tier) burn; null when not burning. */
+  readonly timeToExhaustion: number | null;
+  readonly status: SloHealth;
+  /** Why the status is nodata, or why a remote source failed. */
+  readonly reason?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly evaluatedAt: string;
+}
+
+/** A change of an alert tier's state, as the engine's step() produced it. */
+export interface AlertTransition {
+  readonly slo: SloStatus;
+  readonly tier: string;
+  readonly severity: string;
+  readonly from: AlertStateName;
+  readonly to: AlertStateName;
+  readonly at: number;
+}
+
+export interface Decision {
+  readonly id: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly action: string;
+  readonly decision: GateDecision;
+  readonly allowed: boolean;
+  readonly reasons: readonly string[];
+  readonly slos: readonly string[];
+  readonly policy: string;
+  readonly override?: string;
+  readonly release?: Readonly<Record<string, unknown>>;
+  readonly evaluatedAt: string;
+  readonly decidedAt: string;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
+import { alertWindows, tiersForPeriod } from './tiers.js';
+
+describe('tiersForPeriod', () => {
+  it('gives the SRE Workbook table for 30 days', () => {
+    const rows = tiersForPeriod(30 * DAY).map((tier) => [tier.severity, formatDuration(tier.longWindow), formatDuration(tier.shortWindow), tier.burnRateThreshold]);
+    expect(rows).toEqual([
+      ['page', '1h', '5m', 14.4],
+      ['page', '6h', '30m', 6],
+      ['ticket', '1d', '2h', 3],
+      ['ticket', '3d', '6h', 1],
+    ]);
+  });
+
+  it('scales windows by T/30d and keeps B = f·T/w for a 7-day period', () => {
+    const tiers = tiersForPeriod(7 * DAY);
+    const first = tiers[0]!;
+    // 1h · 7/30 = 14m; 5m → 14m/12 rounds to 1m.
+    expect(first.longWindow).toBe(14 * MINUTE);
+    expect(first.shortWindow).toBe(1 * MINUTE);
+    expect(first.burnRateThreshold).toBeCloseTo((0.02 * 7 * DAY) / (14 * MINUTE), 3);
+    expect(alertWindows(tiers)[0]).toBe(1 * MINUTE);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['5m', 5 * MINUTE],
+    ['1h30m', 90 * MINUTE],
+    ['30d', 30 * DAY],
+    ['250ms', 250],
+    ['2w', 14 * DAY],
+  ])('parses %s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '5', 'm', '5x', '-5m', '1M', '1h 30m'])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+
+  it('formats the shortest form', () => {
+    expect(formatDuration(6 * HOUR)).toBe('6h');
+    expect(formatDuration(90 * MINUTE)).toBe('1h30m');
+  });
+});

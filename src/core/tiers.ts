@@ -1,0 +1,66 @@
+import { DAY, HOUR, MINUTE } from './duration.js';
+import type { AlertTier, DurationMs } from './model.js';
+
+/** The reference period of the SRE Workbook's table. */
+export const REFERENCE_PERIOD: DurationMs = 30 * DAY;
+
+export interface TierTemplate {
+  readonly name: string;
+  readonly severity: 'page' | 'ticket';
+  /** Fraction of the period's budget spent within the long window that this tier catches. */
+  readonly budgetFraction: number;
+  /** Long window for a 30-day period; the short window is a twelfth of it. */
+  readonly longWindow: DurationMs;
+  readonly for: DurationMs;
+}
+
+/** Multi-window multi-burn-rate defaults (SRE Workbook, chapter 5), for T = 30d. */
+export const DEFAULT_TIERS: readonly TierTemplate[] = [
+  { name: 'page-fast', severity: 'page', budgetFraction: 0.02, longWindow: 1 * HOUR, for: 2 * MINUTE },
+  { name: 'page-slow', severity: 'page', budgetFraction: 0.05, longWindow: 6 * HOUR, for: 15 * MINUTE },
+  { name: 'ticket-fast', severity: 'ticket', budgetFraction: 0.1, longWindow: 1 * DAY, for: 1 * HOUR },
+  { name: 'ticket-slow', severity: 'ticket', budgetFraction: 0.1, longWindow: 3 * DAY, for: 3 * HOUR },
+];
+
+/** Rounds to the minute, never below one minute. */
+function roundToMinute(ms: DurationMs): DurationMs {
+  return Math.max(MINUTE, Math.round(ms / MINUTE) * MINUTE);
+}
+
+/**
+ * The tiers for an SLO with period T. Windows scale by T/30d (rounded to the minute), f is kept, and the threshold is
+ * B = f·T/w: spending the fraction f of a T-long budget within w means burning f·T/w times faster than allowed.
+ * The short window is w/12 (the Workbook's ratio) so an alert resets soon after the burn stops.
+ */
+export function tiersForPeriod(period: DurationMs, templates: readonly TierTemplate[] = DEFAULT_TIERS): AlertTier[] {
+  const scale = period / REFERENCE_PERIOD;
+  return templates.map((template) => {
+    const longWindow = roundToMinute(template.longWindow * scale);
+    const shortWindow = roundToMinute(longWindow / 12);
+    return {
+      name: template.name,
+      severity: template.severity,
+      budgetFraction: template.budgetFraction,
+      longWindow,
+      shortWindow,
+      burnRateThreshold: burnRateThreshold(template.budgetFraction, period, longWindow),
+      for: template.for,
+      disabled: false,
+    };
+  });
+}
+
+/** B = f·T/w, rounded to 3 decimals so generated rules and the engine agree on the same figure. */
+export function burnRateThreshold(budgetFraction: number, period: DurationMs, longWindow: DurationMs): number {
+  return Math.round(((budgetFraction * period) / longWindow) * 1000) / 1000;
+}
+
+/** Every distinct window the tiers use, shortest first: the burn-rate windows an SLO reports. */
+export function alertWindows(tiers: readonly AlertTier[]): DurationMs[] {
+  const windows = new Set<DurationMs>();
+  for (const tier of tiers) {
+    windows.add(tier.shortWindow);
+    windows.add(tier.longWindow);
+  }
+  return [...windows].sort((a, b) => a - b);
+}

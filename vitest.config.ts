@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Integration tests start real Prometheus, Alertmanager and Chromium processes; two cores are all CI has.
+    maxWorkers: 2,
+  },
+});
