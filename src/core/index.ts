@@ -1,6 +1,17 @@
 export type * from './model.js';
 export type { AlertStateName, AlertStatus, AlertTransition, Decision, SloHealth, SloStatus } from './status.js';
-export type { AppendResult, IncomingSeries, IngestProtocol, SampleAppender, StatusReader, TransitionListener } from './ports.js';
+export type {
+  AppendResult,
+  DocumentStore,
+  IncomingSeries,
+  IngestProtocol,
+  Journal,
+  JournalEntry,
+  JournalQuery,
+  SampleAppender,
+  StatusReader,
+  TransitionListener,
+} from './ports.js';
 export { SloeError, formatProblem } from './errors.js';
 export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';

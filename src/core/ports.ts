@@ -43,3 +43,43 @@ export interface StatusReader {
 }
 
 export type TransitionListener = (transitions: readonly AlertTransition[]) => void;
+
+/**
+ * Durable small state, by namespace and key, stored as JSON: alert state, notifier delivery state, silences, freezes.
+ * Synchronous: a put has been committed when it returns.
+ */
+export interface DocumentStore {
+  get(namespace: string, key: string): unknown;
+  put(namespace: string, key: string, value: unknown): void;
+  delete(namespace: string, key: string): void;
+  list(namespace: string): { key: string; value: unknown }[];
+}
+
+export interface JournalEntry {
+  readonly id: number;
+  readonly kind: string;
+  /** Unix ms. */
+  readonly at: number;
+  /** What the entry is about (an SLO, a service), for filtering. */
+  readonly subject: string;
+  readonly data: unknown;
+}
+
+export interface JournalQuery {
+  readonly subject?: string;
+  /** Unix ms, inclusive. */
+  readonly since?: number;
+  readonly until?: number;
+  /** Entries with an id below this one (paging newest first). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
+/**
+ * An append-only log of what sloe decided and did: gate decisions, notifications sent, freezes and thaws, exclusions
+ * set through the API. Newest first on query. Synchronous and committed on return.
+ */
+export interface Journal {
+  append(kind: string, entry: { at: number; subject: string; data: unknown }): number;
+  query(kind: string, query: JournalQuery): JournalEntry[];
+}

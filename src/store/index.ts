@@ -1,0 +1,1 @@
+export { MemoryDocumentStore, MemoryJournal } from './memory-records.js';

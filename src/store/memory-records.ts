@@ -1,0 +1,52 @@
+import type { DocumentStore, Journal, JournalEntry, JournalQuery } from '../core/index.js';
+
+/** DocumentStore kept in memory (tests, and `:memory:`-like runs). Values are copied so callers cannot alias them. */
+export class MemoryDocumentStore implements DocumentStore {
+  private readonly namespaces = new Map<string, Map<string, string>>();
+
+  get(namespace: string, key: string): unknown {
+    const text = this.namespaces.get(namespace)?.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  }
+
+  put(namespace: string, key: string, value: unknown): void {
+    let entries = this.namespaces.get(namespace);
+    if (!entries) {
+      entries = new Map();
+      this.namespaces.set(namespace, entries);
+    }
+    entries.set(key, JSON.stringify(value));
+  }
+
+  delete(namespace: string, key: string): void {
+    this.namespaces.get(namespace)?.delete(key);
+  }
+
+  list(namespace: string): { key: string; value: unknown }[] {
+    return [...(this.namespaces.get(namespace) ?? new Map<string, string>())].map(([key, text]) => ({ key, value: JSON.parse(text) as unknown }));
+  }
+}
+
+export class MemoryJournal implements Journal {
+  private readonly entries: JournalEntry[] = [];
+
+  append(kind: string, entry: { at: number; subject: string; data: unknown }): number {
+    const id = this.entries.length + 1;
+    this.entries.push({ id, kind, at: entry.at, subject: entry.subject, data: JSON.parse(JSON.stringify(entry.data)) as unknown });
+    return id;
+  }
+
+  query(kind: string, query: JournalQuery): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = this.entries.length - 1; i >= 0 && out.length < query.limit; i--) {
+      const entry = this.entries[i];
+      if (!entry || entry.kind !== kind) continue;
+      if (query.subject !== undefined && entry.subject !== query.subject) continue;
+      if (query.since !== undefined && entry.at < query.since) continue;
+      if (query.until !== undefined && entry.at > query.until) continue;
+      if (query.beforeId !== undefined && entry.id >= query.beforeId) continue;
+      out.push(entry);
+    }
+    return out;
+  }
+}
