@@ -1,0 +1,38 @@
+/**
+ * Every metric name and label key sloe emits, in generated rules, in its own /metrics and in /api/v1/query, defined
+ * once. The names follow Sloth's, so dashboards and queries written for Sloth keep working.
+ */
+
+/** Label keys of the default profile, and of the Sloth profile for users moving from Sloth. */
+export const LABELS = {
+  default: { service: 'slo_service', slo: 'slo_name', window: 'slo_window', id: 'slo_id' },
+  sloth: { service: 'sloth_service', slo: 'sloth_slo', window: 'sloth_window', id: 'sloth_id' },
+} as const;
+
+export type LabelProfile = keyof typeof LABELS;
+
+/** Extra labels of burn-rate and alert series. */
+export const SEVERITY_LABEL = 'severity';
+export const TIER_LABEL = 'slo_tier';
+
+export const METRICS = {
+  /** Error ratio over a window: `slo:sli_error:ratio_rate5m`. */
+  sliErrorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
+  /** Good and total event counts over a window, from which the period SLI is computed. */
+  eventsGood: (window: string) => `slo:events_good:increase${window}`,
+  eventsTotal: (window: string) => `slo:events_total:increase${window}`,
+  objective: 'slo:objective:ratio',
+  errorBudget: 'slo:error_budget:ratio',
+  /** Burn rate over the shortest alert window. */
+  currentBurnRate: 'slo:current_burn_rate:ratio',
+  /** Burn rate over each alert window, with `slo_window`. */
+  burnRate: 'slo:burn_rate:ratio',
+  periodBurnRate: 'slo:period_burn_rate:ratio',
+  periodErrorBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
+  /** SLI (success ratio) over the whole period. */
+  periodSli: 'slo:period_sli:ratio',
+  /** 1 while an alert tier is firing, 0 otherwise, with `severity` and `slo_tier` (sloe's own /metrics). */
+  alertFiring: 'slo:alert_firing:bool',
+  /** Info series carrying metadata labels (objective, window, budgeting method), value 1. */
+  info: 'slo:info',
+} as const;
