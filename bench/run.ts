@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: runs every benchmark in bench/<name>/run.ts, one after the other (they measure, so they must not
+ * share the two cores), and writes bench/RESULTS.md with the machine, the date and every figure beside its baseline.
+ * `npm run bench -- ingest gate` runs only those.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { format } from './lib.js';
+
+interface Row {
+  name: string;
+  unit: string;
+  median: number;
+  spread: number;
+  runs: number;
+  baselineName?: string;
+  baselineMedian?: number;
+  baselineSpread?: number;
+  ratio?: number;
+  target?: string;
+  met?: boolean;
+}
+
+const root = import.meta.dirname;
+const only = process.argv.slice(2);
+const benches = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'run.ts')))
+  .map((entry) => entry.name)
+  .filter((name) => only.length === 0 || only.includes(name))
+  .sort();
+
+const results: { bench: string; rows: Row[]; ok: boolean; seconds: number }[] = [];
+for (const bench of benches) {
+  console.log(`\n=== bench/${bench} ===`);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(root, bench, 'run.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 20 * 60_000,
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const output = run.stdout ?? '';
+  process.stdout.write(output.split('\n').filter((line) => !line.startsWith('BENCH_RESULT ')).join('\n'));
+  const rows: Row[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('BENCH_RESULT ')) continue;
+    const parsed = JSON.parse(line.slice('BENCH_RESULT '.length)) as { rows: Row[] };
+    rows.push(...parsed.rows);
+  }
+  results.push({ bench, rows, ok: run.status === 0, seconds });
+}
+
+const cell = (value: number | undefined, spread?: number): string => (value === undefined ? '' : `${format(value)}${spread === undefined ? '' : ` ±${spread.toFixed(1)}%`}`);
+const lines = [
+  '# Benchmark results',
+  '',
+  `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+  'Each figure is the median of several runs, with its spread ((max - min) / median); every baseline was measured in the same run on the same machine.',
+  'The machine is shared and noisy: compare ratios, not absolute numbers.',
+  '',
+];
+for (const result of results) {
+  lines.push(`## ${result.bench}${result.ok ? '' : ' (FAILED: see the run output)'}`, '', `Took ${result.seconds.toFixed(0)} s.`, '');
+  if (result.rows.length === 0) {
+    lines.push('No figures reported.', '');
+    continue;
+  }
+  lines.push('| figure | sloe | runs | baseline | baseline figure | ratio | target |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of result.rows) {
+    const target = row.target === undefined ? '' : `${row.target} ${row.met === true ? '(met)' : row.met === false ? '(NOT met)' : ''}`;
+    lines.push(`| ${row.name} (${row.unit}) | ${cell(row.median, row.spread)} | ${row.runs} | ${row.baselineName ?? ''} | ${cell(row.baselineMedian, row.baselineSpread)} | ${row.ratio === undefined ? '' : format(row.ratio)} | ${target} |`);
+  }
+  lines.push('');
+}
+writeFileSync(join(root, 'RESULTS.md'), `${lines.join('\n')}\n`);
+console.log(`\nwrote bench/RESULTS.md (${results.length} benchmarks)`);
+process.exitCode = results.every((result) => result.ok) ? 0 : 1;
