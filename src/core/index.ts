@@ -18,5 +18,5 @@ export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js'
 export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, tiersForPeriod } from './tiers.js';
 export type { TierTemplate } from './tiers.js';
 export { nominalPeriod, objectiveName, windowLabel } from './slo.js';
-export { LABELS, METRICS, SEVERITY_LABEL, TIER_LABEL } from './names.js';
+export { INFO_LABELS, LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL } from './names.js';
 export type { LabelProfile } from './names.js';

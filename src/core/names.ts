@@ -35,4 +35,17 @@ export const METRICS = {
   alertFiring: 'slo:alert_firing:bool',
   /** Info series carrying metadata labels (objective, window, budgeting method), value 1. */
   info: 'slo:info',
+  /** The Sloth profile's info series, named as Sloth names it. */
+  slothInfo: 'sloth_slo_info',
+  /** The SLO period in days (Sloth's `slo:time_period:days`). */
+  timePeriodDays: 'slo:time_period:days',
 } as const;
+
+/** Labels of the info series, per profile. */
+export const INFO_LABELS = {
+  default: { objective: 'slo_objective', period: 'slo_period', budgetingMethod: 'slo_budgeting_method' },
+  sloth: { objective: 'sloth_objective', spec: 'sloth_spec', mode: 'sloth_mode' },
+} as const;
+
+/** The Sloth profile's alert label carrying the tier's class (`page` or `ticket`) beside a renamed `severity`. */
+export const SLOTH_SEVERITY_LABEL = 'sloth_severity';
