@@ -119,6 +119,9 @@ export interface AlertTier {
   readonly burnRateThreshold: number;
   readonly for: DurationMs;
   readonly disabled: boolean;
+  /** Extra labels and annotations of this tier's alert only (Sloth's `page_alert`/`ticket_alert`), over the SLO's. */
+  readonly labels?: Labels;
+  readonly annotations?: Labels;
 }
 
 export interface Alerting {
