@@ -11,7 +11,15 @@ export type {
   SampleAppender,
   StatusReader,
   TransitionListener,
+  BucketResolution,
+  BucketRow,
+  EngineStore,
+  RemoteCounts,
+  RemoteSliQuery,
+  SeriesState,
+  TermIncrease,
 } from './ports.js';
+export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
 export { SloeError, formatProblem } from './errors.js';
 export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';

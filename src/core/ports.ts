@@ -1,5 +1,5 @@
 import type { AlertTransition, SloStatus } from './status.js';
-import type { Labels } from './model.js';
+import type { Labels, Sli } from './model.js';
 
 /** One series of incoming samples, in whatever protocol it arrived. Timestamps are Unix milliseconds. */
 export interface IncomingSeries {
@@ -82,4 +82,69 @@ export interface JournalQuery {
 export interface Journal {
   append(kind: string, entry: { at: number; subject: string; data: unknown }): number;
   query(kind: string, query: JournalQuery): JournalEntry[];
+}
+
+/** Bucket widths of the event store: fine buckets for recent data, coarse ones for the whole retention. */
+export const FINE_BUCKET_MS = 60_000;
+export const COARSE_BUCKET_MS = 3_600_000;
+
+/** An increase of a term's events in one fine (1-minute) bucket; the store adds it to the fine and the coarse bucket. */
+export interface TermIncrease {
+  /** The term's canonical key (a compiled selector, or a synthetic key such as an objective's slice counts). */
+  readonly term: string;
+  /** Start of the fine bucket, Unix ms, a multiple of FINE_BUCKET_MS. */
+  readonly bucket: number;
+  readonly value: number;
+}
+
+/** What the engine remembers of one counter series to turn its next sample into an increase. */
+export interface SeriesState {
+  /** Canonical label text of the series. */
+  readonly key: string;
+  readonly lastTimestamp: number;
+  readonly lastValue: number;
+  /** OTLP start time of the cumulative stream; 0 when unknown. */
+  readonly startTime: number;
+}
+
+export interface BucketRow {
+  /** Bucket start, Unix ms. */
+  readonly t: number;
+  readonly value: number;
+}
+
+export type BucketResolution = 'fine' | 'coarse';
+
+/**
+ * The engine's durable state: event buckets per term, counter series state and alert state.
+ * Every write method is one transaction, committed when it returns.
+ */
+export interface EngineStore {
+  /** Adds the increases (one upsert per term and bucket) and saves the series states, in one transaction. */
+  commit(increases: readonly TermIncrease[], series: readonly SeriesState[]): void;
+  /** Buckets of one term with `from <= t < to`, oldest first. */
+  buckets(resolution: BucketResolution, term: string, from: number, to: number): BucketRow[];
+  /** Every series state (read once at start). */
+  seriesStates(): SeriesState[];
+  /** Alert states by key, as JSON-able values. */
+  alertStates(): { key: string; value: unknown }[];
+  /** Saves alert states (upsert) and deletes the given keys, in one transaction. */
+  saveAlertStates(put: readonly { key: string; value: unknown }[], remove?: readonly string[]): void;
+  /** Deletes fine buckets older than `now - fineKeep`, coarse buckets and journal entries older than `now - retention`. */
+  prune(now: number): { fine: number; coarse: number };
+}
+
+/** Which window of which SLI a remote query asks for. */
+export interface RemoteSliQuery {
+  readonly slo: string;
+  readonly objective: string;
+  readonly sli: Sli;
+  /** The data source the SLI names (undefined: the default configured source). */
+  readonly source?: string;
+}
+
+/** Counts for SLIs evaluated by a Prometheus-compatible query API (the ingest/source side implements it). */
+export interface RemoteCounts {
+  /** Good and total events over the `window` ending at `now` (Unix ms). Rejects when the source fails. */
+  counts(query: RemoteSliQuery, window: number, now: number): Promise<{ good: number; total: number }>;
 }
