@@ -23,7 +23,9 @@ export class MemoryDocumentStore implements DocumentStore {
   }
 
   list(namespace: string): { key: string; value: unknown }[] {
-    return [...(this.namespaces.get(namespace) ?? new Map<string, string>())].map(([key, text]) => ({ key, value: JSON.parse(text) as unknown }));
+    return [...(this.namespaces.get(namespace) ?? new Map<string, string>())]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, text]) => ({ key, value: JSON.parse(text) as unknown }));
   }
 }
 

@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HOUR, MINUTE } from '../core/index.js';
+import { openMemoryStore } from './memory-store.js';
+import { openSqliteStore } from './sqlite/store.js';
+import type { SloeStore, StoreOptions } from './sqlite/store.js';
+
+/** One contract, run against every implementation: what a caller may rely on, whichever store it gets. */
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const implementations: [string, (options?: StoreOptions) => SloeStore][] = [
+  [
+    'sqlite file',
+    (options) => {
+      const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+      dirs.push(dir);
+      return openSqliteStore(join(dir, 'sloe.db'), options);
+    },
+  ],
+  ['sqlite :memory:', (options) => openSqliteStore(':memory:', options)],
+  ['memory', (options) => openMemoryStore(options)],
+];
+
+const T0 = Date.UTC(2026, 10, 1);
+
+describe.each(implementations)('store contract: %s', (_name, open) => {
+  it('documents: put, get, overwrite, list in key order, delete', () => {
+    const store = open();
+    expect(store.documents.get('silences', 'a')).toBeUndefined();
+    store.documents.put('silences', 'b', { until: 2 });
+    store.documents.put('silences', 'a', { until: 1, tags: ['x'] });
+    store.documents.put('freezes', 'a', true);
+    store.documents.put('silences', 'b', { until: 3 });
+    expect(store.documents.get('silences', 'b')).toEqual({ until: 3 });
+    expect(store.documents.list('silences')).toEqual([
+      { key: 'a', value: { until: 1, tags: ['x'] } },
+      { key: 'b', value: { until: 3 } },
+    ]);
+    store.documents.delete('silences', 'a');
+    expect(store.documents.list('silences').map((entry) => entry.key)).toEqual(['b']);
+    expect(store.documents.get('freezes', 'a')).toBe(true);
+    store.close();
+  });
+
+  it('documents: a stored value is a copy', () => {
+    const store = open();
+    const value = { n: 1 };
+    store.documents.put('ns', 'k', value);
+    value.n = 2;
+    expect(store.documents.get('ns', 'k')).toEqual({ n: 1 });
+    store.close();
+  });
+
+  it('journal: ids increase, queries are newest first and filter by subject, time and id', () => {
+    const store = open();
+    const ids = [1, 2, 3, 4].map((i) => store.journal.append('decision', { at: T0 + i * MINUTE, subject: i % 2 === 0 ? 'checkout' : 'api', data: { i } }));
+    store.journal.append('notification', { at: T0, subject: 'checkout', data: null });
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(store.journal.query('decision', { limit: 10 }).map((entry) => (entry.data as { i: number }).i)).toEqual([4, 3, 2, 1]);
+    expect(store.journal.query('decision', { limit: 10, subject: 'checkout' }).map((entry) => (entry.data as { i: number }).i)).toEqual([4, 2]);
+    expect(store.journal.query('decision', { limit: 10, since: T0 + 2 * MINUTE, until: T0 + 3 * MINUTE }).map((entry) => entry.at)).toEqual([T0 + 3 * MINUTE, T0 + 2 * MINUTE]);
+    expect(store.journal.query('decision', { limit: 2, beforeId: ids[3]! }).map((entry) => entry.id)).toEqual([ids[2], ids[1]]);
+    expect(store.journal.query('decision', { limit: 1 })[0]).toMatchObject({ kind: 'decision', subject: 'checkout', at: T0 + 4 * MINUTE });
+    store.close();
+  });
+
+  it('buckets: increases add up in their minute and in their hour', () => {
+    const store = open();
+    store.engine.commit(
+      [
+        { term: 'a', bucket: T0, value: 2 },
+        { term: 'a', bucket: T0 + MINUTE, value: 3 },
+        { term: 'a', bucket: T0 + HOUR, value: 7 },
+        { term: 'b', bucket: T0, value: 1 },
+      ],
+      [],
+    );
+    store.engine.commit([{ term: 'a', bucket: T0, value: 0.5 }], []);
+    expect(store.engine.buckets('fine', 'a', T0, T0 + 2 * HOUR)).toEqual([
+      { t: T0, value: 2.5 },
+      { t: T0 + MINUTE, value: 3 },
+      { t: T0 + HOUR, value: 7 },
+    ]);
+    expect(store.engine.buckets('coarse', 'a', T0, T0 + 2 * HOUR)).toEqual([
+      { t: T0, value: 5.5 },
+      { t: T0 + HOUR, value: 7 },
+    ]);
+    expect(store.engine.buckets('fine', 'a', T0 + MINUTE, T0 + HOUR)).toEqual([{ t: T0 + MINUTE, value: 3 }]);
+    expect(store.engine.buckets('coarse', 'unknown', 0, T0 * 2)).toEqual([]);
+    store.close();
+  });
+
+  it('series state: saved with the increases, the latest wins', () => {
+    const store = open();
+    store.engine.commit([], [{ key: '{__name__="x"}', lastTimestamp: T0, lastValue: 5, startTime: 0 }]);
+    store.engine.commit([{ term: 'a', bucket: T0, value: 1 }], [{ key: '{__name__="x"}', lastTimestamp: T0 + 1000, lastValue: 6, startTime: 17 }]);
+    expect(store.engine.seriesStates()).toEqual([{ key: '{__name__="x"}', lastTimestamp: T0 + 1000, lastValue: 6, startTime: 17 }]);
+    store.close();
+  });
+
+  it('alert state: upserts and deletes', () => {
+    const store = open();
+    store.engine.saveAlertStates([
+      { key: 'slo/page-fast', value: { state: 'firing', activeSince: T0 } },
+      { key: 'slo/page-slow', value: { state: 'inactive' } },
+    ]);
+    store.engine.saveAlertStates([{ key: 'slo/page-fast', value: { state: 'resolved' } }], ['slo/page-slow']);
+    expect(store.engine.alertStates()).toEqual([{ key: 'slo/page-fast', value: { state: 'resolved' } }]);
+    store.close();
+  });
+
+  it('prune: fine buckets older than fineKeep go, coarse ones only after the retention', () => {
+    const store = open({ retention: 10 * HOUR, fineKeep: 2 * HOUR });
+    store.engine.commit(
+      [0, 1, 2, 3, 4, 11, 12].map((hour) => ({ term: 'a', bucket: T0 + hour * HOUR, value: 1 })),
+      [],
+    );
+    const now = T0 + 12 * HOUR + 30 * MINUTE;
+    store.engine.prune(now);
+    expect(store.engine.buckets('fine', 'a', 0, now).map((row) => (row.t - T0) / HOUR)).toEqual([11, 12]);
+    expect(store.engine.buckets('coarse', 'a', 0, now).map((row) => (row.t - T0) / HOUR)).toEqual([3, 4, 11, 12]);
+    store.close();
+  });
+});
+
+describe('sqlite store', () => {
+  function fileStore(dir: string, options?: StoreOptions) {
+    return openSqliteStore(join(dir, 'sloe.db'), options);
+  }
+
+  it('keeps everything across close and reopen, with WAL and migrations recorded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const first = fileStore(dir);
+    expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(first.db.pragma('synchronous', { simple: true })).toBe(1);
+    first.engine.commit([{ term: 'a', bucket: T0, value: 4 }], [{ key: 's', lastTimestamp: T0, lastValue: 4, startTime: 0 }]);
+    first.documents.put('ns', 'k', { v: 1 });
+    first.journal.append('decision', { at: T0, subject: 's', data: { ok: true } });
+    first.engine.saveAlertStates([{ key: 'k', value: 'firing' }]);
+    first.close();
+    const second = fileStore(dir);
+    expect(second.engine.buckets('coarse', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 4 }]);
+    expect(second.engine.seriesStates()).toHaveLength(1);
+    expect(second.documents.get('ns', 'k')).toEqual({ v: 1 });
+    expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
+    expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
+    expect(second.db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(second.sizeOnDisk()).toBeGreaterThan(0);
+    second.close();
+  });
+
+  it('a failed commit leaves nothing behind: buckets and series state roll back together', () => {
+    const store = openSqliteStore(':memory:');
+    expect(() =>
+      store.engine.commit(
+        [
+          { term: 'a', bucket: T0, value: 1 },
+          { term: 'b', bucket: T0, value: Number.NaN },
+        ],
+        [{ key: 's', lastTimestamp: T0, lastValue: 1, startTime: 0 }],
+      ),
+    ).toThrow();
+    expect(store.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([]);
+    expect(store.engine.seriesStates()).toEqual([]);
+    store.engine.commit([{ term: 'b', bucket: T0, value: 2 }], []);
+    expect(store.engine.buckets('fine', 'b', 0, T0 * 2)).toEqual([{ t: T0, value: 2 }]);
+    store.close();
+  });
+
+  it('refuses a database written by a newer schema', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const store = fileStore(dir);
+    store.db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (99, ?, 0)').run('future');
+    store.close();
+    expect(() => fileStore(dir)).toThrow(/schema version 99/);
+  });
+
+  it('durability full sets synchronous=FULL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const store = fileStore(dir, { durability: 'full' });
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    store.close();
+  });
+});

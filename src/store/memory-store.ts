@@ -1,0 +1,15 @@
+import { MemoryDocumentStore, MemoryJournal } from './memory-records.js';
+import { MemoryEngineStore } from './memory-engine-store.js';
+import { DEFAULT_FINE_KEEP, DEFAULT_RETENTION } from './sqlite/store.js';
+import type { SloeStore, StoreOptions } from './sqlite/store.js';
+
+/** The in-memory store: the same ports as the SQLite one, nothing durable. */
+export function openMemoryStore(options: StoreOptions = {}): SloeStore {
+  return {
+    engine: new MemoryEngineStore({ retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP }),
+    documents: new MemoryDocumentStore(),
+    journal: new MemoryJournal(),
+    sizeOnDisk: () => 0,
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,134 @@
+import type { Statement } from 'better-sqlite3';
+import type { BucketResolution, BucketRow, EngineStore, SeriesState, TermIncrease } from '../../core/index.js';
+import { COARSE_BUCKET_MS } from '../../core/index.js';
+import type { Connection } from './database.js';
+
+export interface RetentionOptions {
+  /** How long coarse buckets and journal entries are kept (ms). */
+  readonly retention: number;
+  /** How long fine buckets are kept (ms); older ones live on in the coarse buckets. */
+  readonly fineKeep: number;
+}
+
+/**
+ * EngineStore on SQLite. Every increase is added to its 1-minute bucket and to its 1-hour bucket, so downsampling
+ * is only deleting old fine rows. Terms get integer ids so a bucket row is a few bytes.
+ */
+export class SqliteEngineStore implements EngineStore {
+  private readonly termIds = new Map<string, number>();
+  private readonly statements: {
+    insertTerm: Statement;
+    selectTerms: Statement;
+    addFine: Statement;
+    addCoarse: Statement;
+    selectFine: Statement;
+    selectCoarse: Statement;
+    putSeries: Statement;
+    selectSeries: Statement;
+    putAlert: Statement;
+    deleteAlert: Statement;
+    selectAlerts: Statement;
+    pruneFine: Statement;
+    pruneCoarse: Statement;
+    pruneJournal: Statement;
+  };
+  private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => void;
+  private readonly saveAlertsTransaction: (put: readonly { key: string; value: unknown }[], remove: readonly string[]) => void;
+
+  constructor(
+    private readonly db: Connection,
+    private readonly options: RetentionOptions,
+  ) {
+    this.statements = {
+      insertTerm: db.prepare('INSERT INTO terms (key) VALUES (?) ON CONFLICT (key) DO NOTHING'),
+      selectTerms: db.prepare('SELECT id, key FROM terms'),
+      addFine: db.prepare('INSERT INTO buckets_fine (term_id, t, value) VALUES (?, ?, ?) ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value'),
+      addCoarse: db.prepare('INSERT INTO buckets_coarse (term_id, t, value) VALUES (?, ?, ?) ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value'),
+      selectFine: db.prepare('SELECT t, value FROM buckets_fine WHERE term_id = ? AND t >= ? AND t < ? ORDER BY t'),
+      selectCoarse: db.prepare('SELECT t, value FROM buckets_coarse WHERE term_id = ? AND t >= ? AND t < ? ORDER BY t'),
+      putSeries: db.prepare(
+        'INSERT INTO series_state (key, last_ts, last_value, start_time) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, start_time = excluded.start_time',
+      ),
+      selectSeries: db.prepare('SELECT key, last_ts, last_value, start_time FROM series_state'),
+      putAlert: db.prepare('INSERT INTO alert_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      deleteAlert: db.prepare('DELETE FROM alert_state WHERE key = ?'),
+      selectAlerts: db.prepare('SELECT key, value FROM alert_state'),
+      pruneFine: db.prepare('DELETE FROM buckets_fine WHERE t < ?'),
+      pruneCoarse: db.prepare('DELETE FROM buckets_coarse WHERE t < ?'),
+      pruneJournal: db.prepare('DELETE FROM journal WHERE at < ?'),
+    };
+    for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
+    this.commitTransaction = db.transaction((increases: readonly TermIncrease[], series: readonly SeriesState[]) => {
+      // Coarse buckets are summed here so each (term, hour) gets one upsert per transaction.
+      const coarse = new Map<number, Map<number, number>>();
+      for (const increase of increases) {
+        if (increase.value === 0) continue;
+        const id = this.termId(increase.term);
+        this.statements.addFine.run(id, increase.bucket, increase.value);
+        const hour = increase.bucket - (increase.bucket % COARSE_BUCKET_MS);
+        let hours = coarse.get(id);
+        if (!hours) coarse.set(id, (hours = new Map<number, number>()));
+        hours.set(hour, (hours.get(hour) ?? 0) + increase.value);
+      }
+      for (const [id, hours] of coarse) for (const [hour, value] of hours) this.statements.addCoarse.run(id, hour, value);
+      for (const state of series) this.statements.putSeries.run(state.key, state.lastTimestamp, state.lastValue, state.startTime);
+    });
+    this.saveAlertsTransaction = db.transaction((put: readonly { key: string; value: unknown }[], remove: readonly string[]) => {
+      for (const entry of put) this.statements.putAlert.run(entry.key, JSON.stringify(entry.value));
+      for (const key of remove) this.statements.deleteAlert.run(key);
+    });
+  }
+
+  private termId(term: string): number {
+    const known = this.termIds.get(term);
+    if (known !== undefined) return known;
+    this.statements.insertTerm.run(term);
+    const row = this.db.prepare('SELECT id FROM terms WHERE key = ?').get(term) as { id: number };
+    this.termIds.set(term, row.id);
+    return row.id;
+  }
+
+  commit(increases: readonly TermIncrease[], series: readonly SeriesState[]): void {
+    if (increases.length === 0 && series.length === 0) return;
+    try {
+      this.commitTransaction(increases, series);
+    } catch (error) {
+      // A rolled-back transaction may have created term ids that no longer exist.
+      this.termIds.clear();
+      for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
+      throw error;
+    }
+  }
+
+  buckets(resolution: BucketResolution, term: string, from: number, to: number): BucketRow[] {
+    const id = this.termIds.get(term);
+    if (id === undefined) return [];
+    const statement = resolution === 'fine' ? this.statements.selectFine : this.statements.selectCoarse;
+    return statement.all(id, from, to) as BucketRow[];
+  }
+
+  seriesStates(): SeriesState[] {
+    return (this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]).map((row) => ({
+      key: row.key,
+      lastTimestamp: row.last_ts,
+      lastValue: row.last_value,
+      startTime: row.start_time,
+    }));
+  }
+
+  alertStates(): { key: string; value: unknown }[] {
+    return (this.statements.selectAlerts.all() as { key: string; value: string }[]).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
+  }
+
+  saveAlertStates(put: readonly { key: string; value: unknown }[], remove: readonly string[] = []): void {
+    if (put.length === 0 && remove.length === 0) return;
+    this.saveAlertsTransaction(put, remove);
+  }
+
+  prune(now: number): { fine: number; coarse: number } {
+    const fine = this.statements.pruneFine.run(now - this.options.fineKeep).changes;
+    const coarse = this.statements.pruneCoarse.run(now - this.options.retention).changes;
+    this.statements.pruneJournal.run(now - this.options.retention);
+    return { fine, coarse };
+  }
+}

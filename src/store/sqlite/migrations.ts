@@ -1,0 +1,29 @@
+/**
+ * Versioned schema migrations, applied in order at start. A migration is never edited once released: a change is a
+ * new entry. `schema_migrations` records which versions a database has.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'terms, fine and coarse event buckets, counter series state, alert state, documents, journal',
+    sql: `
+      CREATE TABLE terms (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+      -- t is the bucket start in Unix ms; WITHOUT ROWID keeps a row to its key and value.
+      CREATE TABLE buckets_fine (term_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (term_id, t)) WITHOUT ROWID;
+      CREATE TABLE buckets_coarse (term_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (term_id, t)) WITHOUT ROWID;
+      CREATE TABLE series_state (key TEXT PRIMARY KEY, last_ts INTEGER NOT NULL, last_value REAL NOT NULL, start_time INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE alert_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE documents (namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID;
+      CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, at INTEGER NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX journal_kind ON journal (kind, id);
+      CREATE INDEX journal_kind_subject ON journal (kind, subject, id);
+      CREATE INDEX journal_at ON journal (at);
+    `,
+  },
+];

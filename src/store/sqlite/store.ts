@@ -1,0 +1,51 @@
+import type { DocumentStore, EngineStore, Journal } from '../../core/index.js';
+import { HOUR } from '../../core/index.js';
+import { openDatabase } from './database.js';
+import type { Connection } from './database.js';
+import { SqliteEngineStore } from './engine-store.js';
+import { SqliteDocumentStore, SqliteJournal } from './records.js';
+
+export interface StoreOptions {
+  /** How long coarse buckets and journal entries are kept (ms). Default 90 days. */
+  readonly retention?: number;
+  /** How long 1-minute buckets are kept (ms). Default 6 hours. */
+  readonly fineKeep?: number;
+  /** `full` survives power loss (fsync per commit); `normal` (default) survives the process being killed. */
+  readonly durability?: 'normal' | 'full';
+}
+
+/** Everything sloe keeps durably, behind the ports other components use. */
+export interface SloeStore {
+  readonly engine: EngineStore;
+  readonly documents: DocumentStore;
+  readonly journal: Journal;
+  /** Bytes the database takes on disk (main file and WAL); 0 in memory. */
+  sizeOnDisk(): number;
+  close(): void;
+}
+
+export const DEFAULT_RETENTION = 90 * 24 * HOUR;
+export const DEFAULT_FINE_KEEP = 6 * HOUR;
+
+/** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
+export function openSqliteStore(path: string, options: StoreOptions = {}): SloeStore & { readonly db: Connection } {
+  const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
+  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP });
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  return {
+    db,
+    engine,
+    documents: new SqliteDocumentStore(db),
+    journal: new SqliteJournal(db),
+    sizeOnDisk: () => {
+      if (path === ':memory:') return 0;
+      const pages = db.pragma('page_count', { simple: true }) as number;
+      return pages * pageSize;
+    },
+    close: () => {
+      if (!db.open) return;
+      if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    },
+  };
+}
