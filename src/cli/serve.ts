@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CONFIG_TABLE, loadConfig } from '../config/index.js';
+import { CONFIG_TABLE, configHelp, flagHelp, loadConfig } from '../config/index.js';
 import { startDaemon } from '../app/index.js';
 import type { CommandContext } from './context.js';
 
@@ -7,9 +7,10 @@ export function registerServe(program: Command, context: CommandContext): void {
   const command = program
     .command('serve')
     .description('Run the daemon: ingest, evaluation, alerts, gates, API and web UI.')
-    .option('--config <file>', 'YAML configuration file');
+    .option('--config <file>', 'YAML configuration file')
+    .addHelpText('after', configHelp());
   for (const entry of CONFIG_TABLE) {
-    if (entry.flag !== undefined) command.option(entry.flag, entry.description);
+    if (entry.flag !== undefined) command.option(entry.flag, flagHelp(entry));
   }
   command.action(async (flags: Record<string, unknown> & { config?: string }) => {
     const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SloeError } from '../core/index.js';
+import { describeIssues } from './describe.js';
 import { CONFIG_TABLE } from './table.js';
 import type {
   alertmanagerSchema,
@@ -24,6 +25,7 @@ export interface SloeConfig {
   slos: string[];
   evaluationInterval: string;
   retention: string;
+  shutdownTimeout: string;
   logLevel: string;
   publicUrl: string | undefined;
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
@@ -74,32 +76,58 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   if (last !== undefined) current[last] = value;
 }
 
-/** Top-level and nested section names that the table knows, so a typo in the file is an error, not silence. */
-function knownPaths(): Set<string> {
-  const known = new Set<string>();
+/** Every key the table knows, and the sections above them, with the keys each section allows. */
+function knownSections(): Map<string, Set<string>> {
+  const sections = new Map<string, Set<string>>([['', new Set()]]);
   for (const entry of CONFIG_TABLE) {
     const parts = entry.key.split('.');
-    for (let i = 1; i <= parts.length; i++) known.add(parts.slice(0, i).join('.'));
+    for (let i = 0; i < parts.length; i++) {
+      const section = parts.slice(0, i).join('.');
+      const children = sections.get(section) ?? new Set<string>();
+      children.add(parts[i] ?? '');
+      sections.set(section, children);
+    }
   }
-  return known;
+  return sections;
 }
 
-function unknownKeys(file: unknown, known: Set<string>, prefix = ''): string[] {
+/** Names in the file that no table key or section accounts for: a typo must be an error, not silence. */
+function unknownKeys(file: unknown, sections: Map<string, Set<string>>, prefix = ''): string[] {
   if (file === null || typeof file !== 'object' || Array.isArray(file)) return [];
+  const allowed = sections.get(prefix);
+  if (!allowed) return [];
   const problems: string[] = [];
   for (const [name, value] of Object.entries(file as Record<string, unknown>)) {
     const path = prefix ? `${prefix}.${name}` : name;
-    if (!known.has(path)) problems.push(path);
-    else if (!CONFIG_TABLE.some((entry) => entry.key === path)) problems.push(...unknownKeys(value, known, path));
+    const children = sections.get(path);
+    if (!allowed.has(name)) problems.push(`${path}: unknown configuration key; allowed keys${prefix ? ` in ${prefix}` : ''}: ${[...allowed].join(', ')}`);
+    else if (children && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      problems.push(`${path}: got ${JSON.stringify(value)}; allowed: a mapping with keys ${[...children].join(', ')}`);
+    } else problems.push(...unknownKeys(value, sections, path));
   }
   return problems;
 }
 
-/** Environment values are YAML scalars or flow collections, so `SLOE_SLOS='[a, b]'` and `SLOE_SLOS=a` both work. */
-function parseEnvValue(entry: ConfigKey, text: string): unknown {
-  const looksStructured = /^[[{]/.test(text.trim());
-  if (looksStructured) return parseYaml(text) as unknown;
+function isScalarOf(schema: z.ZodType, kind: typeof z.ZodNumber | typeof z.ZodBoolean): boolean {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
+  return current instanceof kind;
+}
+
+/**
+ * Environment values and flags arrive as text. Lists and mappings are YAML flow collections (`SLOE_SCRAPE='[{...}]'`),
+ * `slos` is also comma-separated, numbers and booleans are read as YAML scalars; everything else stays text.
+ */
+function fromText(entry: ConfigKey, text: string): unknown {
+  if (/^[[{]/.test(text.trim())) {
+    try {
+      return parseYaml(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
   if (entry.key === 'slos') return text.split(',').map((part) => part.trim()).filter(Boolean);
+  if (isScalarOf(entry.schema, z.ZodNumber) || isScalarOf(entry.schema, z.ZodBoolean)) return parseYaml(text) as unknown;
   return text;
 }
 
@@ -130,30 +158,30 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
       throw new SloeError('config_invalid', `${sources.file}: expected a mapping of configuration keys`);
     }
   }
-  const problems = unknownKeys(fileValues, knownPaths()).map((path) => `${path}: unknown configuration key`);
+  const problems = unknownKeys(fileValues, knownSections()).map((problem) => `${problem} (in ${sources.file ?? 'file'})`);
   const env = sources.env ?? {};
   const flags = sources.flags ?? {};
   const result: Record<string, unknown> = {};
   for (const entry of CONFIG_TABLE as readonly ConfigKey[]) {
     const path = entry.key.split('.');
     let raw: unknown = getPath(fileValues, path);
-    let origin = sources.file ?? 'file';
+    let origin = raw === undefined ? 'default' : (sources.file ?? 'file');
     const envValue = env[envName(entry.key)];
     if (envValue !== undefined && envValue !== '') {
-      raw = parseEnvValue(entry, envValue);
+      raw = fromText(entry, envValue);
       origin = envName(entry.key);
     }
     if (entry.flag !== undefined) {
       const flagValue = flags[flagProperty(entry.flag)];
       if (flagValue !== undefined) {
-        raw = flagValue;
+        raw = typeof flagValue === 'string' ? fromText(entry, flagValue) : flagValue;
         origin = entry.flag.split(' ')[0] ?? entry.flag;
       }
     }
-    const parsed = entry.schema.safeParse(raw === undefined ? entry.default : raw);
+    const value = raw === undefined ? entry.default : raw;
+    const parsed = entry.schema.safeParse(value);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((issue) => `${[entry.key, ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ');
-      problems.push(`${detail} (from ${origin})`);
+      problems.push(...describeIssues(entry.key, entry.schema, value, parsed.error.issues, { secret: entry.secret === true }).map((problem) => `${problem} (from ${origin})`));
       continue;
     }
     setPath(result, path, parsed.data);

@@ -18,10 +18,18 @@ export interface ConfigKey<T extends z.ZodType = z.ZodType> {
   readonly secret?: boolean;
 }
 
-const durationText = z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/, 'a duration such as 30s, 5m or 90d');
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'HOST:PORT, e.g. 127.0.0.1:9797');
-const url = z.string().url('a URL such as http://127.0.0.1:9093');
-const headers = z.record(z.string(), z.string());
+// Each type carries a description: it is what `--help`, the README and every error say the key allows.
+const durationText = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/, 'expected a duration such as 30s, 5m or 90d')
+  .describe('a duration such as 30s, 5m or 90d (units ms, s, m, h, d, w, y)');
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:9797')
+  .describe('HOST:PORT, e.g. 127.0.0.1:9797 or [::1]:9797');
+const url = z.string().url('expected an http(s) URL such as http://127.0.0.1:9093').describe('an http(s) URL');
+const headers = z.record(z.string(), z.string()).describe('a mapping of header names to values');
+const path = z.string().min(1, 'expected a non-empty path').describe('a file or folder path');
 
 export const scrapeSchema = z.array(z.strictObject({ job: z.string().min(1), targets: z.array(z.string().min(1)).min(1), interval: durationText.default('15s'), timeout: durationText.default('5s'), path: z.string().default('/metrics'), scheme: z.enum(['http', 'https']).default('http') }));
 export const sourcesSchema = z.array(z.strictObject({ name: z.string().min(1), url, headers: headers.default({}), tenant: z.string().optional(), timeout: durationText.default('10s'), retries: z.number().int().min(0).max(10).default(2), partialResponse: z.boolean().default(false), default: z.boolean().default(false) }));
@@ -40,10 +48,16 @@ function key<T extends z.ZodType>(entry: ConfigKey<T>): ConfigKey<T> {
 
 export const CONFIG_TABLE = [
   key({ key: 'listen', schema: hostPort, default: '127.0.0.1:9797', flag: '--listen <host:port>', description: 'Address the HTTP API, ingest endpoints and web UI listen on.' }),
-  key({ key: 'dataDir', schema: z.string().min(1), default: './data', flag: '--data <dir>', description: 'Folder of the SQLite database (created if missing).' }),
-  key({ key: 'slos', schema: z.array(z.string().min(1)).min(1), default: ['slo-definitions'], flag: '--slos <path...>', description: 'Files or folders of SLO specs and budget policies.' }),
+  key({ key: 'dataDir', schema: path, default: './data', flag: '--data <dir>', description: 'Folder of the SQLite database (created if missing).' }),
+  key({ key: 'slos', schema: z.array(path).min(1, 'expected at least one path').describe('a list of file or folder paths (in SLOE_SLOS: comma-separated)'), default: ['slo-definitions'], flag: '--slos <path...>', description: 'Files or folders of SLO specs and budget policies.' }),
   key({ key: 'evaluationInterval', schema: durationText, default: '30s', description: 'How often every SLO is evaluated.' }),
   key({ key: 'retention', schema: durationText, default: '90d', description: 'How long event buckets, decisions and notifications are kept.' }),
+  key({
+    key: 'shutdownTimeout',
+    schema: durationText,
+    default: '10s',
+    description: 'On SIGTERM/SIGINT: how long in-flight requests may take to finish before connections are closed; state is flushed and the database closed after.',
+  }),
   key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
   key({ key: 'publicUrl', schema: url.optional(), default: undefined, description: 'The URL users reach sloe at; links in notifications point there.', example: 'https://sloe.example.com' }),
   key({ key: 'auth.readToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
