@@ -1,0 +1,215 @@
+import type { BudgetPolicy, GateAction, GateDecision, Labels, PolicyRule } from '../model.js';
+import type { SloHealth, SloStatus } from '../status.js';
+import { fillReason, percent } from './reason.js';
+
+/** What a gate is asked: may this change to this service, in this environment, go ahead now? */
+export interface GateRequest {
+  readonly service: string;
+  readonly environment: string;
+  readonly action: GateAction;
+  /** Release labels (`type=security`, `priority=P0`, Kubernetes object labels and annotations, ...). */
+  readonly labels: Labels;
+  /** False when overrides need the admin token and the caller did not present it. */
+  readonly overridesPermitted: boolean;
+}
+
+/** One SLO's figures and what its policy made of them, as gate answers and decision records carry them. */
+export interface SloVerdict {
+  readonly name: string;
+  readonly service: string;
+  readonly policy: string;
+  readonly decision: GateDecision;
+  /** The rule that decided; `onNoData` for the no-data answer; absent when no rule matched (allow). */
+  readonly rule?: string;
+  readonly reason?: string;
+  readonly status: SloHealth;
+  readonly objective: number;
+  readonly sli: number | null;
+  readonly budgetRemaining: number;
+  readonly burnRates: Readonly<Record<string, number | null>>;
+  /** Severities of the alerts firing. */
+  readonly firing: readonly string[];
+  readonly evaluatedAt: string;
+}
+
+/** A deny that a labelled change was let through, recorded with what it would have been. */
+export interface OverrideRecord {
+  readonly label: string;
+  readonly value: string;
+  readonly policies: readonly string[];
+  /** The reasons the change would have been denied for. */
+  readonly overridden: readonly string[];
+}
+
+export interface GateVerdict {
+  readonly service: string;
+  readonly environment: string;
+  readonly action: GateAction;
+  readonly decision: GateDecision;
+  readonly allowed: boolean;
+  readonly reasons: readonly string[];
+  readonly slos: readonly SloVerdict[];
+  /** The policies consulted, comma separated (usually one). */
+  readonly policy: string;
+  readonly override?: OverrideRecord;
+  /** When the figures were computed: the oldest evaluation among the SLOs (the answer is as fresh as its stalest input). */
+  readonly evaluatedAt: string;
+}
+
+/** An SLO with the policy that governs it (see `policyForSlo`). */
+export interface CoveredSlo {
+  readonly status: SloStatus;
+  readonly policy: BudgetPolicy;
+}
+
+const SEVERITY: Record<GateDecision, number> = { allow: 0, warn: 1, deny: 2 };
+
+export function worse(a: GateDecision, b: GateDecision): GateDecision {
+  return SEVERITY[b] > SEVERITY[a] ? b : a;
+}
+
+const DEFAULT_REASON = '{slo}: rule {rule} of policy {policy} ({budgetRemaining} of the error budget remaining, burn rate {burnRate} over {alertWindow})';
+const NO_DATA_REASON = '{slo}: no data ({detail}); policy {policy} answers {decision} without data';
+
+function applies(rule: PolicyRule, request: GateRequest): boolean {
+  return (rule.environments.length === 0 || rule.environments.includes(request.environment)) && (rule.actions.length === 0 || rule.actions.includes(request.action));
+}
+
+/** Every condition the rule sets holds for the SLO (a rule without conditions always matches). */
+export function ruleMatches(rule: PolicyRule, status: SloStatus): boolean {
+  const { when } = rule;
+  if (when.status && !when.status.includes(status.status)) return false;
+  if (when.budgetRemainingBelow !== undefined && !(status.errorBudget.remaining < when.budgetRemainingBelow)) return false;
+  if (when.burnRateAbove) {
+    const value = status.burnRates[when.burnRateAbove.window] ?? null;
+    if (value === null || !(value > when.burnRateAbove.value)) return false;
+  }
+  if (when.alertFiring) {
+    const severities = when.alertFiring;
+    if (!status.alerts.some((alert) => alert.state === 'firing' && (severities.includes(alert.severity) || severities.includes(alert.tier)))) return false;
+  }
+  return true;
+}
+
+function figures(status: SloStatus, policy: BudgetPolicy): Omit<SloVerdict, 'decision' | 'rule' | 'reason'> {
+  return {
+    name: status.name,
+    service: status.service,
+    policy: policy.name,
+    status: status.status,
+    objective: status.objective,
+    sli: status.sli,
+    budgetRemaining: status.errorBudget.remaining,
+    burnRates: status.burnRates,
+    firing: status.alerts.filter((alert) => alert.state === 'firing').map((alert) => alert.severity),
+    evaluatedAt: status.evaluatedAt,
+  };
+}
+
+/** One SLO under its policy: the first rule that applies to the environment and action and matches decides. */
+export function decideSlo(policy: BudgetPolicy, status: SloStatus, request: GateRequest): SloVerdict {
+  const base = figures(status, policy);
+  const context = { status, policy: policy.name, environment: request.environment, action: request.action };
+  const noData = status.status === 'nodata';
+  for (const rule of policy.rules) {
+    if (!applies(rule, request)) continue;
+    // Without data the figures mean nothing: only rules written for `nodata` speak, else the policy's onNoData.
+    if (noData && !rule.when.status?.includes('nodata')) continue;
+    if (!ruleMatches(rule, status)) continue;
+    const reason = fillReason(rule.reason.length > 0 ? rule.reason : DEFAULT_REASON, { ...context, rule, ruleName: rule.name });
+    return { ...base, decision: rule.decision, rule: rule.name, reason };
+  }
+  if (noData) {
+    const template = NO_DATA_REASON.replace('{detail}', status.reason ?? 'no events in the window').replace('{decision}', policy.onNoData);
+    return { ...base, decision: policy.onNoData, rule: 'onNoData', reason: fillReason(template, { ...context, rule: undefined, ruleName: 'onNoData' }) };
+  }
+  return { ...base, decision: 'allow' };
+}
+
+/** The first release label that one of the policy's overrides accepts. `sloe.dev/type` matches an override on `type`. */
+export function matchOverride(policy: BudgetPolicy, labels: Labels): { label: string; value: string } | undefined {
+  for (const override of policy.overrides) {
+    for (const [key, value] of Object.entries(labels)) {
+      if (key !== override.label && !key.endsWith(`/${override.label}`)) continue;
+      if (override.values.some((accepted) => accepted.toLowerCase() === value.toLowerCase())) return { label: key, value };
+    }
+  }
+  return undefined;
+}
+
+function oldest(statuses: readonly SloVerdict[], now: number): string {
+  let at = Number.POSITIVE_INFINITY;
+  let text = new Date(now).toISOString();
+  for (const status of statuses) {
+    const parsed = Date.parse(status.evaluatedAt);
+    if (Number.isFinite(parsed) && parsed < at) {
+      at = parsed;
+      text = status.evaluatedAt;
+    }
+  }
+  return text;
+}
+
+/**
+ * The gate's answer for a service: each SLO under its own policy, then the worst of them. A deny that a policy's
+ * override lets through (a change labelled as a P0 or a security fix) becomes an allow, recorded as an override.
+ * A service no SLO measures gets the no-data answer of the policy that speaks for it.
+ */
+export function decideGate(request: GateRequest, covered: readonly CoveredSlo[], servicePolicy: BudgetPolicy, now: number): GateVerdict {
+  const policies = [...new Set((covered.length === 0 ? [servicePolicy] : covered.map((entry) => entry.policy)).map((policy) => policy.name))];
+  const base = { service: request.service, environment: request.environment, action: request.action, policy: policies.join(', ') };
+  if (covered.length === 0) {
+    const decision = servicePolicy.onNoData;
+    return {
+      ...base,
+      decision,
+      allowed: decision !== 'deny',
+      reasons: [`${request.service}: no SLO measures this service; policy ${servicePolicy.name} answers ${decision} without data`],
+      slos: [],
+      evaluatedAt: new Date(now).toISOString(),
+    };
+  }
+  const verdicts: SloVerdict[] = [];
+  const reasons: string[] = [];
+  const overridden: string[] = [];
+  const overridePolicies = new Set<string>();
+  let override: { label: string; value: string } | undefined;
+  let refusedOverride: { label: string; value: string } | undefined;
+  let decision: GateDecision = 'allow';
+  for (const { status, policy } of covered) {
+    const verdict = decideSlo(policy, status, request);
+    verdicts.push(verdict);
+    if (verdict.decision === 'deny') {
+      const accepted = matchOverride(policy, request.labels);
+      if (accepted && request.overridesPermitted) {
+        override ??= accepted;
+        overridePolicies.add(policy.name);
+        overridden.push(verdict.reason ?? verdict.name);
+        continue;
+      }
+      if (accepted) refusedOverride ??= accepted;
+    }
+    decision = worse(decision, verdict.decision);
+    if (verdict.decision !== 'allow' && verdict.reason !== undefined) reasons.push(verdict.reason);
+  }
+  if (override) {
+    reasons.unshift(`override: ${override.label}=${override.value} lets the change through; it would have been denied: ${overridden.join('; ')}`);
+  }
+  if (refusedOverride) {
+    reasons.push(`${refusedOverride.label}=${refusedOverride.value} asks for an override, which needs the admin token`);
+  }
+  if (reasons.length === 0) {
+    const lowest = verdicts.reduce((low, verdict) => (verdict.budgetRemaining < low.budgetRemaining ? verdict : low));
+    const count = verdicts.length === 1 ? '1 SLO' : `${verdicts.length} SLOs`;
+    reasons.push(`${request.service}: ${count} within policy ${base.policy}; lowest error budget remaining ${percent(lowest.budgetRemaining)} (${lowest.name})`);
+  }
+  return {
+    ...base,
+    decision,
+    allowed: decision !== 'deny',
+    reasons,
+    slos: verdicts,
+    ...(override ? { override: { ...override, policies: [...overridePolicies], overridden } } : {}),
+    evaluatedAt: oldest(verdicts, now),
+  };
+}
