@@ -1,0 +1,77 @@
+import { LABELS, alertWindows, formatDuration, nominalPeriod, objectiveName } from '../../core/index.js';
+import type { AlertTier, DurationMs, Labels, Objective, Sli, Slo } from '../../core/index.js';
+import type { RuleOptions } from './types.js';
+
+/** The base window when an SLO has no alert tiers at all: the shortest window of the default table. */
+const FALLBACK_BASE_WINDOW: DurationMs = 5 * 60_000;
+
+/**
+ * One objective of one SLO, with everything the stages derive from it once: its name, identity labels, windows and
+ * enabled tiers. Multi-objective SLOs give one target per objective, named with `objectiveName()`.
+ */
+export interface Target {
+  readonly slo: Slo;
+  readonly objective: Objective;
+  /** `objectiveName()`: the SLO's name, or `<slo>:<objective>` with several objectives. */
+  readonly name: string;
+  readonly sli: Sli;
+  /** Stable id: `<service>-<name>` (Sloth's `sloth_id`). */
+  readonly id: string;
+  readonly period: DurationMs;
+  /** Alert windows of the enabled tiers (or of all tiers when every one is disabled), shortest first. */
+  readonly windows: readonly DurationMs[];
+  /** The shortest window: current burn rate, period event counts and the absent alert are built on it. */
+  readonly baseWindow: DurationMs;
+  readonly tiers: readonly AlertTier[];
+  readonly errorBudget: number;
+  readonly keys: (typeof LABELS)[keyof typeof LABELS];
+  /** id, service and SLO labels, in that order: the selector of every series of this target. */
+  readonly identity: Labels;
+  /** The SLO's own labels plus the identity labels: what every recording carries. */
+  readonly labels: Labels;
+  readonly options: RuleOptions;
+}
+
+export function targetsOf(slo: Slo, options: RuleOptions): Target[] {
+  const keys = LABELS[options.labelProfile];
+  const period = nominalPeriod(slo.window);
+  const tiers = slo.alerting.tiers.filter((tier) => !tier.disabled);
+  const windowsOfTiers = alertWindows(tiers.length > 0 ? tiers : slo.alerting.tiers).filter((window) => window < period);
+  const windows = windowsOfTiers.length > 0 ? windowsOfTiers : [Math.min(FALLBACK_BASE_WINDOW, period)];
+  return slo.objectives.map((objective) => {
+    const name = objectiveName(slo, objective);
+    const id = `${slo.service}-${name}`;
+    const identity: Labels = { [keys.id]: id, [keys.service]: slo.service, [keys.slo]: name };
+    return {
+      slo,
+      objective,
+      name,
+      sli: objective.sli ?? slo.sli,
+      id,
+      period,
+      windows,
+      baseWindow: windows[0] ?? FALLBACK_BASE_WINDOW,
+      tiers,
+      errorBudget: 1 - objective.target,
+      keys,
+      identity,
+      labels: { ...slo.labels, ...identity },
+      options,
+    };
+  });
+}
+
+/** The labels of a series over one window. */
+export function windowLabels(target: Target, window: DurationMs): Labels {
+  return { ...target.labels, [target.keys.window]: formatDuration(window) };
+}
+
+/** Every window a target records: its alert windows and its period. */
+export function recordedWindows(target: Target): DurationMs[] {
+  return [...target.windows, target.period];
+}
+
+/** True for the rules split mode moves to the long group: windows of a day or more, and the period. */
+export function isLongWindow(target: Target, window: DurationMs): boolean {
+  return window >= 86_400_000 || window === target.period;
+}
