@@ -18,6 +18,10 @@ export type {
   RemoteSliQuery,
   SeriesState,
   TermIncrease,
+  ExclusionAdmin,
+  ExclusionRecord,
+  HistoryPoint,
+  HistoryReader,
 } from './ports.js';
 export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
 export { SloeError, formatProblem } from './errors.js';
@@ -28,3 +32,5 @@ export type { TierTemplate } from './tiers.js';
 export { nominalPeriod, objectiveName, windowLabel } from './slo.js';
 export { INFO_LABELS, LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL } from './names.js';
 export type { LabelProfile } from './names.js';
+export { MatcherIndex, compileQuery, compileSli, formatBound, mergeTerms, parseBound, parsePromql, termMatches } from './sli/index.js';
+export type { CompileResult, CompiledSli, GaugeMode, LabelMatcher, MatchOp, ParseResult, QueryResult, SignedTerm, SliQueryRole, Term } from './sli/index.js';

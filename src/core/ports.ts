@@ -148,3 +148,40 @@ export interface RemoteCounts {
   /** Good and total events over the `window` ending at `now` (Unix ms). Rejects when the source fails. */
   counts(query: RemoteSliQuery, window: number, now: number): Promise<{ good: number; total: number }>;
 }
+
+/** An exclusion as the engine keeps it: from the spec, from a maintenance window, or set through the admin API. */
+export interface ExclusionRecord {
+  readonly id: string;
+  readonly slo: string;
+  /** Unix ms, [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly origin: 'spec' | 'api';
+}
+
+/** Budget exclusions set at run time (the admin API); every change is journalled with who and why. */
+export interface ExclusionAdmin {
+  list(slo?: string): ExclusionRecord[];
+  /** Throws SloeError (404 unknown SLO, 400 bad range) when the exclusion cannot be set. */
+  add(input: { slo: string; start: number; end: number; reason: string }, who: string, now: number): ExclusionRecord;
+  /** False when no exclusion set through the API has this id (spec exclusions cannot be removed). */
+  remove(id: string, who: string, now: number): boolean;
+}
+
+/** One point of an SLO's history. */
+export interface HistoryPoint {
+  /** Unix ms. */
+  readonly t: number;
+  readonly sli: number | null;
+  readonly budgetRemaining: number | null;
+  readonly burnRates: Readonly<Record<string, number | null>>;
+}
+
+/** An SLO's SLI, budget and burn rates over time, recomputed from the stored buckets. */
+export interface HistoryReader {
+  /** Undefined when no SLO has this name. */
+  history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined;
+}
