@@ -137,6 +137,14 @@ export interface Alerting {
   readonly keepFiringFor: DurationMs;
   /** Raise a no-data alert after this long without events; 0 disables. */
   readonly noDataFor: DurationMs;
+  /** Where alerts should go, as the spec names them (OpenSLO AlertNotificationTarget); informational. */
+  readonly notificationTargets?: readonly NotificationTarget[];
+}
+
+export interface NotificationTarget {
+  readonly name: string;
+  readonly target: string;
+  readonly description?: string;
 }
 
 /** A time range whose events do not count against the SLO. */

@@ -1,4 +1,13 @@
-import type { Problem, SpecSet } from '../core/index.js';
+import type { Problem, Service, SpecSet } from '../core/index.js';
+import { checkDuplicates } from './duplicates.js';
+import { readHeader } from './header.js';
+import { parseSpecFile, type SpecObject } from './parse.js';
+import { createSloeLoader } from './sloe.js';
+import type { FormatLoader, Header, LoadState } from './state.js';
+import { unknownMessage } from './suggest.js';
+
+export { MAX_SPEC_FILE_BYTES, MAX_YAML_ALIASES, DEFAULT_NO_DATA_FOR_MS } from './limits.js';
+export { promqlErrorOffset } from './promql.js';
 
 /** One file's bytes, as read by the caller (spec/ does no I/O). */
 export interface SpecInput {
@@ -17,9 +26,58 @@ export interface LoadResult {
   readonly problems: readonly Problem[];
 }
 
+function createLoaders(): FormatLoader[] {
+  return [createSloeLoader()];
+}
+
+function compareProblems(a: Problem, b: Problem): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+/** Every service an SLO names, with the declared ones' details. */
+function collectServices(state: LoadState): Service[] {
+  const byName = new Map<string, Service>();
+  for (const { value } of state.services) byName.set(value.name, value);
+  for (const { value } of state.slos) {
+    if (!byName.has(value.service)) byName.set(value.service, { name: value.service, labels: {} });
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** Loads every document of every file into the model, resolving references across files. */
 export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {}): LoadResult {
-  void inputs;
-  void options;
-  throw new Error('spec loading is not implemented yet');
+  const problems: Problem[] = [];
+  const loaders = createLoaders();
+  const state: LoadState = { remoteSources: options.remoteSources ?? [], alertTables: new Map(), slos: [], services: [], policies: [] };
+  const claimed: { object: SpecObject; header: Header; loader: FormatLoader }[] = [];
+  for (const input of inputs) {
+    for (const object of parseSpecFile(input.path, input.content, problems)) {
+      const header = readHeader(object);
+      if (header === undefined) continue;
+      const loader = loaders.find((candidate) => candidate.claims(header));
+      if (loader === undefined) {
+        const known = loaders.flatMap((candidate) => candidate.versions);
+        const stated = header.apiVersion ?? header.version;
+        if (stated === undefined) {
+          object.ctx.report(object.node, `missing required field 'apiVersion' (one of ${known.filter((v) => v.includes('/') && !v.startsWith('prometheus')).join(', ')}) or Sloth's 'version: prometheus/v1'`);
+        } else {
+          const node = header.versionNode ?? object.node;
+          object.ctx.report(node, `${unknownMessage(header.apiVersion === undefined ? 'version' : 'apiVersion', stated, known)}; expected one of ${known.join(', ')}`);
+        }
+        continue;
+      }
+      claimed.push({ object, header, loader });
+    }
+  }
+  for (const { object, header, loader } of claimed) loader.define?.(object, header, state);
+  for (const { object, header, loader } of claimed) loader.load(object, header, state);
+  for (const loader of loaders) loader.finish?.(state);
+  checkDuplicates(state, problems);
+  const specs: SpecSet = {
+    services: collectServices(state),
+    slos: state.slos.map((slo) => slo.value),
+    policies: state.policies.map((policy) => policy.value),
+  };
+  return { specs, problems: problems.sort(compareProblems) };
 }

@@ -1,0 +1,91 @@
+import { nominalPeriod, tiersForPeriod } from '../core/index.js';
+import type { AlertTier, Alerting, DurationMs, Labels, Window } from '../core/index.js';
+import { DEFAULT_NO_DATA_FOR_MS } from './limits.js';
+
+export type SeverityClass = 'page' | 'ticket';
+export const SEVERITY_CLASSES: readonly SeverityClass[] = ['page', 'ticket'];
+
+/** What one severity class (all its tiers) may override: Sloth's pageAlert/ticketAlert, sloe's alerting.page/ticket. */
+export interface SeverityOverride {
+  readonly disable?: boolean;
+  readonly severity?: string;
+  readonly labels?: Labels;
+  readonly annotations?: Labels;
+}
+
+export interface TierOverride {
+  readonly disable?: boolean;
+  readonly for?: DurationMs;
+  readonly severity?: string;
+}
+
+/** Alerting as a spec states it; everything optional except the SLO name the defaults are made from. */
+export interface AlertingSpec {
+  readonly name?: string;
+  readonly labels?: Labels;
+  readonly annotations?: Labels;
+  readonly runbookUrl?: string;
+  readonly dashboardUrl?: string;
+  readonly minEvents?: number;
+  readonly keepFiringFor?: DurationMs;
+  readonly noDataFor?: DurationMs;
+  readonly severities?: Partial<Record<SeverityClass, SeverityOverride>>;
+  readonly tiers?: Readonly<Record<string, TierOverride>>;
+  /** Tiers stated outright (OpenSLO burn-rate conditions); replace the table when present. */
+  readonly explicitTiers?: readonly AlertTier[];
+  readonly notificationTargets?: Alerting['notificationTargets'];
+}
+
+/** `checkout-availability` → `CheckoutAvailability`: the default alert name. */
+export function camelCaseName(name: string): string {
+  const words = name.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
+  const joined = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  return /^[A-Za-z_]/.test(joined) ? joined : `Slo${joined}`;
+}
+
+/** The class of a tier from the default table (`page-fast` → page); custom tiers carry it in their severity. */
+export function severityClass(tier: AlertTier): SeverityClass | undefined {
+  const prefix = tier.name.split('-')[0];
+  return prefix === 'page' || prefix === 'ticket' ? prefix : undefined;
+}
+
+/**
+ * The tiers an SLO alerts with: the period's table (custom tables by period first, else the default table scaled to
+ * the period), with the spec's per-class and per-tier overrides applied.
+ */
+export function resolveAlerting(
+  sloName: string,
+  window: Window,
+  spec: AlertingSpec,
+  customTables: ReadonlyMap<DurationMs, readonly AlertTier[]> = new Map(),
+): Alerting {
+  const period = nominalPeriod(window);
+  const base = spec.explicitTiers ?? customTables.get(period) ?? tiersForPeriod(period);
+  const tiers = base.map((tier): AlertTier => {
+    const cls = severityClass(tier);
+    const classOverride = cls === undefined ? undefined : spec.severities?.[cls];
+    const tierOverride = spec.tiers?.[tier.name];
+    const labels = { ...tier.labels, ...classOverride?.labels };
+    const annotations = { ...tier.annotations, ...classOverride?.annotations };
+    return {
+      ...tier,
+      severity: tierOverride?.severity ?? classOverride?.severity ?? tier.severity,
+      for: tierOverride?.for ?? tier.for,
+      disabled: tier.disabled || classOverride?.disable === true || tierOverride?.disable === true,
+      ...(Object.keys(labels).length === 0 ? {} : { labels }),
+      ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+    };
+  });
+  return {
+    name: spec.name ?? camelCaseName(sloName),
+    labels: spec.labels ?? {},
+    annotations: spec.annotations ?? {},
+    ...(spec.runbookUrl === undefined ? {} : { runbookUrl: spec.runbookUrl }),
+    ...(spec.dashboardUrl === undefined ? {} : { dashboardUrl: spec.dashboardUrl }),
+    tiers,
+    minEvents: spec.minEvents ?? 0,
+    keepFiringFor: spec.keepFiringFor ?? 0,
+    noDataFor: spec.noDataFor ?? DEFAULT_NO_DATA_FOR_MS,
+    ...(spec.notificationTargets === undefined || spec.notificationTargets.length === 0 ? {} : { notificationTargets: spec.notificationTargets }),
+  };
+}

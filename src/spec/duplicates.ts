@@ -1,0 +1,27 @@
+import type { Problem } from '../core/index.js';
+import type { Position } from './context.js';
+import type { LoadState, Located } from './state.js';
+
+function where(position: Position): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
+
+/** Reports each name given twice, at the second place, naming both. */
+export function reportDuplicates<T>(items: readonly Located<T>[], nameOf: (item: T) => string, what: string, problems: Problem[]): void {
+  const first = new Map<string, Position>();
+  for (const item of items) {
+    const name = nameOf(item.value);
+    const earlier = first.get(name);
+    if (earlier === undefined) {
+      first.set(name, item.at);
+      continue;
+    }
+    problems.push({ ...item.at, message: `duplicate ${what} name '${name}': defined at ${where(earlier)} and again at ${where(item.at)}` });
+  }
+}
+
+export function checkDuplicates(state: LoadState, problems: Problem[]): void {
+  reportDuplicates(state.slos, (slo) => slo.name, 'SLO', problems);
+  reportDuplicates(state.services, (service) => service.name, 'Service', problems);
+  reportDuplicates(state.policies, (policy) => policy.name, 'BudgetPolicy', problems);
+}

@@ -1,0 +1,268 @@
+import { isMap, isScalar } from 'yaml';
+import { DEFAULT_TIERS } from '../core/index.js';
+import type { BudgetingMethod, CalendarUnit, Exclusion, MaintenanceWindow, Objective, Sli, Slo, ThresholdOp, Window } from '../core/index.js';
+import { resolveAlerting, SEVERITY_CLASSES, type AlertingSpec, type SeverityOverride, type TierOverride } from './alerting.js';
+import { ObjectiveKeys, readCron, readQuery, readTarget, readTimeZone, readTimestamp } from './common.js';
+import { childPath, describe, readMap, type Fields } from './fields.js';
+import type { SpecObject } from './parse.js';
+import type { LoadState } from './state.js';
+
+const BUDGETING_METHODS: readonly BudgetingMethod[] = ['Occurrences', 'Timeslices', 'RatioTimeslices'];
+const CALENDAR_UNITS: readonly CalendarUnit[] = ['week', 'month', 'quarter', 'year'];
+const OPS: readonly ThresholdOp[] = ['lt', 'lte', 'gt', 'gte'];
+const DEFAULT_WINDOW: Window = { kind: 'rolling', duration: 30 * 86_400_000 };
+
+function readWindow(spec: Fields): Window | undefined {
+  const node = spec.value('window');
+  if (node === undefined) return DEFAULT_WINDOW;
+  const path = spec.fieldPath('window');
+  if (isScalar(node)) {
+    const duration = spec.duration('window');
+    return duration === undefined ? undefined : { kind: 'rolling', duration };
+  }
+  const window = readMap(spec.ctx, node, path, ['calendar', 'timeZone'], spec.keyNode('window'));
+  if (window === undefined) return undefined;
+  const unit = window.oneOf('calendar', CALENDAR_UNITS, true);
+  const timeZone = readTimeZone(window, 'timeZone', 'a calendar window');
+  return unit === undefined || timeZone === undefined ? undefined : { kind: 'calendar', unit, timeZone };
+}
+
+function readSli(spec: Fields): Sli | undefined {
+  const kinds = ['ratio', 'latency', 'threshold', 'rawRatio'] as const;
+  const sli = spec.map('sli', [...kinds, 'source'], true);
+  if (sli === undefined) return undefined;
+  const present = kinds.filter((kind) => sli.has(kind));
+  if (present.length !== 1) {
+    const which = present.length === 0 ? 'none' : present.join(' and ');
+    spec.ctx.report(sli.anchor, `'${sli.path}' needs exactly one of ${kinds.join(', ')}; got ${which}`);
+    return undefined;
+  }
+  const source = sli.string('source');
+  const options = { required: true, ...(source === undefined ? {} : { source }) };
+  switch (present[0]) {
+    case 'ratio': {
+      const ratio = sli.map('ratio', ['good', 'bad', 'total'], true);
+      if (ratio === undefined) return undefined;
+      if (ratio.has('good') === ratio.has('bad')) {
+        spec.ctx.report(ratio.anchor, `'${ratio.path}' needs exactly one of 'good' and 'bad' beside 'total'`);
+        return undefined;
+      }
+      const good = ratio.has('good') ? readQuery(ratio, 'good', options) : undefined;
+      const bad = ratio.has('bad') ? readQuery(ratio, 'bad', options) : undefined;
+      const total = readQuery(ratio, 'total', options);
+      if (total === undefined || (good === undefined && bad === undefined)) return undefined;
+      return { kind: 'ratio', total, ...(good === undefined ? {} : { good }), ...(bad === undefined ? {} : { bad }) };
+    }
+    case 'latency': {
+      const latency = sli.map('latency', ['histogram', 'threshold'], true);
+      if (latency === undefined) return undefined;
+      const histogram = readQuery(latency, 'histogram', options);
+      const threshold = latency.number('threshold', true);
+      if (threshold !== undefined && !(threshold > 0)) latency.ctx.report(latency.at('threshold'), `'${latency.fieldPath('threshold')}' must be a positive bucket bound, got ${threshold}`);
+      if (histogram === undefined || threshold === undefined || !(threshold > 0)) return undefined;
+      return { kind: 'latency', histogram, threshold };
+    }
+    case 'threshold': {
+      const threshold = sli.map('threshold', ['metric'], true);
+      const metric = threshold === undefined ? undefined : readQuery(threshold, 'metric', options);
+      return metric === undefined ? undefined : { kind: 'threshold', metric };
+    }
+    case 'rawRatio': {
+      const raw = sli.map('rawRatio', ['query', 'meaning'], true);
+      if (raw === undefined) return undefined;
+      const query = readQuery(raw, 'query', options);
+      const meaning = raw.has('meaning') ? raw.oneOf('meaning', ['good', 'bad'] as const) : 'bad';
+      return query === undefined || meaning === undefined ? undefined : { kind: 'rawRatio', query, meaning };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function readObjectives(spec: Fields, method: BudgetingMethod | undefined, sli: Sli | undefined): Objective[] | undefined {
+  const keys = new ObjectiveKeys();
+  const objectives: Objective[] = [];
+  let valid = true;
+  spec.list('objectives', true).forEach((node, index) => {
+    const path = childPath(spec.fieldPath('objectives'), index);
+    const fields = readMap(spec.ctx, node, path, ['key', 'displayName', 'target', 'targetPercent', 'op', 'value', 'timeSliceWindow', 'timeSliceTarget']);
+    if (fields === undefined) {
+      valid = false;
+      return;
+    }
+    const key = fields.string('key');
+    const displayName = fields.string('displayName');
+    const target = readTarget(fields);
+    const op = fields.oneOf('op', OPS);
+    const value = fields.number('value');
+    if (sli?.kind === 'threshold') {
+      if (!fields.has('op')) fields.missing('op');
+      if (!fields.has('value')) fields.missing('value');
+    }
+    const timeSliceWindow = fields.duration('timeSliceWindow', { required: method === 'Timeslices' || method === 'RatioTimeslices' });
+    let timeSliceTarget: number | undefined;
+    if (method === 'Timeslices' || fields.has('timeSliceTarget')) {
+      timeSliceTarget = fields.number('timeSliceTarget', method === 'Timeslices');
+      if (timeSliceTarget !== undefined && !(timeSliceTarget > 0 && timeSliceTarget <= 1)) {
+        fields.ctx.report(fields.at('timeSliceTarget'), `'${fields.fieldPath('timeSliceTarget')}' must be between 0 (exclusive) and 1, got ${timeSliceTarget}`);
+        timeSliceTarget = undefined;
+      }
+    }
+    if (target === undefined) {
+      valid = false;
+      return;
+    }
+    objectives.push({
+      key: keys.next(index, key, displayName),
+      ...(displayName === undefined ? {} : { displayName }),
+      target,
+      ...(op === undefined ? {} : { op }),
+      ...(value === undefined ? {} : { value }),
+      ...(timeSliceWindow === undefined ? {} : { timeSliceWindow }),
+      ...(timeSliceTarget === undefined ? {} : { timeSliceTarget }),
+    });
+  });
+  return valid && objectives.length > 0 ? objectives : undefined;
+}
+
+function readSeverity(alerting: Fields, key: string): SeverityOverride | undefined {
+  const fields = alerting.map(key, ['disable', 'severity', 'labels', 'annotations']);
+  if (fields === undefined) return undefined;
+  const disable = fields.boolean('disable');
+  const severity = fields.string('severity');
+  return {
+    ...(disable === undefined ? {} : { disable }),
+    ...(severity === undefined ? {} : { severity }),
+    labels: fields.labels('labels'),
+    annotations: fields.labels('annotations'),
+  };
+}
+
+function readTierOverrides(alerting: Fields, tierNames: readonly string[]): Record<string, TierOverride> {
+  const node = alerting.value('tiers');
+  const out: Record<string, TierOverride> = {};
+  if (node === undefined) return out;
+  if (!isMap(node)) {
+    alerting.ctx.report(node, `'${alerting.fieldPath('tiers')}' must be a mapping of tier names (${tierNames.join(', ')}) to overrides, got ${describe(node)}`);
+    return out;
+  }
+  const names = readMap(alerting.ctx, node, alerting.fieldPath('tiers'), tierNames, alerting.keyNode('tiers'));
+  if (names === undefined) return out;
+  for (const name of tierNames) {
+    const tier = names.map(name, ['disable', 'for', 'severity']);
+    if (tier === undefined) continue;
+    const disable = tier.boolean('disable');
+    const forDuration = tier.duration('for', { allowZero: true });
+    const severity = tier.string('severity');
+    out[name] = {
+      ...(disable === undefined ? {} : { disable }),
+      ...(forDuration === undefined ? {} : { for: forDuration }),
+      ...(severity === undefined ? {} : { severity }),
+    };
+  }
+  return out;
+}
+
+function readAlerting(spec: Fields): AlertingSpec {
+  const alerting = spec.map('alerting', ['name', 'labels', 'annotations', 'runbookUrl', 'dashboardUrl', 'minEvents', 'keepFiringFor', 'noDataFor', 'page', 'ticket', 'tiers']);
+  if (alerting === undefined) return {};
+  const name = alerting.string('name');
+  const runbookUrl = alerting.string('runbookUrl');
+  const dashboardUrl = alerting.string('dashboardUrl');
+  const minEvents = alerting.number('minEvents');
+  if (minEvents !== undefined && !(minEvents >= 0 && Number.isInteger(minEvents))) {
+    alerting.ctx.report(alerting.at('minEvents'), `'${alerting.fieldPath('minEvents')}' must be a whole number of events, 0 or more, got ${minEvents}`);
+  }
+  const keepFiringFor = alerting.duration('keepFiringFor', { allowZero: true });
+  const noDataFor = alerting.duration('noDataFor', { allowZero: true });
+  const severities: Partial<Record<'page' | 'ticket', SeverityOverride>> = {};
+  for (const cls of SEVERITY_CLASSES) {
+    const override = readSeverity(alerting, cls);
+    if (override !== undefined) severities[cls] = override;
+  }
+  return {
+    ...(name === undefined ? {} : { name }),
+    labels: alerting.labels('labels'),
+    annotations: alerting.labels('annotations'),
+    ...(runbookUrl === undefined ? {} : { runbookUrl }),
+    ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
+    ...(minEvents === undefined || minEvents < 0 ? {} : { minEvents }),
+    ...(keepFiringFor === undefined ? {} : { keepFiringFor }),
+    ...(noDataFor === undefined ? {} : { noDataFor }),
+    severities,
+    tiers: readTierOverrides(alerting, DEFAULT_TIERS.map((tier) => tier.name)),
+  };
+}
+
+function readExclusions(spec: Fields): Exclusion[] {
+  const out: Exclusion[] = [];
+  spec.list('exclusions').forEach((node, index) => {
+    const fields = readMap(spec.ctx, node, childPath(spec.fieldPath('exclusions'), index), ['id', 'start', 'end', 'reason', 'createdBy']);
+    if (fields === undefined) return;
+    const id = fields.string('id');
+    const start = readTimestamp(fields, 'start');
+    const end = readTimestamp(fields, 'end');
+    const reason = fields.string('reason', true);
+    const createdBy = fields.string('createdBy');
+    if (start !== undefined && end !== undefined && end <= start) {
+      fields.ctx.report(fields.at('end'), `'${fields.fieldPath('end')}' must be after '${fields.fieldPath('start')}'`);
+      return;
+    }
+    if (start === undefined || end === undefined || reason === undefined) return;
+    out.push({ ...(id === undefined ? {} : { id }), start, end, reason, ...(createdBy === undefined ? {} : { createdBy }) });
+  });
+  return out;
+}
+
+function readMaintenance(spec: Fields): MaintenanceWindow[] {
+  const out: MaintenanceWindow[] = [];
+  spec.list('maintenance').forEach((node, index) => {
+    const fields = readMap(spec.ctx, node, childPath(spec.fieldPath('maintenance'), index), ['schedule', 'timeZone', 'duration', 'reason']);
+    if (fields === undefined) return;
+    const schedule = readCron(fields, 'schedule');
+    const timeZone = readTimeZone(fields, 'timeZone', 'a maintenance window');
+    const duration = fields.duration('duration', { required: true });
+    const reason = fields.string('reason', true);
+    if (schedule === undefined || timeZone === undefined || duration === undefined || reason === undefined) return;
+    out.push({ schedule, timeZone, duration, reason });
+  });
+  return out;
+}
+
+/** Loads a `sloe/v1` SLO document. */
+export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState): void {
+  const { ctx } = object;
+  const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
+  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance'], true);
+  const name = metadata?.string('name', true);
+  const displayName = metadata?.string('displayName');
+  const labels = metadata?.labels('labels') ?? {};
+  if (spec === undefined) return;
+  const service = spec.string('service', true);
+  const description = spec.string('description');
+  const window = readWindow(spec);
+  const budgetingMethod = spec.has('budgetingMethod') ? spec.oneOf('budgetingMethod', BUDGETING_METHODS) : 'Occurrences';
+  const sli = readSli(spec);
+  const objectives = readObjectives(spec, budgetingMethod, sli);
+  const alerting = readAlerting(spec);
+  const exclusions = readExclusions(spec);
+  const maintenance = readMaintenance(spec);
+  if (name === undefined || service === undefined || window === undefined || budgetingMethod === undefined || sli === undefined || objectives === undefined) return;
+  const tables = new Map([...state.alertTables].map(([period, table]) => [period, table.value]));
+  const slo: Slo = {
+    name,
+    service,
+    ...(displayName === undefined ? {} : { displayName }),
+    ...(description === undefined ? {} : { description }),
+    labels,
+    sli,
+    objectives,
+    window,
+    budgetingMethod,
+    alerting: resolveAlerting(name, window, alerting, tables),
+    exclusions,
+    maintenance,
+    origin: ctx.origin(object.node, 'sloe/v1'),
+  };
+  state.slos.push({ value: slo, at: ctx.position(metadata?.value('name') ?? object.node) });
+}

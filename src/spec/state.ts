@@ -1,0 +1,45 @@
+import type { Node } from 'yaml';
+import type { AlertTier, BudgetPolicy, DurationMs, Service, Slo } from '../core/index.js';
+import type { Position } from './context.js';
+import type { SpecObject } from './parse.js';
+
+/** The header every spec object is recognised by. */
+export interface Header {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  /** Sloth's `version: "prometheus/v1"` files have no apiVersion. */
+  readonly version?: string;
+  /** The apiVersion (or version) value, for problems about it. */
+  readonly versionNode?: Node;
+}
+
+export interface Located<T> {
+  readonly value: T;
+  readonly at: Position;
+}
+
+/** What loading has produced so far, shared by the format loaders. */
+export interface LoadState {
+  readonly remoteSources: readonly string[];
+  /** Custom alert-window tables (Sloth AlertWindows) by SLO period. */
+  readonly alertTables: Map<DurationMs, Located<AlertTier[]>>;
+  readonly slos: Located<Slo>[];
+  /** Services declared by a Service object. */
+  readonly services: Located<Service>[];
+  readonly policies: Located<BudgetPolicy>[];
+}
+
+/**
+ * One format: "is this mine?" then "load into the model". `define` runs first over every object of every file, so
+ * definitions that others refer to (OpenSLO SLIs, alert policies; Sloth alert windows) exist before `load` runs.
+ */
+export interface FormatLoader {
+  readonly name: string;
+  /** The apiVersions (or Sloth versions) this loader reads, for "did you mean" suggestions. */
+  readonly versions: readonly string[];
+  claims(header: Header): boolean;
+  define?(object: SpecObject, header: Header, state: LoadState): void;
+  load(object: SpecObject, header: Header, state: LoadState): void;
+  /** After every object is loaded (resolving references across files). */
+  finish?(state: LoadState): void;
+}
