@@ -1,0 +1,77 @@
+import type { GateDecision, IngestProtocol, Journal, SampleAppender } from '../core/index.js';
+import type { NotificationOutcome, SelfMetrics } from './metrics.js';
+import { withSpan } from './tracing.js';
+
+/**
+ * Decorators that count what flows through a port, so the components behind them need not know about metrics.
+ * app wraps each port once, where it composes the daemon.
+ */
+
+/** Counts every append's applied and dropped samples by protocol and reason, inside an `ingest.append` span. */
+export function instrumentAppender(appender: SampleAppender, metrics: SelfMetrics): SampleAppender {
+  return {
+    wantsMetric: (name) => appender.wantsMetric(name),
+    append(series, protocol: IngestProtocol) {
+      return withSpan('ingest.append', { 'sloe.ingest.protocol': protocol, 'sloe.ingest.series': series.length }, () => {
+        const result = appender.append(series, protocol);
+        metrics.recordAppend(protocol, result);
+        return result;
+      });
+    },
+  };
+}
+
+const DECISIONS = new Set<string>(['allow', 'warn', 'deny']);
+
+/** Counts journal entries as they are written: gate decisions by outcome (kind `decision`, data `{ decision }`). */
+export function instrumentJournal(journal: Journal, metrics: SelfMetrics): Journal {
+  return {
+    query: (kind, query) => journal.query(kind, query),
+    append(kind, entry) {
+      const id = journal.append(kind, entry);
+      if (kind === 'decision') {
+        const decision = (entry.data as { decision?: unknown } | null)?.decision;
+        if (typeof decision === 'string' && DECISIONS.has(decision)) metrics.recordDecision(decision as GateDecision);
+      }
+      return id;
+    },
+  };
+}
+
+/** The shape of a notifier as far as counting is concerned (structural, so telemetry does not import notify). */
+export interface CountableNotifier<N> {
+  readonly name: string;
+  send(notification: N): Promise<{ readonly outcome: string }>;
+}
+
+const NOTIFY_OUTCOMES: Readonly<Record<string, NotificationOutcome>> = { delivered: 'sent', retry: 'retried', rejected: 'failed' };
+
+/** Counts each delivery attempt by receiver and outcome (sent, retried, failed); a thrown send counts as failed. */
+export function instrumentNotifier<N, T extends CountableNotifier<N>>(notifier: T, metrics: SelfMetrics): T {
+  const send = async (notification: N): Promise<{ readonly outcome: string }> => {
+    try {
+      const result = await notifier.send(notification);
+      metrics.recordNotification(notifier.name, NOTIFY_OUTCOMES[result.outcome] ?? 'failed');
+      return result;
+    } catch (error) {
+      metrics.recordNotification(notifier.name, 'failed');
+      throw error;
+    }
+  };
+  return new Proxy(notifier, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver) as unknown) });
+}
+
+/** Runs one evaluation of every SLO inside an `engine.evaluate` span, observing its duration and outcome. */
+export function timeEvaluation<T>(metrics: SelfMetrics, evaluate: () => T): T {
+  const stop = metrics.evaluationDuration.startTimer();
+  try {
+    const result = withSpan('engine.evaluate', {}, evaluate);
+    metrics.evaluations.inc({ outcome: 'success' });
+    return result;
+  } catch (error) {
+    metrics.evaluations.inc({ outcome: 'failure' });
+    throw error;
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,114 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppendResult, GateDecision, IngestProtocol } from '../core/index.js';
+
+/** Outcomes of an attempted notification, as the notifiers report them. */
+export type NotificationOutcome = 'sent' | 'failed' | 'dropped' | 'retried';
+
+/**
+ * sloe's own metrics, one per pipeline stage, on one registry that /metrics serves. Components are handed this object
+ * (or the decorators in instrument.ts wrap their ports) so no adapter imports another. Names follow Prometheus's
+ * conventions: a `sloe_` prefix, base units, `_total` on counters, `_seconds`/`_bytes` suffixes.
+ */
+export interface SelfMetrics {
+  readonly registry: Registry;
+  readonly ingestSamples: Counter<'protocol' | 'outcome'>;
+  readonly ingestDroppedSamples: Counter<'protocol' | 'reason'>;
+  readonly ingestRequests: Counter<'protocol' | 'code'>;
+  readonly evaluationDuration: Histogram;
+  readonly evaluations: Counter<'outcome'>;
+  readonly notifications: Counter<'receiver' | 'outcome'>;
+  readonly gateDecisions: Counter<'decision'>;
+  readonly storeSize: Gauge;
+  readonly specsReload: Counter<'outcome'>;
+  readonly configLastReloadSuccessful: Gauge;
+  readonly configLastReloadSuccessTimestamp: Gauge;
+  readonly slosLoaded: Gauge;
+  readonly httpRequests: Counter<'method' | 'route' | 'code'>;
+  readonly httpRequestDuration: Histogram<'method' | 'route'>;
+  /** Counts an appender's result: applied and dropped samples, and the drops by reason. */
+  recordAppend(protocol: IngestProtocol, result: AppendResult): void;
+  recordDecision(decision: GateDecision): void;
+  recordNotification(receiver: string, outcome: NotificationOutcome): void;
+  /** Records the outcome of a spec reload (or the initial load) at `now` (Unix ms). */
+  recordReload(success: boolean, now: number): void;
+}
+
+export interface SelfMetricsOptions {
+  /** Size of the store in bytes, read when /metrics is scraped; undefined while there is no store. */
+  readonly storeSizeBytes?: () => number | undefined;
+  /** Include the process_* and nodejs_* default metrics (on in the daemon, off in unit tests). */
+  readonly defaultMetrics?: boolean;
+}
+
+// Evaluation of every SLO should take milliseconds; the buckets reach 30 s so a pathological tick is still visible.
+const EVALUATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const ingestSamples = new Counter({ name: 'sloe_ingest_samples_total', help: 'Samples received by ingest, by protocol and outcome (applied: some SLI used it; dropped: see sloe_ingest_dropped_samples_total).', labelNames: ['protocol', 'outcome'] as const, registers });
+  const ingestDroppedSamples = new Counter({ name: 'sloe_ingest_dropped_samples_total', help: 'Samples ingest dropped, by protocol and reason (unmatched, duplicate, out_of_order, cardinality_limit, invalid).', labelNames: ['protocol', 'reason'] as const, registers });
+  const ingestRequests = new Counter({ name: 'sloe_ingest_requests_total', help: 'Ingest requests by protocol and HTTP status code.', labelNames: ['protocol', 'code'] as const, registers });
+  const evaluationDuration = new Histogram({ name: 'sloe_evaluation_duration_seconds', help: 'Time one evaluation of every SLO took.', buckets: EVALUATION_BUCKETS, registers });
+  const evaluations = new Counter({ name: 'sloe_evaluations_total', help: 'Evaluations of every SLO, by outcome.', labelNames: ['outcome'] as const, registers });
+  const notifications = new Counter({ name: 'sloe_notifications_total', help: 'Notifications by receiver and outcome (sent, failed, dropped, retried).', labelNames: ['receiver', 'outcome'] as const, registers });
+  const gateDecisions = new Counter({ name: 'sloe_gate_decisions_total', help: 'Gate decisions by outcome (allow, warn, deny).', labelNames: ['decision'] as const, registers });
+  const storeSize = new Gauge({
+    name: 'sloe_store_size_bytes',
+    help: 'Size of the store on disk (database and write-ahead log).',
+    registers,
+    collect() {
+      const bytes = options.storeSizeBytes?.();
+      if (bytes !== undefined) this.set(bytes);
+    },
+  });
+  const specsReload = new Counter({ name: 'sloe_specs_reload_total', help: 'Loads of the spec and policy set (startup, SIGHUP, POST /-/reload), by outcome (success, failure).', labelNames: ['outcome'] as const, registers });
+  const configLastReloadSuccessful = new Gauge({ name: 'sloe_config_last_reload_successful', help: 'Whether the last spec reload succeeded (1) or was refused (0), in which case the previous set is still in force.', registers });
+  const configLastReloadSuccessTimestamp = new Gauge({ name: 'sloe_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful spec load.', registers });
+  const slosLoaded = new Gauge({ name: 'sloe_slos', help: 'SLO objectives in the set in force.', registers });
+  const httpRequests = new Counter({ name: 'sloe_http_requests_total', help: 'HTTP requests by method, route pattern and status code.', labelNames: ['method', 'route', 'code'] as const, registers });
+  const httpRequestDuration = new Histogram({ name: 'sloe_http_request_duration_seconds', help: 'HTTP request latency by method and route pattern.', labelNames: ['method', 'route'] as const, buckets: HTTP_BUCKETS, registers });
+  for (const outcome of ['success', 'failure']) specsReload.inc({ outcome }, 0);
+  for (const decision of ['allow', 'warn', 'deny']) gateDecisions.inc({ decision }, 0);
+
+  return {
+    registry,
+    ingestSamples,
+    ingestDroppedSamples,
+    ingestRequests,
+    evaluationDuration,
+    evaluations,
+    notifications,
+    gateDecisions,
+    storeSize,
+    specsReload,
+    configLastReloadSuccessful,
+    configLastReloadSuccessTimestamp,
+    slosLoaded,
+    httpRequests,
+    httpRequestDuration,
+    recordAppend(protocol, result) {
+      let dropped = 0;
+      for (const [reason, count] of Object.entries(result.dropped)) {
+        if (count <= 0) continue;
+        ingestDroppedSamples.inc({ protocol, reason }, count);
+        dropped += count;
+      }
+      if (result.applied > 0) ingestSamples.inc({ protocol, outcome: 'applied' }, result.applied);
+      if (dropped > 0) ingestSamples.inc({ protocol, outcome: 'dropped' }, dropped);
+    },
+    recordDecision(decision) {
+      gateDecisions.inc({ decision });
+    },
+    recordNotification(receiver, outcome) {
+      notifications.inc({ receiver, outcome });
+    },
+    recordReload(success, now) {
+      specsReload.inc({ outcome: success ? 'success' : 'failure' });
+      configLastReloadSuccessful.set(success ? 1 : 0);
+      if (success) configLastReloadSuccessTimestamp.set(now / 1000);
+    },
+  };
+}
