@@ -9,6 +9,7 @@ import type {
   eventWebhooksSchema,
   grafanaProvisioningSchema,
   mimirProvisioningSchema,
+  notifierRoutesSchema,
   pagerdutySchema,
   prometheusProvisioningSchema,
   scrapeSchema,
@@ -36,6 +37,9 @@ export interface SloeConfig {
     pagerduty: z.infer<typeof pagerdutySchema>;
     slack: z.infer<typeof slackSchema>;
     webhooks: z.infer<typeof webhooksSchema>;
+    routes: z.infer<typeof notifierRoutesSchema>;
+    resendInterval: string;
+    queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
   provisioning: {

@@ -33,10 +33,18 @@ const path = z.string().min(1, 'expected a non-empty path').describe('a file or 
 
 export const scrapeSchema = z.array(z.strictObject({ job: z.string().min(1), targets: z.array(z.string().min(1)).min(1), interval: durationText.default('15s'), timeout: durationText.default('5s'), path: z.string().default('/metrics'), scheme: z.enum(['http', 'https']).default('http') }));
 export const sourcesSchema = z.array(z.strictObject({ name: z.string().min(1), url, headers: headers.default({}), tenant: z.string().optional(), timeout: durationText.default('10s'), retries: z.number().int().min(0).max(10).default(2), partialResponse: z.boolean().default(false), default: z.boolean().default(false) }));
-export const alertmanagerSchema = z.array(z.strictObject({ url, headers: headers.default({}) }));
-export const pagerdutySchema = z.array(z.strictObject({ routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']) }));
-export const slackSchema = z.array(z.strictObject({ webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']) }));
-export const webhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']) }));
+const receiverName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a receiver name of letters, digits, _ . -').optional();
+export const alertmanagerSchema = z.array(z.strictObject({ name: receiverName, url, headers: headers.default({}) }));
+export const pagerdutySchema = z.array(z.strictObject({ name: receiverName, routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']) }));
+export const slackSchema = z.array(z.strictObject({ name: receiverName, webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']) }));
+export const webhooksSchema = z.array(z.strictObject({ name: receiverName, url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']) }));
+export const notifierRoutesSchema = z.array(
+  z.strictObject({
+    match: z.strictObject({ services: z.array(z.string()).optional(), slos: z.array(z.string()).optional(), severities: z.array(z.string()).optional(), labels: z.record(z.string(), z.string()).optional() }).default({}),
+    receivers: z.array(z.string()),
+    continue: z.boolean().default(false),
+  }),
+);
 export const eventWebhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional() }));
 export const prometheusProvisioningSchema = z.strictObject({ rulesDir: z.string().min(1), reloadUrl: url.optional() }).optional();
 export const mimirProvisioningSchema = z.strictObject({ url, tenant: z.string().optional(), namespace: z.string().default('sloe'), prefix: z.string().default('/prometheus') }).optional();
@@ -81,6 +89,16 @@ export const CONFIG_TABLE = [
   key({ key: 'notifiers.pagerduty', schema: pagerdutySchema, default: [], secret: true, description: 'PagerDuty Events API v2 integrations.' }),
   key({ key: 'notifiers.slack', schema: slackSchema, default: [], secret: true, description: 'Slack incoming webhooks.' }),
   key({ key: 'notifiers.webhooks', schema: webhooksSchema, default: [], secret: true, description: 'Generic JSON webhooks, signed with HMAC-SHA256 when a secret is set.' }),
+  key({
+    key: 'notifiers.routes',
+    schema: notifierRoutesSchema,
+    default: [],
+    description:
+      'Which receivers hear of which alerts: the first route whose match (services, slos, severities, labels; all set conditions must hold) fits decides, or several with continue: true; no match means every receiver. A receiver\'s own severities always apply. Receivers are named by name, else alertmanager, pagerduty, slack, webhook (then -2, -3...).',
+    example: '[{ match: { services: [checkout], severities: [page] }, receivers: [pagerduty, slack] }]',
+  }),
+  key({ key: 'notifiers.resendInterval', schema: durationText, default: '1m', description: 'How often firing alerts are re-sent to Alertmanager; their endsAt is 4 × max(this, evaluationInterval) ahead.' }),
+  key({ key: 'notifiers.queueSize', schema: z.number().int().min(1).max(1_000_000), default: 1000, description: 'Notifications each receiver holds while it is unreachable; when full, the oldest is dropped and counted.' }),
   key({ key: 'events.webhooks', schema: eventWebhooksSchema, default: [], secret: true, description: 'Receivers of freeze and thaw CloudEvents.' }),
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),

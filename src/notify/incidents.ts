@@ -1,0 +1,84 @@
+import type { AlertStatus, SloStatus } from '../core/index.js';
+import type { IncidentKind } from './types.js';
+
+/** A tier the engine may report for the no-data condition; when present it decides no-data instead of sloe's own timer. */
+export const NODATA_TIER = 'nodata';
+
+/** Severity of no-data incidents when the SLO has no tiers to borrow one from. */
+export const DEFAULT_NODATA_SEVERITY = 'ticket';
+
+/** Whether one incident of one objective should be firing now, and why. */
+export interface IncidentCondition {
+  readonly incident: string;
+  readonly severity: string;
+  readonly kind: IncidentKind;
+  /** 0 is the most urgent severity; no-data ranks after every burn severity. */
+  readonly rank: number;
+  readonly firing: boolean;
+  /** The most urgent firing tier of this severity (tiers are listed fastest first). */
+  readonly tier?: AlertStatus;
+  /** Unix ms the earliest firing tier of this severity became active, when the engine said. */
+  readonly activeSince?: number;
+}
+
+export function incidentKey(objective: string, severity: string, kind: IncidentKind): string {
+  return kind === 'nodata' ? `${objective}/nodata` : `${objective}/${severity}`;
+}
+
+/** Severities in the order their tiers are listed (page tiers before ticket tiers), most urgent first. */
+export function severityOrder(alerts: readonly AlertStatus[]): string[] {
+  const order: string[] = [];
+  for (const alert of alerts) if (alert.tier !== NODATA_TIER && !order.includes(alert.severity)) order.push(alert.severity);
+  return order;
+}
+
+function sinceOf(alerts: readonly AlertStatus[]): number | undefined {
+  const times = alerts.map((alert) => (alert.activeSince === undefined ? Number.NaN : Date.parse(alert.activeSince))).filter((time) => !Number.isNaN(time));
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/**
+ * The incidents of one objective: one per severity (firing while any of its tiers fires) and one for no-data.
+ * `noDataFiring` is sloe's own no-data verdict, used when the engine reports no `nodata` tier.
+ */
+export function incidentConditions(status: SloStatus, noDataFiring: boolean): IncidentCondition[] {
+  const severities = severityOrder(status.alerts);
+  const conditions: IncidentCondition[] = severities.map((severity, rank) => {
+    const firing = status.alerts.filter((alert) => alert.severity === severity && alert.tier !== NODATA_TIER && alert.state === 'firing');
+    const since = sinceOf(firing);
+    return {
+      incident: incidentKey(status.name, severity, 'burn'),
+      severity,
+      kind: 'burn',
+      rank,
+      firing: firing.length > 0,
+      ...(firing[0] === undefined ? {} : { tier: firing[0] }),
+      ...(since === undefined ? {} : { activeSince: since }),
+    };
+  });
+  const engineNoData = status.alerts.find((alert) => alert.tier === NODATA_TIER);
+  const noDataSeverity = engineNoData?.severity ?? severities[severities.length - 1] ?? DEFAULT_NODATA_SEVERITY;
+  const noDataSince = engineNoData?.activeSince === undefined ? undefined : Date.parse(engineNoData.activeSince);
+  conditions.push({
+    incident: incidentKey(status.name, noDataSeverity, 'nodata'),
+    severity: noDataSeverity,
+    kind: 'nodata',
+    rank: severities.length,
+    firing: engineNoData ? engineNoData.state === 'firing' : noDataFiring,
+    ...(noDataSince === undefined || Number.isNaN(noDataSince) ? {} : { activeSince: noDataSince }),
+  });
+  return conditions;
+}
+
+/**
+ * Burn incidents held back by a more urgent one of the same objective: while a page fires, its ticket does not
+ * notify (one incident pages once, not once per tier). An incident already notified is not held back; it runs its
+ * course and resolves when its own tiers clear.
+ */
+export function heldBack(conditions: readonly IncidentCondition[]): Set<string> {
+  const held = new Set<string>();
+  const burning = conditions.filter((condition) => condition.kind === 'burn' && condition.firing);
+  const mostUrgent = Math.min(...burning.map((condition) => condition.rank));
+  for (const condition of burning) if (condition.rank > mostUrgent) held.add(condition.incident);
+  return held;
+}
