@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { SloeError } from '../core/index.js';
+import type { SloeError } from '../core/index.js';
 import { allows, authorize, requireScope, scopeOf, tokensEqual } from './auth.js';
 
 const tokens = { readToken: 'read-secret', writeToken: 'write-secret', adminToken: 'admin-secret' };
