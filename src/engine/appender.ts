@@ -1,0 +1,181 @@
+import type { AppendResult, EngineStore, IncomingSeries, IngestProtocol, SampleAppender, SeriesState, TermIncrease } from '../core/index.js';
+import { FINE_BUCKET_MS } from '../core/index.js';
+import { MatcherIndex } from '../core/sli/index.js';
+import type { Term } from '../core/sli/index.js';
+import { applySample } from './counter.js';
+import type { Temporality } from './counter.js';
+import { seriesKey } from './series-key.js';
+import type { TermSeries } from './term-series.js';
+
+export interface AppenderOptions {
+  readonly store: EngineStore;
+  readonly terms: readonly Term[];
+  /** The in-memory series of each term, fed after each commit. */
+  readonly series: ReadonlyMap<string, TermSeries>;
+  /** Most series one term accepts; new series beyond it are dropped (`cardinality_limit`). */
+  readonly seriesLimitPerTerm: number;
+  /** Samples more than this far ahead of the clock are refused (`invalid`): they would push old buckets out. */
+  readonly maxFuture: number;
+  readonly clock: () => number;
+  /** Series states read from the store at start. */
+  readonly states: readonly SeriesState[];
+}
+
+type Dropped = Record<string, number>;
+
+/**
+ * Turns ingested samples into term increases: only the series some term matches are looked at, increases are summed
+ * in memory per (term, minute), and each call is one transaction (one upsert per term and bucket, one per series),
+ * committed before it returns. Memory is updated only after the commit, so a failed write changes nothing.
+ */
+export class Appender implements SampleAppender {
+  private readonly index: MatcherIndex;
+  private readonly states = new Map<string, SeriesState>();
+  /** Which series each term has accepted, for the cardinality limit. */
+  private readonly termSeriesCount = new Map<string, number>();
+  private readonly seriesTerms = new Map<string, readonly Term[]>();
+  private totals = { received: 0, applied: 0, dropped: {} as Dropped };
+
+  constructor(private readonly options: AppenderOptions) {
+    this.index = new MatcherIndex(options.terms);
+    for (const state of options.states) {
+      this.states.set(state.key, state);
+      const labels = parseSeriesKey(state.key);
+      if (!labels) continue;
+      const terms = this.index.match(labels);
+      if (terms.length === 0) continue;
+      this.seriesTerms.set(state.key, terms);
+      for (const term of terms) this.termSeriesCount.set(term.key, (this.termSeriesCount.get(term.key) ?? 0) + 1);
+    }
+  }
+
+  wantsMetric(name: string): boolean {
+    return this.index.wantsMetric(name);
+  }
+
+  /** Totals since start, for self-telemetry. */
+  counters(): { received: number; applied: number; dropped: Readonly<Dropped> } {
+    return this.totals;
+  }
+
+  append(batch: readonly IncomingSeries[], _protocol: IngestProtocol): AppendResult {
+    const dropped: Dropped = {};
+    const drop = (reason: string, count = 1): void => {
+      dropped[reason] = (dropped[reason] ?? 0) + count;
+    };
+    let received = 0;
+    let applied = 0;
+    const pending = new Map<string, SeriesState>();
+    const newSeries = new Map<string, readonly Term[]>();
+    const newCounts = new Map<string, number>();
+    // term key -> fine bucket start -> increase
+    const increases = new Map<string, Map<number, number>>();
+    const latestAllowed = this.options.clock() + this.options.maxFuture;
+
+    for (const series of batch) {
+      const count = Math.min(series.timestamps.length, series.values.length);
+      received += count;
+      if (series.timestamps.length !== series.values.length) drop('invalid', Math.abs(series.timestamps.length - series.values.length));
+      const name = series.labels.__name__;
+      if (name === undefined || !this.index.wantsMetric(name)) {
+        drop('unmatched', count);
+        continue;
+      }
+      const key = seriesKey(series.labels);
+      let terms = this.seriesTerms.get(key) ?? newSeries.get(key);
+      if (terms === undefined) {
+        const matched = this.index.match(series.labels);
+        if (matched.length === 0) {
+          drop('unmatched', count);
+          continue;
+        }
+        const admitted = matched.filter((term) => (this.termSeriesCount.get(term.key) ?? 0) + (newCounts.get(term.key) ?? 0) < this.options.seriesLimitPerTerm);
+        if (admitted.length === 0) {
+          drop('cardinality_limit', count);
+          continue;
+        }
+        for (const term of admitted) newCounts.set(term.key, (newCounts.get(term.key) ?? 0) + 1);
+        newSeries.set(key, admitted);
+        terms = admitted;
+      }
+      // A series only gauge terms read is a level whatever the protocol says (remote write does not say).
+      const temporality: Temporality = terms.every((term) => term.kind === 'gauge') ? 'gauge' : (series.temporality ?? 'cumulative');
+      const startTime = series.startTimeMs ?? 0;
+      let state = pending.get(key) ?? this.states.get(key);
+      for (let i = 0; i < count; i++) {
+        const timestamp = series.timestamps[i]!;
+        const value = series.values[i]!;
+        if (timestamp > latestAllowed) {
+          drop('invalid');
+          continue;
+        }
+        const outcome = applySample(key, state, timestamp, value, temporality, startTime);
+        if (outcome.kind === 'dropped') {
+          drop(outcome.reason);
+          continue;
+        }
+        applied++;
+        state = outcome.state;
+        const bucket = bucketOf(timestamp);
+        for (const term of terms) {
+          const events = term.kind === 'counter' ? outcome.increase : gaugeEvents(term, value);
+          if (events === 0) continue;
+          let buckets = increases.get(term.key);
+          if (!buckets) increases.set(term.key, (buckets = new Map<number, number>()));
+          buckets.set(bucket, (buckets.get(bucket) ?? 0) + events);
+        }
+      }
+      if (state !== undefined) pending.set(key, state);
+    }
+
+    const rows: TermIncrease[] = [];
+    for (const [term, buckets] of increases) for (const [bucket, value] of buckets) rows.push({ term, bucket, value });
+    this.options.store.commit(rows, [...pending.values()]);
+
+    // Committed: now memory may follow.
+    for (const [key, state] of pending) this.states.set(key, state);
+    for (const [key, terms] of newSeries) if (pending.has(key)) this.seriesTerms.set(key, terms);
+    for (const [key, terms] of newSeries) {
+      if (!pending.has(key)) continue;
+      for (const term of terms) this.termSeriesCount.set(term.key, (this.termSeriesCount.get(term.key) ?? 0) + 1);
+    }
+    for (const row of rows) this.options.series.get(row.term)?.add(row.bucket, row.value);
+
+    this.totals.received += received;
+    this.totals.applied += applied;
+    for (const [reason, n] of Object.entries(dropped)) this.totals.dropped[reason] = (this.totals.dropped[reason] ?? 0) + n;
+    return { received, applied, dropped };
+  }
+}
+
+/**
+ * The fine bucket a sample at `timestamp` lands in. Bucket b holds the time (b, b + 1 min], as a range vector
+ * (t - w, t] does, so a window ending at an evaluation time includes the sample taken at that very time.
+ */
+export function bucketOf(timestamp: number): number {
+  const before = timestamp - 1;
+  return before - (((before % FINE_BUCKET_MS) + FINE_BUCKET_MS) % FINE_BUCKET_MS);
+}
+
+function gaugeEvents(term: Term, value: number): number {
+  const gauge = term.gauge;
+  if (!gauge || gauge.mode === 'count') return 1;
+  switch (gauge.op) {
+    case 'lt':
+      return value < gauge.threshold ? 1 : 0;
+    case 'lte':
+      return value <= gauge.threshold ? 1 : 0;
+    case 'gt':
+      return value > gauge.threshold ? 1 : 0;
+    case 'gte':
+      return value >= gauge.threshold ? 1 : 0;
+  }
+}
+
+function parseSeriesKey(key: string): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(JSON.parse(key) as [string, string][]);
+  } catch {
+    return undefined;
+  }
+}

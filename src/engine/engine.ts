@@ -1,0 +1,255 @@
+import type {
+  AlertTransition,
+  AppendResult,
+  DocumentStore,
+  DurationMs,
+  EngineStore,
+  ExclusionAdmin,
+  ExclusionRecord,
+  HistoryPoint,
+  HistoryReader,
+  IncomingSeries,
+  IngestProtocol,
+  Journal,
+  RemoteCounts,
+  SampleAppender,
+  SloStatus,
+  SpecSet,
+  StatusReader,
+  TransitionListener,
+} from '../core/index.js';
+import { HOUR, MINUTE } from '../core/index.js';
+import { Appender } from './appender.js';
+import { evaluateFigures, nextAlertStates, periodRange } from './core-math.js';
+import type { AlertMemory, ObjectiveFigures } from './core-math.js';
+import type { Counts } from './counts.js';
+import { sliCounts } from './counts.js';
+import { Exclusions } from './exclusions.js';
+import type { MaintenanceExpander } from './exclusions.js';
+import { historyOf } from './history.js';
+import { planSpecs } from './plan.js';
+import type { ObjectivePlan, Plan } from './plan.js';
+import { restoreSeries } from './restore.js';
+import { completeSlices } from './slices.js';
+import type { TermSeries } from './term-series.js';
+
+export interface EngineOptions {
+  readonly specs: SpecSet;
+  readonly store: EngineStore;
+  readonly documents: DocumentStore;
+  readonly journal: Journal;
+  /** Unix ms; the daemon passes Date.now, tests a fake clock. Only ingest reads it (to refuse far-future samples). */
+  readonly clock: () => number;
+  readonly remote?: RemoteCounts;
+  readonly expandMaintenance?: MaintenanceExpander;
+  /** How long 1-minute buckets are kept (must match the store's). Default 6 h. */
+  readonly fineKeep?: DurationMs;
+  /** New series beyond this many per term are dropped (`cardinality_limit`). Default 10,000. */
+  readonly seriesLimitPerTerm?: number;
+  /** Terms re-read from the store per evaluation, to resynchronise memory with what is durable. Default 16. */
+  readonly resyncPerTick?: number;
+}
+
+export interface EvaluationReport {
+  readonly statuses: readonly SloStatus[];
+  readonly transitions: readonly AlertTransition[];
+  readonly durationMs: number;
+}
+
+const SLICE_MARK = 'slices/';
+const ALERT_MARK = 'alert/';
+
+/**
+ * The runtime engine: ingested samples become term increases (SampleAppender), and every evaluation turns the
+ * in-memory window sums into each objective's status, steps the alert state machines, persists alert state and tells
+ * the transition listeners. The latest statuses are held in memory for readers (StatusReader).
+ */
+export class Engine implements SampleAppender, StatusReader, HistoryReader {
+  readonly plan: Plan;
+  readonly exclusions: Exclusions;
+  private readonly series: Map<string, TermSeries>;
+  private readonly appender: Appender;
+  private readonly fineKeep: DurationMs;
+  private readonly alerts = new Map<string, AlertMemory>();
+  private readonly sliceEnds = new Map<string, number>();
+  private readonly listeners: TransitionListener[] = [];
+  private statuses: SloStatus[] = [];
+  private byName = new Map<string, SloStatus>();
+  private resyncCursor = 0;
+  private lastPrune = 0;
+  private evaluating: Promise<EvaluationReport> | undefined;
+
+  constructor(private readonly options: EngineOptions) {
+    this.fineKeep = options.fineKeep ?? 6 * HOUR;
+    const now = options.clock();
+    this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined });
+    this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    this.appender = new Appender({
+      store: options.store,
+      terms: [...this.plan.terms.values()].map((entry) => entry.term),
+      series: this.series,
+      seriesLimitPerTerm: options.seriesLimitPerTerm ?? 10_000,
+      maxFuture: 10 * MINUTE,
+      clock: options.clock,
+      states: options.store.seriesStates(),
+    });
+    this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? (() => []));
+    for (const { key, value } of options.store.alertStates()) {
+      if (key.startsWith(SLICE_MARK)) this.sliceEnds.set(key.slice(SLICE_MARK.length), value as number);
+      else if (key.startsWith(ALERT_MARK)) this.alerts.set(key.slice(ALERT_MARK.length), value as AlertMemory);
+    }
+    this.statuses = this.plan.objectives.map((plan) => evaluateFigures(plan, { reason: 'not evaluated yet' }, [], now));
+    this.byName = new Map(this.statuses.map((status) => [status.name, status]));
+  }
+
+  // SampleAppender
+  wantsMetric(name: string): boolean {
+    return this.appender.wantsMetric(name);
+  }
+
+  append(series: readonly IncomingSeries[], protocol: IngestProtocol): AppendResult {
+    return this.appender.append(series, protocol);
+  }
+
+  ingestCounters(): { received: number; applied: number; dropped: Readonly<Record<string, number>> } {
+    return this.appender.counters();
+  }
+
+  // StatusReader
+  latest(): readonly SloStatus[] {
+    return this.statuses;
+  }
+
+  get(name: string): SloStatus | undefined {
+    return this.byName.get(name);
+  }
+
+  onTransitions(listener: TransitionListener): void {
+    this.listeners.push(listener);
+  }
+
+  exclusionAdmin(): ExclusionAdmin {
+    return this.exclusions;
+  }
+
+  listExclusions(slo?: string): ExclusionRecord[] {
+    return this.exclusions.list(slo);
+  }
+
+  /** Events of a term over [from, to) as the engine holds them (tests and benchmarks compare these with brute force). */
+  termEvents(term: string, from: number, to: number, now: number): number {
+    return this.series.get(term)?.sum(from, to, now) ?? 0;
+  }
+
+  /** Evaluates every objective at `now`. Concurrent calls share one evaluation. */
+  evaluate(now: number): Promise<EvaluationReport> {
+    if (this.evaluating) return this.evaluating;
+    this.evaluating = this.evaluateNow(now).finally(() => {
+      this.evaluating = undefined;
+    });
+    return this.evaluating;
+  }
+
+  private async evaluateNow(now: number): Promise<EvaluationReport> {
+    const started = performance.now();
+    this.completeSlices(now);
+    const figures = await Promise.all(this.plan.objectives.map((plan) => this.figuresOf(plan, now)));
+    const statuses: SloStatus[] = [];
+    const transitions: AlertTransition[] = [];
+    const changed: { key: string; value: unknown }[] = [];
+    this.plan.objectives.forEach((plan, index) => {
+      const figure = figures[index]!;
+      const previous = plan.tiers.map((tier) => this.alerts.get(`${plan.name}/${tier.name}`));
+      const step = nextAlertStates(plan, figure, previous, now);
+      const status = evaluateFigures(plan, figure, step.states, now);
+      statuses.push(status);
+      plan.tiers.forEach((tier, tierIndex) => {
+        const state = step.states[tierIndex]!;
+        const before = previous[tierIndex];
+        const key = `${plan.name}/${tier.name}`;
+        this.alerts.set(key, state);
+        if (!before || JSON.stringify(before) !== JSON.stringify(state)) changed.push({ key: `${ALERT_MARK}${key}`, value: state });
+        const from = before?.state ?? 'inactive';
+        if (from !== state.state) transitions.push({ slo: status, tier: tier.name, severity: tier.severity, from, to: state.state, at: now });
+      });
+    });
+    this.options.store.saveAlertStates(changed);
+    this.statuses = statuses;
+    this.byName = new Map(statuses.map((status) => [status.name, status]));
+    this.resync(now);
+    if (now - this.lastPrune >= HOUR) {
+      this.options.store.prune(now);
+      this.lastPrune = now;
+    }
+    if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
+    return { statuses, transitions, durationMs: performance.now() - started };
+  }
+
+  private completeSlices(now: number): void {
+    const increases = [];
+    const marks: { key: string; value: unknown }[] = [];
+    for (const plan of this.plan.objectives) {
+      if (!plan.slices) continue;
+      const width = plan.slices.width;
+      const lastEnd = this.sliceEnds.get(plan.name) ?? Math.floor(now / width) * width;
+      const done = completeSlices(plan, lastEnd, now, this.series, (from, to) => this.exclusions.ranges(plan.slo.name, from, to), now - this.fineKeep);
+      if (done.lastEnd !== lastEnd || !this.sliceEnds.has(plan.name)) {
+        this.sliceEnds.set(plan.name, done.lastEnd);
+        marks.push({ key: `${SLICE_MARK}${plan.name}`, value: done.lastEnd });
+      }
+      increases.push(...done.increases);
+    }
+    // The mark is saved first: a crash between the two writes loses a slice rather than counting it twice.
+    this.options.store.saveAlertStates(marks);
+    this.options.store.commit(increases, []);
+    for (const increase of increases) this.series.get(increase.term)?.add(increase.bucket, increase.value);
+  }
+
+  private async figuresOf(plan: ObjectivePlan, now: number): Promise<ObjectiveFigures> {
+    const period = periodRange(plan.slo.window, now);
+    const source = plan.source;
+    if (source.kind === 'none') return { reason: source.reason };
+    if (source.kind === 'remote') {
+      const remote = this.options.remote;
+      if (!remote) return { reason: 'no remote source is configured' };
+      const query = { slo: plan.slo.name, objective: plan.objective.key, sli: source.sli, ...(source.source === undefined ? {} : { source: source.source }) };
+      try {
+        const [periodCounts, ...windowCounts] = await Promise.all([remote.counts(query, period.end - period.start, now), ...plan.windows.map((window) => remote.counts(query, window, now))]);
+        return { period: { ...periodCounts, ...period }, windows: new Map(plan.windows.map((window, index) => [window, windowCounts[index]!])) };
+      } catch (error) {
+        return { reason: `remote source failed: ${(error as Error).message}` };
+      }
+    }
+    const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
+    const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
+    const windows = new Map<DurationMs, Counts>();
+    for (const window of plan.windows) windows.set(window, sliCounts(source.sli, this.series, now - window, now, now, excluded));
+    let periodCounts: Counts;
+    if (plan.slices) {
+      const slices = plan.slices;
+      const sliceSide = (key: string) => [{ term: { key, metric: key, matchers: [], kind: 'counter' as const }, sign: 1 as const }];
+      periodCounts = sliCounts({ good: sliceSide(slices.good), total: sliceSide(slices.total) }, this.series, period.start, period.end, now, []);
+    } else {
+      periodCounts = sliCounts(source.sli, this.series, period.start, period.end, now, excluded);
+    }
+    return { period: { ...periodCounts, ...period }, windows };
+  }
+
+  /** Re-reads a few terms from the store each tick, so memory and disk cannot drift apart for long. */
+  private resync(now: number): void {
+    const keys = [...this.series.keys()];
+    if (keys.length === 0) return;
+    const count = Math.min(keys.length, this.options.resyncPerTick ?? 16);
+    for (let i = 0; i < count; i++) {
+      const key = keys[(this.resyncCursor + i) % keys.length]!;
+      this.series.get(key)?.restore(this.options.store, now, this.fineKeep);
+    }
+    this.resyncCursor = (this.resyncCursor + count) % keys.length;
+  }
+
+  history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined {
+    const plan = this.plan.objectives.find((candidate) => candidate.name === name);
+    if (!plan) return undefined;
+    return historyOf(plan, this.options.store, this.exclusions, from, to, step);
+  }
+}

@@ -1,0 +1,48 @@
+import { COARSE_BUCKET_MS, FINE_BUCKET_MS } from '../core/index.js';
+import type { EngineStore } from '../core/index.js';
+import { PrefixRing } from './prefix-ring.js';
+
+/**
+ * One term's events in memory: 1-minute buckets for the recent hours and 1-hour buckets for the longest window any
+ * SLO reading the term needs. Every increase goes to both, as in the store.
+ */
+export class TermSeries {
+  readonly fine: PrefixRing;
+  readonly coarse: PrefixRing;
+
+  constructor(
+    readonly key: string,
+    options: { fineKeep: number; longestWindow: number },
+  ) {
+    this.fine = new PrefixRing(FINE_BUCKET_MS, Math.ceil(options.fineKeep / FINE_BUCKET_MS));
+    // Two more hours than the window: the partial hour at each end.
+    this.coarse = new PrefixRing(COARSE_BUCKET_MS, Math.ceil(options.longestWindow / COARSE_BUCKET_MS) + 2);
+  }
+
+  add(timestamp: number, value: number): void {
+    this.fine.add(Math.floor(timestamp / FINE_BUCKET_MS), value);
+    this.coarse.add(Math.floor(timestamp / COARSE_BUCKET_MS), value);
+  }
+
+  /**
+   * Events in [from, to), read at evaluation time `horizon`. The recent part comes from the fine buckets; what is
+   * older than they reach comes from the coarse ones, split on an hour boundary so neither side interpolates there.
+   * Within an edge bucket events are taken as spread evenly.
+   */
+  sum(from: number, to: number, horizon: number): number {
+    if (to <= from) return 0;
+    const fineStart = this.fine.head === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : this.fine.oldest() * FINE_BUCKET_MS;
+    if (from >= fineStart) return this.fine.before(to, horizon) - this.fine.before(from, horizon);
+    const split = Math.ceil(fineStart / COARSE_BUCKET_MS) * COARSE_BUCKET_MS;
+    if (split >= to) return this.coarse.before(to, horizon) - this.coarse.before(from, horizon);
+    return this.coarse.before(split, horizon) - this.coarse.before(from, horizon) + this.fine.before(to, horizon) - this.fine.before(split, horizon);
+  }
+
+  /** Refills both rings from the store: at start, and now and then to resynchronise exactly with what is durable. */
+  restore(store: EngineStore, now: number, fineKeep: number): void {
+    const fineFrom = Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
+    this.fine.load(store.buckets('fine', this.key, fineFrom, Number.MAX_SAFE_INTEGER), fineFrom);
+    const coarseFrom = (Math.floor(now / COARSE_BUCKET_MS) - this.coarse.size + 1) * COARSE_BUCKET_MS;
+    this.coarse.load(store.buckets('coarse', this.key, coarseFrom, Number.MAX_SAFE_INTEGER), coarseFrom);
+  }
+}
