@@ -1,0 +1,43 @@
+import type { IncomingSeries } from '../core/index.js';
+
+/** What a decoder found in one request, beside the series it kept. */
+export interface DecodeStats {
+  /** Series in the request. */
+  series: number;
+  /** Float samples in the request (every series, kept or not). */
+  samples: number;
+  /** Samples of metrics no SLI reads: dropped before their labels were built. */
+  unmatched: number;
+  /** Samples refused with the reason (bad labels, missing values); counted, the rest of the request goes on. */
+  invalid: number;
+  /** The first reasons samples were refused, for the response and the log. */
+  invalidReasons: string[];
+  /** Native histograms and exemplars: accepted and ignored. */
+  histograms: number;
+  exemplars: number;
+  metadata: number;
+}
+
+export interface DecodedBatch {
+  /** Only the series some SLI may need. */
+  readonly series: IncomingSeries[];
+  readonly stats: DecodeStats;
+}
+
+export interface DecodeOptions {
+  /** The engine's pre-filter: false means no SLI reads this metric. */
+  wantsMetric(name: string): boolean;
+  /** A request with more series than this is refused with 413. */
+  readonly maxSeries: number;
+}
+
+export function emptyStats(): DecodeStats {
+  return { series: 0, samples: 0, unmatched: 0, invalid: 0, invalidReasons: [], histograms: 0, exemplars: 0, metadata: 0 };
+}
+
+const MAX_REASONS = 5;
+
+export function rejectSamples(stats: DecodeStats, count: number, reason: string): void {
+  stats.invalid += count;
+  if (stats.invalidReasons.length < MAX_REASONS && !stats.invalidReasons.includes(reason)) stats.invalidReasons.push(reason);
+}

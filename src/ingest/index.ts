@@ -1,0 +1,12 @@
+export { createIngest } from './routes.js';
+export type { Ingest, IngestOptions } from './routes.js';
+export { decodeWriteRequestV1 } from './remote-write/decode-v1.js';
+export { decodeWriteRequestV2 } from './remote-write/decode-v2.js';
+export type { DecodeOptions, DecodeStats, DecodedBatch } from './decoded.js';
+export { DEFAULT_LIMITS } from './limits.js';
+export type { IngestLimits } from './limits.js';
+export { IngestMetrics } from './metrics.js';
+export { bearerTokenCheck } from './http/auth.js';
+export type { TokenCheck } from './http/auth.js';
+export type { IngestLogger } from './http/context.js';
+export { inflateSnappy, snappyDeclaredLength } from './wire/snappy.js';

@@ -1,0 +1,34 @@
+import { SloeError } from '../core/index.js';
+
+/** The limits every ingest endpoint enforces. */
+export interface IngestLimits {
+  /** Largest request body as sent (compressed), bytes. */
+  readonly maxBodyBytes: number;
+  /** Largest body after decompression, bytes; a snappy body declaring more is refused before it is inflated. */
+  readonly maxDecompressedBytes: number;
+  /** Most series (remote write) or data points (OTLP) in one request. */
+  readonly maxSeriesPerRequest: number;
+  /** Write requests being received or decoded at once; more get 429 with Retry-After. */
+  readonly maxInFlightRequests: number;
+  /** Bytes of request bodies held at once; more get 429 with Retry-After. */
+  readonly maxInFlightBytes: number;
+  /** Seconds a refused sender is asked to wait. */
+  readonly retryAfterSeconds: number;
+}
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxDecompressedBytes: 64 * 1024 * 1024,
+  maxSeriesPerRequest: 100_000,
+  maxInFlightRequests: 64,
+  maxInFlightBytes: 256 * 1024 * 1024,
+  retryAfterSeconds: 1,
+};
+
+export function payloadTooLarge(message: string): SloeError {
+  return new SloeError('payload_too_large', message, { status: 413 });
+}
+
+export function tooManySeries(limit: number): SloeError {
+  return payloadTooLarge(`more than ${limit} series in one request; send smaller batches`);
+}

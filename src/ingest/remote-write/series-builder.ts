@@ -1,0 +1,49 @@
+import { FIXED64, VARINT } from '../wire/protobuf.js';
+import type { ProtoReader } from '../wire/protobuf.js';
+
+/** Growable scratch offsets, reused across series and requests (decoding is synchronous, so never shared). */
+export class Offsets {
+  data: Int32Array;
+  length = 0;
+
+  constructor(initial: number) {
+    this.data = new Int32Array(initial);
+  }
+
+  push(a: number, b: number): void {
+    if (this.length + 2 > this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = a;
+    this.data[this.length++] = b;
+  }
+}
+
+/**
+ * Reads the samples whose message ranges are in `ranges` (pairs of start and end), using `reader` as scratch.
+ * Sample: `double value = 1; int64 timestamp = 2;` (the same in remote write 1.0 and 2.0; 2.0's
+ * `start_timestamp = 3` is returned as the latest start time seen, 0 when absent).
+ */
+export function readSamples(reader: ProtoReader, ranges: Offsets): { timestamps: number[]; values: number[]; startTimestamp: number } {
+  const count = ranges.length / 2;
+  const timestamps = new Array<number>(count);
+  const values = new Array<number>(count);
+  let startTimestamp = 0;
+  for (let i = 0; i < count; i++) {
+    reader.reset(ranges.data[2 * i]!, ranges.data[2 * i + 1]!);
+    let value = 0;
+    let timestamp = 0;
+    while (!reader.done()) {
+      const tag = reader.tag();
+      if (tag === ((1 << 3) | FIXED64)) value = reader.double();
+      else if (tag === ((2 << 3) | VARINT)) timestamp = reader.int64();
+      else if (tag === ((3 << 3) | VARINT)) startTimestamp = reader.int64();
+      else reader.skip(tag & 7);
+    }
+    timestamps[i] = timestamp;
+    values[i] = value;
+  }
+  return { timestamps, values, startTimestamp };
+}

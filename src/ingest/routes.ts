@@ -1,0 +1,48 @@
+import type { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import type { SampleAppender } from '../core/index.js';
+import { WriteAdmission } from './http/admission.js';
+import { bearerTokenCheck } from './http/auth.js';
+import type { TokenCheck } from './http/auth.js';
+import type { IngestContext, IngestLogger } from './http/context.js';
+import { remoteWriteRoutes } from './http/remote-write-route.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import type { IngestLimits } from './limits.js';
+import { IngestMetrics } from './metrics.js';
+
+export interface IngestOptions {
+  /** The engine's sample port. */
+  readonly appender: SampleAppender;
+  readonly limits?: Partial<IngestLimits>;
+  /** `auth.writeToken`: when set, writes need it. */
+  readonly writeToken?: string;
+  /** Or the daemon's own check (takes precedence over writeToken). */
+  readonly checkToken?: TokenCheck;
+  /** Where the ingest metrics are registered (the daemon's /metrics registry); a private one when unset. */
+  readonly registry?: Registry;
+  readonly logger?: IngestLogger;
+}
+
+export interface Ingest {
+  /** Hono sub-apps with `POST /api/v1/write` and `POST /v1/metrics`. */
+  readonly routes: readonly Hono[];
+  readonly context: IngestContext;
+}
+
+/** Builds the ingest endpoints from their options, checked once here. */
+export function createIngest(options: IngestOptions): Ingest {
+  const limits: IngestLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isFinite(value) || value <= 0) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
+  }
+  const checkToken = options.checkToken ?? (options.writeToken === undefined ? undefined : bearerTokenCheck(options.writeToken));
+  const context: IngestContext = {
+    appender: options.appender,
+    limits,
+    admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
+    metrics: new IngestMetrics(options.registry),
+    ...(checkToken === undefined ? {} : { checkToken }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  };
+  return { routes: [remoteWriteRoutes(context)], context };
+}

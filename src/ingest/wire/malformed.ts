@@ -1,0 +1,6 @@
+import { SloeError } from '../../core/index.js';
+
+/** A body that is not what its content type says: the sender must not retry it, so it is a 400. */
+export function malformed(message: string, cause?: unknown): SloeError {
+  return new SloeError('malformed_request', message, { status: 400, cause });
+}
