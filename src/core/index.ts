@@ -34,3 +34,4 @@ export { INFO_LABELS, LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIE
 export type { LabelProfile } from './names.js';
 export { MatcherIndex, compileQuery, compileSli, formatBound, mergeTerms, parseBound, parsePromql, termMatches } from './sli/index.js';
 export type { CompileResult, CompiledSli, GaugeMode, LabelMatcher, MatchOp, ParseResult, QueryResult, SignedTerm, SliQueryRole, Term } from './sli/index.js';
+export { isValidTimeZone, periodBounds, startOfLocalDay, zoneOffset } from './calendar.js';
