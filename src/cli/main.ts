@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerGate } from './gate.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 import type { CommandContext } from './context.js';
@@ -19,6 +20,7 @@ export function buildProgram(context: CommandContext): Command {
     .showHelpAfterError();
   registerServe(program, context);
   registerValidate(program, context);
+  registerGate(program, context);
   return program;
 }
 

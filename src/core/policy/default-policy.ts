@@ -22,7 +22,7 @@ export const DEFAULT_POLICY: BudgetPolicy = {
       when: { status: ['exhausted'] },
       environments: [],
       actions: ['deploy', 'config'],
-      reason: '{slo}: error budget spent ({budgetRemaining} remaining of {window}; SLI {sli} against objective {objective}); changes are frozen until it recovers',
+      reason: '{slo}: error budget spent ({budgetRemaining} remaining of {period}; SLI {sli} against objective {objective}); changes are frozen until it recovers',
     },
     {
       name: 'page-alert-firing',
@@ -30,7 +30,7 @@ export const DEFAULT_POLICY: BudgetPolicy = {
       when: { alertFiring: ['page'] },
       environments: [],
       actions: ['deploy', 'config'],
-      reason: '{slo}: page alert firing, burn rate {burnRate} over {alertWindow}; {budgetRemaining} of the error budget remaining',
+      reason: '{slo}: page alert firing, burn rate {burnRate} over {window}; {budgetRemaining} of the error budget remaining',
     },
     {
       name: 'budget-exhausted-provision',
@@ -54,7 +54,7 @@ export const DEFAULT_POLICY: BudgetPolicy = {
       when: { alertFiring: ['ticket'] },
       environments: [],
       actions: [],
-      reason: '{slo}: ticket alert firing, burn rate {burnRate} over {alertWindow}; {budgetRemaining} of the error budget remaining',
+      reason: '{slo}: ticket alert firing, burn rate {burnRate} over {window}; {budgetRemaining} of the error budget remaining',
     },
   ],
   overrides: [

@@ -110,7 +110,7 @@ const frozenProduction: BudgetPolicy = {
     { name: 'allow-provisioning', decision: 'allow', when: {}, environments: [], actions: ['provision'], reason: '' },
     { name: 'no-data-prod', decision: 'deny', when: { status: ['nodata'] }, environments: ['production'], actions: [], reason: '{slo}: no data in {environment}, fail closed' },
     { name: 'freeze-prod', decision: 'deny', when: { budgetRemainingBelow: 0.5 }, environments: ['production'], actions: [], reason: '{slo} has {budgetRemaining} left in {environment}' },
-    { name: 'fast-burn', decision: 'deny', when: { burnRateAbove: { window: '1h', value: 10 } }, environments: [], actions: [], reason: '{slo} burning {burnRate} over {alertWindow}' },
+    { name: 'fast-burn', decision: 'deny', when: { burnRateAbove: { window: '1h', value: 10 } }, environments: [], actions: [], reason: '{slo} burning {burnRate} over {window}' },
   ],
   overrides: [],
   onNoData: 'allow',

@@ -68,7 +68,7 @@ export function worse(a: GateDecision, b: GateDecision): GateDecision {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
 }
 
-const DEFAULT_REASON = '{slo}: rule {rule} of policy {policy} ({budgetRemaining} of the error budget remaining, burn rate {burnRate} over {alertWindow})';
+const DEFAULT_REASON = '{slo}: rule {rule} of policy {policy} ({budgetRemaining} of the error budget remaining, burn rate {burnRate} over {window})';
 const NO_DATA_REASON = '{slo}: no data ({detail}); policy {policy} answers {decision} without data';
 
 function applies(rule: PolicyRule, request: GateRequest): boolean {

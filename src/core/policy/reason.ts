@@ -10,7 +10,7 @@ export const REASON_PLACEHOLDERS = [
   'budgetRemaining',
   'burnRate',
   'window',
-  'alertWindow',
+  'period',
   'alerts',
   'status',
   'environment',
@@ -60,7 +60,10 @@ export interface ReasonContext {
   readonly action: string;
 }
 
-/** Fills a reason template. `{burnRate}` and `{alertWindow}` quote the burn rate of `quotedBurnRate`. */
+/**
+ * Fills a reason template. `{burnRate}` and `{window}` quote the burn rate of `quotedBurnRate` and its window;
+ * `{period}` is the SLO's own window (`30d`, `calendar-month`).
+ */
 export function fillReason(template: string, context: ReasonContext): string {
   const { status } = context;
   const burn = quotedBurnRate(status, context.rule);
@@ -72,8 +75,8 @@ export function fillReason(template: string, context: ReasonContext): string {
     sli: percent(status.sli, 3),
     budgetRemaining: percent(status.errorBudget.remaining),
     burnRate: rate(burn.value),
-    window: status.window,
-    alertWindow: burn.window,
+    window: burn.window,
+    period: status.window,
     alerts: firing.length === 0 ? 'none' : firing.map((alert) => `${alert.severity} (${alert.longWindow}/${alert.shortWindow})`).join(', '),
     status: status.status,
     environment: context.environment,

@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { SloeError } from '../core/index.js';
+import { checkAccess } from './auth.js';
+import type { GateTokens } from './auth.js';
+import type { GateService } from './gate-service.js';
+import { parseAction, parseEnvironment, parseLabels, readJsonObject } from './release.js';
+
+/**
+ * `POST /api/v1/hooks/flagger`: a Flagger webhook (pre-rollout, rollout, confirm-rollout, confirm-promotion...).
+ * Flagger sends `{name, namespace, phase, checksum, metadata}` and proceeds on 2xx; anything else holds or fails
+ * the step. The service is `metadata.service`, else the canary's name; `metadata.environment` (or `env`) and
+ * `metadata.action` narrow the question, and every metadata entry is a release label (so overrides work).
+ */
+export function flaggerRoutes(gates: GateService, tokens: GateTokens): Hono {
+  const app = new Hono();
+  app.post('/api/v1/hooks/flagger', async (c) => {
+    const access = checkAccess(c, tokens);
+    const body = await readJsonObject(c.req.raw, 'Flagger webhook');
+    if (typeof body.name !== 'string' || body.name.length === 0) throw new SloeError('bad_request', 'Flagger webhook: name (the canary\'s name) is required', { status: 400 });
+    const metadata = parseLabels(body.metadata, 'metadata');
+    const service = metadata.service ?? body.name;
+    const environment = parseEnvironment(metadata.environment ?? metadata.env ?? c.req.query('env'), 'metadata.environment') ;
+    const action = parseAction(metadata.action ?? c.req.query('action'), 'metadata.action');
+    const answer = gates.decide({
+      service,
+      ...(environment === undefined ? {} : { environment }),
+      ...(action === undefined ? {} : { action }),
+      labels: metadata,
+      admin: access.admin,
+      release: { canary: body.name, namespace: body.namespace, phase: body.phase, checksum: body.checksum, metadata },
+      via: 'flagger',
+    });
+    if (!answer.allowed) {
+      throw new SloeError('gate_denied', `${answer.service} held by policy ${answer.policy} (decision ${answer.id}): ${answer.reasons.join('; ')}`, { status: 403 });
+    }
+    return c.json(answer);
+  });
+  return app;
+}
