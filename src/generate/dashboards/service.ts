@@ -1,0 +1,149 @@
+import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TextPanel, TextMode } from '@grafana/grafana-foundation-sdk/text';
+import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { METRICS, formatDuration, windowLabel } from '../../core/index.js';
+import type { Slo } from '../../core/index.js';
+import { number } from '../rules/promql.js';
+import type { Target } from '../rules/target.js';
+import { DATASOURCE, datasourceVariable, instantQuery, rangeQuery, sloeDashboards, thresholds } from './panels.js';
+import type { DashboardQueries } from './queries.js';
+
+function percent(ratio: number): string {
+  return `${number(ratio * 100)}%`;
+}
+
+function stat(title: string, expr: string, unit: string, steps: readonly (readonly [number, string])[], base: string): StatPanel {
+  return new StatPanel()
+    .title(title)
+    .datasource(DATASOURCE)
+    .withTarget(instantQuery(expr, 'A'))
+    .unit(unit)
+    .decimals(unit === 'percentunit' ? 3 : 2)
+    .colorMode(BigValueColorMode.Value)
+    .graphMode(BigValueGraphMode.None)
+    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']))
+    .thresholds(thresholds(base, steps))
+    .height(5)
+    .span(6);
+}
+
+/** Markdown for the on-call engineer: what the SLO is, where the runbook is, its tiers, exclusions and maintenance. */
+export function detailMarkdown(target: Target): string {
+  const { slo, objective } = target;
+  const lines = [`**${slo.displayName ?? target.name}**: ${percent(objective.target)} over ${windowLabel(slo.window)} (${slo.budgetingMethod}), ${target.sli.kind} SLI.`];
+  if (slo.description !== undefined) lines.push('', slo.description);
+  const links = [
+    ...(slo.alerting.runbookUrl === undefined ? [] : [`[Runbook](${slo.alerting.runbookUrl})`]),
+    ...(slo.alerting.dashboardUrl === undefined ? [] : [`[Dashboard](${slo.alerting.dashboardUrl})`]),
+  ];
+  if (links.length > 0) lines.push('', links.join(' · '));
+  lines.push('', '| alert tier | severity | long / short window | burn rate above | for |', '| --- | --- | --- | --- | --- |');
+  for (const tier of slo.alerting.tiers) {
+    const state = tier.disabled ? ' (disabled)' : '';
+    lines.push(`| ${tier.name}${state} | ${tier.severity} | ${formatDuration(tier.longWindow)} / ${formatDuration(tier.shortWindow)} | ${number(tier.burnRateThreshold)} | ${formatDuration(tier.for)} |`);
+  }
+  if (slo.exclusions.length > 0 || slo.maintenance.length > 0) {
+    lines.push('', 'Not counted against the budget:');
+    for (const exclusion of slo.exclusions) lines.push(`- ${new Date(exclusion.start).toISOString()} to ${new Date(exclusion.end).toISOString()}: ${exclusion.reason}`);
+    for (const window of slo.maintenance) lines.push(`- \`${window.schedule}\` (${window.timeZone}) for ${formatDuration(window.duration)}: ${window.reason}`);
+  }
+  return lines.join('\n');
+}
+
+function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQueries): void {
+  const one = queries.selector(target.slo.service, target.name);
+  const base = formatDuration(target.baseWindow);
+  const budgetSteps: [number, string][] = [[0, 'orange'], [0.25, 'green']];
+  dashboard
+    .withRow(new RowBuilder(`${target.slo.displayName ?? target.name}: ${percent(target.objective.target)} over ${windowLabel(target.slo.window)}`))
+    .withPanel(stat('SLI over the period', `${METRICS.periodSli}${one}`, 'percentunit', [[target.objective.target, 'green']], 'red'))
+    .withPanel(stat('Error budget remaining', `${METRICS.periodErrorBudgetRemaining}${one}`, 'percentunit', budgetSteps, 'red'))
+    .withPanel(stat(`Burn rate (${base})`, `${METRICS.currentBurnRate}${one}`, 'none', [[1, 'orange'], [Math.max(...target.tiers.map((tier) => tier.burnRateThreshold), 1), 'red']], 'green'))
+    .withPanel(
+      new TextPanel()
+        .title('About this SLO')
+        .mode(TextMode.Markdown)
+        .content(detailMarkdown(target))
+        .height(5)
+        .span(6),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title('Error budget remaining over the period')
+        .datasource(DATASOURCE)
+        .withTarget(rangeQuery(`${METRICS.periodErrorBudgetRemaining}${one}`, 'budget remaining'))
+        .unit('percentunit')
+        .thresholds(thresholds('red', budgetSteps))
+        .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.LineAndArea))
+        .height(8)
+        .span(12),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title('SLI')
+        .datasource(DATASOURCE)
+        .targets([
+          rangeQuery(`1 - ${METRICS.sliErrorRatio(base)}${one}`, `SLI over ${base}`, 'A'),
+          rangeQuery(`${METRICS.periodSli}${one}`, `SLI over ${formatDuration(target.period)}`, 'B'),
+        ])
+        .unit('percentunit')
+        .thresholds(thresholds('red', [[target.objective.target, 'green']]))
+        .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
+        .height(8)
+        .span(12),
+    )
+    .withPanel(
+      new TimeseriesPanel()
+        .title('Burn rate per window, against the alert thresholds')
+        .description(target.tiers.map((tier) => `${tier.name}: ${formatDuration(tier.longWindow)} and ${formatDuration(tier.shortWindow)} above ${number(tier.burnRateThreshold)}`).join('; '))
+        .datasource(DATASOURCE)
+        .withTarget(rangeQuery(`${METRICS.burnRate}${one}`, `{{${queries.keys.window}}}`))
+        .thresholds(thresholds('green', [...new Set(target.tiers.map((tier) => tier.burnRateThreshold))].sort((a, b) => a - b).map((value, index, all) => [value, index === all.length - 1 ? 'red' : 'orange'] as const)))
+        .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
+        .height(8)
+        .span(12),
+    );
+  if (target.sli.kind !== 'rawRatio') {
+    const seconds = target.baseWindow / 1000;
+    dashboard.withPanel(
+      new TimeseriesPanel()
+        .title('Good and total events per second')
+        .datasource(DATASOURCE)
+        .targets([
+          rangeQuery(`${METRICS.eventsGood(base)}${one} / ${seconds}`, 'good', 'A'),
+          rangeQuery(`${METRICS.eventsTotal(base)}${one} / ${seconds}`, 'total', 'B'),
+        ])
+        .unit('reqps')
+        .height(8)
+        .span(12),
+    );
+  }
+  dashboard.withPanel(
+    new TablePanel()
+      .title('Firing alerts')
+      .datasource(DATASOURCE)
+      .withTarget(instantQuery(queries.firing(one), 'A'))
+      .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, Value: true, __name__: true } } })
+      .noValue('No alert firing')
+      .height(8)
+      .span(target.sli.kind === 'rawRatio' ? 24 : 12),
+  );
+}
+
+/** The on-call view of one service: for each SLO, budget, SLI, burn against thresholds, events, alerts, runbooks. */
+export function serviceDashboard(service: string, uid: string, targets: readonly Target[], queries: DashboardQueries, slos: readonly Slo[]): Record<string, unknown> {
+  const dashboard = new DashboardBuilder(`SLOs: ${service}`)
+    .uid(uid)
+    .description(`SLOs of ${service} (${slos.map((slo) => slo.name).join(', ')}). Made by \`sloe generate\`.`)
+    .tags(['sloe', 'slo', `service:${service}`])
+    .time({ from: 'now-2d', to: 'now' })
+    .refresh('1m')
+    .readonly()
+    .link(sloeDashboards())
+    .withVariable(datasourceVariable());
+  for (const target of targets) sloRow(dashboard, target, queries);
+  return dashboard.build() as unknown as Record<string, unknown>;
+}
