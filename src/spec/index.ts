@@ -2,7 +2,9 @@ import type { Problem, Service, SpecSet } from '../core/index.js';
 import { checkDuplicates } from './duplicates.js';
 import { readHeader } from './header.js';
 import { parseSpecFile, type SpecObject } from './parse.js';
+import { createOpenSloLoader } from './openslo.js';
 import { createSloeLoader } from './sloe.js';
+import { createSlothLoader } from './sloth.js';
 import type { FormatLoader, Header, LoadState } from './state.js';
 import { unknownMessage } from './suggest.js';
 
@@ -27,7 +29,7 @@ export interface LoadResult {
 }
 
 function createLoaders(): FormatLoader[] {
-  return [createSloeLoader()];
+  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader()];
 }
 
 function compareProblems(a: Problem, b: Problem): number {
@@ -49,7 +51,7 @@ function collectServices(state: LoadState): Service[] {
 export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {}): LoadResult {
   const problems: Problem[] = [];
   const loaders = createLoaders();
-  const state: LoadState = { remoteSources: options.remoteSources ?? [], alertTables: new Map(), slos: [], services: [], policies: [] };
+  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], alertTables: new Map(), slos: [], services: [], policies: [] };
   const claimed: { object: SpecObject; header: Header; loader: FormatLoader }[] = [];
   for (const input of inputs) {
     for (const object of parseSpecFile(input.path, input.content, problems)) {

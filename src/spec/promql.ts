@@ -62,6 +62,12 @@ export function checkPromql(ctx: DocContext, node: Node, query: string, path: st
   const offset = promqlErrorOffset(query);
   if (offset === undefined) return true;
   const near = query.slice(offset, offset + 20).split('\n')[0] ?? '';
+  const call = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(query.slice(0, offset));
+  if (call?.[1] !== undefined && near.startsWith('(')) {
+    const start = offset - call[0].length;
+    ctx.reportAt(positionInScalar(ctx, node, start), `'${path}' is not valid PromQL: unknown function '${call[1]}'`);
+    return false;
+  }
   const where = near.trim() === '' ? 'at the end of the query' : `at '${near.trim()}'`;
   ctx.reportAt(positionInScalar(ctx, node, offset), `'${path}' is not valid PromQL: syntax error ${where}`);
   return false;

@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import type { AlertTier, BudgetPolicy, DurationMs, Service, Slo } from '../core/index.js';
+import type { Problem, AlertTier, BudgetPolicy, DurationMs, Service, Slo } from '../core/index.js';
 import type { Position } from './context.js';
 import type { SpecObject } from './parse.js';
 
@@ -20,6 +20,7 @@ export interface Located<T> {
 
 /** What loading has produced so far, shared by the format loaders. */
 export interface LoadState {
+  readonly problems: Problem[];
   readonly remoteSources: readonly string[];
   /** Custom alert-window tables (Sloth AlertWindows) by SLO period. */
   readonly alertTables: Map<DurationMs, Located<AlertTier[]>>;
