@@ -4,6 +4,7 @@
  */
 import type { AlertStateName, AlertStatus, DurationMs, SloHealth, SloStatus, Window } from '../core/index.js';
 import { formatDuration, windowLabel } from '../core/index.js';
+import { periodBounds } from '../core/calendar.js';
 import type { Counts } from './counts.js';
 import type { ObjectivePlan } from './plan.js';
 
@@ -23,9 +24,10 @@ export interface AlertMemory {
   readonly inactiveSince?: number;
 }
 
+/** The part of the budget period that has elapsed at `now`: what its events are counted over. */
 export function periodRange(window: Window, now: number): { start: number; end: number } {
-  if (window.kind === 'rolling') return { start: now - window.duration, end: now };
-  throw new Error('calendar windows need core/calendar.ts');
+  const bounds = periodBounds(window, now);
+  return { start: bounds.start, end: Math.min(bounds.end, now) };
 }
 
 function burnRate(counts: Counts | undefined, target: number): number | null {

@@ -58,9 +58,10 @@ export interface Harness {
 }
 
 export function harness(specs: SpecSet, start: number, options: Partial<EngineOptions> & { store?: SloeStore } = {}): Harness {
-  const store = options.store ?? openMemoryStore();
+  const { store: given, ...rest } = options;
+  const store = given ?? openMemoryStore();
   const clock = { now: start };
-  const engine = new Engine({ specs, store: store.engine, documents: store.documents, journal: store.journal, clock: () => clock.now, ...options });
+  const engine = new Engine({ specs, documents: store.documents, journal: store.journal, clock: () => clock.now, ...rest, store: store.engine });
   return { engine, store, clock };
 }
 
