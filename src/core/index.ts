@@ -35,3 +35,5 @@ export type { LabelProfile } from './names.js';
 export { MatcherIndex, compileQuery, compileSli, formatBound, mergeTerms, parseBound, parsePromql, termMatches } from './sli/index.js';
 export type { CompileResult, CompiledSli, GaugeMode, LabelMatcher, MatchOp, ParseResult, QueryResult, SignedTerm, SliQueryRole, Term } from './sli/index.js';
 export { isValidTimeZone, periodBounds, startOfLocalDay, zoneOffset } from './calendar.js';
+export { ALERT_STATE_RANK, INACTIVE, alertTransitions, compareAlertStates, noDataActive, parseAlertState, step } from './alerting/index.js';
+export type { AlertState, StepOptions } from './alerting/index.js';
