@@ -100,10 +100,10 @@ export class Notifications implements Lifecycle {
           timers: this.timers,
           ...(options.random ? { random: options.random } : {}),
           onAttempt: (entry, result) => {
-            const outcome = result.outcome === 'delivered' ? 'success' : result.outcome === 'retry' ? 'retryable_failure' : 'rejected';
-            this.metrics.attempts.inc({ receiver: notifier.name, outcome });
+            const outcome = result.outcome === 'delivered' ? 'sent' : result.outcome === 'retry' ? 'retried' : 'failed';
+            this.metrics.notifications.inc({ receiver: notifier.name, outcome });
             if (result.outcome !== 'delivered') {
-              this.logger.warn({ receiver: notifier.name, incident: entry.notification.incident, attempt: entry.attempts, reason: result.reason }, `notification ${outcome === 'rejected' ? 'refused' : 'failed, will retry'}`);
+              this.logger.warn({ receiver: notifier.name, incident: entry.notification.incident, attempt: entry.attempts, reason: result.reason }, `notification ${outcome === 'failed' ? 'refused' : 'failed, will retry'}`);
             }
           },
           onSettled: (entry, settlement, detail) => this.settled(notifier.name, entry, settlement, detail),
@@ -273,7 +273,7 @@ export class Notifications implements Lifecycle {
   }
 
   private settled(receiver: string, entry: QueuedNotification, settlement: Settlement, detail: string): void {
-    this.metrics.notifications.inc({ receiver, outcome: settlement });
+    if (settlement === 'dropped') this.metrics.notifications.inc({ receiver, outcome: 'dropped' });
     if (settlement === 'superseded' || !entry.durable) return;
     const key = outboxKey(receiver, entry.notification);
     const stored = this.options.store.get(OUTBOX_NAMESPACE, key) as OutboxEntry | undefined;

@@ -7,7 +7,7 @@ export type { IncidentRecord, NotificationsOptions } from './dispatcher.js';
 export { NODATA_TIER, heldBack, incidentConditions, incidentKey } from './incidents.js';
 export type { IncidentCondition } from './incidents.js';
 export { notifyMetrics } from './metrics.js';
-export type { NotifyMetrics } from './metrics.js';
+export type { NotificationOutcome, NotifyMetrics } from './metrics.js';
 export { DEFAULT_PAGERDUTY_SEVERITIES, PagerDutyNotifier, pagerDutyDedupKey, pagerDutyEvent } from './pagerduty.js';
 export type { PagerDutyOptions, PagerDutySeverity } from './pagerduty.js';
 export { DEFAULT_BACKOFF, DeliveryQueue, REAL_TIMERS, backoffDelay } from './queue.js';

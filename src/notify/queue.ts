@@ -136,6 +136,7 @@ export class DeliveryQueue implements Lifecycle {
 
   flush(timeoutMs: number): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
+    if (timeoutMs <= 0) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const timer = this.timers.setTimeout(() => {
         this.idleWaiters = this.idleWaiters.filter((waiter) => waiter !== onIdle);
