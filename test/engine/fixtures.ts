@@ -57,7 +57,7 @@ export interface Harness {
   clock: { now: number };
 }
 
-export function harness(specs: SpecSet, start: number, options: Partial<EngineOptions> & { store?: SloeStore } = {}): Harness {
+export function harness(specs: SpecSet, start: number, options: Partial<Omit<EngineOptions, 'store'>> & { store?: SloeStore } = {}): Harness {
   const { store: given, ...rest } = options;
   const store = given ?? openMemoryStore();
   const clock = { now: start };
