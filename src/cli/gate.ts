@@ -10,7 +10,7 @@ interface GateOptions {
   label: string[];
   token?: string;
   requester?: string;
-  version?: string;
+  release?: string;
   json?: boolean;
   timeout: string;
 }
@@ -48,7 +48,7 @@ export function registerGate(program: Command, context: CommandContext): void {
     .option('--action <action>', `what the change does: ${ACTIONS.join(', ')} (default deploy)`)
     .option('--label <key=value>', 'release label, repeatable (e.g. type=security, priority=P0)', collect, [])
     .option('--token <token>', 'bearer token (default $SLOE_TOKEN); overrides need the admin token')
-    .option('--version <version>', 'version being released, recorded with the decision')
+    .option('--release <version>', 'version being released, recorded with the decision (`version` in the request)')
     .option('--requester <name>', 'who asks, recorded with the decision (default $USER)')
     .option('--json', 'print the answer as JSON')
     .option('--timeout <ms>', 'give up after this many milliseconds', '10000')
@@ -73,7 +73,7 @@ export function registerGate(program: Command, context: CommandContext): void {
       const body = {
         ...(options.env === undefined ? {} : { environment: options.env }),
         ...(options.action === undefined ? {} : { action: options.action }),
-        ...(options.version === undefined ? {} : { version: options.version }),
+        ...(options.release === undefined ? {} : { version: options.release }),
         ...(requester === undefined ? {} : { requester }),
         labels,
       };
