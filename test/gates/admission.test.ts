@@ -30,8 +30,8 @@ interface AdmissionAnswer {
   error?: { code: string; message: string };
 }
 
-async function admit(body: unknown, path = '/api/v1/admission/production') {
-  const response = await fetch(`${harness.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function admit(payload: unknown, path = '/api/v1/admission/production') {
+  const response = await fetch(`${harness.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
   const body = (await response.json()) as AdmissionAnswer;
   return { status: response.status, body };
 }
