@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerGate } from './gate.js';
+import { registerGenerate } from './generate.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 import type { CommandContext } from './context.js';
@@ -20,6 +21,7 @@ export function buildProgram(context: CommandContext): Command {
     .showHelpAfterError();
   registerServe(program, context);
   registerValidate(program, context);
+  registerGenerate(program, context);
   registerGate(program, context);
   return program;
 }
