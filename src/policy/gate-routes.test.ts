@@ -1,0 +1,123 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { sloStatus } from '../../test/policy/status-fixture.js';
+import { errorResponse } from '../api/errors.js';
+import type { SloStatus } from '../core/index.js';
+import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
+import { PolicyComponent } from './component.js';
+import type { GateTokens } from './auth.js';
+
+function setup(statuses: SloStatus[], tokens: GateTokens = {}) {
+  const journal = new MemoryJournal();
+  let now = Date.parse('2026-11-26T12:01:00Z');
+  const component = new PolicyComponent({
+    statuses: { latest: () => statuses, get: (name) => statuses.find((status) => status.name === name) },
+    policies: [],
+    journal,
+    documents: new MemoryDocumentStore(),
+    tokens,
+    webhooks: [],
+    source: 'urn:sloe:test',
+    now: () => (now += 1000),
+  });
+  const app = new Hono();
+  app.onError(errorResponse);
+  for (const routes of component.routes()) app.route('/', routes);
+  return { app, journal };
+}
+
+const healthy = [sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })];
+const frozen = [sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 })];
+
+describe('gate routes', () => {
+  it('answers GET with the contract fields and takes env, action and labels from the query', async () => {
+    const { app, journal } = setup(frozen);
+    const response = await app.request('/api/v1/gates/checkout?env=staging&action=provision&label=team=shop');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(['decision', 'allowed', 'reasons', 'slos', 'policy', 'id', 'evaluatedAt']));
+    expect(body).toMatchObject({ decision: 'warn', allowed: true, environment: 'staging', action: 'provision', slos: ['checkout-availability'], policy: 'sloe-default', evaluatedAt: '2026-11-26T12:00:00.000Z' });
+    expect(journal.query('decision', { limit: 5 })[0]).toMatchObject({ subject: 'checkout', at: Date.parse('2026-11-26T12:01:01Z') });
+  });
+
+  it('refuses bad input with 400 and says what was wrong', async () => {
+    const { app } = setup(healthy);
+    const cases: [string, RequestInit | undefined, string][] = [
+      ['/api/v1/gates/checkout?action=launch', undefined, 'action: expected one of deploy, provision, config, got "launch"'],
+      ['/api/v1/gates/checkout?env=prod%20eu', undefined, 'env: expected an environment name'],
+      ['/api/v1/gates/checkout', { method: 'POST', body: '{"labels":' }, 'release metadata: malformed JSON'],
+      ['/api/v1/gates/checkout', { method: 'POST', body: '[1]' }, 'release metadata: expected a JSON object'],
+      ['/api/v1/gates/checkout', { method: 'POST', body: '{"labels":{"type":["security"]}}' }, 'labels.type: expected a string, got ["security"]'],
+      ['/api/v1/gates/checkout', { method: 'POST', body: '{"version":2}' }, 'version: expected a string, got 2'],
+      ['/api/v1/decisions?limit=0', undefined, 'limit: expected a positive integer, got "0"'],
+    ];
+    for (const [path, init, message] of cases) {
+      const response = await app.request(path, init);
+      expect(response.status, path).toBe(400);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('bad_request');
+      expect(body.error.message).toContain(message);
+    }
+  });
+
+  it('answers 404 for a service nothing covers', async () => {
+    const { app } = setup(healthy);
+    const response = await app.request('/api/v1/gates/nosuch');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'unknown_service', message: 'no SLO or policy covers service nosuch' } });
+  });
+
+  it('pages the audit trail newest first', async () => {
+    const { app } = setup(healthy);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(((await (await app.request('/api/v1/gates/checkout')).json()) as { id: string }).id);
+    const first = (await (await app.request('/api/v1/decisions?limit=2')).json()) as { data: { id: string }[]; next: string };
+    expect(first.data.map((entry) => entry.id)).toEqual([ids[4], ids[3]]);
+    const second = (await (await app.request(`/api/v1/decisions?limit=2&before=${first.next}`)).json()) as { data: { id: string }[]; next: string };
+    expect(second.data.map((entry) => entry.id)).toEqual([ids[2], ids[1]]);
+    const last = (await (await app.request(`/api/v1/decisions?limit=2&before=${second.next}`)).json()) as { data: { id: string }[]; next?: string };
+    expect(last.data.map((entry) => entry.id)).toEqual([ids[0]]);
+    expect(last.next).toBeUndefined();
+    expect(((await (await app.request('/api/v1/decisions?service=search')).json()) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('needs the read token where one is set, accepts the admin token, and never echoes a token', async () => {
+    const { app } = setup(healthy, { readToken: 'r-secret', adminToken: 'a-secret' });
+    for (const path of ['/api/v1/gates/checkout', '/api/v1/decisions', '/api/v1/freezes']) {
+      const missing = await app.request(path);
+      expect(missing.status).toBe(401);
+      const wrong = await app.request(path, { headers: { authorization: 'Bearer guess' } });
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).not.toContain('secret');
+      expect((await app.request(path, { headers: { authorization: 'Bearer r-secret' } })).status).toBe(200);
+      expect((await app.request(path, { headers: { authorization: 'bearer a-secret' } })).status).toBe(200);
+    }
+  });
+});
+
+describe('Flagger webhook', () => {
+  const hook = (app: Hono, body: unknown) => app.request('/api/v1/hooks/flagger', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('passes with 200 while the budget allows', async () => {
+    const { app } = setup(healthy);
+    const response = await hook(app, { name: 'checkout', namespace: 'shop', phase: 'Progressing', checksum: '7f5c9d', metadata: { type: 'pre-rollout' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ decision: 'allow', service: 'checkout' });
+  });
+
+  it('holds with 403 and the reason, taking the service from metadata.service', async () => {
+    const { app, journal } = setup(frozen);
+    const response = await hook(app, { name: 'checkout-canary', namespace: 'shop', phase: 'Progressing', metadata: { service: 'checkout', environment: 'production' } });
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('gate_denied');
+    expect(body.error.message).toMatch(/^checkout held by policy sloe-default \(decision \d+\): checkout-availability: error budget spent \(-20% remaining of 30d/);
+    expect(journal.query('decision', { limit: 1 })[0]?.data).toMatchObject({ via: 'flagger', release: { canary: 'checkout-canary', namespace: 'shop', phase: 'Progressing' } });
+  });
+
+  it('refuses a body without the canary name', async () => {
+    const { app } = setup(healthy);
+    const response = await hook(app, { namespace: 'shop' });
+    expect(response.status).toBe(400);
+  });
+});
