@@ -4,6 +4,7 @@ import type { Query } from '../core/index.js';
 import type { DocContext } from './context.js';
 import type { Fields } from './fields.js';
 import { checkPromql } from './promql.js';
+import { rememberQuery } from './subset.js';
 
 /** A target ratio read from `target` (0..1) or `targetPercent` (0..100), exactly one of them. */
 export function readTarget(fields: Fields, percentKey = 'targetPercent'): number | undefined {
@@ -92,7 +93,7 @@ export function checkQuery(ctx: DocContext, node: Node, promql: string, path: st
     ctx.report(node, `'${path}' must use {{.window}} as its range (e.g. rate(metric[{{.window}}])): Sloth substitutes each alert window there`);
     return undefined;
   }
-  return { promql: promql.trim(), ...(options.source === undefined ? {} : { source: options.source }) };
+  return rememberQuery({ promql: promql.trim(), ...(options.source === undefined ? {} : { source: options.source }) }, ctx, node);
 }
 
 /** `Good experience` → `good-experience`; used for objective keys. */

@@ -2,6 +2,7 @@ import type { Problem, Service, SpecSet } from '../core/index.js';
 import { checkDuplicates } from './duplicates.js';
 import { readHeader } from './header.js';
 import { parseSpecFile, type SpecObject } from './parse.js';
+import { checkEmbeddedSubset } from './subset.js';
 import { createOpenSloLoader } from './openslo.js';
 import { createSloeLoader } from './sloe.js';
 import { createSlothLoader } from './sloth.js';
@@ -76,6 +77,7 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
   for (const { object, header, loader } of claimed) loader.load(object, header, state);
   for (const loader of loaders) loader.finish?.(state);
   checkDuplicates(state, problems);
+  checkEmbeddedSubset(state);
   const specs: SpecSet = {
     services: collectServices(state),
     slos: state.slos.map((slo) => slo.value),
