@@ -1,28 +1,67 @@
-import { pino } from 'pino';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { createHttpApp, readRoutes, startServer } from '../api/index.js';
+import type { DestinationStream } from 'pino';
+import { createHttpApp, journalRoutes, operationsRoutes, readRoutes, startServer } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
-import type { SloStatus, SpecSet, StatusReader } from '../core/index.js';
-import { SloeError, formatProblem, nominalPeriod, objectiveName, windowLabel } from '../core/index.js';
+import type { Problem, SloStatus, SpecSet, StatusReader } from '../core/index.js';
+import { DAY, SloeError, formatProblem, nominalPeriod, objectiveName, parseDuration, windowLabel } from '../core/index.js';
+import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { loadSpecs } from '../spec/index.js';
+import { openSqliteStore } from '../store/index.js';
+import type { SloeStore } from '../store/index.js';
+import { authorize, countRequests, createLogger, createSelfMetrics, instrumentJournal, startTracing, traceRequests } from '../telemetry/index.js';
+import type { SelfMetrics, Tracing } from '../telemetry/index.js';
+import { SpecsReloader } from './reload.js';
+import type { ReloadOutcome } from './reload.js';
 import { readSpecFiles } from './spec-files.js';
 
 export interface Daemon {
   readonly url: string;
   readonly logger: Logger;
+  readonly metrics: SelfMetrics;
+  readonly specs: SpecsReloader;
+  /** Loads the specs again (SIGHUP and POST /-/reload); a bad set is refused and the running one stays. */
+  reload(trigger: string): ReloadOutcome;
+  /** Graceful shutdown: stop accepting, finish in-flight requests, flush and stop components, close the store. */
   stop(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  /** Process environment (OTEL_* variables). Default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where log lines go; stdout when absent. */
+  readonly logDestination?: DestinationStream;
+  /** Unix ms. Default Date.now. */
+  readonly clock?: () => number;
+}
+
+/**
+ * A running part of the daemon, stopped in reverse order of registration after the HTTP server has drained:
+ * `flush` settles queued work (notifications, pending writes), `shutdown` releases resources (timers, the database).
+ */
+export interface Component {
+  readonly name: string;
+  flush?(timeoutMs: number): Promise<unknown>;
+  shutdown?(timeoutMs: number): Promise<void> | void;
+}
+
+/** Reads and validates the configured spec paths; returns every problem instead of throwing. */
+export function readSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'>): { specs: SpecSet; problems: readonly Problem[] } {
+  const files = readSpecFiles(config.slos);
+  const result = loadSpecs(files.inputs, { remoteSources: config.sources.map((source) => source.name) });
+  return { specs: result.specs, problems: [...files.problems, ...result.problems] };
 }
 
 /** Reads and validates the configured spec paths; throws with every problem when the set is invalid. */
 export function loadSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'>): SpecSet {
-  const files = readSpecFiles(config.slos);
-  const result = loadSpecs(files.inputs, { remoteSources: config.sources.map((source) => source.name) });
-  const problems = [...files.problems, ...result.problems];
+  const { specs, problems } = readSpecSet(config);
   if (problems.length > 0) {
     throw new SloeError('specs_invalid', `invalid specs:\n${problems.map(formatProblem).join('\n')}`, { status: 400 });
   }
-  return result.specs;
+  return specs;
 }
 
 /** Until the engine has evaluated, every SLO is known with status nodata. */
@@ -53,21 +92,138 @@ function unevaluatedStatuses(specs: SpecSet, now: Date): StatusReader {
   return { latest: () => statuses, get: (name) => byName.get(name) };
 }
 
+/** Log redaction for the configuration itself: every secret key, and headers that may carry credentials. */
+function configRedactPaths(): string[] {
+  const secrets = CONFIG_TABLE.filter((entry) => entry.secret === true).map((entry) => `config.${entry.key}`);
+  return [...secrets, 'config.auth', 'config.sources[*].headers', 'config.notifiers.alertmanager[*].headers'];
+}
+
+/** Paths whose requests get a server span: ingest, gates and admission, and reloads. */
+const TRACED_PATHS = ['/api/v1/write', '/v1/metrics', '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/-/reload'];
+
+function urlOf(server: RunningServer): string {
+  const host = server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host;
+  return `http://${host}:${server.address.port}`;
+}
+
+/** Runs `work`, giving up (false) after `ms`. */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The composition root: builds every component from the configuration and starts serving. */
-export async function startDaemon(config: SloeConfig): Promise<Daemon> {
-  const logger = pino({ level: config.logLevel, redact: { paths: ['*.token', '*.*Token', '*.routingKey', '*.webhookUrl', '*.secret', 'req.headers.authorization'], censor: '<redacted>' } });
-  const specs = loadSpecSet(config);
-  const statuses = unevaluatedStatuses(specs, new Date());
-  const app = createHttpApp([readRoutes(statuses)], { notReadyReasons: () => [] });
-  const server: RunningServer = await startServer(app, config.listen);
-  const url = `http://${server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host}:${server.address.port}`;
-  logger.info({ url, slos: specs.slos.length }, 'sloe listening');
+export async function startDaemon(config: SloeConfig, options: DaemonOptions = {}): Promise<Daemon> {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? Date.now;
+
+  // Telemetry first, so every later step can log, count and trace.
+  const tracing: Tracing = startTracing(env);
+  const logger = createLogger({ level: config.logLevel, redact: configRedactPaths(), ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
+  logger.debug({ config }, 'configuration');
+  // Specs: the first load must be valid; later ones (SIGHUP, POST /-/reload) are refused when not.
+  const initial = loadSpecSet(config);
+
+  // The store: one SQLite file under dataDir; closed last, after everything that writes to it has stopped.
+  mkdirSync(config.dataDir, { recursive: true });
+  const store: SloeStore = openSqliteStore(join(config.dataDir, 'sloe.db'), { retention: parseDuration(config.retention) ?? 90 * DAY });
+  const metrics = createSelfMetrics({ defaultMetrics: true, storeSizeBytes: () => store.sizeOnDisk() });
+
+  const specs = new SpecsReloader(() => readSpecSet(config), initial, metrics, logger.child({ component: 'reload' }), clock);
+
+  // Components. Each adds its routes and, when it holds resources, a Component for shutdown (stopped in reverse).
+  const routes: Hono[] = [];
+  const components: Component[] = [];
+  components.push({ name: 'store', shutdown: () => store.close() });
+  /** The journal every component writes through: gate decisions are counted as they are recorded. */
+  const journal = instrumentJournal(store.journal, metrics);
+  routes.push(journalRoutes(journal));
+  let statuses = unevaluatedStatuses(initial, new Date(clock()));
+  specs.onChange((next) => {
+    statuses = unevaluatedStatuses(next, new Date(clock()));
+  });
+  const statusReader: StatusReader = { latest: () => statuses.latest(), get: (name) => statuses.get(name) };
+  routes.push(readRoutes(statusReader));
+  metrics.slosLoaded.set(statuses.latest().length);
+  specs.onChange(() => metrics.slosLoaded.set(statuses.latest().length));
+
+  // HTTP: operations, then every component's routes, behind auth, request metrics and traces.
+  let draining = false;
+  routes.unshift(
+    operationsRoutes({
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      reload: (trigger) => specs.reload(trigger),
+    }),
+  );
+  const app = createHttpApp(
+    routes,
+    {
+      notReadyReasons: () => (draining ? ['shutting down'] : []),
+      details: () => {
+        const last = specs.lastReload();
+        // A refused reload does not make the daemon unready: it keeps serving the set in force, which is what a
+        // load balancer needs. /readyz says so, and sloe_config_last_reload_successful is 0 until a reload succeeds.
+        return last.ok
+          ? { specs: { lastReload: { successful: true, at: new Date(last.at).toISOString(), trigger: last.trigger } } }
+          : {
+              specs: {
+                lastReload: { successful: false, at: new Date(last.at).toISOString(), trigger: last.trigger, problems: last.problems },
+                inForceSince: new Date(specs.lastSuccessfulReload().at).toISOString(),
+              },
+            };
+      },
+    },
+    [
+      { path: '*', handler: countRequests(metrics) },
+      ...TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })),
+      { path: '*', handler: authorize(config.auth) },
+    ],
+  );
+  let server: RunningServer;
+  try {
+    server = await startServer(app, config.listen);
+  } catch (error) {
+    store.close();
+    await tracing.shutdown();
+    throw new SloeError('listen_failed', `cannot listen on ${config.listen}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const url = urlOf(server);
+  logger.info({ url, slos: initial.slos.length, policies: initial.policies.length, tracing: tracing.enabled ? tracing.endpoint : 'off' }, 'sloe listening');
+
+  const graceMs = parseDuration(config.shutdownTimeout) ?? 10_000;
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    draining = true;
+    const started = clock();
+    // Stop accepting; requests in flight (an acknowledged write among them) finish within the grace period.
+    await server.close(graceMs);
+    for (const component of [...components].reverse()) {
+      const left = Math.max(1_000, graceMs - (clock() - started));
+      try {
+        if (component.flush && !(await within(left, component.flush(left)))) logger.warn({ component: component.name }, 'flush did not finish in time');
+        await within(left, Promise.resolve(component.shutdown?.(left)));
+      } catch (error) {
+        logger.error({ err: error, component: component.name }, 'component failed to stop cleanly');
+      }
+    }
+    await within(5_000, tracing.shutdown());
+    logger.info({ ms: clock() - started }, 'sloe stopped');
+    logger.flush();
+  };
+
   return {
     url,
     logger,
-    stop: async () => {
-      await server.close();
-      logger.info('sloe stopped');
-    },
+    metrics,
+    specs,
+    reload: (trigger) => specs.reload(trigger),
+    stop: () => (stopping ??= stop()),
   };
 }

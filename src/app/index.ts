@@ -1,3 +1,5 @@
-export { loadSpecSet, startDaemon } from './daemon.js';
-export type { Daemon } from './daemon.js';
+export { loadSpecSet, readSpecSet, startDaemon } from './daemon.js';
+export type { Component, Daemon, DaemonOptions } from './daemon.js';
+export { SpecsReloader } from './reload.js';
+export type { ReloadOutcome, SpecsListener } from './reload.js';
 export { readSpecFiles } from './spec-files.js';

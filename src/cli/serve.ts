@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { CONFIG_TABLE, configHelp, flagHelp, loadConfig } from '../config/index.js';
 import { startDaemon } from '../app/index.js';
+import type { Daemon } from '../app/index.js';
+import { parseDuration } from '../core/index.js';
 import type { CommandContext } from './context.js';
 
 export function registerServe(program: Command, context: CommandContext): void {
@@ -16,21 +18,53 @@ export function registerServe(program: Command, context: CommandContext): void {
     const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags });
     const daemon = await startDaemon(config);
     context.stderr(`sloe serving on ${daemon.url}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        daemon.logger.info({ signal }, 'shutting down');
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-        daemon.stop().then(resolve, (error: unknown) => {
+    await untilStopped(daemon, parseDuration(config.shutdownTimeout) ?? 10_000, context);
+  });
+}
+
+/** Slack beyond the shutdown grace period for flushing and closing the store before the process is made to exit. */
+const EXIT_SLACK_MS = 5_000;
+
+/**
+ * SIGHUP reloads the specs. SIGTERM or SIGINT stops the daemon gracefully and resolves; a second signal, or a stop
+ * that outlasts the grace period and slack, exits at once with status 1 so an orchestrator is never left waiting.
+ */
+function untilStopped(daemon: Daemon, graceMs: number, context: CommandContext): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onHup = (): void => {
+      const outcome = daemon.reload('SIGHUP');
+      context.stderr(outcome.ok ? 'sloe: specs reloaded\n' : `sloe: reload refused; the running specs stay in force:\n${outcome.problems.join('\n')}\n`);
+    };
+    const onStop = (signal: string): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
+      process.once('SIGINT', () => process.exit(1));
+      process.once('SIGTERM', () => process.exit(1));
+      daemon.logger.info({ signal, graceMs }, 'shutting down');
+      const deadline = setTimeout(() => {
+        daemon.logger.error({ graceMs }, 'shutdown did not finish in time; exiting');
+        process.exit(1);
+      }, graceMs + EXIT_SLACK_MS);
+      deadline.unref();
+      daemon.stop().then(
+        () => {
+          clearTimeout(deadline);
+          // Everything is flushed and closed; a stray handle (a client's keep-alive timer) must not hold the exit.
+          setTimeout(() => process.exit(context.exitCode), 1_000).unref();
+          resolve();
+        },
+        (error: unknown) => {
           daemon.logger.error({ err: error }, 'shutdown failed');
           context.exitCode = 1;
           resolve();
-        });
-      };
-      const onInt = (): void => stop('SIGINT');
-      const onTerm = (): void => stop('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
-    });
+        },
+      );
+    };
+    const onInt = (): void => onStop('SIGINT');
+    const onTerm = (): void => onStop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onHup);
   });
 }

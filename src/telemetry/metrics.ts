@@ -46,7 +46,12 @@ const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 
 export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics === true) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client's gauges named `*_total` break Prometheus naming (promtool flags them); the same figures are kept
+    // without the suffix (nodejs_active_handles, nodejs_active_requests, nodejs_active_resources).
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  }
   const registers = [registry];
   const ingestSamples = new Counter({ name: 'sloe_ingest_samples_total', help: 'Samples received by ingest, by protocol and outcome (applied: some SLI used it; dropped: see sloe_ingest_dropped_samples_total).', labelNames: ['protocol', 'outcome'] as const, registers });
   const ingestDroppedSamples = new Counter({ name: 'sloe_ingest_dropped_samples_total', help: 'Samples ingest dropped, by protocol and reason (unmatched, duplicate, out_of_order, cardinality_limit, invalid).', labelNames: ['protocol', 'reason'] as const, registers });

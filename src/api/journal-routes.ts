@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import type { Journal } from '../core/index.js';
+import { badRequest } from './errors.js';
+
+const MAX_LIMIT = 500;
+
+function intParam(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw badRequest(`${name}: expected a positive integer, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/**
+ * GET /api/v1/notifications?slo=&limit=&before=: what the notifiers sent, failed to send or held back, newest first,
+ * from the journal (kind `notification`, subject the SLO objective). Page with `before`, the last `id` seen.
+ */
+export function journalRoutes(journal: Journal): Hono {
+  const app = new Hono();
+  app.get('/api/v1/notifications', (c) => {
+    const limit = Math.min(MAX_LIMIT, intParam(c.req.query('limit'), 'limit', 50) ?? 50);
+    const beforeId = intParam(c.req.query('before'), 'before', undefined);
+    const subject = c.req.query('slo');
+    const entries = journal.query('notification', { limit, ...(subject ? { subject } : {}), ...(beforeId === undefined ? {} : { beforeId }) });
+    return c.json({ data: entries.map((entry) => ({ id: entry.id, at: new Date(entry.at).toISOString(), slo: entry.subject, ...(entry.data as Record<string, unknown>) })) });
+  });
+  return app;
+}
