@@ -37,3 +37,19 @@ export type { CompileResult, CompiledSli, GaugeMode, LabelMatcher, MatchOp, Pars
 export { isValidTimeZone, periodBounds, startOfLocalDay, zoneOffset } from './calendar.js';
 export { ALERT_STATE_RANK, INACTIVE, alertTransitions, compareAlertStates, noDataActive, parseAlertState, step } from './alerting/index.js';
 export type { AlertState, StepOptions } from './alerting/index.js';
+export {
+  DEFAULT_TIME_SLICE,
+  DEFAULT_WARNING_LEVEL,
+  NO_COUNTS,
+  budgetConsumed,
+  budgetTotal,
+  buildStatus,
+  burnRate,
+  evaluateObjective,
+  healthOf,
+  sliOf,
+  sliceLength,
+  sliceOutcome,
+  tierClass,
+} from './budget/index.js';
+export type { Counts, HealthInput, ObjectiveEvaluation, ObjectiveInput, SliceMethod, StatusInput, TierFigures } from './budget/index.js';

@@ -1,0 +1,140 @@
+import { periodBounds } from '../calendar.js';
+import { formatDuration } from '../duration.js';
+import type { AlertTier, BudgetingMethod, DurationMs, Objective, Window } from '../model.js';
+import type { AlertStateName, SloHealth } from '../status.js';
+import { alertWindows } from '../tiers.js';
+import type { Counts } from './counts.js';
+import { budgetTotal, burnRate, sliOf } from './counts.js';
+import { healthOf, tierClass } from './health.js';
+import { sliceLength } from './slices.js';
+
+export interface ObjectiveInput {
+  readonly objective: Objective;
+  readonly method: BudgetingMethod;
+  readonly window: Window;
+  readonly now: number;
+  /**
+   * Counts over the SLO window: the last T for rolling windows, the period so far for calendar windows
+   * (see `Counts` for what they count under each budgeting method).
+   */
+  readonly period: Counts;
+  /** Counts over each alert window, keyed by its length; a missing window has no events. */
+  readonly windows: ReadonlyMap<DurationMs, Counts>;
+  /** The SLO's tiers for its period (`tiersForPeriod` with the SLO's overrides). */
+  readonly tiers: readonly AlertTier[];
+  /** Minimum total in a tier's long window before it may be active (low-traffic guard); 0 or absent disables. */
+  readonly minEvents?: number;
+  readonly warningLevel?: number;
+  /** Alert states aligned with `tiers`, for the status; absent tiers count as inactive. */
+  readonly alertStates?: readonly (AlertStateName | undefined)[];
+  /** Why there are no counts (a remote source failed): the status is nodata with this reason. */
+  readonly reason?: string;
+}
+
+export interface TierFigures {
+  readonly tier: AlertTier;
+  readonly longBurnRate: number | null;
+  readonly shortBurnRate: number | null;
+  /** Total in the long window, compared with minEvents. */
+  readonly longTotal: number;
+  /** The multi-window condition: both windows burn faster than the threshold, with enough events; feed it to step(). */
+  readonly active: boolean;
+}
+
+export interface ObjectiveEvaluation {
+  readonly period: { readonly start: number; readonly end: number };
+  readonly sli: number | null;
+  readonly events: Counts;
+  readonly errorBudget: { readonly total: number; readonly consumed: number; readonly remaining: number };
+  /** Burn rate per alert window, keyed as the window is written (`5m`, `1h`); null when it has no events. */
+  readonly burnRates: Readonly<Record<string, number | null>>;
+  readonly tiers: readonly TierFigures[];
+  /** Seconds until the budget is gone at the current burn; null when not burning or already gone. */
+  readonly timeToExhaustion: number | null;
+  readonly status: SloHealth;
+  readonly reason?: string;
+}
+
+/** Every figure CONTRACT.md reports for one objective, from counts the runtime supplies. Pure: `now` is a parameter. */
+export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
+  const { objective, period: counts, windows, tiers } = input;
+  const target = objective.target;
+  const period = periodBounds(input.window, input.now);
+  const periodLength = calendarAwareLength(input.window, period);
+  const hasData = input.reason === undefined && counts.total > 0;
+  const events = hasData ? counts : { good: 0, total: 0 };
+  const allowed = budgetTotal(objective);
+  const consumed = hasData ? budgetConsumed(events, input.method, objective, periodLength) : 0;
+  const remaining = 1 - consumed;
+
+  const burnRates: Record<string, number | null> = {};
+  for (const window of alertWindows(tiers)) burnRates[formatDuration(window)] = burnRate(windows.get(window), target);
+
+  const minEvents = input.minEvents ?? 0;
+  const tierFigures = tiers.map((tier): TierFigures => {
+    const long = windows.get(tier.longWindow);
+    const longBurnRate = burnRate(long, target);
+    const shortBurnRate = burnRate(windows.get(tier.shortWindow), target);
+    const longTotal = long?.total ?? 0;
+    const active =
+      !tier.disabled &&
+      longBurnRate !== null &&
+      shortBurnRate !== null &&
+      longBurnRate > tier.burnRateThreshold &&
+      shortBurnRate > tier.burnRateThreshold &&
+      longTotal >= minEvents;
+    return { tier, longBurnRate, shortBurnRate, longTotal, active };
+  });
+
+  const status = healthOf({ total: events.total, remaining, tiers, states: input.alertStates ?? [], warningLevel: input.warningLevel });
+  const reason = input.reason ?? (hasData ? undefined : 'no events in the window');
+  return {
+    period,
+    sli: sliOf(events),
+    events,
+    errorBudget: { total: allowed, consumed, remaining },
+    burnRates,
+    tiers: tierFigures,
+    timeToExhaustion: timeToExhaustion(tierFigures, remaining, periodLength),
+    status,
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+/**
+ * The fraction of the period's error budget spent.
+ * - Occurrences: the bad fraction over the allowed bad fraction, (1 - good/total) / (1 - objective), over the
+ *   rolling window or the calendar period so far (so an early-month outage counts at its share of the month's
+ *   traffic so far, as Sloth's and Pyrra's period figures do).
+ * - Timeslices and RatioTimeslices: the budget is a number of bad slices, (1 - objective) · N, where N is how many
+ *   slices the WHOLE period holds; each bad slice (or bad share of a slice) spends 1 / ((1 - objective) · N) of it.
+ *   Dividing by the slices seen so far instead would let one bad minute at 00:05 on the 1st spend 200 % of a 99.9 %
+ *   month's budget and then "heal" as the month goes on; an SLA counts bad minutes against the month's allowance,
+ *   and so does this. It also makes a rolling window that has not yet filled (a new SLO) spend budget per bad slice.
+ */
+export function budgetConsumed(counts: Counts, method: BudgetingMethod, objective: Objective, periodLength: DurationMs): number {
+  const allowed = budgetTotal(objective);
+  const bad = counts.total - counts.good;
+  if (method === 'Occurrences') return counts.total > 0 ? bad / counts.total / allowed : 0;
+  const slicesInPeriod = periodLength / sliceLength(objective);
+  return bad / (slicesInPeriod * allowed);
+}
+
+/** The period's real length: calendar months and DST weeks are not their nominal 30 or 7 days. */
+function calendarAwareLength(window: Window, period: { start: number; end: number }): DurationMs {
+  return window.kind === 'rolling' ? window.duration : period.end - period.start;
+}
+
+/**
+ * At burn rate b the budget drains b times faster than the period allows, i.e. a fraction b/T per unit of time, so
+ * what remains lasts remaining · T / b. The burn is the long window of the shortest enabled page tier (1h for 30
+ * days): recent enough to reflect the current incident, long enough not to flap; other tiers stand in when no page
+ * tier is enabled.
+ */
+function timeToExhaustion(tiers: readonly TierFigures[], remaining: number, periodLength: DurationMs): number | null {
+  const enabled = tiers.filter((figures) => !figures.tier.disabled).sort((a, b) => a.tier.longWindow - b.tier.longWindow);
+  const reference = enabled.find((figures) => tierClass(figures.tier) === 'page') ?? enabled[0];
+  const burn = reference?.longBurnRate;
+  if (burn === null || burn === undefined || !(burn > 0) || !(remaining > 0)) return null;
+  return (remaining * periodLength) / burn / 1000;
+}

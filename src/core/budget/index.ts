@@ -1,0 +1,10 @@
+export { NO_COUNTS, budgetTotal, burnRate, sliOf } from './counts.js';
+export type { Counts } from './counts.js';
+export { DEFAULT_TIME_SLICE, sliceLength, sliceOutcome } from './slices.js';
+export type { SliceMethod } from './slices.js';
+export { DEFAULT_WARNING_LEVEL, healthOf, tierClass } from './health.js';
+export type { HealthInput } from './health.js';
+export { budgetConsumed, evaluateObjective } from './evaluate.js';
+export type { ObjectiveEvaluation, ObjectiveInput, TierFigures } from './evaluate.js';
+export { buildStatus } from './status.js';
+export type { StatusInput } from './status.js';
