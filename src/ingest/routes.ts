@@ -5,6 +5,8 @@ import { WriteAdmission } from './http/admission.js';
 import { bearerTokenCheck } from './http/auth.js';
 import type { TokenCheck } from './http/auth.js';
 import type { IngestContext, IngestLogger } from './http/context.js';
+import { otlpRoutes } from './http/otlp-route.js';
+import type { BucketBounds } from './http/otlp-route.js';
 import { remoteWriteRoutes } from './http/remote-write-route.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { IngestLimits } from './limits.js';
@@ -21,6 +23,11 @@ export interface IngestOptions {
   /** Where the ingest metrics are registered (the daemon's /metrics registry); a private one when unset. */
   readonly registry?: Registry;
   readonly logger?: IngestLogger;
+  /**
+   * The `le` bounds SLIs read for a `_bucket` metric; OTLP exponential histograms are exposed as `_bucket` series at
+   * these bounds. Without it, an exponential histogram gives only its `+Inf` bucket, `_count` and `_sum`.
+   */
+  readonly bucketBounds?: BucketBounds;
 }
 
 export interface Ingest {
@@ -44,5 +51,5 @@ export function createIngest(options: IngestOptions): Ingest {
     ...(checkToken === undefined ? {} : { checkToken }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
-  return { routes: [remoteWriteRoutes(context)], context };
+  return { routes: [remoteWriteRoutes(context), otlpRoutes(context, options.bucketBounds ?? (() => []))], context };
 }

@@ -23,7 +23,7 @@ function batch(count: number, timestamp = T) {
   }));
 }
 
-const post = (body: Uint8Array, headers: Record<string, string> = V1_HEADERS) => ({ method: 'POST', body, headers });
+const post = (body: Uint8Array, headers: Record<string, string> = V1_HEADERS): RequestInit => ({ method: 'POST', body: new Uint8Array(body), headers });
 
 describe('POST /api/v1/write', () => {
   it('accepts a Prometheus-shaped batch of 500 one-sample series with 204 and appends only what SLIs need', async () => {
