@@ -16,6 +16,12 @@ describe('alert content', () => {
     expect(notification.description).toContain('Error budget remaining: 62.5% (consumed 37.5%). At the current burn the budget is exhausted in 1h 30m.');
   });
 
+  it('says when the budget is already overspent', () => {
+    const overspent = status('a', { 'page-fast': 'firing' }, { remaining: -0.5 });
+    const text = buildNotification(overspent, undefined, { incident: 'a/page', severity: 'page', kind: 'burn', state: 'firing', startsAt: AT, at: AT }, { publicUrl: 'http://h' }).summary;
+    expect(text).toBe('a (checkout) is burning its error budget too fast (page); budget exhausted (50.0% overspent)');
+  });
+
   it('links the SLO page in the UI, the dashboard and the runbook from the spec', () => {
     expect(notification.links).toEqual({ ui: 'https://sloe.example.com/#/slo/checkout-availability', dashboard: 'https://grafana.example.com/d/checkout', runbook: 'https://runbooks.example.com/checkout' });
     expect(notification.annotations).toMatchObject({ runbook_url: 'https://runbooks.example.com/checkout', dashboard_url: 'https://grafana.example.com/d/checkout', slo_url: 'https://sloe.example.com/#/slo/checkout-availability' });

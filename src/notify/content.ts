@@ -79,8 +79,10 @@ function summaryOf(status: SloStatus, facts: IncidentFacts): string {
   }
   if (facts.state === 'resolved') return `${subject}: error budget burn back under the ${facts.severity} thresholds`;
   const tier = facts.tier;
-  const rate = tier ? burnText(tier.longBurnRate) : 'fast';
-  return `${subject} is burning its error budget ${rate} too fast (${facts.severity}); ${percent(status.errorBudget.remaining)} of the budget left`;
+  const rate = tier ? `${burnText(tier.longBurnRate)} ` : '';
+  const remaining = status.errorBudget.remaining;
+  const left = remaining > 0 ? `${percent(remaining)} of the budget left` : `budget exhausted (${percent(-remaining)} overspent)`;
+  return `${subject} is burning its error budget ${rate}too fast (${facts.severity}); ${left}`;
 }
 
 function descriptionOf(status: SloStatus, facts: IncidentFacts): string {

@@ -58,6 +58,19 @@ describe('notifications', () => {
     expect(slack.states()).toEqual([`${SLO}/page firing`, `${SLO}/page resolved`, `${SLO}/ticket firing`, `${SLO}/ticket resolved`]);
   });
 
+  it('a burn passing from the fast page tier to the slow one, still pending, stays one page', async () => {
+    const { pagerduty, evaluate } = setup();
+    await evaluate(status(SLO, { 'page-fast': 'firing', 'page-slow': 'pending' }));
+    await evaluate(status(SLO, { 'page-fast': 'resolved', 'page-slow': 'pending' }));
+    await evaluate(status(SLO, { 'page-slow': 'firing' }));
+    expect(pagerduty.states()).toEqual([`${SLO}/page firing`]);
+    await evaluate(status(SLO, { 'page-slow': 'resolved' }));
+    expect(pagerduty.states()).toEqual([`${SLO}/page firing`, `${SLO}/page resolved`]);
+    // Pending alone never opens an incident.
+    await evaluate(status(SLO, { 'page-fast': 'pending' }));
+    expect(pagerduty.received).toHaveLength(2);
+  });
+
   it('routes pages and tickets apart, and sends the resolve to whoever got the firing', async () => {
     const { pagerduty, slack, alertmanager, evaluate } = setup({ routes: [{ match: { services: ['checkout'], severities: ['ticket'] }, receivers: ['slack'] }] });
     await evaluate(status(SLO, { 'ticket-slow': 'firing' }));

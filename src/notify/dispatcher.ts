@@ -219,6 +219,7 @@ export class Notifications implements Lifecycle {
     const content = { publicUrl: this.options.publicUrl };
     if (!condition.firing) {
       this.silencedNoted.delete(condition.incident);
+      if (record && condition.pending) return;
       if (record) this.resolve(record, buildNotification(status, alerting, { ...facts, state: 'resolved', startsAt: record.startsAt, at: now }, content), now);
       return;
     }

@@ -15,6 +15,11 @@ export interface IncidentCondition {
   /** 0 is the most urgent severity; no-data ranks after every burn severity. */
   readonly rank: number;
   readonly firing: boolean;
+  /**
+   * Some tier of this severity is pending: an incident already notified is held open through it, so a burn that
+   * passes from the fast tier to the slow one (fast resolves, slow still waiting out its `for`) pages once.
+   */
+  readonly pending: boolean;
   /** The most urgent firing tier of this severity (tiers are listed fastest first). */
   readonly tier?: AlertStatus;
   /** Unix ms the earliest firing tier of this severity became active, when the engine said. */
@@ -46,12 +51,14 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
   const conditions: IncidentCondition[] = severities.map((severity, rank) => {
     const firing = status.alerts.filter((alert) => alert.severity === severity && alert.tier !== NODATA_TIER && alert.state === 'firing');
     const since = sinceOf(firing);
+    const pending = status.alerts.some((alert) => alert.severity === severity && alert.tier !== NODATA_TIER && alert.state === 'pending');
     return {
       incident: incidentKey(status.name, severity, 'burn'),
       severity,
       kind: 'burn',
       rank,
       firing: firing.length > 0,
+      pending,
       ...(firing[0] === undefined ? {} : { tier: firing[0] }),
       ...(since === undefined ? {} : { activeSince: since }),
     };
@@ -65,6 +72,7 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
     kind: 'nodata',
     rank: severities.length,
     firing: engineNoData ? engineNoData.state === 'firing' : noDataFiring,
+    pending: engineNoData?.state === 'pending',
     ...(noDataSince === undefined || Number.isNaN(noDataSince) ? {} : { activeSince: noDataSince }),
   });
   return conditions;
