@@ -129,7 +129,7 @@ export function readTimeWindow(spec: Fields): Window | undefined {
     calendar.ctx.report(calendar.at('startTime'), `'${calendar.fieldPath('startTime')}' must be a date and time without zone, 'YYYY-MM-DD hh:mm:ss', got '${startTime}'`);
   }
   const timeZone = readTimeZone(calendar, 'timeZone', 'a calendar window');
-  if (shorthand === undefined || timeZone === undefined) return undefined;
+  if (shorthand === undefined) return undefined;
   const unit = CALENDAR[shorthand.unit];
   if (unit === undefined || shorthand.amount !== 1) {
     const word = UNIT_WORDS[shorthand.unit];
@@ -138,7 +138,7 @@ export function readTimeWindow(spec: Fields): Window | undefined {
     window.ctx.report(window.at('duration'), `'${window.fieldPath('duration')}': a calendar window is 1w, 1M, 1Q or 1Y${what}${meant}`);
     return undefined;
   }
-  return { kind: 'calendar', unit, timeZone };
+  return timeZone === undefined ? undefined : { kind: 'calendar', unit, timeZone };
 }
 
 /** A burn-rate condition as loaded; its tier is made per SLO, whose period sets the budget fraction. */
