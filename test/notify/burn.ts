@@ -45,7 +45,7 @@ export function checkoutSpecs(): SpecSet {
  * given share of them 5xx, as remote-write counters. Each minute is evaluated and handed to `onEvaluated`.
  */
 export class BurnScenario {
-  readonly engine: Engine;
+  engine: Engine;
   now: number;
   private ok = 0;
   private errors = 0;
@@ -53,10 +53,21 @@ export class BurnScenario {
   constructor(
     store: SloeStore,
     start: number,
-    private readonly onEvaluated: (statuses: readonly SloStatus[], now: number) => void,
+    /** Where each evaluation goes; a test may swap it (a crashed notifier hears nothing). */
+    public onEvaluated: (statuses: readonly SloStatus[], now: number) => void,
   ) {
     this.now = start;
-    this.engine = new Engine({ specs: checkoutSpecs(), store: store.engine, documents: store.documents, journal: store.journal, clock: () => this.now });
+    this.engine = this.open(store);
+  }
+
+  /** A restart: a new engine on a reopened store; the traffic's counters and the clock carry on. */
+  reopen(store: SloeStore, onEvaluated: (statuses: readonly SloStatus[], now: number) => void): void {
+    this.engine = this.open(store);
+    this.onEvaluated = onEvaluated;
+  }
+
+  private open(store: SloeStore): Engine {
+    return new Engine({ specs: checkoutSpecs(), store: store.engine, documents: store.documents, journal: store.journal, clock: () => this.now });
   }
 
   /** Runs `minutes` minutes at `errorRatio` and returns the last status. */
