@@ -54,7 +54,7 @@ export function detailMarkdown(target: Target): string {
 }
 
 function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQueries): void {
-  const one = queries.selector(target.slo.service, target.name);
+  const one = queries.selector(target.slo.service, target.sloLabel);
   const base = formatDuration(target.baseWindow);
   const budgetSteps: [number, string][] = [[0, 'orange'], [0.25, 'green']];
   dashboard

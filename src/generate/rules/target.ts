@@ -17,6 +17,8 @@ export interface Target {
   readonly sli: Sli;
   /** Stable id: `<service>-<name>` (Sloth's `sloth_id`). */
   readonly id: string;
+  /** The value of the SLO label: the name, or with the Sloth profile the name without its `<service>-` prefix. */
+  readonly sloLabel: string;
   readonly period: DurationMs;
   /** Alert windows of the enabled tiers (or of all tiers when every one is disabled), shortest first. */
   readonly windows: readonly DurationMs[];
@@ -40,14 +42,18 @@ export function targetsOf(slo: Slo, options: RuleOptions): Target[] {
   const windows = windowsOfTiers.length > 0 ? windowsOfTiers : [Math.min(FALLBACK_BASE_WINDOW, period)];
   return slo.objectives.map((objective) => {
     const name = objectiveName(slo, objective);
-    const id = `${slo.service}-${name}`;
-    const identity: Labels = { [keys.id]: id, [keys.service]: slo.service, [keys.slo]: name };
+    // Sloth's SLOs are named `<service>-<slo>` in the model; its id is that, and its `sloth_slo` the part after it.
+    const short = name.startsWith(`${slo.service}-`) ? name.slice(slo.service.length + 1) : name;
+    const id = `${slo.service}-${short}`;
+    const sloLabel = options.labelProfile === 'sloth' ? short : name;
+    const identity: Labels = { [keys.id]: id, [keys.service]: slo.service, [keys.slo]: sloLabel };
     return {
       slo,
       objective,
       name,
       sli: objective.sli ?? slo.sli,
       id,
+      sloLabel,
       period,
       windows,
       baseWindow: windows[0] ?? FALLBACK_BASE_WINDOW,

@@ -53,7 +53,9 @@ function tierAlert(target: Target, tier: AlertTier): AlertingRule {
   const sloth = target.options.labelProfile === 'sloth';
   const labels = { ...baseLabels(target, tier.severity, tier.name, sloth ? { [SLOTH_SEVERITY_LABEL]: severityClass(tier) } : {}), ...tier.labels };
   const annotations: Labels = {
-    summary: `${shown} (${slo.service}): error budget burning ${number(tier.burnRateThreshold)}x too fast`,
+    summary: sloth
+      ? `{{$labels.${target.keys.service}}} {{$labels.${target.keys.slo}}} SLO error budget burn rate is over expected.`
+      : `${shown} (${slo.service}): error budget burning ${number(tier.burnRateThreshold)}x too fast`,
     description:
       `The error ratio of ${target.name} is above ${number(tier.burnRateThreshold)}x its budget of ${percent(target.errorBudget)} ` +
       `over both ${long} and ${short} (now {{ $value | humanizePercentage }} over ${short}). At this burn rate ${percent(tier.budgetFraction)} ` +
