@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import type { LabelProfile, StatusReader } from '../core/index.js';
+import { QueryError, evaluateQuery, parseQuery } from './instant-query.js';
+import { sloSamples } from './slo-series.js';
+import { parseTime } from './time-params.js';
+import { SloeError } from '../core/index.js';
+
+/** Prometheus renders sample values as strings, with its spellings of the special values. */
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+/**
+ * GET|POST /api/v1/query: a Prometheus-compatible instant query over the `slo:*` series of the latest evaluation.
+ * Responses (and errors) are exactly Prometheus's, not sloe's usual error body, because Prometheus clients (Flagger,
+ * Argo Rollouts, Keptn, Grafana) parse them. `time` stamps the result; the figures are always the latest evaluation's.
+ */
+export function queryRoutes(statuses: StatusReader, clock: () => number, profile: LabelProfile = 'default'): Hono {
+  const app = new Hono();
+  const handle = async (c: Context) => {
+    let query = c.req.query('query');
+    let time = c.req.query('time');
+    if (c.req.method === 'POST') {
+      const type = c.req.header('content-type') ?? '';
+      if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
+        const form = await c.req.parseBody();
+        if (typeof form.query === 'string') query = form.query;
+        if (typeof form.time === 'string') time = form.time;
+      }
+    }
+    if (query === undefined || query.trim() === '') return c.json({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": no query given' }, 400);
+    let at: number;
+    try {
+      at = time === undefined || time === '' ? clock() : parseTime(time, 'time');
+    } catch (error) {
+      const message = error instanceof SloeError ? error.message : String(error);
+      return c.json({ status: 'error', errorType: 'bad_data', error: `invalid parameter "time": ${message}` }, 400);
+    }
+    try {
+      const result = evaluateQuery(parseQuery(query), sloSamples(statuses.latest(), profile));
+      const seconds = at / 1000;
+      if (result.kind === 'scalar') return c.json({ status: 'success', data: { resultType: 'scalar', result: [seconds, formatValue(result.value)] } });
+      return c.json({ status: 'success', data: { resultType: 'vector', result: result.samples.map((series) => ({ metric: series.labels, value: [seconds, formatValue(series.value)] })) } });
+    } catch (error) {
+      if (error instanceof QueryError) return c.json({ status: 'error', errorType: 'bad_data', error: `invalid parameter "query": ${error.message}` }, 400);
+      throw error;
+    }
+  };
+  app.get('/api/v1/query', handle);
+  app.post('/api/v1/query', handle);
+  return app;
+}
