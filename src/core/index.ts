@@ -53,3 +53,5 @@ export {
   tierClass,
 } from './budget/index.js';
 export type { Counts, HealthInput, ObjectiveEvaluation, ObjectiveInput, SliceMethod, StatusInput, TierFigures } from './budget/index.js';
+export { excludedOverlap, excludedRanges, includedFraction, isExcluded, mergeRanges } from './exclusions.js';
+export type { TimeRange } from './exclusions.js';
