@@ -1,26 +1,44 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../core/index.js';
+import type { Problem } from '../core/index.js';
 import { readSpecFiles } from '../app/index.js';
+import { loadConfig } from '../config/index.js';
 import { loadSpecs } from '../spec/index.js';
 import type { CommandContext } from './context.js';
 
+function byPosition(a: Problem, b: Problem): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * `sloe validate PATH...`: every problem in every file as FILE:LINE:COLUMN: message on stdout, a summary on stderr.
+ * Exit 0 when valid, 1 when any problem is found, 2 for usage errors (commander's, mapped in main).
+ */
 export function registerValidate(program: Command, context: CommandContext): void {
   program
     .command('validate')
     .description('Validate files or folders of SLO specs and budget policies; prints every problem as FILE:LINE:COLUMN: message.')
-    .argument('<path...>', 'spec files or folders')
-    .option('--source <name...>', 'names of remote query sources to assume configured')
-    .action((paths: string[], options: { source?: string[] }) => {
+    .argument('<path...>', 'spec files or folders (folders are read recursively for .yaml and .yml files)')
+    .option('--source <name>', 'a remote query source to assume configured (repeatable); SLIs outside the embedded subset need one', (name: string, names: string[]) => [...names, name], [] as string[])
+    .option('--config <file>', 'take the remote query sources from this configuration file')
+    .action((paths: string[], options: { source: string[]; config?: string }) => {
+      const configured = options.config === undefined ? [] : loadConfig({ file: options.config, env: context.env, flags: {} }).sources.map((source) => source.name);
       const files = readSpecFiles(paths);
-      const result = loadSpecs(files.inputs, { remoteSources: options.source ?? [] });
-      const problems = [...files.problems, ...result.problems];
+      const result = loadSpecs(files.inputs, { remoteSources: [...options.source, ...configured] });
+      const problems = [...files.problems, ...result.problems].sort(byPosition);
       for (const problem of problems) context.stdout(`${formatProblem(problem)}\n`);
-      const policies = result.specs.policies.length;
+      const read = plural(files.inputs.length, 'file');
       if (problems.length > 0) {
-        context.stderr(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files.inputs.length} file${files.inputs.length === 1 ? '' : 's'}\n`);
+        context.stderr(`${plural(problems.length, 'problem')} in ${read}\n`);
         context.exitCode = 1;
         return;
       }
-      context.stderr(`ok: ${result.specs.slos.length} SLOs, ${result.specs.services.length} services, ${policies} policies in ${files.inputs.length} files\n`);
+      const { slos, services, policies } = result.specs;
+      context.stderr(`ok: ${plural(slos.length, 'SLO')}, ${plural(services.length, 'service')}, ${plural(policies.length, 'budget policy').replace('policys', 'policies')} in ${read}\n`);
     });
 }

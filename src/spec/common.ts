@@ -41,14 +41,21 @@ export function percentToRatio(fields: Fields, key: string): number | undefined 
   return Number((percent / 100).toPrecision(12));
 }
 
-/** True when the runtime knows the IANA time zone. */
+const knownZones = new Map<string, boolean>();
+
+/** True when the runtime knows the IANA time zone (Intl is the source of truth; answers are cached). */
 export function isKnownTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(name);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 1000) knownZones.set(name, known);
   }
+  return known;
 }
 
 /** Reads a required IANA time zone field, reporting a missing or unknown one. */

@@ -47,7 +47,7 @@ export function parseSpecFile(file: string, content: Uint8Array, problems: Probl
     return [];
   }
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
   for (const document of list) {
     const error = document.errors[0];

@@ -1,0 +1,98 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CommandContext } from './context.js';
+import { buildProgram, main } from './main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sloe-validate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const VALID = `apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: api-availability
+spec:
+  service: api
+  objectives:
+    - target: 0.999
+  sli:
+    ratio:
+      bad: sum(rate(http_requests_total{job="api",code=~"5.."}[{{.window}}]))
+      total: sum(rate(http_requests_total{job="api"}[{{.window}}]))
+`;
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Runs `sloe ...` through the real program and returns its exit status and output. */
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
+  try {
+    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    return { code: 2, stdout, stderr };
+  }
+  return { code: context.exitCode, stdout, stderr };
+}
+
+describe('sloe validate', () => {
+  it('exits 0 for a valid folder and says what it loaded', async () => {
+    file('ok/api.yaml', VALID);
+    const result = await run('validate', join(dir, 'ok'));
+    expect(result).toEqual({ code: 0, stdout: '', stderr: 'ok: 1 SLO, 1 service, 0 budget policies in 1 file\n' });
+  });
+
+  it('validates the example set in slo-definitions/', async () => {
+    const result = await run('validate', 'slo-definitions');
+    expect(result.stdout).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^ok: 8 SLOs, 4 services, 1 budget policy in 4 files\n$/);
+  });
+
+  it('exits 1 and prints every problem in every file as FILE:LINE:COLUMN: message', async () => {
+    const a = file('bad/a.yaml', VALID.replace('  objectives:', '  objectivs:'));
+    const b = file('bad/b.yaml', VALID.replace('target: 0.999', 'target: 1.5').replace('api-availability', 'api-other'));
+    const result = await run('validate', join(dir, 'bad'));
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      `${a}:5:1: missing required field 'spec.objectives'`,
+      `${a}:7:3: unknown field 'objectivs' (did you mean 'objectives'?)`,
+      `${b}:8:15: 'spec.objectives[0].target' must be between 0 and 1 (exclusive), got 1.5`,
+      '',
+    ]);
+    expect(result.stderr).toBe('3 problems in 2 files\n');
+  });
+
+  it('exits 1 for a path that does not exist, as a problem line', async () => {
+    const missing = join(dir, 'nowhere.yaml');
+    const result = await run('validate', missing);
+    expect(result).toEqual({ code: 1, stdout: `${missing}:1:1: cannot read: ENOENT\n`, stderr: '1 problem in 0 files\n' });
+  });
+
+  it('accepts queries outside the embedded subset only with a remote source', async () => {
+    const path = file('remote/a.yaml', VALID.replace('sum(rate(http_requests_total{job="api"}[{{.window}}]))', 'sum(sum_over_time(up{job="api"}[{{.window}}]))'));
+    expect((await run('validate', path)).code).toBe(1);
+    expect(await run('validate', '--source', 'mimir', path)).toMatchObject({ code: 0, stdout: '' });
+    const config = file('remote/sloe.yaml', 'sources:\n  - { name: mimir, url: http://127.0.0.1:9009/prometheus }\n');
+    expect(await run('validate', '--config', config, path)).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('exits 2 for usage errors', async () => {
+    expect((await run('validate')).code).toBe(2);
+    expect((await run('validate', '--no-such-flag', 'x.yaml')).code).toBe(2);
+    expect(await main(['node', 'sloe', 'validate'])).toBe(2);
+  });
+
+  it('exits 0 for --help', async () => {
+    expect(await main(['node', 'sloe', 'validate', '--help'])).toBe(0);
+  });
+});
