@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
-import { createHttpApp, journalRoutes, operationsRoutes, readRoutes, startServer } from '../api/index.js';
+import { createHttpApp, journalRoutes, operationsRoutes, readRoutes, specRoutes, startServer, uiRoutes } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
 import type { Problem, SloStatus, SpecSet, StatusReader } from '../core/index.js';
 import { DAY, SloeError, formatProblem, nominalPeriod, objectiveName, parseDuration, windowLabel } from '../core/index.js';
@@ -17,6 +18,7 @@ import type { SelfMetrics, Tracing } from '../telemetry/index.js';
 import { SpecsReloader } from './reload.js';
 import type { ReloadOutcome } from './reload.js';
 import { readSpecFiles } from './spec-files.js';
+import { specExcerpts } from './spec-source.js';
 
 export interface Daemon {
   readonly url: string;
@@ -98,6 +100,9 @@ function configRedactPaths(): string[] {
   return [...secrets, 'config.auth', 'config.sources[*].headers', 'config.notifiers.alertmanager[*].headers'];
 }
 
+/** ui/dist, beside dist/ (compiled) and src/ (tests): both are two levels below the package root. */
+const UI_ROOT = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+
 /** Paths whose requests get a server span: ingest, gates and admission, and reloads. */
 const TRACED_PATHS = ['/api/v1/write', '/v1/metrics', '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/-/reload'];
 
@@ -153,6 +158,9 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   routes.push(readRoutes(statusReader));
   metrics.slosLoaded.set(statuses.latest().length);
   specs.onChange(() => metrics.slosLoaded.set(statuses.latest().length));
+
+  // The web UI (ui/dist, built by npm run build) and the spec excerpts its SLO page shows.
+  routes.push(specRoutes(specExcerpts(() => specs.current())), uiRoutes(UI_ROOT));
 
   // HTTP: operations, then every component's routes, behind auth, request metrics and traces.
   let draining = false;

@@ -1,0 +1,114 @@
+import type { AlertStatus, SloStatus } from '../api.js';
+import { api } from '../api.js';
+import { budgetChart, burnChart, sliChart } from '../charts.js';
+import { h, replace } from '../dom.js';
+import { burn, duration, percent, sliText, time, windowSeconds } from '../format.js';
+import { alertBadges, budgetBar, burnRates, message, statusBadge } from '../widgets.js';
+
+function stat(label: string, value: Node | string, hint?: string): HTMLElement {
+  return h('div', { class: 'stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), hint ? h('div', { class: 'muted small' }, hint) : null);
+}
+
+function alertRow(alert: AlertStatus): HTMLElement {
+  const over = (rate: number | null) => rate !== null && rate > alert.burnRateThreshold;
+  return h('tr', { 'data-tier': alert.tier, class: `state-${alert.state}` },
+    h('td', {}, alert.tier),
+    h('td', {}, alert.severity),
+    h('td', {}, `${alert.longWindow} / ${alert.shortWindow}`),
+    h('td', { class: 'num' }, burn(alert.burnRateThreshold)),
+    h('td', { class: `num${over(alert.longBurnRate) ? ' hot' : ''}` }, burn(alert.longBurnRate)),
+    h('td', { class: `num${over(alert.shortBurnRate) ? ' hot' : ''}` }, burn(alert.shortBurnRate)),
+    h('td', {}, h('span', { class: `badge alert-${alert.state}` }, alert.state), alert.activeSince ? h('div', { class: 'muted small' }, `since ${time(alert.activeSince)}`) : null),
+  );
+}
+
+/** A journal field as text; absent or structured fields are left out. */
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+function section(title: string, ...children: (Node | null)[]): HTMLElement {
+  return h('section', {}, h('h2', {}, title), ...children);
+}
+
+/** Pages render off-screen and are swapped in whole, so the width comes from the page's main column. */
+function chartWidth(): number {
+  const main = document.getElementById('main');
+  return Math.max(320, Math.min(1200, (main?.clientWidth ?? 960) - 8));
+}
+
+export async function renderSlo(root: HTMLElement, name: string): Promise<void> {
+  const slo: SloStatus = await api.slo(name);
+  const to = new Date(Date.parse(slo.evaluatedAt) || Date.now());
+  const period = windowSeconds(slo.window);
+  const from = new Date(to.getTime() - period * 1000);
+  // About 300 points over the period, in whole minutes.
+  const step = Math.max(60, Math.round(period / 300 / 60) * 60);
+  const [points, spec, decisions, notifications] = await Promise.all([
+    api.history(slo.name, from, to, step),
+    api.spec(slo.name),
+    api.decisions(slo.service),
+    api.notifications(slo.name),
+  ]);
+
+  const width = chartWidth();
+  const thresholds = [...new Map(slo.alerts.map((alert) => [alert.burnRateThreshold, { label: `${alert.tier} threshold`, value: alert.burnRateThreshold }])).values()];
+  const charts = points.length === 0
+    ? message('No history yet: charts appear once the engine has evaluated this SLO.')
+    : h('div', { class: 'charts' }, budgetChart(points, width), sliChart(points, slo.objective, width), burnChart(points, thresholds, width));
+
+  replace(
+    root,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← all SLOs')),
+    h('div', { class: 'toolbar' },
+      h('h1', {}, slo.displayName ?? slo.name),
+      statusBadge(slo.status),
+      alertBadges(slo.alerts),
+    ),
+    h('p', { class: 'muted' }, `${slo.service} · ${slo.name} · ${slo.budgetingMethod} over ${slo.window} · evaluated ${time(slo.evaluatedAt)}`, slo.reason ? ` · ${slo.reason}` : ''),
+    h('div', { class: 'stats' },
+      stat('Objective', percent(slo.objective, 3)),
+      stat('SLI', sliText(slo.sli), `${slo.events.good.toLocaleString()} good of ${slo.events.total.toLocaleString()}`),
+      stat('Budget remaining', budgetBar(slo.errorBudget.remaining), `${percent(slo.errorBudget.consumed, 1)} consumed`),
+      stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
+      stat('Burn rates', burnRates(slo)),
+    ),
+    section('Over the window', charts),
+    section('Alert tiers',
+      slo.alerts.length === 0
+        ? message('This SLO has no alert tiers.')
+        : h('table', { class: 'alerts' },
+            h('thead', {}, h('tr', {}, h('th', {}, 'Tier'), h('th', {}, 'Severity'), h('th', {}, 'Windows (long / short)'), h('th', { class: 'num' }, 'Threshold'), h('th', { class: 'num' }, 'Long burn'), h('th', { class: 'num' }, 'Short burn'), h('th', {}, 'State'))),
+            h('tbody', {}, slo.alerts.map(alertRow)),
+          ),
+    ),
+    h('div', { class: 'columns' },
+      section('Recent gate decisions',
+        decisions.data.length === 0
+          ? message(`No gate decisions for ${slo.service} yet.`)
+          : h('table', { class: 'decisions' }, h('tbody', {}, decisions.data.slice(0, 10).map((decision) => h('tr', {},
+              h('td', {}, h('span', { class: `badge decision-${decision.decision}` }, decision.decision)),
+              h('td', {}, decision.environment),
+              h('td', {}, decision.reasons.join('; ')),
+              h('td', { class: 'muted small' }, time(decision.decidedAt)),
+            )))),
+        h('p', {}, h('a', { href: `#/decisions?service=${encodeURIComponent(slo.service)}` }, 'all decisions for this service →')),
+      ),
+      section('Recent notifications',
+        notifications.length === 0
+          ? message('No notifications sent for this SLO.')
+          : h('table', { class: 'notifications' }, h('tbody', {}, notifications.map((entry) => h('tr', {},
+              h('td', {}, text(entry.event), ' ', h('span', { class: `badge alert-${text(entry.state)}` }, text(entry.state))),
+              h('td', {}, text(entry.severity)),
+              h('td', {}, text(entry.receiver) || (Array.isArray(entry.receivers) ? entry.receivers.map(text).join(', ') : '')),
+              h('td', { class: 'muted small', title: text(entry.summary) || text(entry.detail) }, time(entry.at)),
+            )))),
+      ),
+    ),
+    section('Spec as loaded',
+      spec === undefined
+        ? message('The spec source is not available.')
+        : h('div', {}, h('p', { class: 'muted small' }, `${spec.file}:${spec.line} (${spec.format})`), h('pre', { class: 'spec' }, spec.yaml)),
+    ),
+  );
+}

@@ -1,0 +1,59 @@
+import type { AlertStatus, SloStatus } from './api.js';
+import { h } from './dom.js';
+import { DASH, burn, percent } from './format.js';
+
+export function statusBadge(status: string): HTMLElement {
+  return h('span', { class: `badge status-${status}` }, status);
+}
+
+/** Budget remaining as a number and a bar; the bar empties as the budget is spent and turns red below zero. */
+export function budgetBar(remaining: number): HTMLElement {
+  const width = Math.max(0, Math.min(1, remaining)) * 100;
+  const level = remaining <= 0 ? 'exhausted' : remaining < 0.25 ? 'warning' : 'ok';
+  return h(
+    'div',
+    { class: 'budget', title: `${percent(remaining, 2)} of the error budget left` },
+    h('span', { class: 'num' }, percent(remaining, 1)),
+    h('span', { class: 'bar' }, h('span', { class: `fill level-${level}`, style: `width:${width.toFixed(1)}%` })),
+  );
+}
+
+/** The thresholds any tier holds a window to, so a burn rate above one is marked. */
+function thresholds(status: SloStatus): Map<string, number> {
+  const byWindow = new Map<string, number>();
+  for (const alert of status.alerts) {
+    for (const window of [alert.longWindow, alert.shortWindow]) {
+      byWindow.set(window, Math.min(byWindow.get(window) ?? Infinity, alert.burnRateThreshold));
+    }
+  }
+  return byWindow;
+}
+
+export function burnRates(status: SloStatus): HTMLElement {
+  const limits = thresholds(status);
+  const entries = Object.entries(status.burnRates);
+  if (entries.length === 0) return h('span', { class: 'muted' }, DASH);
+  return h(
+    'span',
+    { class: 'burns' },
+    entries.map(([window, rate]) => {
+      const limit = limits.get(window);
+      const hot = rate !== null && limit !== undefined && rate > limit;
+      return h('span', { class: `burn${hot ? ' hot' : rate !== null && rate > 1 ? ' warm' : ''}`, title: limit === undefined ? `${window} burn rate` : `${window} burn rate; threshold ${limit}` }, h('small', {}, window), ' ', burn(rate));
+    }),
+  );
+}
+
+export function alertBadges(alerts: readonly AlertStatus[]): HTMLElement {
+  const active = alerts.filter((alert) => alert.state === 'firing' || alert.state === 'pending');
+  if (active.length === 0) return h('span', { class: 'muted' }, alerts.length === 0 ? DASH : 'quiet');
+  return h(
+    'span',
+    {},
+    active.map((alert) => h('span', { class: `badge alert-${alert.state}`, title: `${alert.tier}: ${alert.longWindow}/${alert.shortWindow} above ${alert.burnRateThreshold}` }, `${alert.severity} ${alert.state}`)),
+  );
+}
+
+export function message(text: string, kind: 'info' | 'error' = 'info'): HTMLElement {
+  return h('p', { class: `message ${kind}` }, text);
+}
