@@ -10,6 +10,7 @@ import type { Problem, SloStatus, SpecSet, StatusReader } from '../core/index.js
 import { DAY, SloeError, formatProblem, nominalPeriod, objectiveName, parseDuration, windowLabel } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
+import { Notifications, buildReceivers, leaseFor } from '../notify/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
@@ -124,6 +125,31 @@ async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
   }
 }
 
+/** Builds the notifier from `notifiers.*`; the SLOs' alerting blocks (runbooks, dashboards) follow spec reloads. */
+function startNotifications(config: SloeConfig, initial: SpecSet, specs: SpecsReloader, store: SloeStore, journal: SloeStore['journal'], metrics: SelfMetrics, logger: Logger): Notifications {
+  const alertingOf = (set: SpecSet) => new Map(set.slos.map((slo) => [slo.name, slo.alerting]));
+  let alerting = alertingOf(initial);
+  specs.onChange((next) => {
+    alerting = alertingOf(next);
+  });
+  const evaluationMs = parseDuration(config.evaluationInterval) ?? 30_000;
+  const resendMs = parseDuration(config.notifiers.resendInterval) ?? 60_000;
+  const notifications = new Notifications({
+    notifiers: buildReceivers(config.notifiers, { leaseMs: leaseFor(resendMs, evaluationMs) }),
+    routes: config.notifiers.routes,
+    store: store.documents,
+    journal,
+    registry: metrics.registry,
+    alerting: (slo) => alerting.get(slo),
+    publicUrl: (config.publicUrl ?? `http://${config.listen}`).replace(/\/+$/, ''),
+    resendIntervalMs: resendMs,
+    queueCapacity: config.notifiers.queueSize,
+    logger,
+  });
+  notifications.start();
+  return notifications;
+}
+
 /** The composition root: builds every component from the configuration and starts serving. */
 export async function startDaemon(config: SloeConfig, options: DaemonOptions = {}): Promise<Daemon> {
   const env = options.env ?? process.env;
@@ -158,6 +184,18 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   routes.push(readRoutes(statusReader));
   metrics.slosLoaded.set(statuses.latest().length);
   specs.onChange(() => metrics.slosLoaded.set(statuses.latest().length));
+
+  // Notifications (README "Notifications"): receivers from notifiers.*, routes, silences API, state in the store.
+  // The engine hands every evaluation to notifications.evaluated(statuses, now).
+  let notifications: Notifications;
+  try {
+    notifications = startNotifications(config, initial, specs, store, journal, metrics, logger);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  routes.push(notifications.routes());
+  components.push({ name: 'notifications', flush: (ms) => notifications.flush(ms), shutdown: (ms) => notifications.shutdown(ms) });
 
   // The web UI (ui/dist, built by npm run build) and the spec excerpts its SLO page shows.
   routes.push(specRoutes(specExcerpts(() => specs.current())), uiRoutes(UI_ROOT));
