@@ -20,24 +20,27 @@ const OTHER_METRICS = [
   'grpc_server_handled_total',
 ];
 
-/** `count` series; series i of request r has a stable label set and one sample at `timestamp`. */
-export function makeSeries(count: number, timestamp: number, matchingShare = 0.1): PlainSeries[] {
+/**
+ * `count` series with stable label sets and one sample each at `timestamp`. `replica` tells apart the disjoint series
+ * sets of concurrent senders (Prometheus shards by series, so one series is never sent by two requests at once).
+ */
+export function makeSeries(count: number, timestamp: number, matchingShare = 0.1, replica = 0): PlainSeries[] {
   const every = Math.round(1 / matchingShare);
   return Array.from({ length: count }, (_, i) => {
     const matching = i % every === 0;
     const name = matching ? SLI_METRIC : OTHER_METRICS[i % OTHER_METRICS.length]!;
     const labels: Record<string, string> = matching
-      ? { __name__: name, code: ['200', '201', '404', '500', '503'][i % 5]!, handler: `/api/v1/items/${i % 40}`, instance: `10.0.${i % 7}.${i % 250}:8080`, job: 'checkout', method: i % 3 === 0 ? 'POST' : 'GET', namespace: 'shop' }
-      : { __name__: name, container: `app-${i % 13}`, instance: `10.1.${i % 9}.${i % 250}:9100`, job: 'kubernetes-pods', le: String((i % 10) / 10), namespace: `team-${i % 17}`, pod: `pod-${i}-7f9c8d` };
+      ? { __name__: name, code: ['200', '201', '404', '500', '503'][i % 5]!, handler: `/api/v1/items/${i % 40}`, instance: `10.${replica}.${i % 7}.${i % 250}:8080`, job: 'checkout', method: i % 3 === 0 ? 'POST' : 'GET', namespace: 'shop' }
+      : { __name__: name, container: `app-${i % 13}`, instance: `10.${100 + replica}.${i % 9}.${i % 250}:9100`, job: 'kubernetes-pods', le: String((i % 10) / 10), namespace: `team-${i % 17}`, pod: `pod-${i}-7f9c8d` };
     const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     return { labels: sorted, samples: [{ value: 1000 + i + timestamp / 1000, timestamp }] };
   });
 }
 
-export function requestV1(count: number, timestamp: number): Uint8Array {
-  return encodeV1(makeSeries(count, timestamp));
+export function requestV1(count: number, timestamp: number, replica = 0): Uint8Array {
+  return encodeV1(makeSeries(count, timestamp, 0.1, replica));
 }
 
-export function requestV2(count: number, timestamp: number): Uint8Array {
-  return encodeV2(makeSeries(count, timestamp));
+export function requestV2(count: number, timestamp: number, replica = 0): Uint8Array {
+  return encodeV2(makeSeries(count, timestamp, 0.1, replica));
 }
