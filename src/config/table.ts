@@ -98,7 +98,7 @@ export const CONFIG_TABLE = [
     example: '[{ match: { services: [checkout], severities: [page] }, receivers: [pagerduty, slack] }]',
   }),
   key({ key: 'notifiers.resendInterval', schema: durationText, default: '1m', description: 'How often firing alerts are re-sent to Alertmanager; their endsAt is 4 × max(this, evaluationInterval) ahead.' }),
-  key({ key: 'notifiers.queueSize', schema: z.number().int().min(1).max(1_000_000), default: 1000, description: 'Notifications each receiver holds while it is unreachable; when full, the oldest is dropped and counted.' }),
+  key({ key: 'notifiers.queueSize', schema: z.coerce.number().int().min(1).max(1_000_000), default: 1000, description: 'Notifications each receiver holds while it is unreachable; when full, the oldest is dropped and counted.' }),
   key({ key: 'events.webhooks', schema: eventWebhooksSchema, default: [], secret: true, description: 'Receivers of freeze and thaw CloudEvents.' }),
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
