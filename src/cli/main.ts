@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
+import { registerProvision } from './provision.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 import type { CommandContext } from './context.js';
@@ -22,6 +23,7 @@ export function buildProgram(context: CommandContext): Command {
   registerServe(program, context);
   registerValidate(program, context);
   registerGenerate(program, context);
+  registerProvision(program, context);
   registerGate(program, context);
   return program;
 }

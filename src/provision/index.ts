@@ -1,3 +1,14 @@
 export { applyFolder, planFolder, writeFileAtomic } from './files.js';
 export type { FileChange, WantedFile } from './files.js';
 export { unifiedDiff } from './diff.js';
+export { isGeneratedDashboard, isGeneratedRuleFile } from './generated-files.js';
+export { ProvisionError } from './http.js';
+export type { Fetch } from './http.js';
+export type { PlannedChange, TargetPlan } from './plan.js';
+export { DEFAULT_RETRY, withRetry } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { planPrometheus } from './prometheus.js';
+export { planMimir } from './mimir.js';
+export { planGrafana } from './grafana.js';
+export { configuredTargets, createProvisioner, provision } from './provisioner.js';
+export type { ProvisionLogger, ProvisionReport, Provisioner, ProvisionerOptions, ProvisioningConfig, TargetReport } from './provisioner.js';
