@@ -88,7 +88,7 @@ describe('compileSli', () => {
     ['a gauge through rate()', { kind: 'threshold', metric: q('rate(x[5m])') }, objective({ op: 'gt', value: 1 }), 'metric query: a threshold SLI is evaluated per sample of a plain gauge selector', 'metric', 0],
     ['a histogram that is not a bucket series', { kind: 'latency', histogram: q('h_count'), threshold: 1 }, undefined, 'histogram query: "h_count" is not a histogram\'s bucket series (expected h_count_bucket)', 'histogram', 0],
     ['a histogram selector matching le', { kind: 'latency', histogram: q('h_bucket{le="1"}'), threshold: 1 }, undefined, 'histogram query: a latency SLI picks the bucket from its threshold', 'histogram', 0],
-    ['a raw ratio that is not a ratio', { kind: 'rawRatio', meaning: 'bad', query: q('sum(rate(x[5m]))') }, undefined, 'query query: a sum of counters where a ratio of two sums was expected', 'query', 0],
+    ['a raw ratio that is not a ratio', { kind: 'rawRatio', meaning: 'bad', query: q('sum(rate(x[5m]))') }, undefined, 'ratio query: a sum of counters where a ratio of two sums was expected', 'query', 0],
     ['a ratio where events were expected', { kind: 'ratio', good: q('sum(rate(a[5m])) / sum(rate(b[5m]))'), total: q('sum(rate(b[5m]))') }, undefined, 'good query: a ratio where a count of events was expected', 'good', 0],
     ['histogram_quantile in the total', { kind: 'ratio', good: q(GOOD), total: q('sum(rate(x[5m])) + histogram_quantile(0.9, y)') }, undefined, 'total query: the function histogram_quantile() is not supported', 'total', 19],
     ['rate on one side, increase on the other', { kind: 'ratio', good: q('sum(increase(a[1h]))'), total: q('sum(rate(b[1h]))') }, undefined, 'increase(…[1h]) and rate(…[1h]) count events differently', 'good', 4],

@@ -19,7 +19,7 @@ export function compileSli(sli: Sli, objective?: Objective): CompileResult {
     if (!consistent.ok) {
       const first = compiler.reads[0]?.read.how;
       const role = compiler.reads.find((entry) => entry.read.how !== first)?.role;
-      return role ? { ...consistent, reason: `${role} query: ${consistent.reason}`, query: role } : consistent;
+      return role ? { ...consistent, reason: `${QUERY_NAMES[role]}: ${consistent.reason}`, query: role } : consistent;
     }
     const good = mergeTerms(sides.good);
     const total = mergeTerms(sides.total);
@@ -32,13 +32,23 @@ export function compileSli(sli: Sli, objective?: Objective): CompileResult {
   }
 }
 
+/** How problems name the query they are in. */
+const QUERY_NAMES: Readonly<Record<SliQueryRole, string>> = {
+  good: 'good query',
+  bad: 'bad query',
+  total: 'total query',
+  histogram: 'histogram query',
+  metric: 'metric query',
+  query: 'ratio query',
+};
+
 class QueryRefusal extends Refusal {
   constructor(
     reason: string,
     readonly role: SliQueryRole,
     at: { from?: number | undefined; to?: number | undefined },
   ) {
-    super(`${role} query: ${reason}`, at.from === undefined || at.to === undefined ? undefined : { from: at.from, to: at.to }, { verbatim: true });
+    super(`${QUERY_NAMES[role]}: ${reason}`, at.from === undefined || at.to === undefined ? undefined : { from: at.from, to: at.to }, { verbatim: true });
   }
 }
 

@@ -94,7 +94,7 @@ describe('peer example specs', () => {
     // sum_over_time over a subquery of count(x < 0.75): needs a Prometheus source.
     ['sloth/examples/home-wifi.yml', [['good-wifi-client-satisfaction', WIFI_REFUSED], ['risk-wifi-client-satisfaction', WIFI_REFUSED]]],
     ['sloth/examples/k8s-home-wifi.yml', [['good-wifi-client-satisfaction', WIFI_REFUSED], ['risk-wifi-client-satisfaction', WIFI_REFUSED]]],
-    ['sloth/examples/raw-home-wifi.yml', [['wifi-client-satisfaction', 'refused: query query: the function sum_over_time() is not supported by the embedded engine @12']]],
+    ['sloth/examples/raw-home-wifi.yml', [['wifi-client-satisfaction', 'refused: ratio query: the function sum_over_time() is not supported by the embedded engine @12']]],
     ['sloth/examples/victoria-metrics.yml', [['grpc-latency-percentile-90', VM_REFUSED], ['grpc-latency-percentile-99', VM_REFUSED]]],
     // OpenSLO's examples leave the query as the placeholder "Any": it reads as a bare counter named Any.
     ['openslo/budgeting-method--ratio-timeslices.yaml', [['response-code', '+Any | +Any']]],
