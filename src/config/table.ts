@@ -34,10 +34,10 @@ const path = z.string().min(1, 'expected a non-empty path').describe('a file or 
 export const scrapeSchema = z.array(z.strictObject({ job: z.string().min(1), targets: z.array(z.string().min(1)).min(1), interval: durationText.default('15s'), timeout: durationText.default('5s'), path: z.string().default('/metrics'), scheme: z.enum(['http', 'https']).default('http') }));
 export const sourcesSchema = z.array(z.strictObject({ name: z.string().min(1), url, headers: headers.default({}), tenant: z.string().optional(), timeout: durationText.default('10s'), retries: z.number().int().min(0).max(10).default(2), partialResponse: z.boolean().default(false), default: z.boolean().default(false) }));
 const receiverName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a receiver name of letters, digits, _ . -').optional();
-export const alertmanagerSchema = z.array(z.strictObject({ name: receiverName, url, headers: headers.default({}) }));
-export const pagerdutySchema = z.array(z.strictObject({ name: receiverName, routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']) }));
-export const slackSchema = z.array(z.strictObject({ name: receiverName, webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']) }));
-export const webhooksSchema = z.array(z.strictObject({ name: receiverName, url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']) }));
+export const alertmanagerSchema = z.array(z.strictObject({ url, headers: headers.default({}), name: receiverName }));
+export const pagerdutySchema = z.array(z.strictObject({ routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']), name: receiverName }));
+export const slackSchema = z.array(z.strictObject({ webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
+export const webhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
 export const notifierRoutesSchema = z.array(
   z.strictObject({
     match: z.strictObject({ services: z.array(z.string()).optional(), slos: z.array(z.string()).optional(), severities: z.array(z.string()).optional(), labels: z.record(z.string(), z.string()).optional() }).default({}),
