@@ -30,7 +30,7 @@ function chart(title: string, x: number[], lines: readonly Line[], width: number
     width,
     height: 200,
     series: [{}, ...lines.map((line) => ({ label: line.label, stroke: line.color, width: line.width ?? 2, ...(line.dash ? { dash: line.dash } : {}), value: (_: uPlot, value: number | null) => (value === null ? '–' : format(value)) }))],
-    axes: [{}, { values: (_: uPlot, ticks: number[]) => ticks.map(format), size: 64 }],
+    axes: [{}, { values: (_: uPlot, ticks: number[]) => ticks.map(format), size: 76 }],
     scales: { x: { time: true } },
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },

@@ -1,0 +1,86 @@
+import type { AlertStatus, SloStatus } from '../../src/core/index.js';
+
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+
+function alerts(longBurn: number, shortBurn: number, states: AlertStatus['state'][]): AlertStatus[] {
+  const tiers = [
+    ['page-fast', 'page', '1h', '5m', 14.4],
+    ['page-slow', 'page', '6h', '30m', 6],
+    ['ticket-fast', 'ticket', '1d', '2h', 3],
+    ['ticket-slow', 'ticket', '3d', '6h', 1],
+  ] as const;
+  return tiers.map(([tier, severity, longWindow, shortWindow, threshold], index) => ({
+    tier,
+    severity,
+    state: states[index] ?? 'inactive',
+    longWindow,
+    shortWindow,
+    burnRateThreshold: threshold,
+    longBurnRate: longBurn,
+    shortBurnRate: shortBurn,
+    ...(states[index] === 'firing' || states[index] === 'pending' ? { activeSince: new Date(NOW - 20 * 60_000).toISOString() } : {}),
+  }));
+}
+
+function status(name: string, service: string, remaining: number, health: SloStatus['status'], burn: number, states: AlertStatus['state'][] = []): SloStatus {
+  const objective = 0.999;
+  const total = 1_000_000;
+  const bad = Math.max(0, (1 - remaining) * (1 - objective) * total);
+  return {
+    name,
+    slo: name,
+    objectiveKey: '0',
+    service,
+    objective,
+    window: '30d',
+    budgetingMethod: 'Occurrences',
+    sli: health === 'nodata' ? null : 1 - bad / total,
+    events: { good: Math.round(total - bad), total: health === 'nodata' ? 0 : total },
+    errorBudget: { total: 1 - objective, consumed: 1 - remaining, remaining },
+    burnRates: { '5m': burn * 1.1, '30m': burn, '1h': burn, '2h': burn * 0.9, '6h': burn * 0.8, '1d': burn * 0.7, '3d': burn * 0.6 },
+    alerts: alerts(burn, burn * 1.1, states),
+    timeToExhaustion: burn > 1 ? Math.round((remaining * 30 * 86_400) / burn) : null,
+    status: health,
+    labels: {},
+    evaluatedAt: new Date(NOW).toISOString(),
+  };
+}
+
+/** Four SLOs, deliberately not in budget order. */
+export const STATUSES: SloStatus[] = [
+  status('search-latency', 'search', 0.62, 'ok', 0.4),
+  status('checkout-availability', 'checkout', -0.08, 'exhausted', 16, ['firing', 'firing', 'firing', 'firing']),
+  status('platform-api-availability', 'platform-api', 0.91, 'ok', 0.1),
+  status('checkout-latency', 'checkout', 0.18, 'critical', 7.5, ['pending', 'firing', 'firing', 'firing']),
+];
+
+/** The budget order the list must show, lowest remaining first. */
+export const BUDGET_ORDER = [...STATUSES].sort((a, b) => a.errorBudget.remaining - b.errorBudget.remaining).map((slo) => slo.name);
+
+/** History over the 30-day period: the budget burns down from 100 % to the SLO's current figure. */
+export function history(name: string): { t: string; sli: number; budgetRemaining: number; burnRates: Record<string, number> }[] {
+  const slo = STATUSES.find((candidate) => candidate.name === name);
+  if (!slo) return [];
+  const points = 240;
+  const start = NOW - 30 * 86_400_000;
+  return Array.from({ length: points }, (_, index) => {
+    const progress = index / (points - 1);
+    const remaining = 1 - (1 - slo.errorBudget.remaining) * progress ** 1.5;
+    const wobble = Math.sin(index / 9);
+    return {
+      t: new Date(start + progress * 30 * 86_400_000).toISOString(),
+      sli: 1 - (1 - slo.objective) * (1 - remaining + 0.2 * wobble + 0.3),
+      budgetRemaining: remaining,
+      burnRates: { '5m': Math.max(0, 2 + 3 * wobble), '1h': Math.max(0, 1.5 + 2 * wobble), '6h': 1 + wobble * 0.5, '3d': 0.9 },
+    };
+  });
+}
+
+export const DECISIONS = [
+  { id: '2', service: 'checkout', environment: 'production', action: 'deploy', decision: 'deny', allowed: false, reasons: ['checkout-availability: error budget exhausted (-8.0 % left)'], slos: ['checkout-availability'], policy: 'release-policy', evaluatedAt: new Date(NOW).toISOString(), decidedAt: new Date(NOW).toISOString(), via: 'gate' },
+  { id: '1', service: 'checkout', environment: 'staging', action: 'deploy', decision: 'warn', allowed: true, reasons: ['checkout-latency: budget below 25 %'], slos: ['checkout-latency'], policy: 'release-policy', evaluatedAt: new Date(NOW - 3_600_000).toISOString(), decidedAt: new Date(NOW - 3_600_000).toISOString(), via: 'flagger' },
+];
+
+export const FREEZES = [
+  { service: 'checkout', environment: 'production', policy: 'release-policy', decision: 'deny', since: new Date(NOW - 7_200_000).toISOString(), reasons: ['checkout-availability: error budget exhausted'], slos: [] },
+];
