@@ -20,8 +20,8 @@ import type {
 } from '../core/index.js';
 import { HOUR, MINUTE } from '../core/index.js';
 import { Appender } from './appender.js';
-import { evaluateFigures, nextAlertStates, periodRange } from './core-math.js';
-import type { AlertMemory, ObjectiveFigures } from './core-math.js';
+import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
+import type { AlertState, ObjectiveFigures } from './core-math.js';
 import type { Counts } from './counts.js';
 import { sliCounts } from './counts.js';
 import { Exclusions } from './exclusions.js';
@@ -70,7 +70,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private readonly series: Map<string, TermSeries>;
   private readonly appender: Appender;
   private readonly fineKeep: DurationMs;
-  private readonly alerts = new Map<string, AlertMemory>();
+  private readonly alerts = new Map<string, AlertState>();
   private readonly sliceEnds = new Map<string, number>();
   private readonly listeners: TransitionListener[] = [];
   private statuses: SloStatus[] = [];
@@ -96,9 +96,13 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? (() => []));
     for (const { key, value } of options.store.alertStates()) {
       if (key.startsWith(SLICE_MARK)) this.sliceEnds.set(key.slice(SLICE_MARK.length), value as number);
-      else if (key.startsWith(ALERT_MARK)) this.alerts.set(key.slice(ALERT_MARK.length), value as AlertMemory);
+      else if (key.startsWith(ALERT_MARK)) {
+        // A state that does not parse (corrupt, or from another version) reads as inactive rather than failing the start.
+        const state = parseAlertState(value);
+        if (state) this.alerts.set(key.slice(ALERT_MARK.length), state);
+      }
     }
-    this.statuses = this.plan.objectives.map((plan) => evaluateFigures(plan, { reason: 'not evaluated yet' }, [], now));
+    this.statuses = this.plan.objectives.map((plan) => statusOf(plan, { reason: 'not evaluated yet' }, now, plan.tiers.map((tier) => this.alerts.get(`${plan.name}/${tier.name}`))));
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
   }
 
@@ -158,19 +162,16 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const transitions: AlertTransition[] = [];
     const changed: { key: string; value: unknown }[] = [];
     this.plan.objectives.forEach((plan, index) => {
-      const figure = figures[index]!;
-      const previous = plan.tiers.map((tier) => this.alerts.get(`${plan.name}/${tier.name}`));
-      const step = nextAlertStates(plan, figure, previous, now);
-      const status = evaluateFigures(plan, figure, step.states, now);
-      statuses.push(status);
-      plan.tiers.forEach((tier, tierIndex) => {
-        const state = step.states[tierIndex]!;
+      const keys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
+      const previous = keys.map((key) => this.alerts.get(key));
+      const evaluated = evaluateWithAlerts(plan, figures[index]!, previous, now);
+      statuses.push(evaluated.status);
+      transitions.push(...evaluated.transitions);
+      keys.forEach((key, tierIndex) => {
+        const state = evaluated.states[tierIndex]!;
         const before = previous[tierIndex];
-        const key = `${plan.name}/${tier.name}`;
         this.alerts.set(key, state);
         if (!before || JSON.stringify(before) !== JSON.stringify(state)) changed.push({ key: `${ALERT_MARK}${key}`, value: state });
-        const from = before?.state ?? 'inactive';
-        if (from !== state.state) transitions.push({ slo: status, tier: tier.name, severity: tier.severity, from, to: state.state, at: now });
       });
     });
     this.options.store.saveAlertStates(changed);
@@ -232,7 +233,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     } else {
       periodCounts = sliCounts(source.sli, this.series, period.start, period.end, now, excluded);
     }
-    return { period: { ...periodCounts, ...period }, windows };
+    return { period: periodCounts, windows };
   }
 
   /** Re-reads a few terms from the store each tick, so memory and disk cannot drift apart for long. */

@@ -1,7 +1,7 @@
 import type { EngineStore, HistoryPoint } from '../core/index.js';
 import { COARSE_BUCKET_MS, FINE_BUCKET_MS, formatDuration } from '../core/index.js';
 import type { SignedTerm } from '../core/sli/index.js';
-import { evaluateFigures, periodRange } from './core-math.js';
+import { periodRange, statusOf } from './core-math.js';
 import type { Counts } from './counts.js';
 import { sliCounts } from './counts.js';
 import type { Exclusions } from './exclusions.js';
@@ -40,7 +40,7 @@ export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: E
     const windows = new Map<number, Counts>();
     for (const window of plan.windows) windows.set(window, sliCounts(source.sli, series, t - window, t, horizon, excluded));
     const periodCounts = sliCounts(periodSli, series, period.start, period.end, horizon, plan.slices ? [] : excluded);
-    const status = evaluateFigures(plan, { period: { ...periodCounts, ...period }, windows }, [], t);
+    const status = statusOf(plan, { period: periodCounts, windows }, t);
     return { t, sli: status.sli, budgetRemaining: status.sli === null ? null : status.errorBudget.remaining, burnRates: status.burnRates };
   });
 }

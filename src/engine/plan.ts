@@ -1,5 +1,6 @@
 import type { AlertTier, DurationMs, Objective, Query, Sli, Slo, SpecSet } from '../core/index.js';
 import { alertWindows, nominalPeriod, objectiveName } from '../core/index.js';
+import { sliceLength } from '../core/budget/index.js';
 import { compileSli } from '../core/sli/index.js';
 import type { CompiledSli, Term } from '../core/sli/index.js';
 
@@ -58,7 +59,7 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean })
       }
       let slices: ObjectivePlan['slices'];
       if (slo.budgetingMethod !== 'Occurrences') {
-        const width = objective.timeSliceWindow ?? 60_000;
+        const width = sliceLength(objective);
         slices = { good: `slices:${name}:good`, total: `slices:${name}:total`, width };
         sliceTerms.set(slices.good, reach);
         sliceTerms.set(slices.total, reach);

@@ -1,14 +1,14 @@
 import type { TermIncrease } from '../core/index.js';
 import { FINE_BUCKET_MS } from '../core/index.js';
+import { sliceOutcome } from '../core/budget/index.js';
 import { sliCounts } from './counts.js';
 import type { Range } from './exclusions.js';
 import type { ObjectivePlan } from './plan.js';
 import type { TermSeries } from './term-series.js';
 
 /**
- * Timeslices and RatioTimeslices: once a slice has ended, its events (from the 1-minute buckets) decide it.
- * Timeslices count a slice good when its ratio reaches the slice target; RatioTimeslices add the slice's ratio as
- * its good share. A slice without events, or touching an exclusion, is not counted. Slice outcomes are stored as
+ * Timeslices and RatioTimeslices: once a slice has ended, its events (from the 1-minute buckets) decide it, as
+ * core's sliceOutcome says. A slice without events, or touching an exclusion, is not counted. Slice outcomes are stored as
  * increases of the objective's two slice terms, so they get windows, restarts and history like any other term.
  */
 export function completeSlices(
@@ -30,8 +30,7 @@ export function completeSlices(
     if (excluded(start, end).length === 0) {
       const counts = sliCounts(plan.source.sli, series, start, end, now, []);
       if (counts.total > 0) {
-        const ratio = counts.good / counts.total;
-        const good = plan.slo.budgetingMethod === 'RatioTimeslices' ? ratio : ratio >= (plan.objective.timeSliceTarget ?? plan.objective.target) ? 1 : 0;
+        const good = sliceOutcome(counts.good, counts.total, plan.objective, plan.slo.budgetingMethod === 'RatioTimeslices' ? 'RatioTimeslices' : 'Timeslices') ?? 0;
         const bucket = start - (start % FINE_BUCKET_MS);
         increases.push({ term: slices.total, bucket, value: 1 });
         if (good > 0) increases.push({ term: slices.good, bucket, value: good });

@@ -75,7 +75,6 @@ describe('burn-rate scenarios, 99.9 % over 30 days', () => {
       ['pending', 44],
       ['firing', 46],
       ['resolved', 62],
-      ['inactive', 63],
     ]);
   });
 });
