@@ -1,5 +1,5 @@
 import type { AlertTransition, SloStatus } from './status.js';
-import type { Labels, Sli } from './model.js';
+import type { Labels, Sli, ThresholdOp } from './model.js';
 
 /** One series of incoming samples, in whatever protocol it arrived. Timestamps are Unix milliseconds. */
 export interface IncomingSeries {
@@ -141,6 +141,8 @@ export interface RemoteSliQuery {
   readonly sli: Sli;
   /** The data source the SLI names (undefined: the default configured source). */
   readonly source?: string;
+  /** For threshold SLIs: the objective's comparison (`value op threshold` is a good sample). */
+  readonly threshold?: { readonly op: ThresholdOp; readonly value: number };
 }
 
 /** Counts for SLIs evaluated by a Prometheus-compatible query API (the ingest/source side implements it). */
