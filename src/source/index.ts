@@ -1,0 +1,6 @@
+export { PrometheusClient } from './client.js';
+export type { ClientOptions, SourceConfig, VectorSample } from './client.js';
+export { SourceRemoteCounts } from './remote-counts.js';
+export type { SourceEntry } from './remote-counts.js';
+export { countQueries, eventsQuery, withBucket, withWindow } from './promql.js';
+export type { CountQueries } from './promql.js';
