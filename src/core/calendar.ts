@@ -1,6 +1,6 @@
 import { DAY } from './duration.js';
 import { SloeError } from './errors.js';
-import type { CalendarUnit, Window } from './model.js';
+import type { CalendarUnit, CalendarWindow, Window } from './model.js';
 
 /**
  * The period an SLO's budget covers at `now`, start inclusive, end exclusive. Rolling windows end at `now`; calendar
@@ -9,11 +9,19 @@ import type { CalendarUnit, Window } from './model.js';
  */
 export function periodBounds(window: Window, now: number): { start: number; end: number } {
   if (window.kind === 'rolling') return { start: now - window.duration, end: now };
+  // Reading a zone's wall clock through Intl costs about 100 µs; each window's current period is remembered, so
+  // evaluating many calendar SLOs every tick costs a lookup until the period turns.
+  const known = recentPeriods.get(window);
+  if (known && known.start <= now && now < known.end) return { start: known.start, end: known.end };
   const today = localDate(now, window.timeZone);
   const first = periodStartDate(today, window.unit);
   const next = addPeriod(first, window.unit);
-  return { start: localMidnight(first, window.timeZone), end: localMidnight(next, window.timeZone) };
+  const bounds = { start: localMidnight(first, window.timeZone), end: localMidnight(next, window.timeZone) };
+  recentPeriods.set(window, bounds);
+  return { start: bounds.start, end: bounds.end };
 }
+
+const recentPeriods = new WeakMap<CalendarWindow, { readonly start: number; readonly end: number }>();
 
 /** Whether Intl knows this IANA time zone (for spec validation). */
 export function isValidTimeZone(timeZone: string): boolean {
