@@ -27,6 +27,7 @@ import { sliCounts } from './counts.js';
 import { Exclusions } from './exclusions.js';
 import type { MaintenanceExpander } from './exclusions.js';
 import { historyOf } from './history.js';
+import { maintenanceRanges } from './maintenance.js';
 import { planSpecs } from './plan.js';
 import type { ObjectivePlan, Plan } from './plan.js';
 import { restoreSeries } from './restore.js';
@@ -41,6 +42,7 @@ export interface EngineOptions {
   /** Unix ms; the daemon passes Date.now, tests a fake clock. Only ingest reads it (to refuse far-future samples). */
   readonly clock: () => number;
   readonly remote?: RemoteCounts;
+  /** Default: the SLO's cron maintenance windows (engine/maintenance.ts). */
   readonly expandMaintenance?: MaintenanceExpander;
   /** How long 1-minute buckets are kept (must match the store's). Default 6 h. */
   readonly fineKeep?: DurationMs;
@@ -93,7 +95,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       clock: options.clock,
       states: options.store.seriesStates(),
     });
-    this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? (() => []));
+    this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
     for (const { key, value } of options.store.alertStates()) {
       if (key.startsWith(SLICE_MARK)) this.sliceEnds.set(key.slice(SLICE_MARK.length), value as number);
       else if (key.startsWith(ALERT_MARK)) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentStore, ExclusionAdmin, ExclusionRecord, Journal, Slo } from '../core/index.js';
-import { SloeError } from '../core/index.js';
+import { SloeError, excludedRanges } from '../core/index.js';
 
 export const EXCLUSIONS_NAMESPACE = 'exclusions';
 export const EXCLUSION_JOURNAL_KIND = 'exclusion';
@@ -77,17 +77,10 @@ export class Exclusions implements ExclusionAdmin {
       ...this.api.filter((record) => record.slo === sloName).map((record) => [record.start, record.end] as const),
       ...(slo.maintenance.length > 0 ? this.expandMaintenance(slo, from, to) : []),
     ];
-    return mergeRanges(all.map(([start, end]) => [Math.max(start, from), Math.min(end, to)] as const).filter(([start, end]) => end > start));
+    return excludedRanges(
+      all.map(([start, end]) => ({ start, end })),
+      from,
+      to,
+    ).map((range) => [range.start, range.end] as const);
   }
-}
-
-export function mergeRanges(ranges: readonly Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const merged: [number, number][] = [];
-  for (const [start, end] of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else merged.push([start, end]);
-  }
-  return merged;
 }

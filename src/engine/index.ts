@@ -2,6 +2,6 @@ export { Engine } from './engine.js';
 export type { EngineOptions, EvaluationReport } from './engine.js';
 export { EvaluationLoop } from './loop.js';
 export type { LoopOptions } from './loop.js';
-export { EXCLUSIONS_NAMESPACE, EXCLUSION_JOURNAL_KIND, mergeRanges } from './exclusions.js';
+export { EXCLUSIONS_NAMESPACE, EXCLUSION_JOURNAL_KIND } from './exclusions.js';
 export type { MaintenanceExpander, Range } from './exclusions.js';
 export { seriesKey } from './series-key.js';

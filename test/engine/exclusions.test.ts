@@ -47,3 +47,25 @@ describe('budget exclusions', () => {
     expect(() => engine.exclusionAdmin().add({ slo: 'api-availability', start: 2, end: 1, reason: 'x' }, 'a', START)).toThrow(/start before end/);
   });
 });
+
+describe('maintenance windows', () => {
+  it('a nightly window (cron, in its time zone) removes its events from every window', async () => {
+    // 02:00-02:30 in Berlin (UTC+1 in November) is 01:00-01:30 UTC.
+    const slo = { ...makeSlo({}), maintenance: [{ schedule: '0 2 * * *', timeZone: 'Europe/Berlin', duration: 30 * MINUTE, reason: 'nightly vacuum' }] };
+    const { engine, clock } = harness(specsOf(slo), START);
+    const traffic = new TrafficGenerator();
+    // | UTC         | traffic            |
+    // | 00:00-01:00 | 1000/min, clean    |
+    // | 01:00-01:30 | 1000/min, all bad  | (inside the window)
+    // | 01:30-02:00 | 1000/min, 1 % bad  |
+    for (let t = START; t <= START + 2 * HOUR; t += MINUTE) {
+      clock.now = t;
+      const ratio = t > START + HOUR && t <= START + 90 * MINUTE ? 1 : t > START + 90 * MINUTE ? 0.01 : 0;
+      engine.append(traffic.minute(t, 1000, ratio), 'remote_write');
+    }
+    const status = (await engine.evaluate(START + 2 * HOUR)).statuses[0]!;
+    expect(status.events).toEqual({ good: 90_000 - 300, total: 90_000 });
+    expect(status.burnRates['30m']).toBeCloseTo(10, 9);
+    expect(status.burnRates['1h']).toBeCloseTo(300 / 30_000 / 0.001, 9);
+  });
+});
