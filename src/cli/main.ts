@@ -4,6 +4,7 @@ import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
 import { registerServe } from './serve.js';
+import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 import type { CommandContext } from './context.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(context: CommandContext): Command {
   registerGenerate(program, context);
   registerProvision(program, context);
   registerGate(program, context);
+  registerStatus(program, context);
   return program;
 }
 
