@@ -79,6 +79,8 @@ export class Notifications implements Lifecycle {
   private readonly logger: Logger;
   /** Silenced incidents already journalled, so a silence is recorded once, not once per evaluation. */
   private readonly silencedNoted = new Set<string>();
+  /** Since when each objective has had no events, for the no-data verdict. */
+  private readonly noDataSince = new Map<string, number>();
   private resendTimer: unknown;
   private started = false;
 
@@ -110,6 +112,7 @@ export class Notifications implements Lifecycle {
         }),
       );
     }
+    for (const { key, value } of options.store.list(NODATA_NAMESPACE)) this.noDataSince.set(key, (value as { since: number }).since);
     for (const { value } of options.store.list(INCIDENTS_NAMESPACE)) {
       const record = value as IncidentRecord;
       this.records.set(record.incident, record);
@@ -151,8 +154,14 @@ export class Notifications implements Lifecycle {
    */
   evaluated(statuses: readonly SloStatus[], now: number): void {
     const evaluated = new Set<string>();
+    const open = new Set([...this.records.values()].map((record) => record.objective));
     for (const status of statuses) {
       evaluated.add(status.name);
+      // Most objectives are quiet most of the time: nothing active, nothing notified, events arriving. Skip them cheaply.
+      if (status.status !== 'nodata' && !open.has(status.name) && !status.alerts.some((alert) => alert.state === 'firing' || alert.state === 'pending')) {
+        if (this.noDataSince.delete(status.name)) this.options.store.delete(NODATA_NAMESPACE, status.name);
+        continue;
+      }
       const alerting = this.options.alerting(status.slo);
       const conditions = incidentConditions(status, this.noDataVerdict(status, alerting, now));
       const held = heldBack(conditions);
@@ -197,20 +206,21 @@ export class Notifications implements Lifecycle {
     handle.unref?.();
   }
 
-  /** sloe's own no-data verdict: the SLO has had no events for at least its `noDataFor`. */
+  /** sloe's own no-data verdict: the SLO has had no events for at least its `noDataFor` (kept in memory and the store). */
   private noDataVerdict(status: SloStatus, alerting: Alerting | undefined, now: number): boolean {
     const key = status.name;
-    if (status.status !== 'nodata') {
-      if (this.options.store.get(NODATA_NAMESPACE, key) !== undefined) this.options.store.delete(NODATA_NAMESPACE, key);
+    const delay = alerting?.noDataFor ?? 0;
+    if (status.status !== 'nodata' || delay <= 0) {
+      if (this.noDataSince.delete(key)) this.options.store.delete(NODATA_NAMESPACE, key);
       return false;
     }
-    let since = (this.options.store.get(NODATA_NAMESPACE, key) as { since: number } | undefined)?.since;
+    let since = this.noDataSince.get(key);
     if (since === undefined) {
       since = now;
+      this.noDataSince.set(key, since);
       this.options.store.put(NODATA_NAMESPACE, key, { since });
     }
-    const delay = alerting?.noDataFor ?? 0;
-    return delay > 0 && now - since >= delay;
+    return now - since >= delay;
   }
 
   private reconcile(status: SloStatus, alerting: Alerting | undefined, condition: IncidentCondition, held: boolean, now: number): void {
@@ -224,9 +234,9 @@ export class Notifications implements Lifecycle {
       return;
     }
     if (record) {
-      // Still firing: refresh the content lease receivers get; nothing new is sent.
+      // Still firing: refresh the content lease receivers get; nothing new is sent. Kept in memory only: after a
+      // restart the first evaluation refreshes it again, so a write per firing incident per evaluation buys nothing.
       record.notification = buildNotification(status, alerting, { ...facts, state: 'firing', startsAt: record.startsAt, at: now, ...(condition.tier ? { tier: condition.tier } : {}) }, content);
-      this.options.store.put(INCIDENTS_NAMESPACE, record.incident, record);
       return;
     }
     if (held) return;
