@@ -34,6 +34,8 @@ export interface PolicyComponentOptions {
   readonly logger?: PolicyLogger;
   readonly onDecision?: (answer: GateAnswer) => void;
   readonly onTransition?: (transition: FreezeTransition) => void;
+  /** One storage transaction around a group of journal writes (see GateServiceOptions.transaction). */
+  readonly transaction?: (work: () => void) => void;
 }
 
 /**
@@ -60,6 +62,8 @@ export class PolicyComponent {
       now: this.now,
       ...(options.defaultEnvironment === undefined ? {} : { defaultEnvironment: options.defaultEnvironment }),
       ...(options.onDecision ? { onDecision: options.onDecision } : {}),
+      ...(options.transaction ? { transaction: options.transaction } : {}),
+      onWriteError: (error, lost) => this.logger?.error({ err: error, lost }, 'gate decisions not recorded'),
     });
     this.delivery = new EventDelivery({
       ...options.delivery,
@@ -110,9 +114,15 @@ export class PolicyComponent {
     this.poller = undefined;
   }
 
-  /** Stops polling and retries; attempts in flight finish. */
+  /** Writes the decisions not yet in the journal. */
+  flush(): void {
+    this.gates.flush();
+  }
+
+  /** Stops polling and retries (attempts in flight finish) and writes pending decisions. */
   async shutdown(): Promise<void> {
     this.stopPolling();
+    this.gates.flush();
     await this.delivery.shutdown();
   }
 }

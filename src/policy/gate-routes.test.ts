@@ -23,7 +23,7 @@ function setup(statuses: SloStatus[], tokens: GateTokens = {}) {
   const app = new Hono();
   app.onError(errorResponse);
   for (const routes of component.routes()) app.route('/', routes);
-  return { app, journal };
+  return { app, journal, component };
 }
 
 const healthy = [sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })];
@@ -31,13 +31,16 @@ const frozen = [sloStatus({ name: 'checkout-availability', service: 'checkout', 
 
 describe('gate routes', () => {
   it('answers GET with the contract fields and takes env, action and labels from the query', async () => {
-    const { app, journal } = setup(frozen);
+    const { app, journal, component } = setup(frozen);
     const response = await app.request('/api/v1/gates/checkout?env=staging&action=provision&label=team=shop');
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(expect.arrayContaining(['decision', 'allowed', 'reasons', 'slos', 'policy', 'id', 'evaluatedAt']));
     expect(body).toMatchObject({ decision: 'warn', allowed: true, environment: 'staging', action: 'provision', slos: ['checkout-availability'], policy: 'sloe-default', evaluatedAt: '2026-11-26T12:00:00.000Z' });
-    expect(journal.query('decision', { limit: 5 })[0]).toMatchObject({ subject: 'checkout', at: Date.parse('2026-11-26T12:01:01Z') });
+    // Recorded at the end of the event loop's turn, with the others decided in it.
+    expect(journal.query('decision', { limit: 5 })).toEqual([]);
+    component.flush();
+    expect(journal.query('decision', { limit: 5 })[0]).toMatchObject({ subject: 'checkout', at: Date.parse('2026-11-26T12:01:02Z') });
   });
 
   it('refuses bad input with 400 and says what was wrong', async () => {
@@ -106,12 +109,13 @@ describe('Flagger webhook', () => {
   });
 
   it('holds with 403 and the reason, taking the service from metadata.service', async () => {
-    const { app, journal } = setup(frozen);
+    const { app, journal, component } = setup(frozen);
     const response = await hook(app, { name: 'checkout-canary', namespace: 'shop', phase: 'Progressing', metadata: { service: 'checkout', environment: 'production' } });
     expect(response.status).toBe(403);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('gate_denied');
-    expect(body.error.message).toMatch(/^checkout held by policy sloe-default \(decision \d+\): checkout-availability: error budget spent \(-20% remaining of 30d/);
+    expect(body.error.message).toMatch(/^checkout held by policy sloe-default \(decision \S+\): checkout-availability: error budget spent \(-20% remaining of 30d/);
+    component.flush();
     expect(journal.query('decision', { limit: 1 })[0]?.data).toMatchObject({ via: 'flagger', release: { canary: 'checkout-canary', namespace: 'shop', phase: 'Progressing' } });
   });
 

@@ -32,7 +32,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
     const release = c.req.method === 'POST' ? parseRelease(await readJsonObject(c.req.raw, 'release metadata')) : undefined;
     const environment = release?.environment ?? queryEnvironment;
     const action = release?.action ?? queryAction;
-    const answer = gates.decide({
+    const { body } = gates.decideJson({
       service,
       ...(environment === undefined ? {} : { environment }),
       ...(action === undefined ? {} : { action }),
@@ -42,7 +42,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
       ...(release?.requester === undefined ? {} : { requester: release.requester }),
       via: 'gate',
     });
-    return c.json(answer);
+    return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
   app.get('/api/v1/decisions', (c) => {
@@ -50,9 +50,8 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
     const limit = Math.min(positiveInteger(c.req.query('limit'), 'limit', 100) ?? 100, MAX_LIMIT);
     const before = positiveInteger(c.req.query('before'), 'before', undefined);
     const service = c.req.query('service');
-    const data = gates.decisions({ limit, ...(before === undefined ? {} : { before }), ...(service ? { service } : {}) });
-    const last = data.at(-1);
-    return c.json({ data, ...(data.length === limit && last ? { next: last.id } : {}) });
+    const page = gates.decisions({ limit, ...(before === undefined ? {} : { before }), ...(service ? { service } : {}) });
+    return c.json({ data: page.data, ...(page.next === undefined ? {} : { next: String(page.next) }) });
   });
 
   app.get('/api/v1/freezes', (c) => {

@@ -1,16 +1,23 @@
-import type { BudgetPolicy, Decision, GateAction, Journal, Labels, SloStatus, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, Decision, GateAction, GateDecision, Journal, Labels, SloStatus, StatusReader } from '../core/index.js';
 import { decideGate, policyForService, policyForSlo } from '../core/policy/index.js';
 import type { CoveredSlo, GateVerdict, SloVerdict } from '../core/policy/index.js';
 
 /** Journal kind of gate decisions; the subject is the service. */
 export const DECISION_KIND = 'decision';
+/**
+ * Journal kind of a verdict with its inputs (each SLO's figures), written once per evaluation and question and
+ * referred to by every decision that it answered (`inputs`, the entry's journal id), which keeps decision rows small.
+ */
+export const INPUTS_KIND = 'decision-inputs';
 
-/** A recorded decision: CONTRACT.md's gate answer, with each SLO's figures (the decision's inputs). */
+/** A decision: CONTRACT.md's gate answer, with each SLO's figures (the decision's inputs). */
 export interface GateAnswer extends Decision {
   readonly figures: readonly SloVerdict[];
   /** With an override: the reasons the change would have been denied for. */
   readonly overridden?: readonly string[];
   readonly requester?: string;
+  /** Where the question came from: `gate`, `flagger`, `admission`. */
+  readonly via: string;
 }
 
 export interface GateQuestion {
@@ -23,7 +30,7 @@ export interface GateQuestion {
   /** Release metadata as sent (version, labels, ...), kept with the decision. */
   readonly release?: Readonly<Record<string, unknown>>;
   readonly requester?: string;
-  /** Where the question came from: `gate`, `flagger`, `admission`, `cli`. */
+  /** Where the question came from: `gate`, `flagger`, `admission`. */
   readonly via: string;
 }
 
@@ -34,9 +41,25 @@ export interface GateServiceOptions {
   readonly now?: () => number;
   /** The environment of a question that names none. Default `production`: the strictest reading. */
   readonly defaultEnvironment?: string;
-  /** Called after each recorded decision (metrics, logs). */
+  /** Called after each decision (metrics, logs). */
   readonly onDecision?: (answer: GateAnswer) => void;
+  /**
+   * Runs journal writes in one storage transaction (the SQLite store's `db.transaction`). Decisions are then written
+   * in groups: those decided in one turn of the event loop share one commit. Without it each is its own write.
+   */
+  readonly transaction?: (work: () => void) => void;
+  /** Called when recording decisions failed (they are lost; the answers were already given). */
+  readonly onWriteError?: (error: unknown, lost: number) => void;
+  /**
+   * How long decisions wait to be written together, in ms. 0 writes at the end of the event loop's turn. The
+   * trade-off: a crash (kill -9, power loss) loses the decisions of at most this long; the answers were given.
+   * Default 50.
+   */
+  readonly flushMs?: number;
 }
+
+/** Decisions written per transaction at most; more are written at once, in another transaction. */
+const MAX_BATCH = 1024;
 
 interface ServiceIndex {
   /** The `latest()` array the index was built from; a new array means a new evaluation. */
@@ -44,10 +67,52 @@ interface ServiceIndex {
   readonly byService: ReadonlyMap<string, readonly CoveredSlo[]>;
 }
 
+/** A verdict with its figures, journalled once (`journalId` once written). */
+interface Inputs {
+  readonly service: string;
+  readonly data: ReturnType<typeof verdictFields> & { readonly figures: readonly SloVerdict[] };
+  journalId?: number;
+}
+
+interface Judged {
+  readonly verdict: GateVerdict;
+  readonly inputs: Inputs;
+  /** The verdict's fields as JSON members (no braces), serialized once for every answer that shares it. */
+  readonly json: string;
+}
+
+/** What the journal holds for a decision: what is its own; the verdict and figures are in the `inputs` entry. */
+interface StoredDecision {
+  readonly id: string;
+  /** Also in the verdict; kept here so the row says what was decided on its own (metrics count it on write). */
+  readonly decision: GateDecision;
+  readonly inputs: number;
+  readonly decidedAt: string;
+  readonly via: string;
+  readonly release?: Readonly<Record<string, unknown>>;
+  readonly requester?: string;
+}
+
+function verdictFields(verdict: GateVerdict) {
+  return {
+    service: verdict.service,
+    environment: verdict.environment,
+    action: verdict.action,
+    decision: verdict.decision,
+    allowed: verdict.allowed,
+    reasons: verdict.reasons,
+    slos: verdict.slos.map((slo) => slo.name),
+    policy: verdict.policy,
+    ...(verdict.override ? { override: `${verdict.override.label}=${verdict.override.value}`, overridden: verdict.override.overridden } : {}),
+    evaluatedAt: verdict.evaluatedAt,
+  };
+}
+
 /**
  * Answers gates from the engine's last evaluation in memory and records every decision in the journal. The
- * per-service list of SLOs and their policies is built once per evaluation, so a gate costs one map lookup and a
- * few comparisons per SLO plus one journal insert.
+ * per-service list of SLOs and their policies is built once per evaluation, and so is the verdict of a question
+ * without labels (the common case), so a gate costs a map lookup, a small JSON string and a journal row; the rows
+ * of one event-loop turn share one transaction, and the figures a verdict rests on are journalled once.
  */
 export class GateService {
   private readonly statuses: StatusReader;
@@ -57,6 +122,17 @@ export class GateService {
   readonly defaultEnvironment: string;
   private policies: readonly BudgetPolicy[];
   private index: ServiceIndex | undefined;
+  /** Verdicts of questions without labels, per service, environment and action, for the current index. */
+  private verdicts = new Map<string, Judged>();
+  private readonly transaction: (work: () => void) => void;
+  private readonly onWriteError: ((error: unknown, lost: number) => void) | undefined;
+  private pending: { at: number; record: Omit<StoredDecision, 'inputs'>; inputs: Inputs }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushImmediate: NodeJS.Immediate | undefined;
+  private readonly flushMs: number;
+  /** Decision ids: unique per daemon run (start time, then a counter), known before the journal write. */
+  private readonly idPrefix: string;
+  private sequence = 0;
 
   constructor(options: GateServiceOptions) {
     this.statuses = options.statuses;
@@ -65,12 +141,17 @@ export class GateService {
     this.now = options.now ?? Date.now;
     this.onDecision = options.onDecision;
     this.defaultEnvironment = options.defaultEnvironment ?? 'production';
+    this.transaction = options.transaction ?? ((work) => work());
+    this.onWriteError = options.onWriteError;
+    this.flushMs = options.flushMs ?? 50;
+    this.idPrefix = `${this.now().toString(36)}-`;
   }
 
   /** New policies after a reload. */
   setPolicies(policies: readonly BudgetPolicy[]): void {
     this.policies = policies;
     this.index = undefined;
+    this.verdicts = new Map();
   }
 
   currentPolicies(): readonly BudgetPolicy[] {
@@ -90,6 +171,7 @@ export class GateService {
       list.push({ status, policy: policyForSlo(this.policies, status) });
     }
     this.index = { source: latest, byService };
+    this.verdicts = new Map();
     return this.index;
   }
 
@@ -114,54 +196,123 @@ export class GateService {
     return policyForService(this.policies, service);
   }
 
-  /** The decision without recording it (freeze tracking asks this after every evaluation). */
-  evaluate(question: Omit<GateQuestion, 'via'>, now = this.now()): GateVerdict {
+  private judge(question: Omit<GateQuestion, 'via'>, now: number): Judged {
     const covered = this.serviceIndex().byService.get(question.service) ?? [];
-    return decideGate(
+    const labels = question.labels ?? {};
+    // Without labels the answer depends only on the statuses, which change once per evaluation: keep it until then.
+    const cacheable = covered.length > 0 && Object.keys(labels).length === 0;
+    const key = cacheable ? `${question.service}\u0000${question.environment ?? this.defaultEnvironment}\u0000${question.action ?? 'deploy'}` : '';
+    const cached = cacheable ? this.verdicts.get(key) : undefined;
+    if (cached) return cached;
+    const verdict = decideGate(
       {
         service: question.service,
         environment: question.environment ?? this.defaultEnvironment,
         action: question.action ?? 'deploy',
-        labels: question.labels ?? {},
+        labels,
         overridesPermitted: question.admin,
       },
       covered,
       this.policyFor(question.service),
       now,
     );
+    const data = { ...verdictFields(verdict), figures: verdict.slos };
+    const judged: Judged = { verdict, inputs: { service: verdict.service, data }, json: JSON.stringify(data).slice(1, -1) };
+    if (cacheable) this.verdicts.set(key, judged);
+    return judged;
   }
 
-  /** Decides and records. The journal write is the only storage touched. */
-  decide(question: GateQuestion): GateAnswer {
+  /** The decision without recording it (freeze tracking asks this after every evaluation). */
+  evaluate(question: Omit<GateQuestion, 'via'>, now = this.now()): GateVerdict {
+    return this.judge(question, now).verdict;
+  }
+
+  /**
+   * Decides and records; `body` is the answer as JSON. The answer is given at once; the record is written to the
+   * journal at the end of this turn of the event loop, with the others decided in it (see `transaction`).
+   */
+  decideJson(question: GateQuestion): { answer: GateAnswer; body: string } {
     const now = this.now();
-    const verdict = this.evaluate(question, now);
-    const record: Omit<GateAnswer, 'id'> & { via: string } = {
-      service: verdict.service,
-      environment: verdict.environment,
-      action: verdict.action,
-      decision: verdict.decision,
-      allowed: verdict.allowed,
-      reasons: verdict.reasons,
-      slos: verdict.slos.map((slo) => slo.name),
-      policy: verdict.policy,
-      ...(verdict.override ? { override: `${verdict.override.label}=${verdict.override.value}`, overridden: verdict.override.overridden } : {}),
+    const { verdict, inputs, json } = this.judge(question, now);
+    const id = `${this.idPrefix}${(++this.sequence).toString(36)}`;
+    const decidedAt = new Date(now).toISOString();
+    const extra = {
       ...(question.release === undefined ? {} : { release: question.release }),
       ...(question.requester === undefined ? {} : { requester: question.requester }),
-      figures: verdict.slos,
-      evaluatedAt: verdict.evaluatedAt,
-      decidedAt: new Date(now).toISOString(),
+      decidedAt,
       via: question.via,
     };
-    const id = this.journal.append(DECISION_KIND, { at: now, subject: verdict.service, data: record });
-    const answer: GateAnswer = { id: String(id), ...record };
+    this.pending.push({ at: now, record: { id, decision: verdict.decision, ...extra }, inputs });
+    if (this.pending.length >= MAX_BATCH) this.flush();
+    else this.scheduleFlush();
+    const answer: GateAnswer = { id, ...inputs.data, ...extra };
     this.onDecision?.(answer);
-    return answer;
+    return { answer, body: `{"id":${JSON.stringify(id)},${JSON.stringify(extra).slice(1, -1)},${json}}` };
   }
 
-  /** The audit trail, newest first; `before` is the id of the last decision of the previous page. */
-  decisions(query: { service?: string; limit: number; before?: number }): GateAnswer[] {
-    return this.journal
-      .query(DECISION_KIND, { limit: query.limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(query.before === undefined ? {} : { beforeId: query.before }) })
-      .map((entry) => ({ ...(entry.data as Omit<GateAnswer, 'id'>), id: String(entry.id) }));
+  decide(question: GateQuestion): GateAnswer {
+    return this.decideJson(question).answer;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined || this.flushImmediate !== undefined) return;
+    if (this.flushMs <= 0) {
+      this.flushImmediate = setImmediate(() => this.flush());
+      return;
+    }
+    this.flushTimer = setTimeout(() => this.flush(), this.flushMs);
+    // Shutdown flushes explicitly; a pending write must not keep a finished process alive.
+    this.flushTimer.unref();
+  }
+
+  /** Writes the decisions not yet in the journal, in one transaction. */
+  flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate);
+    this.flushTimer = undefined;
+    this.flushImmediate = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const written: Inputs[] = [];
+    try {
+      this.transaction(() => {
+        for (const { at, record, inputs } of batch) {
+          if (inputs.journalId === undefined) {
+            inputs.journalId = this.journal.append(INPUTS_KIND, { at, subject: inputs.service, data: inputs.data });
+            written.push(inputs);
+          }
+          this.journal.append(DECISION_KIND, { at, subject: inputs.service, data: { ...record, inputs: inputs.journalId } });
+        }
+      });
+    } catch (error) {
+      // The transaction was rolled back: those inputs are not in the journal after all.
+      for (const inputs of written) delete inputs.journalId;
+      this.onWriteError?.(error, batch.length);
+    }
+  }
+
+  private inputsOf(journalId: number): Inputs['data'] | undefined {
+    const [entry] = this.journal.query(INPUTS_KIND, { beforeId: journalId + 1, limit: 1 });
+    return entry?.id === journalId ? (entry.data as Inputs['data']) : undefined;
+  }
+
+  /**
+   * The audit trail, newest first, with each decision's figures (decisions not yet written are written first).
+   * `before` is a cursor: the `next` of the previous page.
+   */
+  decisions(query: { service?: string; limit: number; before?: number }): { data: GateAnswer[]; next?: number } {
+    this.flush();
+    const entries = this.journal.query(DECISION_KIND, { limit: query.limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(query.before === undefined ? {} : { beforeId: query.before }) });
+    const verdicts = new Map<number, Inputs['data'] | undefined>();
+    const data = entries.flatMap((entry): GateAnswer[] => {
+      const { inputs, ...record } = entry.data as StoredDecision;
+      const verdict = verdicts.has(inputs) ? verdicts.get(inputs) : this.inputsOf(inputs);
+      verdicts.set(inputs, verdict);
+      // Retention removes old entries of every kind alike; a decision whose verdict is gone is not shown half.
+      return verdict ? [{ ...verdict, ...record }] : [];
+    });
+    const last = entries.at(-1);
+    return { data, ...(entries.length === query.limit && last ? { next: last.id } : {}) };
   }
 }

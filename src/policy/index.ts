@@ -9,7 +9,7 @@ export { flaggerRoutes } from './flagger.js';
 export { FREEZES_NAMESPACE, FREEZE_KIND, FreezeTracker } from './freezes.js';
 export type { Freeze, FreezeTrackerOptions, FreezeTransition } from './freezes.js';
 export { gateRoutes } from './gate-routes.js';
-export { DECISION_KIND, GateService } from './gate-service.js';
+export { DECISION_KIND, GateService, INPUTS_KIND } from './gate-service.js';
 export type { GateAnswer, GateQuestion, GateServiceOptions } from './gate-service.js';
 export { ACTIONS, parseLabelPairs } from './release.js';
 export { PolicyComponent } from './component.js';

@@ -53,9 +53,9 @@ describe('Kubernetes AdmissionReview v1', () => {
     expect(body.response.uid).toBe('b3e1c5c2-0f3a-4d5e-9a41-2f1f0c7c1a11');
     expect(body.response.allowed).toBe(false);
     expect(body.response.status.code).toBe(403);
-    expect(body.response.status.message).toMatch(/^sloe: deploy of checkout to production: deny by policy production-releases \(decision \d+\): checkout-availability has spent its error budget \(-30% remaining\)$/);
-    const [recorded] = harness.journal.query('decision', { subject: 'checkout', limit: 1 });
-    expect(recorded?.data).toMatchObject({ via: 'admission', decision: 'deny', requester: 'system:serviceaccount:argocd:argocd-application-controller', release: { uid: 'b3e1c5c2-0f3a-4d5e-9a41-2f1f0c7c1a11', operation: 'UPDATE', kind: 'Deployment' } });
+    expect(body.response.status.message).toMatch(/^sloe: deploy of checkout to production: deny by policy production-releases \(decision \S+\): checkout-availability has spent its error budget \(-30% remaining\)$/);
+    const [recorded] = harness.policy.gates.decisions({ service: 'checkout', limit: 1 }).data;
+    expect(recorded).toMatchObject({ via: 'admission', decision: 'deny', requester: 'system:serviceaccount:argocd:argocd-application-controller', release: { uid: 'b3e1c5c2-0f3a-4d5e-9a41-2f1f0c7c1a11', operation: 'UPDATE', kind: 'Deployment' } });
   });
 
   it('lets a replicas-only update through as provisioning, with the warning', async () => {
@@ -76,8 +76,8 @@ describe('Kubernetes AdmissionReview v1', () => {
     const { body } = await admit(review('e1', 'CREATE', object));
     expect(body.response).toMatchObject({ uid: 'e1', allowed: true });
     expect(body.response.warnings[0]).toMatch(/^override: sloe\.dev\/type=security lets the change through/);
-    const [recorded] = harness.journal.query('decision', { subject: 'checkout', limit: 1 });
-    expect(recorded?.data).toMatchObject({ override: 'sloe.dev/type=security', decision: 'allow' });
+    const [recorded] = harness.policy.gates.decisions({ service: 'checkout', limit: 1 }).data;
+    expect(recorded).toMatchObject({ override: 'sloe.dev/type=security', decision: 'allow' });
   });
 
   it('warns during the warn band', async () => {
@@ -89,10 +89,10 @@ describe('Kubernetes AdmissionReview v1', () => {
 
   it('allows a delete without a decision', async () => {
     harness.statuses.evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 2 })]);
-    const count = harness.journal.query('decision', { limit: 1000 }).length;
+    const count = harness.policy.gates.decisions({ limit: 1000 }).data.length;
     const old = deployment({ name: 'checkout', labels: checkoutLabels, image: 'x', replicas: 1 });
     expect((await admit(review('g1', 'DELETE', null, old))).body.response).toEqual({ uid: 'g1', allowed: true });
-    expect(harness.journal.query('decision', { limit: 1000 })).toHaveLength(count);
+    expect(harness.policy.gates.decisions({ limit: 1000 }).data).toHaveLength(count);
   });
 
   it('answers a malformed review with 400 and the reason', async () => {

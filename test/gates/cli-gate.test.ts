@@ -34,7 +34,7 @@ describe('sloe gate', () => {
   it('exits 0 on allow and prints the decision', async () => {
     harness.statuses.evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })]);
     const result = await sloe('gate', 'checkout', '--url', harness.url, '--token', 'reader', '--env', 'staging');
-    expect(result.stdout).toMatch(/^ALLOW: checkout \(deploy to staging\), policy sloe-default, decision \d+\n {2}- checkout: 1 SLO within policy sloe-default; lowest error budget remaining 90% \(checkout-availability\)\n$/);
+    expect(result.stdout).toMatch(/^ALLOW: checkout \(deploy to staging\), policy sloe-default, decision \S+\n {2}- checkout: 1 SLO within policy sloe-default; lowest error budget remaining 90% \(checkout-availability\)\n$/);
     expect(result.code).toBe(0);
   });
 

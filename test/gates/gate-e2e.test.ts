@@ -36,7 +36,7 @@ describe('release gate end to end over HTTP', () => {
     expect(harness.policy.afterEvaluation()).toEqual([]);
     const healthy = await gate(harness, 'checkout');
     expect(healthy).toMatchObject({ decision: 'allow', allowed: true, policy: 'sloe-default', slos: ['checkout-availability', 'checkout-latency'] });
-    expect(healthy.id).toMatch(/^\d+$/);
+    expect(healthy.id).toMatch(/^[0-9a-z]+-[0-9a-z]+$/);
     expect(healthy.evaluatedAt).toBe('2026-11-26T12:00:00.000Z');
 
     harness.statuses.evaluate(checkout(0.82, 3.4, ['ticket-fast']));
@@ -56,9 +56,11 @@ describe('release gate end to end over HTTP', () => {
     expect(securityFix).toMatchObject({ decision: 'allow', allowed: true, override: 'type=security' });
     expect(securityFix.reasons[0]).toMatch(/^override: type=security lets the change through; it would have been denied: checkout-availability: error budget spent/);
 
-    const trail = (await (await fetch(`${harness.url}/api/v1/decisions?service=checkout`)).json()) as { data: { id: string; decision: string; override?: string; release?: { version?: string } }[] };
+    const trail = (await (await fetch(`${harness.url}/api/v1/decisions?service=checkout`)).json()) as { data: { id: string; decision: string; override?: string; release?: { version?: string }; figures: unknown[] }[] };
     expect(trail.data.map((entry) => entry.decision)).toEqual(['allow', 'deny', 'warn', 'allow']);
     expect(trail.data[0]).toMatchObject({ id: securityFix.id, override: 'type=security', release: { version: '1.4.2' } });
+    // Every decision is stored with its inputs: the figures of each SLO it read.
+    expect(trail.data[1]).toMatchObject({ id: denied.id, figures: [{ name: 'checkout-availability', decision: 'deny', budgetRemaining: expect.closeTo(-0.07, 5) }, { name: 'checkout-latency', decision: 'allow' }] });
 
     const freezes = (await (await fetch(`${harness.url}/api/v1/freezes`)).json()) as { data: { service: string; environment: string }[] };
     expect(freezes.data).toMatchObject([{ service: 'checkout', environment: 'production' }]);
