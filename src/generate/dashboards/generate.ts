@@ -9,6 +9,11 @@ import { serviceDashboard } from './service.js';
 import { DEFAULT_DASHBOARD_OPTIONS } from './types.js';
 import type { DashboardFile, DashboardOptions } from './types.js';
 
+/** The SDK's objects carry helper functions; the file and the API take plain JSON. */
+function plain(dashboard: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(dashboard)) as Record<string, unknown>;
+}
+
 /** Grafana limits uids to 40 characters; longer service names get a hash suffix so uids stay unique and stable. */
 export function serviceDashboardUid(service: string): string {
   const uid = `sloe-${service.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
@@ -24,12 +29,12 @@ export function generateDashboards(slos: readonly Slo[], options: Partial<Dashbo
   for (const slo of slos) byService.set(slo.service, [...(byService.get(slo.service) ?? []), slo]);
   const ruleOptions = { ...DEFAULT_RULE_OPTIONS, labelProfile: resolved.labelProfile };
   const services = [...byService.keys()].sort();
-  const files: DashboardFile[] = [{ uid: OVERVIEW_UID, title: 'SLOs: overview', fileName: 'overview.json', dashboard: overviewDashboard(queries) }];
+  const files: DashboardFile[] = [{ uid: OVERVIEW_UID, title: 'SLOs: overview', fileName: 'overview.json', dashboard: plain(overviewDashboard(queries)) }];
   for (const service of services) {
     const serviceSlos = byService.get(service) ?? [];
     const uid = serviceDashboardUid(service);
     const targets = serviceSlos.flatMap((slo) => targetsOf(slo, ruleOptions));
-    files.push({ uid, title: `SLOs: ${service}`, fileName: `service-${safeFileName(service)}.json`, dashboard: serviceDashboard(service, uid, targets, queries, serviceSlos) });
+    files.push({ uid, title: `SLOs: ${service}`, fileName: `service-${safeFileName(service)}.json`, dashboard: plain(serviceDashboard(service, uid, targets, queries, serviceSlos)) });
   }
   return files;
 }
