@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript and the web UI, with the toolchain better-sqlite3 needs to build.
+# Build stage: compile TypeScript and bundle the web UI (npm ci runs `prepare`: tsc, then esbuild into ui/dist), with
+# the toolchain better-sqlite3 needs to build.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
@@ -13,7 +14,8 @@ ENV NODE_ENV=production \
     SLOE_LISTEN=0.0.0.0:9797 \
     SLOE_DATA_DIR=/var/lib/sloe \
     SLOE_SLOS=/etc/sloe/slos
-RUN groupadd --system sloe && useradd --system --gid sloe --home-dir /var/lib/sloe sloe \
+# A fixed uid/gid, so Kubernetes' runAsUser/fsGroup (deploy/kubernetes.yaml) match the owner of /var/lib/sloe.
+RUN groupadd --system --gid 10001 sloe && useradd --system --uid 10001 --gid sloe --home-dir /var/lib/sloe sloe \
  && mkdir -p /var/lib/sloe /etc/sloe/slos && chown sloe:sloe /var/lib/sloe
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
@@ -22,7 +24,7 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/ui/dist ./ui/dist
 COPY --from=build /app/slo-definitions /etc/sloe/slos
-USER sloe
+USER 10001:10001
 VOLUME ["/var/lib/sloe"]
 EXPOSE 9797
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
