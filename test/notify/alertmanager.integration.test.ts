@@ -20,7 +20,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(options: { startAlertmanager: boolean }) {
+function pagesAt(hook: FakeServer): WebhookMessage[] {
+  return hook.requests
+    .map((request) => JSON.parse(request.body) as WebhookMessage)
+    .filter((message) => message.groupLabels.slo_name === SLO_NAME && message.groupLabels.severity === 'page');
+}
+
+async function setup(options: { startAlertmanager: boolean; pair?: boolean }) {
   const hook = await new FakeServer(() => ({ status: 200, body: '' })).start();
   cleanups.push(() => hook.stop());
   const port = await freePort();
@@ -31,12 +37,23 @@ async function setup(options: { startAlertmanager: boolean }) {
     return alertmanager;
   };
   if (options.startAlertmanager) await start();
+  // The second of an HA pair, with its own webhook, always up.
+  const secondHook = await new FakeServer(() => ({ status: 200, body: '' })).start();
+  cleanups.push(() => secondHook.stop());
+  let secondPort: number | undefined;
+  if (options.pair) {
+    secondPort = await freePort();
+    const second = await startAlertmanager(secondPort, `${secondHook.url}/hook`);
+    cleanups.push(() => second.stop());
+  }
   const store = openMemoryStore();
   const registry = new Registry();
   // Re-send every second with endsAt four seconds ahead: the lease, at the short intervals this test runs at.
-  const notifier = new AlertmanagerNotifier({ name: 'alertmanager', url: `http://127.0.0.1:${port}`, leaseMs: leaseFor(1000, 1000), timeoutMs: 2000 });
+  const lease = leaseFor(1000, 1000);
+  const notifiers = [new AlertmanagerNotifier({ name: 'alertmanager', url: `http://127.0.0.1:${port}`, leaseMs: lease, timeoutMs: 2000 })];
+  if (secondPort !== undefined) notifiers.push(new AlertmanagerNotifier({ name: 'alertmanager-2', url: `http://127.0.0.1:${secondPort}`, leaseMs: lease, timeoutMs: 2000 }));
   const notifications = new Notifications({
-    notifiers: [notifier],
+    notifiers,
     store: store.documents,
     journal: store.journal,
     registry,
@@ -50,15 +67,12 @@ async function setup(options: { startAlertmanager: boolean }) {
   // Scenario time runs in the past and catches up with real time by its end, so Alertmanager reads startsAt and a
   // resolve's endsAt as the past, as it would from a live sloe.
   const scenario = new BurnScenario(store, Date.now() - 80 * MINUTE, (statuses, now) => notifications.evaluated(statuses, now));
-  const pages = () =>
-    hook.requests
-      .map((request) => JSON.parse(request.body) as WebhookMessage)
-      .filter((message) => message.groupLabels.slo_name === SLO_NAME && message.groupLabels.severity === 'page');
-  const sent = async () => {
+  const pages = () => pagesAt(hook);
+  const sent = async (receiver = 'alertmanager') => {
     const metric = await registry.getSingleMetric('sloe_notifications_total')!.get();
-    return (outcome: string) => metric.values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
+    return (outcome: string) => metric.values.find((value) => value.labels.receiver === receiver && value.labels.outcome === outcome)?.value ?? 0;
   };
-  return { hook, start, store, notifications, scenario, pages, sent, alertmanager: () => alertmanager };
+  return { hook, secondHook, start, store, notifications, scenario, pages, sent, alertmanager: () => alertmanager };
 }
 
 describe('paging through a real Alertmanager 0.25', () => {
@@ -104,5 +118,20 @@ describe('paging through a real Alertmanager 0.25', () => {
     await scenario.run(30, 0);
     await waitFor(() => pages().find((message) => message.status === 'resolved'), 'the resolve at the webhook');
     expect(pages().filter((message) => message.status === 'firing')).toHaveLength(1);
+  });
+
+  it('an HA pair: each Alertmanager gets every alert, and one being down holds up neither the other nor its own delivery', async () => {
+    const { scenario, pages, secondHook, start, sent } = await setup({ startAlertmanager: false, pair: true });
+    await scenario.run(10, 0);
+    await scenario.run(25, 0.05);
+    const atSecond = await waitFor(() => pagesAt(secondHook).find((message) => message.status === 'firing'), 'the page through the Alertmanager that is up');
+    expect(atSecond.alerts[0]!.labels).toMatchObject({ slo_name: SLO_NAME, severity: 'page' });
+    await waitFor(async () => (await sent('alertmanager'))('retried') >= 2, 'failed attempts to the one that is down', 10_000, 100);
+    await start();
+    await waitFor(() => pages().find((message) => message.status === 'firing'), 'the page through the Alertmanager that came back');
+    await scenario.run(30, 0);
+    await waitFor(() => pages().find((message) => message.status === 'resolved') && pagesAt(secondHook).find((message) => message.status === 'resolved'), 'the resolve through both');
+    expect(pages().filter((message) => message.status === 'firing')).toHaveLength(1);
+    expect(pagesAt(secondHook).filter((message) => message.status === 'firing')).toHaveLength(1);
   });
 });
