@@ -48,8 +48,19 @@ export class Fields {
     readonly anchor: Node,
     allowed: readonly string[],
   ) {
+    const merged: YAMLMap[] = [];
     for (const pair of node.items) {
       const key = ctx.resolve(pair.key);
+      if (isScalar(key) && key.source === '<<') {
+        // A YAML merge key (`<<: *defaults`): its mappings' fields count unless this mapping sets them itself.
+        const value = ctx.resolve(pair.value);
+        const sources = isSeq(value) ? value.items.map((item) => ctx.resolve(item)) : [value];
+        for (const source of sources) {
+          if (isMap(source)) merged.push(source);
+          else ctx.report(source ?? key, `'<<' must merge a mapping, got ${describe(source)}`);
+        }
+        continue;
+      }
       if (!isScalar(key) || (typeof key.value !== 'string' && typeof key.value !== 'number')) {
         ctx.report(key ?? node, `${path === '' ? 'a' : `'${path}' has a`} key that is not a string`);
         continue;
@@ -60,6 +71,10 @@ export class Fields {
         continue;
       }
       this.entries.set(name, { key, value: ctx.resolve(pair.value) });
+    }
+    for (const source of merged) {
+      const inner = new Fields(ctx, source, path, anchor, allowed);
+      for (const [name, entry] of inner.entries) if (!this.entries.has(name)) this.entries.set(name, entry);
     }
   }
 
@@ -178,8 +193,18 @@ export class Fields {
       return {};
     }
     const labels: Record<string, string> = {};
-    for (const pair of node.items) {
+    const pairs = [...node.items];
+    for (let index = 0; index < pairs.length; index++) {
+      const pair = pairs[index];
+      if (pair === undefined) continue;
       const name = this.ctx.resolve(pair.key);
+      if (isScalar(name) && name.source === '<<') {
+        // Merged mappings are read after the mapping's own pairs, which win.
+        const merged = this.ctx.resolve(pair.value);
+        const sources = isSeq(merged) ? merged.items.map((item) => this.ctx.resolve(item)) : [merged];
+        for (const source of sources) if (isMap(source)) pairs.push(...source.items);
+        continue;
+      }
       const value = this.ctx.resolve(pair.value);
       if (!isScalar(name) || typeof name.value !== 'string') {
         this.ctx.report(name ?? node, `'${this.fieldPath(key)}' keys must be strings`);
@@ -189,6 +214,7 @@ export class Fields {
         this.ctx.report(value ?? name, `'${childPath(this.fieldPath(key), name.value)}' must be a string, got ${describe(value)}`);
         continue;
       }
+      if (Object.hasOwn(labels, name.value)) continue;
       const text: unknown = value.value;
       labels[name.value] = typeof text === 'string' ? text : (value.source ?? (typeof text === 'number' || typeof text === 'boolean' ? String(text) : ''));
     }

@@ -83,5 +83,7 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
     slos: state.slos.map((slo) => slo.value),
     policies: state.policies.map((policy) => policy.value),
   };
-  return { specs, problems: problems.sort(compareProblems) };
+  // A field merged into several mappings (YAML `<<`) is read once per mapping; report each problem once.
+  const unique = [...new Map(problems.map((problem) => [`${problem.file}:${problem.line}:${problem.column}:${problem.message}`, problem])).values()];
+  return { specs, problems: unique.sort(compareProblems) };
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import type { Problem } from '../core/index.js';
 import { DocContext } from './context.js';
 import { MAX_SPEC_FILE_BYTES, MAX_YAML_ALIASES } from './limits.js';
@@ -32,6 +32,21 @@ function yamlMessage(message: string): string {
   return first.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
 }
 
+/** Offset of the first alias that names no anchor of its document, if any. */
+function unresolvedAlias(document: Document): number | undefined {
+  let offset: number | undefined;
+  visit(document, {
+    Alias(_, alias) {
+      if (alias.resolve(document) === undefined) {
+        offset = alias.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
+}
+
 /**
  * Parses one file into spec objects. Anything that stops the file from being read at all (too big, binary, not
  * YAML, empty, an alias bomb) is one problem and no objects, never an exception.
@@ -47,7 +62,7 @@ export function parseSpecFile(file: string, content: Uint8Array, problems: Probl
     return [];
   }
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const list = Array.isArray(documents) ? documents : [];
   for (const document of list) {
     const error = document.errors[0];
@@ -62,9 +77,12 @@ export function parseSpecFile(file: string, content: Uint8Array, problems: Probl
     try {
       document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
     } catch (cause) {
-      const { line, col } = lineCounter.linePos(document.range[0]);
-      const reason = cause instanceof Error && /alias/i.test(cause.message) ? `more than ${MAX_YAML_ALIASES} alias expansions (a YAML alias bomb?)` : `cannot be read (${String(cause)})`;
-      problems.push(fileProblem(file, `refused: the document ${reason}`, line, col));
+      const { line, col } = lineCounter.linePos(unresolvedAlias(document) ?? document.range[0]);
+      const text = cause instanceof Error ? cause.message : String(cause);
+      const message = /excessive alias count/i.test(text)
+        ? `refused: the document has more than ${MAX_YAML_ALIASES} alias expansions (a YAML alias bomb?)`
+        : `not valid YAML: ${yamlMessage(text)}`;
+      problems.push(fileProblem(file, message, line, col));
       return [];
     }
     const ctx = new DocContext(file, text, lineCounter, document, problems);

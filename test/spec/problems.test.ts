@@ -309,7 +309,7 @@ describe('problems: files that cannot be read at all get one line, never an exce
     }
     const started = Date.now();
     expect(problems({ 'bomb.yaml': `${levels.join('\n')}\n` })).toEqual([
-      'bomb.yaml:1:1: refused: the document more than 100 alias expansions (a YAML alias bomb?)',
+      'bomb.yaml:1:1: refused: the document has more than 100 alias expansions (a YAML alias bomb?)',
     ]);
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -317,5 +317,54 @@ describe('problems: files that cannot be read at all get one line, never an exce
   it('a 50 MB file', () => {
     const big = new Uint8Array(50 * 1024 * 1024).fill(0x20);
     expect(problems({ 'big.yaml': big })).toEqual([`big.yaml:1:1: file is ${big.byteLength} bytes; spec files are limited to ${MAX_SPEC_FILE_BYTES} bytes`]);
+  });
+});
+
+describe('YAML anchors and merge keys', () => {
+  const text = `apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: a
+  labels: &labels
+    team: shop
+spec:
+  service: checkout
+  objectives: [{ target: 0.99 }]
+  sli:
+    ratio:
+      bad: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+      total: sum(rate(http_requests_total[{{.window}}]))
+  alerting:
+    labels:
+      <<: *labels
+      tier: "1"
+    page: &common
+      labels: { pager: shop }
+    ticket:
+      <<: *common
+      disable: true
+`;
+
+  it('shared blocks merged with << count as the fields they hold', () => {
+    const result = loadSpecs([{ path: 'm.yaml', content: encoder.encode(text) }]);
+    expect(result.problems).toEqual([]);
+    const alerting = result.specs.slos[0]?.alerting;
+    expect(alerting?.labels).toEqual({ tier: '1', team: 'shop' });
+    expect(alerting?.tiers.map((tier) => [tier.name, tier.disabled, tier.labels])).toEqual([
+      ['page-fast', false, { pager: 'shop' }],
+      ['page-slow', false, { pager: 'shop' }],
+      ['ticket-fast', true, { pager: 'shop' }],
+      ['ticket-slow', true, { pager: 'shop' }],
+    ]);
+  });
+
+  it('a typo in a merged block is reported once, where it is written', () => {
+    expect(problems({ 'm.yaml': text.replace('      labels: { pager: shop }', '      labls: { pager: shop }') })).toEqual([
+      "m.yaml:19:7: unknown field 'labls' (did you mean 'labels'?)",
+    ]);
+  });
+
+  it('an alias to an anchor of another document is not YAML', () => {
+    expect(problems({ 'm.yaml': 'a: &x 1\n---\nb: *x\n' })).toEqual(['m.yaml:3:4: not valid YAML: Unresolved alias (the anchor must be set before the alias): x']);
   });
 });
