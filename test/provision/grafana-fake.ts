@@ -33,7 +33,7 @@ export class FakeGrafana {
       const index = this.injected.findIndex((entry) => entry.method === c.req.method && new URL(c.req.url).pathname.startsWith(entry.pathPrefix));
       if (index >= 0) {
         const [reply] = this.injected.splice(index, 1);
-        return c.body(reply!.body, reply!.status as 200, { 'Content-Type': reply!.contentType ?? 'application/json' });
+        return new Response(reply!.body, { status: reply!.status, headers: { 'Content-Type': reply!.contentType ?? 'application/json' } });
       }
       if (c.req.header('Authorization') !== `Bearer ${this.token}`) return c.json({ message: 'Unauthorized' }, 401);
       return next();

@@ -35,7 +35,7 @@ export class FakeMimir {
       const index = this.injected.findIndex((entry) => entry.method === c.req.method && path.startsWith(entry.pathPrefix));
       if (index >= 0) {
         const [reply] = this.injected.splice(index, 1);
-        return c.body(reply!.body, reply!.status as 200, { 'Content-Type': reply!.contentType ?? 'text/plain' });
+        return new Response(reply!.body, { status: reply!.status, headers: { 'Content-Type': reply!.contentType ?? 'text/plain' } });
       }
       if (!c.req.header('X-Scope-OrgID')) return c.text('no org id\n', 401);
       return next();
@@ -56,10 +56,10 @@ export class FakeMimir {
       if (typeof group?.name !== 'string' || group.name === '') return c.text('invalid rules config: rule group name must not be empty\n', 400);
       if (!Array.isArray(rules) || rules.length === 0) return c.text(`invalid rules config: rule group '${group.name}' has no rules\n`, 400);
       for (const rule of rules as Record<string, unknown>[]) {
-        const expr = String(rule.expr ?? '');
+        const expr = typeof rule.expr === 'string' ? rule.expr : '';
         const balanced = [...expr].reduce((depth, char) => (depth < 0 ? depth : depth + (char === '(' ? 1 : char === ')' ? -1 : 0)), 0) === 0;
         if ((rule.record === undefined) === (rule.alert === undefined) || expr === '' || !balanced) {
-          return c.text(`invalid rules config: group '${group.name}': rule '${String(rule.record ?? rule.alert ?? '')}': could not parse expression\n`, 400);
+          return c.text(`invalid rules config: group '${group.name}': rule '${typeof rule.record === 'string' ? rule.record : typeof rule.alert === 'string' ? rule.alert : ''}': could not parse expression\n`, 400);
         }
       }
       this.namespace(c.req.header('X-Scope-OrgID') ?? '', c.req.param('namespace')).set(group.name, group);
