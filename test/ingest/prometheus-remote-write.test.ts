@@ -1,0 +1,153 @@
+/**
+ * End to end with a real Prometheus 2.42: it scrapes a target whose error ratio the test controls, twice a second, and
+ * remote-writes to sloe (with a bearer token). sloe's SLI and burn rates then match, within 1 %, what that same
+ * Prometheus answers for sum(increase(bad[w])) / sum(increase(total[w])) over the same windows.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPrometheus } from './prometheus-process.js';
+import type { PrometheusProcess } from './prometheus-process.js';
+import { startSloeIngest } from './sloe-harness.js';
+import type { SloeIngest } from './sloe-harness.js';
+
+const OBJECTIVE = 0.99;
+const specYaml = `
+apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: shop-availability
+spec:
+  service: shop
+  window: 30d
+  objectives:
+    - targetPercent: ${OBJECTIVE * 100}
+  sli:
+    ratio:
+      bad: sum(rate(shop_requests_total{job="shop",code=~"5.."}[{{.window}}]))
+      total: sum(rate(shop_requests_total{job="shop"}[{{.window}}]))
+`;
+
+/** The target: every scrape adds 100 requests, of which `errorsPerScrape` failed; the test changes the ratio. */
+function startTarget(): Promise<{ server: Server; port: number; setErrors(n: number): void; freeze(): void; scrapes(): number }> {
+  let ok = 5_000;
+  let failed = 20;
+  let errorsPerScrape = 1;
+  let frozen = false;
+  let scrapes = 0;
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    scrapes++;
+    if (!frozen) {
+      ok += 100 - errorsPerScrape;
+      failed += errorsPerScrape;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(
+      [
+        '# HELP shop_requests_total Requests served.',
+        '# TYPE shop_requests_total counter',
+        `shop_requests_total{code="200",path="/cart"} ${ok}`,
+        `shop_requests_total{code="503",path="/cart"} ${failed}`,
+        '# TYPE shop_inflight gauge',
+        'shop_inflight 3',
+        '',
+      ].join('\n'),
+    );
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        server,
+        port: typeof address === 'object' && address ? address.port : 0,
+        setErrors: (n) => (errorsPerScrape = n),
+        freeze: () => (frozen = true),
+        scrapes: () => scrapes,
+      });
+    }),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let prometheus: PrometheusProcess | undefined;
+let sloe: SloeIngest | undefined;
+let target: Awaited<ReturnType<typeof startTarget>> | undefined;
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await sloe?.close();
+  target?.server.close();
+});
+
+describe('Prometheus 2.42 remote write into sloe', () => {
+  it('gives the SLI and burn rates Prometheus computes for the same windows, within 1 %', async () => {
+    sloe = await startSloeIngest({ specYaml, ingest: { writeToken: 'rw-token' } });
+    target = await startTarget();
+    const config = `
+global:
+  scrape_interval: 500ms
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: shop
+    static_configs:
+      - targets: ['127.0.0.1:${target.port}']
+remote_write:
+  - url: ${sloe.url}/api/v1/write
+    authorization:
+      credentials: rw-token
+    queue_config:
+      batch_send_deadline: 1s
+      min_backoff: 100ms
+      max_backoff: 1s
+    metadata_config:
+      send_interval: 1s
+`;
+    prometheus = await startPrometheus(config);
+    const seen = target;
+    const waitForScrapes = async (count: number) => {
+      const deadline = Date.now() + 30_000;
+      while (seen.scrapes() < count) {
+        if (Date.now() > deadline) throw new Error(`only ${seen.scrapes()} scrapes in 30 s: ${prometheus?.log() ?? ''}`);
+        await sleep(100);
+      }
+    };
+    // 1 % errors for a while, then 6 %: the windows' ratios are mixtures both systems must agree on.
+    await waitForScrapes(8);
+    target.setErrors(6);
+    await waitForScrapes(16);
+    target.freeze();
+    await waitForScrapes(19);
+    // Let the last batches arrive (batch deadline 1 s).
+    await sleep(2_000);
+
+    const now = Date.now();
+    const report = await sloe.engine.evaluate(now);
+    const status = report.statuses.find((one) => one.name === 'shop-availability');
+    expect(status?.status, status?.reason).not.toBe('nodata');
+    const ratio = async (window: string) => {
+      const data = await prometheus!.query(`sum(increase(shop_requests_total{job="shop",code=~"5.."}[${window}])) / sum(increase(shop_requests_total{job="shop"}[${window}]))`, now);
+      return Number(data.result[0]?.value[1]);
+    };
+    const periodRatio = await ratio('30d');
+    expect(periodRatio).toBeGreaterThan(0.01);
+    expect(periodRatio).toBeLessThan(0.06);
+    expect(status?.sli).not.toBeNull();
+    expect(Math.abs((1 - status!.sli!) / periodRatio - 1)).toBeLessThan(0.01);
+    const windows = Object.keys(status!.burnRates);
+    expect(windows).toEqual(expect.arrayContaining(['5m', '1h', '6h', '3d']));
+    for (const window of windows) {
+      const expected = (await ratio(window)) / (1 - OBJECTIVE);
+      const actual = status!.burnRates[window];
+      expect(actual, `burn rate over ${window}`).not.toBeNull();
+      expect(Math.abs(actual! / expected - 1), `burn rate over ${window}: sloe ${actual}, Prometheus ${expected}`).toBeLessThan(0.01);
+    }
+    // Prometheus sent every series it scraped (up, scrape_duration_seconds, the gauge...): only the SLI's were kept.
+    const metrics = await sloe.ingest.context.metrics.samplesDropped.get();
+    expect(metrics.values.find((value) => value.labels.reason === 'unmatched')?.value ?? 0).toBeGreaterThan(0);
+  }, 60_000);
+});
