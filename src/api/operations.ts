@@ -14,7 +14,7 @@ export interface ReloadReport {
 export interface Operations {
   /** The Prometheus exposition of every registered metric. */
   metrics(): Promise<{ contentType: string; body: string }>;
-  reload(trigger: string): ReloadReport;
+  reload(trigger: string): Promise<ReloadReport>;
 }
 
 /** GET /metrics and POST /-/reload (SIGHUP does the same). */
@@ -24,8 +24,8 @@ export function operationsRoutes(operations: Operations): Hono {
     const { contentType, body } = await operations.metrics();
     return c.body(body, 200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
   });
-  app.post('/-/reload', (c) => {
-    const report = operations.reload('http');
+  app.post('/-/reload', async (c) => {
+    const report = await operations.reload('http');
     if (!report.ok) {
       // 422: the request was fine, the specs on disk are not. The running set stays in force.
       throw new SloeError('specs_invalid', `reload refused; the running specs stay in force:\n${report.problems.join('\n')}`, { status: 422 });

@@ -27,7 +27,7 @@ export interface Daemon {
   readonly metrics: SelfMetrics;
   readonly specs: SpecsReloader;
   /** Loads the specs again (SIGHUP and POST /-/reload); a bad set is refused and the running one stays. */
-  reload(trigger: string): ReloadOutcome;
+  reload(trigger: string): Promise<ReloadOutcome>;
   /** Graceful shutdown: stop accepting, finish in-flight requests, flush and stop components, close the store. */
   stop(): Promise<void>;
 }

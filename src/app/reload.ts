@@ -20,8 +20,12 @@ export interface ReloadOutcome {
 /** Reads and validates the spec set; never throws for bad specs, it returns their problems. */
 export type SpecSetReader = () => { specs: SpecSet; problems: readonly Problem[] };
 
-/** Told of every new set once it is valid. A listener that throws refuses the set, and the listeners before it are put back. */
-export type SpecsListener = (next: SpecSet, previous: SpecSet) => void;
+/**
+ * Told of every new set once it is valid, in registration order; a returned promise is awaited before the next
+ * listener and before the reload answers. A listener that throws (or rejects) refuses the set, and the listeners
+ * before it are given the previous set back.
+ */
+export type SpecsListener = (next: SpecSet, previous: SpecSet) => void | Promise<void>;
 
 export interface ReloadObserver {
   recordReload(success: boolean, now: number): void;
@@ -52,6 +56,8 @@ export class SpecsReloader {
   private last: ReloadOutcome;
   private lastSuccess: ReloadOutcome;
   private readonly listeners: SpecsListener[] = [];
+  /** Reloads run one at a time, in the order asked. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly read: SpecSetReader,
@@ -83,13 +89,19 @@ export class SpecsReloader {
     this.listeners.push(listener);
   }
 
-  /** Loads the set again; synchronous, so two reloads never interleave. */
-  reload(trigger: string): ReloadOutcome {
+  /** Loads the set again and, when valid, hands it to every listener; resolves once it is in force (or refused). */
+  reload(trigger: string): Promise<ReloadOutcome> {
+    const run = this.queue.then(() => this.reloadNow(trigger));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(trigger: string): Promise<ReloadOutcome> {
     const at = this.clock();
     let outcome: ReloadOutcome;
     try {
       const { specs, problems } = this.read();
-      outcome = problems.length > 0 ? this.refuse(trigger, at, problems.map(formatProblem)) : this.apply(trigger, at, specs);
+      outcome = problems.length > 0 ? this.refuse(trigger, at, problems.map(formatProblem)) : await this.apply(trigger, at, specs);
     } catch (error) {
       outcome = this.refuse(trigger, at, [`cannot load specs: ${error instanceof Error ? error.message : String(error)}`]);
     }
@@ -98,16 +110,22 @@ export class SpecsReloader {
     return outcome;
   }
 
-  private apply(trigger: string, at: number, next: SpecSet): ReloadOutcome {
+  private async apply(trigger: string, at: number, next: SpecSet): Promise<ReloadOutcome> {
     const previous = this.specs;
     const notified: SpecsListener[] = [];
     try {
       for (const listener of this.listeners) {
-        listener(next, previous);
+        await listener(next, previous);
         notified.push(listener);
       }
     } catch (error) {
-      for (const listener of notified.reverse()) listener(previous, next);
+      for (const listener of notified.reverse()) {
+        try {
+          await listener(previous, next);
+        } catch (restoreError) {
+          this.logger.error({ err: restoreError }, 'a component failed to return to the previous specs');
+        }
+      }
       return this.refuse(trigger, at, [`a component refused the new specs: ${error instanceof Error ? error.message : String(error)}`]);
     }
     this.specs = next;

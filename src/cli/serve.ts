@@ -32,8 +32,9 @@ const EXIT_SLACK_MS = 5_000;
 function untilStopped(daemon: Daemon, graceMs: number, context: CommandContext): Promise<void> {
   return new Promise<void>((resolve) => {
     const onHup = (): void => {
-      const outcome = daemon.reload('SIGHUP');
-      context.stderr(outcome.ok ? 'sloe: specs reloaded\n' : `sloe: reload refused; the running specs stay in force:\n${outcome.problems.join('\n')}\n`);
+      void daemon.reload('SIGHUP').then((outcome) => {
+        context.stderr(outcome.ok ? 'sloe: specs reloaded\n' : `sloe: reload refused; the running specs stay in force:\n${outcome.problems.join('\n')}\n`);
+      });
     };
     const onStop = (signal: string): void => {
       process.off('SIGINT', onInt);

@@ -39,7 +39,7 @@ describe('reloading specs', () => {
     expect(checkout.objective).toBeCloseTo(0.995, 6);
 
     rmSync(join(space.specs, 'search.yaml'));
-    const outcome = daemon.reload('SIGHUP');
+    const outcome = await daemon.reload('SIGHUP');
     expect(outcome).toMatchObject({ ok: true, trigger: 'SIGHUP', removed: ['search-availability'], unchanged: 1 });
     expect(await names(daemon.url)).toEqual(['checkout-availability']);
     expect(await metricValue(daemon.url, 'sloe_specs_reload_total{outcome="success"}')).toBe(3);
