@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { GateAction } from '../core/index.js';
+import type { GateVerdict } from '../core/policy/index.js';
 import { SloeError } from '../core/index.js';
 import { checkAccess } from './auth.js';
 import type { GateTokens } from './auth.js';
@@ -33,6 +34,7 @@ interface ReviewRequest {
   readonly username?: string;
   readonly object?: Record<string, unknown>;
   readonly oldObject?: Record<string, unknown>;
+  readonly dryRun: boolean;
 }
 
 function malformed(message: string): SloeError {
@@ -81,6 +83,7 @@ export function parseReview(body: Record<string, unknown>): ReviewRequest {
     ...(typeof userInfo.username === 'string' ? { username: userInfo.username } : {}),
     ...(object ? { object } : {}),
     ...(isObject(request.oldObject) ? { oldObject: request.oldObject } : {}),
+    dryRun: request.dryRun === true,
   };
 }
 
@@ -143,7 +146,7 @@ export function admissionRoutes(gates: GateService, tokens: GateTokens): Hono {
     const action = parseAction(c.req.query('action'), 'action') ?? reviewAction(review);
     // Labels, and the sloe.dev/ annotations (other annotations can be huge, e.g. last-applied-configuration).
     const sloeAnnotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => key.startsWith('sloe.dev/')));
-    const decision = gates.decide({
+    const question = {
       service,
       ...(environment === undefined ? {} : { environment }),
       action,
@@ -152,7 +155,13 @@ export function admissionRoutes(gates: GateService, tokens: GateTokens): Hono {
       release: { uid: review.uid, operation: review.operation, kind: review.kind, namespace: review.namespace, name: metadata.name, labels: metadata.labels },
       ...(review.username === undefined ? {} : { requester: review.username }),
       via: 'admission',
-    });
+    };
+    // A dry run changes nothing, so it is answered without a record (the webhook declares sideEffects: NoneOnDryRun).
+    const dryRun = (): { override: string | undefined; id: string } & Omit<GateVerdict, 'override'> => {
+      const verdict = gates.evaluate(question);
+      return { ...verdict, id: 'dry-run', override: verdict.override && `${verdict.override.label}=${verdict.override.value}` };
+    };
+    const decision = review.dryRun ? dryRun() : gates.decide(question);
     const summary = `sloe: ${decision.action} of ${service} to ${decision.environment}: ${decision.decision} by policy ${decision.policy} (decision ${decision.id})`;
     if (!decision.allowed) return answer(c, review.uid, { allowed: false, message: `${summary}: ${decision.reasons.join('; ')}` });
     const warn = decision.decision === 'warn' || decision.override !== undefined;

@@ -87,6 +87,14 @@ describe('Kubernetes AdmissionReview v1', () => {
     expect(body.response).toMatchObject({ uid: 'f1', allowed: true, warnings: ['checkout-availability has 10% of its error budget left'] });
   });
 
+  it('answers a dry run without recording it', async () => {
+    const count = harness.policy.gates.decisions({ limit: 1000 }).data.length;
+    const object = deployment({ name: 'checkout', labels: checkoutLabels, image: 'registry.example.com/shop/checkout:1.4.2', replicas: 3 });
+    const { body } = await admit({ ...review('h1', 'CREATE', object), request: { ...review('h1', 'CREATE', object).request, dryRun: true } });
+    expect(body.response).toMatchObject({ uid: 'h1', allowed: true, warnings: ['checkout-availability has 10% of its error budget left'] });
+    expect(harness.policy.gates.decisions({ limit: 1000 }).data).toHaveLength(count);
+  });
+
   it('allows a delete without a decision', async () => {
     harness.statuses.evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 2 })]);
     const count = harness.policy.gates.decisions({ limit: 1000 }).data.length;
