@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
-import { createHttpApp, journalRoutes, operationsRoutes, readRoutes, specRoutes, startServer, uiRoutes } from '../api/index.js';
+import { createHttpApp, exclusionRoutes, historyRoutes, journalRoutes, operationsRoutes, queryRoutes, readRoutes, registerSloMetrics, specRoutes, startServer, uiRoutes } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
 import type { Problem, SloStatus, SpecSet, StatusReader } from '../core/index.js';
-import { DAY, SloeError, formatProblem, nominalPeriod, objectiveName, parseDuration, windowLabel } from '../core/index.js';
+import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { Notifications, buildReceivers, leaseFor } from '../notify/index.js';
@@ -16,6 +16,7 @@ import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { authorize, countRequests, createLogger, createSelfMetrics, instrumentJournal, startTracing, traceRequests } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
+import { EngineRuntime } from './engine-runtime.js';
 import { SpecsReloader } from './reload.js';
 import type { ReloadOutcome } from './reload.js';
 import { readSpecFiles } from './spec-files.js';
@@ -65,34 +66,6 @@ export function loadSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'>): SpecS
     throw new SloeError('specs_invalid', `invalid specs:\n${problems.map(formatProblem).join('\n')}`, { status: 400 });
   }
   return specs;
-}
-
-/** Until the engine has evaluated, every SLO is known with status nodata. */
-function unevaluatedStatuses(specs: SpecSet, now: Date): StatusReader {
-  const statuses: SloStatus[] = specs.slos.flatMap((slo) =>
-    slo.objectives.map((objective) => ({
-      name: objectiveName(slo, objective),
-      slo: slo.name,
-      objectiveKey: objective.key,
-      service: slo.service,
-      ...(slo.displayName === undefined ? {} : { displayName: slo.displayName }),
-      objective: objective.target,
-      window: windowLabel(slo.window),
-      budgetingMethod: slo.budgetingMethod,
-      sli: null,
-      events: { good: 0, total: 0 },
-      errorBudget: { total: 1 - objective.target, consumed: 0, remaining: 1 },
-      burnRates: {},
-      alerts: [],
-      timeToExhaustion: null,
-      status: 'nodata' as const,
-      reason: `not evaluated yet (period ${nominalPeriod(slo.window) / 86_400_000}d)`,
-      labels: slo.labels,
-      evaluatedAt: now.toISOString(),
-    })),
-  );
-  const byName = new Map(statuses.map((status) => [status.name, status]));
-  return { latest: () => statuses, get: (name) => byName.get(name) };
 }
 
 /** Log redaction for the configuration itself: every secret key, and headers that may carry credentials. */
@@ -176,14 +149,25 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   /** The journal every component writes through: gate decisions are counted as they are recorded. */
   const journal = instrumentJournal(store.journal, metrics);
   routes.push(journalRoutes(journal));
-  let statuses = unevaluatedStatuses(initial, new Date(clock()));
-  specs.onChange((next) => {
-    statuses = unevaluatedStatuses(next, new Date(clock()));
+  // The engine (issue #3): ingested samples become event buckets in the store; every evaluationInterval each SLO's
+  // status is computed, alert state stepped and persisted, and the statuses handed to notifications. A reload rebuilds
+  // it from the store. It is the SampleAppender for ingest and the StatusReader for the API, gates and the UI.
+  let onEvaluated: (statuses: readonly SloStatus[], now: number) => void = () => undefined;
+  const engine = new EngineRuntime({
+    specs: initial,
+    store,
+    clock,
+    evaluationInterval: parseDuration(config.evaluationInterval) ?? 30_000,
+    logger: logger.child({ component: 'engine' }),
+    onEvaluated: (report, now) => onEvaluated(report.statuses, now),
   });
-  const statusReader: StatusReader = { latest: () => statuses.latest(), get: (name) => statuses.get(name) };
-  routes.push(readRoutes(statusReader));
-  metrics.slosLoaded.set(statuses.latest().length);
-  specs.onChange(() => metrics.slosLoaded.set(statuses.latest().length));
+  // Awaited by the reload: when /-/reload answers, the engine runs the new set (a failure refuses the reload).
+  specs.onChange((next) => engine.replace(next));
+  const statusReader: StatusReader = engine;
+  routes.push(readRoutes(statusReader), historyRoutes(engine, clock), queryRoutes(engine, clock), exclusionRoutes(engine, clock));
+  registerSloMetrics(metrics.registry, engine);
+  metrics.slosLoaded.set(statusReader.latest().length);
+  specs.onChange(() => metrics.slosLoaded.set(statusReader.latest().length));
 
   // Notifications (README "Notifications"): receivers from notifiers.*, routes, silences API, state in the store.
   // The engine hands every evaluation to notifications.evaluated(statuses, now).
@@ -196,6 +180,9 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   }
   routes.push(notifications.routes());
   components.push({ name: 'notifications', flush: (ms) => notifications.flush(ms), shutdown: (ms) => notifications.shutdown(ms) });
+  onEvaluated = (statuses, now) => notifications.evaluated(statuses, now);
+  // Stopped before notifications and the store (components stop in reverse): the last evaluation is delivered and saved.
+  components.push({ name: 'engine', shutdown: () => engine.stop() });
 
   // The web UI (ui/dist, built by npm run build) and the spec excerpts its SLO page shows.
   routes.push(specRoutes(specExcerpts(() => specs.current())), uiRoutes(UI_ROOT));
@@ -242,6 +229,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   }
   const url = urlOf(server);
   logger.info({ url, slos: initial.slos.length, policies: initial.policies.length, tracing: tracing.enabled ? tracing.endpoint : 'off' }, 'sloe listening');
+  engine.start();
 
   const graceMs = parseDuration(config.shutdownTimeout) ?? 10_000;
   let stopping: Promise<void> | undefined;
