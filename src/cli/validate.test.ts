@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
@@ -76,6 +76,13 @@ describe('sloe validate', () => {
     const missing = join(dir, 'nowhere.yaml');
     const result = await run('validate', missing);
     expect(result).toEqual({ code: 1, stdout: `${missing}:1:1: cannot read: ENOENT\n`, stderr: '1 problem in 0 files\n' });
+  });
+
+  it('refuses a 50 MB file with one line, before reading it', async () => {
+    const big = file('big/huge.yaml', '');
+    truncateSync(big, 50 * 1024 * 1024);
+    const result = await run('validate', big);
+    expect(result).toEqual({ code: 1, stdout: `${big}:1:1: file is 52428800 bytes; spec files are limited to 10485760 bytes\n`, stderr: '1 problem in 0 files\n' });
   });
 
   it('accepts queries outside the embedded subset only with a remote source', async () => {

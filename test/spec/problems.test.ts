@@ -128,6 +128,31 @@ describe('problems: each kind is reported at the offending node with a message n
     ]);
   });
 
+  it('OpenSLO objects of one kind named twice across files; the same name in another kind is fine', () => {
+    const sli = (name: string): string => `apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: ${name}
+spec:
+  thresholdMetric:
+    metricSource:
+      type: Prometheus
+      spec:
+        query: up{job="api"}
+`;
+    const condition = `apiVersion: openslo/v1
+kind: AlertCondition
+metadata:
+  name: api-up
+spec:
+  severity: page
+  condition: { kind: burnrate, op: gte, threshold: 14.4, lookbackWindow: 1h, alertAfter: 5m }
+`;
+    expect(problems({ 'a.yaml': sli('api-up'), 'b.yaml': `${sli('api-up')}---\n${condition}` })).toEqual([
+      "b.yaml:4:9: duplicate SLI name 'api-up': defined at a.yaml:4:9 and again at b.yaml:4:9",
+    ]);
+  });
+
   it('a reference to nothing, across files, with the name that was probably meant', () => {
     const sli = `apiVersion: openslo/v1
 kind: SLI
