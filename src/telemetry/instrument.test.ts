@@ -83,7 +83,7 @@ describe('timeEvaluation', () => {
 });
 
 describe('countRequests', () => {
-  it('labels requests by route pattern, not by raw path, and counts ingest requests by protocol and status', async () => {
+  it('labels requests by route pattern, not by raw path', async () => {
     const metrics = createSelfMetrics();
     const app = new Hono();
     app.use('*', countRequests(metrics));
@@ -95,7 +95,7 @@ describe('countRequests', () => {
     await app.request('/nowhere');
     expect(await value(metrics, 'sloe_http_requests_total', { route: '/api/v1/slos/:name', code: '200' })).toBe(2);
     expect(await value(metrics, 'sloe_http_requests_total', { route: 'unmatched', code: '404' })).toBe(1);
-    expect(await value(metrics, 'sloe_ingest_requests_total', { protocol: 'remote_write', code: '400' })).toBe(1);
+    expect(await value(metrics, 'sloe_http_requests_total', { route: '/api/v1/write', code: '400' })).toBe(1);
   });
 });
 

@@ -13,7 +13,6 @@ export interface SelfMetrics {
   readonly registry: Registry;
   readonly ingestSamples: Counter<'protocol' | 'outcome'>;
   readonly ingestDroppedSamples: Counter<'protocol' | 'reason'>;
-  readonly ingestRequests: Counter<'protocol' | 'code'>;
   readonly evaluationDuration: Histogram;
   readonly evaluations: Counter<'outcome'>;
   readonly notifications: Counter<'receiver' | 'outcome'>;
@@ -53,9 +52,10 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   }
   const registers = [registry];
-  const ingestSamples = new Counter({ name: 'sloe_ingest_samples_total', help: 'Samples received by ingest, by protocol and outcome (applied: some SLI used it; dropped: see sloe_ingest_dropped_samples_total).', labelNames: ['protocol', 'outcome'] as const, registers });
-  const ingestDroppedSamples = new Counter({ name: 'sloe_ingest_dropped_samples_total', help: 'Samples ingest dropped, by protocol and reason (unmatched, duplicate, out_of_order, cardinality_limit, invalid).', labelNames: ['protocol', 'reason'] as const, registers });
-  const ingestRequests = new Counter({ name: 'sloe_ingest_requests_total', help: 'Ingest requests by protocol and HTTP status code.', labelNames: ['protocol', 'code'] as const, registers });
+  // What reaches the engine through the appender (instrumentAppender). The ingest component counts requests and the
+  // samples its decoders drop before the engine (sloe_ingest_requests_total, sloe_ingest_samples_*_total).
+  const ingestSamples = new Counter({ name: 'sloe_ingest_samples_total', help: 'Samples handed to the engine, by protocol and outcome (applied: some SLI used it; dropped: see sloe_ingest_dropped_samples_total).', labelNames: ['protocol', 'outcome'] as const, registers });
+  const ingestDroppedSamples = new Counter({ name: 'sloe_ingest_dropped_samples_total', help: 'Samples the engine dropped, by protocol and reason (unmatched, duplicate, out_of_order, cardinality_limit, invalid).', labelNames: ['protocol', 'reason'] as const, registers });
   const evaluationDuration = new Histogram({ name: 'sloe_evaluation_duration_seconds', help: 'Time one evaluation of every SLO took.', buckets: EVALUATION_BUCKETS, registers });
   const evaluations = new Counter({ name: 'sloe_evaluations_total', help: 'Evaluations of every SLO, by outcome.', labelNames: ['outcome'] as const, registers });
   const notifications = new Counter({ name: 'sloe_notifications_total', help: 'Notifications by receiver and outcome (sent, failed, dropped, retried).', labelNames: ['receiver', 'outcome'] as const, registers });
@@ -82,7 +82,6 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     registry,
     ingestSamples,
     ingestDroppedSamples,
-    ingestRequests,
     evaluationDuration,
     evaluations,
     notifications,

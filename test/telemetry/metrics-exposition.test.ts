@@ -8,7 +8,6 @@ import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
 const STAGE_METRICS = [
   ['sloe_ingest_samples_total', 'counter'],
   ['sloe_ingest_dropped_samples_total', 'counter'],
-  ['sloe_ingest_requests_total', 'counter'],
   ['sloe_evaluation_duration_seconds', 'histogram'],
   ['sloe_notifications_total', 'counter'],
   ['sloe_gate_decisions_total', 'counter'],
