@@ -29,7 +29,7 @@ export class FakeGrafana {
     const app = new Hono();
     app.use('*', async (c, next) => {
       const body = c.req.method === 'GET' ? '' : await c.req.raw.clone().text();
-      this.requests.push({ method: c.req.method, path: new URL(c.req.url).pathname + new URL(c.req.url).search, headers: Object.fromEntries(c.req.raw.headers), body });
+      this.requests.push({ method: c.req.method, path: new URL(c.req.url).pathname + new URL(c.req.url).search, headers: c.req.header(), body });
       const index = this.injected.findIndex((entry) => entry.method === c.req.method && new URL(c.req.url).pathname.startsWith(entry.pathPrefix));
       if (index >= 0) {
         const [reply] = this.injected.splice(index, 1);

@@ -31,7 +31,7 @@ export class FakeMimir {
     app.use('*', async (c, next) => {
       const body = c.req.method === 'GET' ? '' : await c.req.raw.clone().text();
       const path = new URL(c.req.url).pathname;
-      this.requests.push({ method: c.req.method, path, headers: Object.fromEntries(c.req.raw.headers), body });
+      this.requests.push({ method: c.req.method, path, headers: c.req.header(), body });
       const index = this.injected.findIndex((entry) => entry.method === c.req.method && path.startsWith(entry.pathPrefix));
       if (index >= 0) {
         const [reply] = this.injected.splice(index, 1);
