@@ -104,6 +104,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
         if (state) this.alerts.set(key.slice(ALERT_MARK.length), state);
       }
     }
+    this.lastPrune = now;
     this.statuses = this.plan.objectives.map((plan) => statusOf(plan, { reason: 'not evaluated yet' }, now, plan.tiers.map((tier) => this.alerts.get(`${plan.name}/${tier.name}`))));
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
   }

@@ -33,6 +33,7 @@ export class SqliteEngineStore implements EngineStore {
     pruneJournal: Statement;
   };
   private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => void;
+  private readonly pruneTransaction: (now: number) => { fine: number; coarse: number };
   private readonly saveAlertsTransaction: (put: readonly { key: string; value: unknown }[], remove: readonly string[]) => void;
 
   constructor(
@@ -53,8 +54,9 @@ export class SqliteEngineStore implements EngineStore {
       putAlert: db.prepare('INSERT INTO alert_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       deleteAlert: db.prepare('DELETE FROM alert_state WHERE key = ?'),
       selectAlerts: db.prepare('SELECT key, value FROM alert_state'),
-      pruneFine: db.prepare('DELETE FROM buckets_fine WHERE t < ?'),
-      pruneCoarse: db.prepare('DELETE FROM buckets_coarse WHERE t < ?'),
+      // Per term, so each delete walks the primary key instead of scanning the whole table.
+      pruneFine: db.prepare('DELETE FROM buckets_fine WHERE term_id = ? AND t < ?'),
+      pruneCoarse: db.prepare('DELETE FROM buckets_coarse WHERE term_id = ? AND t < ?'),
       pruneJournal: db.prepare('DELETE FROM journal WHERE at < ?'),
     };
     for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
@@ -72,6 +74,16 @@ export class SqliteEngineStore implements EngineStore {
       }
       for (const [id, hours] of coarse) for (const [hour, value] of hours) this.statements.addCoarse.run(id, hour, value);
       for (const state of series) this.statements.putSeries.run(state.key, state.lastTimestamp, state.lastValue, state.startTime);
+    });
+    this.pruneTransaction = db.transaction((now: number) => {
+      let fine = 0;
+      let coarse = 0;
+      for (const id of this.termIds.values()) {
+        fine += this.statements.pruneFine.run(id, now - this.options.fineKeep).changes;
+        coarse += this.statements.pruneCoarse.run(id, now - this.options.retention).changes;
+      }
+      this.statements.pruneJournal.run(now - this.options.retention);
+      return { fine, coarse };
     });
     this.saveAlertsTransaction = db.transaction((put: readonly { key: string; value: unknown }[], remove: readonly string[]) => {
       for (const entry of put) this.statements.putAlert.run(entry.key, JSON.stringify(entry.value));
@@ -126,9 +138,6 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   prune(now: number): { fine: number; coarse: number } {
-    const fine = this.statements.pruneFine.run(now - this.options.fineKeep).changes;
-    const coarse = this.statements.pruneCoarse.run(now - this.options.retention).changes;
-    this.statements.pruneJournal.run(now - this.options.retention);
-    return { fine, coarse };
+    return this.pruneTransaction(now);
   }
 }
