@@ -20,7 +20,21 @@ export function reportDuplicates<T>(items: readonly Located<T>[], nameOf: (item:
   }
 }
 
+/** Names appear in URLs (`/api/v1/slos/{name}`), metric labels and rule names: keep them to a safe alphabet. */
+const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?$/;
+
+function checkName<T>(items: readonly Located<T>[], nameOf: (item: T) => string, what: string, problems: Problem[]): void {
+  for (const item of items) {
+    const name = nameOf(item.value);
+    if (!NAME.test(name)) {
+      problems.push({ ...item.at, message: `${what} name '${name}' must be letters, digits, '-', '_' or '.' (at most 253), starting and ending with a letter or digit: it is used in URLs, metric labels and rule names` });
+    }
+  }
+}
+
 export function checkDuplicates(state: LoadState, problems: Problem[]): void {
+  checkName(state.slos, (slo) => slo.name, 'SLO', problems);
+  checkName(state.policies, (policy) => policy.name, 'BudgetPolicy', problems);
   reportDuplicates(state.slos, (slo) => slo.name, 'SLO', problems);
   reportDuplicates(state.services, (service) => service.name, 'Service', problems);
   reportDuplicates(state.policies, (policy) => policy.name, 'BudgetPolicy', problems);

@@ -122,6 +122,12 @@ describe('problems: each kind is reported at the offending node with a message n
     ]);
   });
 
+  it('a name that cannot be used in a URL or a label', () => {
+    expect(problems({ 'a.yaml': patch('name: checkout-availability', 'name: checkout availability/v2') })).toEqual([
+      "a.yaml:4:9: SLO name 'checkout availability/v2' must be letters, digits, '-', '_' or '.' (at most 253), starting and ending with a letter or digit: it is used in URLs, metric labels and rule names",
+    ]);
+  });
+
   it('duplicate names across files name both places', () => {
     expect(problems({ 'a.yaml': SLO, 'b.yaml': `# the same SLO again\n${SLO}` })).toEqual([
       "b.yaml:5:9: duplicate SLO name 'checkout-availability': defined at a.yaml:4:9 and again at b.yaml:5:9",
