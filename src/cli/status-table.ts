@@ -26,11 +26,16 @@ function thresholds(alerts: readonly AlertStatus[]): Map<string, number> {
   return byWindow;
 }
 
+/** Per severity, the most urgent state of its tiers (`page:firing ticket:pending`); the UI shows each tier. */
 function alertsText(alerts: readonly AlertStatus[]): Cell {
-  const active = alerts.filter((alert) => alert.state === 'firing' || alert.state === 'pending');
-  if (active.length === 0) return { text: '-', colour: 'dim' };
-  const firing = active.some((alert) => alert.state === 'firing');
-  return { text: active.map((alert) => `${alert.tier}:${alert.state}`).join(' '), colour: firing ? 'red' : 'yellow' };
+  const bySeverity = new Map<string, string>();
+  for (const alert of alerts) {
+    if (alert.state !== 'firing' && alert.state !== 'pending') continue;
+    if (bySeverity.get(alert.severity) !== 'firing') bySeverity.set(alert.severity, alert.state);
+  }
+  if (bySeverity.size === 0) return { text: '-', colour: 'dim' };
+  const firing = [...bySeverity.values()].includes('firing');
+  return { text: [...bySeverity].map(([severity, state]) => `${severity}:${state}`).join(' '), colour: firing ? 'red' : 'yellow' };
 }
 
 function row(status: SloStatus): Cell[] {

@@ -43,7 +43,8 @@ describe('sloe status', () => {
     expect(exhausted).toContain('99.90%');
     expect(exhausted).toContain('-8.0%');
     expect(exhausted).toContain('5m:17.60');
-    expect(exhausted).toContain('page-fast:firing');
+    expect(exhausted).toContain('page:firing ticket:firing');
+    expect(lines.find((line) => line.startsWith('checkout-latency'))).toContain('page:firing ticket:firing');
     expect(exhausted.endsWith('exhausted')).toBe(true);
     expect(out).not.toContain('\u001b[');
   });
