@@ -32,6 +32,15 @@ describe('alert content', () => {
     expect(clash.labels).toMatchObject({ alertname: 'CheckoutAvailabilityBurn', slo_name: 'checkout-availability', slo_service: 'checkout', severity: 'page', team_name: 'payments', team: 'payments' });
   });
 
+  it('carries the labels and annotations the spec gives the tiers of the severity (Sloth\'s page_alert)', () => {
+    const pageTier = { name: 'page-fast', severity: 'page', budgetFraction: 0.02, longWindow: 3_600_000, shortWindow: 300_000, burnRateThreshold: 14.4, for: 0, disabled: false };
+    const spec = alerting({ tiers: [{ ...pageTier, labels: { pager: 'shop' }, annotations: { channel: '#shop-oncall' } }, { ...pageTier, name: 'ticket-fast', severity: 'ticket', labels: { queue: 'shop' } }] });
+    const page = buildNotification(firing, spec, { incident: 'x', severity: 'page', kind: 'burn', state: 'firing', startsAt: AT, at: AT }, { publicUrl: 'http://h' });
+    expect(page.labels).toMatchObject({ pager: 'shop' });
+    expect(page.labels.queue).toBeUndefined();
+    expect(page.annotations.channel).toBe('#shop-oncall');
+  });
+
   it('no-data alerts have their own name and say what to check', () => {
     const quiet = status('checkout-availability', {}, { health: 'nodata' });
     const noData = buildNotification(quiet, alerting(), { incident: 'checkout-availability/nodata', severity: 'ticket', kind: 'nodata', state: 'firing', startsAt: AT, at: AT }, { publicUrl: 'http://h' });

@@ -108,9 +108,14 @@ export function buildNotification(status: SloStatus, alerting: Alerting | undefi
   const baseName = alerting?.name ?? DEFAULT_ALERT_NAME;
   const alertName = facts.kind === 'nodata' ? `${baseName}NoData` : baseName;
   const names = LABELS.default;
+  // Sloth's page_alert/ticket_alert: the labels and annotations the spec gives the tiers of this severity.
+  const severityTiers = facts.kind === 'burn' ? (alerting?.tiers ?? []).filter((tier) => tier.severity === facts.severity) : [];
+  const tierLabels = Object.assign({}, ...severityTiers.map((tier) => tier.labels ?? {})) as Record<string, string>;
+  const tierAnnotations = Object.assign({}, ...severityTiers.map((tier) => tier.annotations ?? {})) as Record<string, string>;
   const labels: Record<string, string> = {
     ...sanitizedLabels(status.labels),
     ...sanitizedLabels(alerting?.labels ?? {}),
+    ...sanitizedLabels(tierLabels),
     // Identity comes last so a spec label cannot merge a page and a ticket into one Alertmanager alert.
     alertname: alertName,
     [names.slo]: status.name,
@@ -128,6 +133,7 @@ export function buildNotification(status: SloStatus, alerting: Alerting | undefi
   const tier = facts.tier;
   const annotations: Record<string, string> = {
     ...(alerting?.annotations ?? {}),
+    ...tierAnnotations,
     summary,
     description,
     slo_url: ui,
