@@ -11,6 +11,7 @@ import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { Notifications, buildReceivers, leaseFor } from '../notify/index.js';
+import { PolicyComponent } from '../policy/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
@@ -137,7 +138,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
 
   // The store: one SQLite file under dataDir; closed last, after everything that writes to it has stopped.
   mkdirSync(config.dataDir, { recursive: true });
-  const store: SloeStore = openSqliteStore(join(config.dataDir, 'sloe.db'), { retention: parseDuration(config.retention) ?? 90 * DAY });
+  const store = openSqliteStore(join(config.dataDir, 'sloe.db'), { retention: parseDuration(config.retention) ?? 90 * DAY });
   const metrics = createSelfMetrics({ defaultMetrics: true, storeSizeBytes: () => store.sizeOnDisk() });
 
   const specs = new SpecsReloader(() => readSpecSet(config), initial, metrics, logger.child({ component: 'reload' }), clock);
@@ -181,6 +182,29 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   routes.push(notifications.routes());
   components.push({ name: 'notifications', flush: (ms) => notifications.flush(ms), shutdown: (ms) => notifications.shutdown(ms) });
   onEvaluated = (statuses, now) => notifications.evaluated(statuses, now);
+  // Release gates and budget policy (README "Release gates and budget policy"): answers from the engine's statuses
+  // in memory; decisions journalled in groups (one SQLite transaction per 50 ms); freezes and thaws checked after
+  // every evaluation and sent as CloudEvents to events.webhooks. Stopped after the engine, before notifications.
+  const policy = new PolicyComponent({
+    statuses: statusReader,
+    policies: initial.policies,
+    journal,
+    documents: store.documents,
+    tokens: config.auth,
+    webhooks: config.events.webhooks,
+    source: (config.publicUrl ?? `http://${config.listen}`).replace(/\/+$/, ''),
+    now: clock,
+    logger: logger.child({ component: 'policy' }),
+    transaction: (work) => store.db.transaction(work)(),
+  });
+  specs.onChange((next) => policy.gates.setPolicies(next.policies));
+  routes.push(...policy.routes());
+  components.push({ name: 'policy', flush: () => policy.delivery.flush(), shutdown: () => policy.shutdown() });
+  const notifyEvaluation = onEvaluated;
+  onEvaluated = (statuses, now) => {
+    notifyEvaluation(statuses, now);
+    policy.afterEvaluation(now);
+  };
   // Stopped before notifications and the store (components stop in reverse): the last evaluation is delivered and saved.
   components.push({ name: 'engine', shutdown: () => engine.stop() });
 
