@@ -22,10 +22,19 @@ export function sliOf(counts: Counts): number | null {
  */
 export function burnRate(counts: Counts | undefined, target: number): number | null {
   if (!counts || counts.total <= 0) return null;
-  return (counts.total - counts.good) / counts.total / (1 - target);
+  return (counts.total - counts.good) / counts.total / allowedBadFraction(target);
 }
 
 /** The allowed bad fraction of an objective. */
 export function budgetTotal(objective: Pick<Objective, 'target'>): number {
-  return 1 - objective.target;
+  return allowedBadFraction(objective.target);
+}
+
+/**
+ * 1 - target, without binary floating-point noise: 1 - 0.999 is 0.0010000000000000009 in doubles, which would show as
+ * such in every status and make a 2 % error rate burn at 19.99999999999998. Objectives are written in decimal with
+ * far fewer than 12 significant digits, so rounding to 12 gives back the figure the user meant.
+ */
+function allowedBadFraction(target: number): number {
+  return Number((1 - target).toPrecision(12));
 }
