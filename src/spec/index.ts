@@ -48,6 +48,19 @@ function collectServices(state: LoadState): Service[] {
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * Loaders report problems rather than throw; should one throw anyway (a bug), the user still gets one problem line
+ * at the object, not a stack trace, and every other object is still loaded.
+ */
+function guard(object: SpecObject, load: () => void): void {
+  try {
+    load();
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    object.ctx.report(object.node, `sloe could not load this object (${reason.split('\n')[0] ?? ''}); this is a bug in sloe, please report it`);
+  }
+}
+
 /** Loads every document of every file into the model, resolving references across files. */
 export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {}): LoadResult {
   const problems: Problem[] = [];
@@ -55,7 +68,14 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
   const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], alertTables: new Map(), slos: [], services: [], policies: [] };
   const claimed: { object: SpecObject; header: Header; loader: FormatLoader }[] = [];
   for (const input of inputs) {
-    for (const object of parseSpecFile(input.path, input.content, problems)) {
+    let objects: SpecObject[];
+    try {
+      objects = parseSpecFile(input.path, input.content, problems);
+    } catch (cause) {
+      problems.push({ file: input.path, line: 1, column: 1, message: `cannot read this file: ${cause instanceof Error ? cause.message.split('\n')[0] ?? '' : String(cause)}` });
+      continue;
+    }
+    for (const object of objects) {
       const header = readHeader(object);
       if (header === undefined) continue;
       const loader = loaders.find((candidate) => candidate.claims(header));
@@ -73,8 +93,8 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
       claimed.push({ object, header, loader });
     }
   }
-  for (const { object, header, loader } of claimed) loader.define?.(object, header, state);
-  for (const { object, header, loader } of claimed) loader.load(object, header, state);
+  for (const { object, header, loader } of claimed) guard(object, () => loader.define?.(object, header, state));
+  for (const { object, header, loader } of claimed) guard(object, () => loader.load(object, header, state));
   for (const loader of loaders) loader.finish?.(state);
   checkDuplicates(state, problems);
   checkEmbeddedSubset(state);

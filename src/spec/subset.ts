@@ -81,5 +81,13 @@ function offsetInWritten(query: Query, node: Node, offset: number): number {
 }
 
 export function checkEmbeddedSubset(state: LoadState): void {
-  for (const { value } of state.slos) checkSlo(value, state);
+  for (const { value, at } of state.slos) {
+    try {
+      checkSlo(value, state);
+    } catch (cause) {
+      // The SLI compiler refuses by result, not by throwing; if it throws anyway the user gets a line, not a trace.
+      const reason = cause instanceof Error ? cause.message.split('\n')[0] ?? '' : String(cause);
+      state.problems.push({ ...at, message: `SLO '${value.name}': its SLI could not be checked (${reason}); this is a bug in sloe, please report it` });
+    }
+  }
 }
