@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
 import { createHttpApp, exclusionRoutes, historyRoutes, journalRoutes, operationsRoutes, queryRoutes, readRoutes, registerSloMetrics, specRoutes, startServer, uiRoutes } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
-import type { Problem, SloStatus, SpecSet, StatusReader } from '../core/index.js';
+import type { Problem, SampleAppender, SloStatus, SpecSet, StatusReader } from '../core/index.js';
 import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
@@ -15,7 +15,7 @@ import { PolicyComponent } from '../policy/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
-import { authorize, countRequests, createLogger, createSelfMetrics, instrumentJournal, startTracing, traceRequests } from '../telemetry/index.js';
+import { authorize, countRequests, createLogger, createSelfMetrics, instrumentAppender, instrumentJournal, recordSpan, startTracing, traceRequests } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
 import { EngineRuntime } from './engine-runtime.js';
 import { SpecsReloader } from './reload.js';
@@ -28,6 +28,8 @@ export interface Daemon {
   readonly logger: Logger;
   readonly metrics: SelfMetrics;
   readonly specs: SpecsReloader;
+  /** The engine's appender as ingest uses it (counted); tests feed samples through it. */
+  readonly appender: SampleAppender;
   /** Loads the specs again (SIGHUP and POST /-/reload); a bad set is refused and the running one stays. */
   reload(trigger: string): Promise<ReloadOutcome>;
   /** Graceful shutdown: stop accepting, finish in-flight requests, flush and stop components, close the store. */
@@ -160,8 +162,14 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     clock,
     evaluationInterval: parseDuration(config.evaluationInterval) ?? 30_000,
     logger: logger.child({ component: 'engine' }),
-    onEvaluated: (report, now) => onEvaluated(report.statuses, now),
+    onEvaluated: (report, now) => {
+      metrics.recordEvaluation(report.durationMs / 1000, true);
+      recordSpan('engine.evaluate', now, now + report.durationMs, { 'sloe.objectives': report.statuses.length, 'sloe.transitions': report.transitions.length });
+      onEvaluated(report.statuses, now);
+    },
   });
+  /** What ingest appends through: the engine, counted by protocol, outcome and reason, in an `ingest.append` span. */
+  const appender: SampleAppender = instrumentAppender(engine, metrics);
   // Awaited by the reload: when /-/reload answers, the engine runs the new set (a failure refuses the reload).
   specs.onChange((next) => engine.replace(next));
   const statusReader: StatusReader = engine;
@@ -183,7 +191,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   components.push({ name: 'notifications', flush: (ms) => notifications.flush(ms), shutdown: (ms) => notifications.shutdown(ms) });
   onEvaluated = (statuses, now) => notifications.evaluated(statuses, now);
   // Release gates and budget policy (README "Release gates and budget policy"): answers from the engine's statuses
-  // in memory; decisions journalled in groups (one SQLite transaction per 50 ms); freezes and thaws checked after
+  // in memory; decisions journalled in groups (one SQLite transaction per 10 ms); freezes and thaws checked after
   // every evaluation and sent as CloudEvents to events.webhooks. Stopped after the engine, before notifications.
   const policy = new PolicyComponent({
     statuses: statusReader,
@@ -281,6 +289,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     logger,
     metrics,
     specs,
+    appender,
     reload: (trigger) => specs.reload(trigger),
     stop: () => (stopping ??= stop()),
   };

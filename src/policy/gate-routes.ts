@@ -26,9 +26,11 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
     const access = checkAccess(c, tokens);
     const service = c.req.param('service');
     if (!gates.knows(service)) throw new SloeError('unknown_service', `no SLO or policy covers service ${service}`, { status: 404 });
-    const queryEnvironment = parseEnvironment(c.req.query('env') ?? c.req.query('environment'), 'env');
-    const queryAction = parseAction(c.req.query('action'), 'action');
-    const queryLabels = parseLabelPairs(c.req.queries('label') ?? [], 'label');
+    // One parse of the query string for every parameter (this is the hot path).
+    const query = c.req.queries();
+    const queryEnvironment = parseEnvironment(query.env?.[0] ?? query.environment?.[0], 'env');
+    const queryAction = parseAction(query.action?.[0], 'action');
+    const queryLabels = query.label ? parseLabelPairs(query.label, 'label') : {};
     const release = c.req.method === 'POST' ? parseRelease(await readJsonObject(c.req.raw, 'release metadata')) : undefined;
     const environment = release?.environment ?? queryEnvironment;
     const action = release?.action ?? queryAction;

@@ -53,7 +53,7 @@ export interface GateServiceOptions {
   /**
    * How long decisions wait to be written together, in ms. 0 writes at the end of the event loop's turn. The
    * trade-off: a crash (kill -9, power loss) loses the decisions of at most this long; the answers were given.
-   * Default 50.
+   * Default 10.
    */
   readonly flushMs?: number;
 }
@@ -143,7 +143,7 @@ export class GateService {
     this.defaultEnvironment = options.defaultEnvironment ?? 'production';
     this.transaction = options.transaction ?? ((work) => work());
     this.onWriteError = options.onWriteError;
-    this.flushMs = options.flushMs ?? 50;
+    this.flushMs = options.flushMs ?? 10;
     this.idPrefix = `${this.now().toString(36)}-`;
   }
 
