@@ -147,7 +147,7 @@ remote_write:
       expect(Math.abs(actual! / expected - 1), `burn rate over ${window}: sloe ${actual}, Prometheus ${expected}`).toBeLessThan(0.01);
     }
     // Prometheus sent every series it scraped (up, scrape_duration_seconds, the gauge...): only the SLI's were kept.
-    const metrics = await sloe.ingest.context.metrics.samplesDropped.get();
+    const metrics = await sloe.ingest.context.metrics.samplesPrefiltered.get();
     expect(metrics.values.find((value) => value.labels.reason === 'unmatched')?.value ?? 0).toBeGreaterThan(0);
   }, 60_000);
 });

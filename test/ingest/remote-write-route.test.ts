@@ -136,16 +136,18 @@ describe('POST /api/v1/write', () => {
     expect(appender.samples).toHaveLength(1);
   });
 
-  it('reports samples received, applied and dropped by reason in its metrics', async () => {
+  it('reports samples received and dropped before the engine in its metrics, and engine drops in 2.0 headers', async () => {
     const { Registry } = await import('prom-client');
     const registry = new Registry();
     const { app } = setup({ registry }, new RecordingAppender(['http_requests_total'], 2));
-    await app.request('/api/v1/write', post(compressSync(encodeV1(batch(50)))));
+    const v1 = await app.request('/api/v1/write', post(compressSync(encodeV1(batch(50)))));
+    expect(v1.status).toBe(204);
     const text = await registry.metrics();
-    expect(text).toMatch(/sloe_ingest_samples_received_total\{protocol="remote_write"\} 50/);
-    expect(text).toMatch(/sloe_ingest_samples_applied_total\{protocol="remote_write"\} 2/);
-    expect(text).toMatch(/sloe_ingest_samples_dropped_total\{protocol="remote_write",reason="unmatched"\} 45/);
-    expect(text).toMatch(/sloe_ingest_samples_dropped_total\{protocol="remote_write",reason="cardinality_limit"\} 3/);
+    expect(text).toMatch(/sloe_ingest_received_samples_total\{protocol="remote_write"\} 50/);
+    expect(text).toMatch(/sloe_ingest_prefiltered_samples_total\{protocol="remote_write",reason="unmatched"\} 45/);
     expect(text).toMatch(/sloe_ingest_requests_total\{protocol="remote_write",code="204"\} 1/);
+    // Over the cardinality limit (2 series here), samples are not written: a 2.0 sender sees it in the header.
+    const v2 = await app.request('/api/v1/write', post(compressSync(encodeV2(batch(50, T + 1))), V2_HEADERS));
+    expect(v2.headers.get('x-prometheus-remote-write-samples-written')).toBe('47');
   });
 });

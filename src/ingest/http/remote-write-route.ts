@@ -49,7 +49,7 @@ export function remoteWriteRoutes(ingest: IngestContext): Hono {
         const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest };
         const batch: DecodedBatch = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
         const outcome = commitBatch(ingest.appender, batch, protocol);
-        ingest.metrics.recordSamples(protocol, batch.stats, outcome.result);
+        ingest.metrics.recordSamples(protocol, batch.stats);
         if (outcome.rejected > 0) ingest.logger?.warn({ protocol, rejected: outcome.rejected, reasons: outcome.rejectedReasons }, 'remote write: samples refused');
         if (version === 2) {
           c.header('X-Prometheus-Remote-Write-Samples-Written', String(Math.max(0, batch.stats.samples - outcome.rejected)));

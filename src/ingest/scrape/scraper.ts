@@ -119,11 +119,11 @@ export class Scraper {
       if (this.options.appender.wantsMetric(name)) series.push({ labels: { __name__: name, ...target_ }, timestamps: [started], values: [value], temporality: 'gauge' });
     }
     this.options.metrics?.scrapes.inc({ job: job.job, outcome: up ? 'success' : 'failure' });
+    this.options.metrics?.samplesReceived.inc({ protocol: 'scrape' }, scraped);
     if (!up) this.options.logger?.warn({ job: job.job, target, error }, 'scrape failed');
     if (series.length > 0) {
       try {
-        const result = this.options.appender.append(series, 'scrape');
-        this.options.metrics?.recordSamples('scrape', { series: series.length, samples: scraped, unmatched: Math.max(0, scraped - series.length), invalid: 0, invalidReasons: [], histograms: 0, exemplars: 0, metadata: 0 }, result);
+        this.options.appender.append(series, 'scrape');
       } catch (caught) {
         this.options.logger?.error({ err: caught, job: job.job, target }, 'scraped samples could not be committed');
         return { up, durationSeconds, samples: scraped, error: caught instanceof Error ? caught.message : String(caught) };
