@@ -52,3 +52,23 @@ describe('MatcherIndex', () => {
     expect(index.match({ __name__: 'y', a: '2' })).toEqual([]);
   });
 });
+
+describe('MatcherIndex with many terms on one metric', () => {
+  // 40 SLOs on one metric told apart by job, each a total and a 5xx term, plus terms that do not pin job.
+  const terms: Term[] = [];
+  for (let index = 0; index < 40; index++) terms.push(term(`http_requests_total{job="job-${index}"}`), term(`http_requests_total{job="job-${index}",code=~"5.."}`));
+  terms.push(term('http_requests_total{code="418"}'), term('http_requests_total{job=~"job-1.*",code="503"}'), term('http_requests_total{job=""}'));
+  const index = new MatcherIndex(terms);
+
+  it.each([
+    [{ __name__: 'http_requests_total', job: 'job-7', code: '200' }, 1], // job-7's total
+    [{ __name__: 'http_requests_total', job: 'job-12', code: '503' }, 3], // job-12's total and 5xx, and job=~"job-1.*",code="503"
+    [{ __name__: 'http_requests_total', job: 'job-3', code: '418' }, 2], // job-3's total and code="418"
+    [{ __name__: 'http_requests_total', code: '418' }, 2], // code="418" and job="" (a missing label reads as "")
+    [{ __name__: 'http_requests_total', job: 'other', code: '500' }, 0],
+  ])('finds exactly the terms a full scan finds for %j (%s)', (labels, count) => {
+    const expected = terms.filter((candidate) => termMatches(candidate, labels)).map((candidate) => candidate.key).sort();
+    expect([...index.match(labels)].map((candidate) => candidate.key).sort()).toEqual(expected);
+    expect(expected).toHaveLength(count);
+  });
+});

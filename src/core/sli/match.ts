@@ -1,4 +1,4 @@
-import { matcherAccepts } from './labels.js';
+import { BUCKET_LABEL, matcherAccepts } from './labels.js';
 import type { Term } from './types.js';
 
 type LabelSet = Readonly<Record<string, string>>;
@@ -9,22 +9,77 @@ export function termMatches(term: Term, labels: LabelSet): boolean {
   return term.matchers.every((matcher) => matcherAccepts(matcher, labels[matcher.name] ?? ''));
 }
 
+/** Below this many terms per metric, trying each term is as fast as any index. */
+const SMALL_GROUP = 8;
+
 /**
- * Which terms want a series. Terms are grouped by metric name, so a series no SLI reads costs one map lookup,
- * and only the few terms of its metric run their matchers.
+ * The terms of one metric. When many SLOs share a metric name (`http_requests_total` told apart by `job` or
+ * `service`), the terms are also indexed by the value of the label most of them match with `=`, so a series is only
+ * tried against the terms of its own value (plus those that do not pin that label).
+ */
+class MetricTerms {
+  private readonly label: string | undefined;
+  private readonly byValue = new Map<string, Term[]>();
+  private readonly rest: Term[] = [];
+
+  constructor(private readonly terms: readonly Term[]) {
+    this.label = terms.length > SMALL_GROUP ? pinnedLabel(terms) : undefined;
+    if (this.label === undefined) return;
+    for (const term of terms) {
+      const pin = term.matchers.find((matcher) => matcher.name === this.label && matcher.op === '=');
+      if (!pin) {
+        this.rest.push(term);
+        continue;
+      }
+      const list = this.byValue.get(pin.value);
+      if (list) list.push(term);
+      else this.byValue.set(pin.value, [term]);
+    }
+  }
+
+  match(labels: LabelSet): readonly Term[] {
+    if (this.label === undefined) return this.terms.filter((term) => termMatches(term, labels));
+    const pinned = this.byValue.get(labels[this.label] ?? '') ?? [];
+    const matched: Term[] = [];
+    for (const term of pinned) if (termMatches(term, labels)) matched.push(term);
+    for (const term of this.rest) if (termMatches(term, labels)) matched.push(term);
+    return matched;
+  }
+}
+
+/** The label (other than `le`, which compares as a number) that the most terms match with `=`, if at least half do. */
+function pinnedLabel(terms: readonly Term[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const term of terms) {
+    const names = new Set(term.matchers.filter((matcher) => matcher.op === '=' && matcher.name !== BUCKET_LABEL).map((matcher) => matcher.name));
+    for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [name, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (count > bestCount) [best, bestCount] = [name, count];
+  }
+  return bestCount * 2 >= terms.length ? best : undefined;
+}
+
+/**
+ * Which terms want a series. Terms are grouped by metric name, so a series no SLI reads costs one map lookup, and
+ * only the terms of its metric (of its `job`, when many share the metric) run their matchers.
  */
 export class MatcherIndex {
-  private readonly byMetric = new Map<string, Term[]>();
+  private readonly byMetric = new Map<string, MetricTerms>();
 
   constructor(terms: readonly Term[]) {
+    const grouped = new Map<string, Term[]>();
     const seen = new Set<string>();
     for (const term of terms) {
       if (seen.has(term.key)) continue;
       seen.add(term.key);
-      const list = this.byMetric.get(term.metric);
+      const list = grouped.get(term.metric);
       if (list) list.push(term);
-      else this.byMetric.set(term.metric, [term]);
+      else grouped.set(term.metric, [term]);
     }
+    for (const [metric, list] of grouped) this.byMetric.set(metric, new MetricTerms(list));
   }
 
   wantsMetric(name: string): boolean {
@@ -34,9 +89,8 @@ export class MatcherIndex {
   /** The distinct terms (by key) that read this series; empty when none does. */
   match(labels: LabelSet): readonly Term[] {
     const name = labels.__name__;
-    const candidates = name === undefined ? undefined : this.byMetric.get(name);
-    if (!candidates) return NONE;
-    return candidates.filter((term) => termMatches(term, labels));
+    const group = name === undefined ? undefined : this.byMetric.get(name);
+    return group ? group.match(labels) : NONE;
   }
 }
 
