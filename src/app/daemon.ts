@@ -9,10 +9,12 @@ import type { RunningServer } from '../api/index.js';
 import type { Problem, SampleAppender, SloStatus, SpecSet, StatusReader } from '../core/index.js';
 import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
+import { Scraper, bucketBoundsOf, createIngest } from '../ingest/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { Notifications, buildReceivers, leaseFor } from '../notify/index.js';
 import { PolicyComponent } from '../policy/index.js';
 import { loadSpecs } from '../spec/index.js';
+import { SourceRemoteCounts } from '../source/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { authorize, countRequests, createLogger, createSelfMetrics, instrumentAppender, instrumentJournal, recordSpan, startTracing, traceRequests } from '../telemetry/index.js';
@@ -156,10 +158,13 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   // status is computed, alert state stepped and persisted, and the statuses handed to notifications. A reload rebuilds
   // it from the store. It is the SampleAppender for ingest and the StatusReader for the API, gates and the UI.
   let onEvaluated: (statuses: readonly SloStatus[], now: number) => void = () => undefined;
+  // Remote SLIs (README "Remote sources"): counted by the configured Prometheus-compatible query APIs.
+  const remote = config.sources.length === 0 ? undefined : new SourceRemoteCounts(config.sources.map((source) => ({ ...source, timeoutMs: parseDuration(source.timeout) ?? 10_000 })));
   const engine = new EngineRuntime({
     specs: initial,
     store,
     clock,
+    ...(remote === undefined ? {} : { remote }),
     evaluationInterval: parseDuration(config.evaluationInterval) ?? 30_000,
     logger: logger.child({ component: 'engine' }),
     onEvaluated: (report, now) => {
@@ -170,6 +175,21 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   });
   /** What ingest appends through: the engine, counted by protocol, outcome and reason, in an `ingest.append` span. */
   const appender: SampleAppender = instrumentAppender(engine, metrics);
+  // Ingest (README "Ingest"): POST /api/v1/write and /v1/metrics into the appender (write token checked by authorize
+  // below), and the configured scrape jobs; exponential histograms are exposed at the bounds the loaded SLIs read.
+  let bucketBounds = bucketBoundsOf(initial);
+  specs.onChange((next) => {
+    bucketBounds = bucketBoundsOf(next);
+  });
+  const ingest = createIngest({ appender, registry: metrics.registry, logger: logger.child({ component: 'ingest' }), bucketBounds: (metric) => bucketBounds(metric) });
+  routes.push(...ingest.routes);
+  const scraper = new Scraper({
+    jobs: config.scrape.map((job) => ({ ...job, intervalMs: parseDuration(job.interval) ?? 15_000, timeoutMs: parseDuration(job.timeout) ?? 5_000 })),
+    appender,
+    clock,
+    logger: logger.child({ component: 'scrape' }),
+    metrics: ingest.context.metrics,
+  });
   // Awaited by the reload: when /-/reload answers, the engine runs the new set (a failure refuses the reload).
   specs.onChange((next) => engine.replace(next));
   const statusReader: StatusReader = engine;
@@ -262,6 +282,9 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   const url = urlOf(server);
   logger.info({ url, slos: initial.slos.length, policies: initial.policies.length, tracing: tracing.enabled ? tracing.endpoint : 'off' }, 'sloe listening');
   engine.start();
+  scraper.start();
+  // Registered last so it stops first: no scrape appends after the engine has stopped.
+  components.push({ name: 'scrape', shutdown: () => scraper.shutdown() });
 
   const graceMs = parseDuration(config.shutdownTimeout) ?? 10_000;
   let stopping: Promise<void> | undefined;
