@@ -53,15 +53,21 @@ function checkSlo(slo: Slo, state: LoadState): void {
     if (result.ok) continue;
     const sources = sourcesOf(sli);
     const named = sources.find((source) => source !== undefined);
-    if (named !== undefined && state.remoteSources.includes(named)) continue;
-    if (named === undefined && state.remoteSources.length > 0) continue;
+    const reason = result.reason.replace(/^query query: /, 'query: ');
+    let message: string;
+    if (sli.kind === 'latency') {
+      // A latency SLI is a histogram selector and a bound wherever it is evaluated; a wrong one is wrong everywhere.
+      message = `SLO '${slo.name}': ${reason}`;
+    } else {
+      if (named !== undefined && state.remoteSources.includes(named)) continue;
+      if (named === undefined && state.remoteSources.length > 0) continue;
+      const remote = named === undefined
+        ? 'and no remote query source is configured (add one under `sources:` in the configuration, or pass --source NAME to sloe validate)'
+        : `and its data source '${named}' is not a configured remote query source`;
+      message = `SLO '${slo.name}': ${reason}; the embedded engine cannot evaluate this query ${remote}`;
+    }
     const query = queryOf(sli, result.query);
     const where = written.get(query);
-    const remote = named === undefined
-      ? 'and no remote query source is configured (add one under `sources:` in the configuration, or pass --source NAME to sloe validate)'
-      : `and its data source '${named}' is not a configured remote query source`;
-    const reason = result.reason.replace(/^query query: /, 'query: ');
-    const message = `SLO '${slo.name}': ${reason}; the embedded engine cannot evaluate this query ${remote}`;
     if (where === undefined) {
       const origin = slo.origin;
       if (origin !== undefined) state.problems.push({ file: origin.file, line: origin.line, column: origin.column, message });

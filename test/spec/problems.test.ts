@@ -286,6 +286,16 @@ spec:
     expect(problems({ 'a.yaml': text }, { remoteSources: ['mimir'] })).toEqual([]);
   });
 
+  it('a latency SLI whose selector is not a histogram bucket series, with or without a remote source', () => {
+    const text = patch(
+      '    ratio:\n      bad: sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))\n      total: sum(rate(http_requests_total{job="checkout"}[{{.window}}]))',
+      '    latency:\n      histogram: http_request_duration_seconds{job="checkout"}\n      threshold: 0.3',
+    );
+    const expected = ['a.yaml:12:18: SLO \'checkout-availability\': histogram query: "http_request_duration_seconds" is not a histogram\'s bucket series (expected http_request_duration_seconds_bucket)'];
+    expect(problems({ 'a.yaml': text })).toEqual(expected);
+    expect(problems({ 'a.yaml': text }, { remoteSources: ['mimir'] })).toEqual(expected);
+  });
+
   it('a reason template with an unknown placeholder', () => {
     const policy = `apiVersion: sloe/v1
 kind: BudgetPolicy
