@@ -7,5 +7,5 @@ export { REDACT_PATHS, createLogger } from './logger.js';
 export type { LoggerOptions } from './logger.js';
 export { createSelfMetrics } from './metrics.js';
 export type { NotificationOutcome, SelfMetrics, SelfMetricsOptions } from './metrics.js';
-export { startTracing, traceRequests, withSpan } from './tracing.js';
+export { recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
 export type { Tracing } from './tracing.js';

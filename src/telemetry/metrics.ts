@@ -30,6 +30,8 @@ export interface SelfMetrics {
   recordNotification(receiver: string, outcome: NotificationOutcome): void;
   /** Records the outcome of a spec reload (or the initial load) at `now` (Unix ms). */
   recordReload(success: boolean, now: number): void;
+  /** Records one evaluation of every SLO the engine timed itself. */
+  recordEvaluation(durationSeconds: number, success: boolean): void;
 }
 
 export interface SelfMetricsOptions {
@@ -108,6 +110,10 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     },
     recordNotification(receiver, outcome) {
       notifications.inc({ receiver, outcome });
+    },
+    recordEvaluation(durationSeconds, success) {
+      evaluationDuration.observe(durationSeconds);
+      evaluations.inc({ outcome: success ? 'success' : 'failure' });
     },
     recordReload(success, now) {
       specsReload.inc({ outcome: success ? 'success' : 'failure' });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTracing, traceRequests, withSpan } from './tracing.js';
+import { recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
 
 /** A minimal OTLP/HTTP receiver: keeps the bodies posted to /v1/traces. */
 function receiver(): Promise<{ url: string; bodies: Buffer[]; close: () => Promise<void> }> {
@@ -52,6 +52,7 @@ describe('tracing', () => {
     });
     expect(response.status).toBe(200);
     expect(() => withSpan('engine.evaluate', {}, () => { throw new Error('tick failed'); })).toThrow('tick failed');
+    recordSpan('engine.tick', Date.now() - 25, Date.now(), { 'sloe.objectives': 4 });
     await tracing.shutdown();
     const exported = Buffer.concat(otlp.bodies);
     expect(exported.length).toBeGreaterThan(0);
@@ -60,6 +61,7 @@ describe('tracing', () => {
     expect(text).toContain('policy.decide');
     expect(text).toContain('engine.evaluate');
     expect(text).toContain('tick failed');
+    expect(text).toContain('engine.tick');
     expect(text).toContain('sloe-test');
     // The request continued the caller's trace: its trace id is in the export, as raw bytes.
     expect(exported.includes(Buffer.from('4bf92f3577b34da6a3ce929d0e0e4736', 'hex'))).toBe(true);

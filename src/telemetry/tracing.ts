@@ -65,6 +65,14 @@ export function withSpan<T>(name: string, attributes: Attributes, work: () => T)
 }
 
 /**
+ * Records a span for work that already happened (an evaluation the engine timed itself), from its start and end in
+ * Unix ms, as a child of whatever span is active.
+ */
+export function recordSpan(name: string, startMs: number, endMs: number, attributes: Attributes = {}): void {
+  trace.getTracer(TRACER).startSpan(name, { attributes, startTime: startMs }).end(endMs);
+}
+
+/**
  * A server span per request, named `METHOD /route/:pattern`, continuing the caller's trace when it sends
  * `traceparent`. Mounted on the ingest, gate and reload routes, so a slow remote_write or gate answer can be followed.
  */

@@ -1,23 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, journalRoutes, specRoutes, startServer, uiRoutes } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
 import { MemoryJournal } from '../../src/store/index.js';
-import { requireBinary } from '../helpers/binaries.js';
+import { launchChromium } from './chromium.js';
 import { BUDGET_ORDER, DECISIONS, FREEZES, STATUSES, history } from './fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = join(ROOT, 'test-results');
-
-/** The browser's flags: headless, no sandbox (containers), and nothing that talks to the network on its own. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * The API as the engine and policy components answer it (CONTRACT.md shapes, with the history and decisions the
@@ -58,11 +53,9 @@ async function canvasInk(page: Page, chart: string, rgb: readonly [number, numbe
 }
 
 describe('web UI in Chromium', () => {
-  const executablePath = requireBinary('chromium');
   let server: RunningServer;
-  let context: BrowserContext;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
     // The UI the daemon serves is the build output; build it now so the test sees the current sources.
@@ -72,16 +65,14 @@ describe('web UI in Chromium', () => {
     const spec = { name: 'checkout-availability', file: 'slo-definitions/checkout.yaml', line: 1, format: 'sloe/v1', yaml: 'apiVersion: sloe/v1\nkind: SLO\nmetadata:\n  name: checkout-availability\n' };
     const app = createHttpApp([fixtureApi(), journalRoutes(journal), specRoutes((name) => (name === spec.name ? spec : undefined)), uiRoutes(join(ROOT, 'ui', 'dist'))], { notReadyReasons: () => [] });
     server = await startServer(app, '127.0.0.1:0');
-    profile = mkdtempSync(join(tmpdir(), 'sloe-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1366, height: 900 }, timeout: 30_000 });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium();
+    page = browser.page;
     mkdirSync(RESULTS, { recursive: true });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close(1_000);
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const url = () => `http://127.0.0.1:${server.address.port}`;

@@ -20,7 +20,7 @@ function route(hash: string): Route {
   const slo = /^\/slo\/(.+)$/.exec(path);
   if (slo?.[1]) {
     const name = decodeURIComponent(slo[1]);
-    return { nav: 'list', refreshMs: 30_000, render: (root) => renderSlo(root, name) };
+    return { nav: 'list', refreshMs: 30_000, render: (root) => renderSlo(root, name, params) };
   }
   if (path === '/decisions') return { nav: 'decisions', refreshMs: 30_000, render: (root) => renderDecisions(root, params) };
   return { nav: 'list', refreshMs: 15_000, render: (root) => renderList(root, params) };

@@ -37,10 +37,23 @@ function chartWidth(): number {
   return Math.max(320, Math.min(1200, (main?.clientWidth ?? 960) - 8));
 }
 
-export async function renderSlo(root: HTMLElement, name: string): Promise<void> {
+const RANGES = ['1h', '6h', '1d', '7d'];
+
+/** Links that zoom the charts: the whole period (default) or the last hour, six hours, day or week. */
+function rangeLinks(name: string, current: string): HTMLElement {
+  const link = (label: string, range: string) => {
+    const href = `#/slo/${encodeURIComponent(name)}${range ? `?range=${range}` : ''}`;
+    return h('a', { href, class: range === current ? 'range active' : 'range', 'data-range': range || 'period' }, label);
+  };
+  return h('p', { class: 'ranges' }, 'Show: ', link('period', ''), RANGES.flatMap((range) => [' · ', link(range, range)]));
+}
+
+export async function renderSlo(root: HTMLElement, name: string, params: URLSearchParams = new URLSearchParams()): Promise<void> {
   const slo: SloStatus = await api.slo(name);
   const to = new Date(Date.parse(slo.evaluatedAt) || Date.now());
-  const period = windowSeconds(slo.window);
+  const requested = params.get('range') ?? '';
+  const range = RANGES.includes(requested) ? requested : '';
+  const period = range ? windowSeconds(range) : windowSeconds(slo.window);
   const from = new Date(to.getTime() - period * 1000);
   // About 300 points over the period, in whole minutes.
   const step = Math.max(60, Math.round(period / 300 / 60) * 60);
@@ -70,10 +83,12 @@ export async function renderSlo(root: HTMLElement, name: string): Promise<void> 
       stat('Objective', percent(slo.objective, 3)),
       stat('SLI', sliText(slo.sli), `${slo.events.good.toLocaleString()} good of ${slo.events.total.toLocaleString()}`),
       stat('Budget remaining', budgetBar(slo.errorBudget.remaining), `${percent(slo.errorBudget.consumed, 1)} consumed`),
-      stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
+      slo.errorBudget.remaining <= 0
+        ? stat('Time to exhaustion', 'exhausted', `${percent(-slo.errorBudget.remaining, 1)} over budget`)
+        : stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
       stat('Burn rates', burnRates(slo)),
     ),
-    section('Over the window', charts),
+    section(range ? `Over the last ${range}` : `Over the period (${slo.window})`, rangeLinks(slo.name, range), charts),
     section('Alert tiers',
       slo.alerts.length === 0
         ? message('This SLO has no alert tiers.')
