@@ -83,4 +83,49 @@ describe('the daemon pages through a real Alertmanager', () => {
     await waitFor(() => (noData('resolved').length > 0 ? true : undefined), 'the resolve at the webhook');
     expect(noData('firing')).toHaveLength(1);
   });
+
+  it('a burn fed through the daemon\'s ingest appender pages once through Alertmanager and resolves after it stops', async () => {
+    const hook = await new FakeServer(() => ({ status: 200, body: '' })).start();
+    cleanups.push(() => hook.stop());
+    const port = await freePort();
+    const alertmanager = await startAlertmanager(port, `${hook.url}/hook`);
+    cleanups.push(() => alertmanager.stop());
+    const space = workspace();
+    cleanups.push(() => rmSync(space.root, { recursive: true, force: true }));
+    space.write('checkout.yaml', SPEC);
+    const config = space.config({}, { SLOE_EVALUATION_INTERVAL: '20ms', SLOE_NOTIFIERS_ALERTMANAGER: `[{ url: "http://127.0.0.1:${port}" }]`, SLOE_NOTIFIERS_RESEND_INTERVAL: '1s' });
+    let now = Date.now() - 80 * MINUTE;
+    const daemon = await startDaemon(config, { env: {}, clock: () => now, logDestination: logSink().stream });
+    cleanups.push(() => daemon.stop());
+    let ok = 0;
+    let errors = 0;
+    /** A minute of 1,000 checkout requests, `errorRatio` of them 5xx, then waits for an evaluation at that time. */
+    const minutes = async (count: number, errorRatio: number) => {
+      for (let i = 0; i < count; i++) {
+        now += MINUTE;
+        const bad = Math.round(1000 * errorRatio);
+        ok += 1000 - bad;
+        errors += bad;
+        daemon.appender.append(
+          [
+            { labels: { __name__: 'http_requests_total', job: 'checkout', code: '200' }, timestamps: [now], values: [ok] },
+            { labels: { __name__: 'http_requests_total', job: 'checkout', code: '500' }, timestamps: [now], values: [errors] },
+          ],
+          'remote_write',
+        );
+        const at = new Date(now).toISOString();
+        await waitFor(async () => ((await (await fetch(`${daemon.url}/api/v1/slos/checkout-availability`)).json()) as { evaluatedAt: string }).evaluatedAt >= at, `an evaluation at ${at}`, 5000, 10);
+      }
+    };
+    const pages = (status: string) =>
+      hook.requests.map((request) => JSON.parse(request.body) as WebhookMessage).filter((message) => message.status === status && message.alerts.some((alert) => alert.labels.alertname === 'CheckoutAvailability' && alert.labels.severity === 'page'));
+    await minutes(10, 0);
+    await minutes(25, 0.05);
+    const [page] = await waitFor(() => (pages('firing').length > 0 ? pages('firing') : undefined), 'the page at the webhook');
+    expect(page!.alerts[0]!.labels).toMatchObject({ slo_name: 'checkout-availability', slo_service: 'checkout' });
+    expect(page!.alerts[0]!.annotations.description).toContain('above the page threshold 14.4×');
+    await minutes(30, 0);
+    await waitFor(() => (pages('resolved').length > 0 ? true : undefined), 'the resolve at the webhook');
+    expect(pages('firing')).toHaveLength(1);
+  });
 });
