@@ -247,7 +247,7 @@ export class Notifications implements Lifecycle {
       this.metrics.silenced.inc({ severity: condition.severity });
       if (!this.silencedNoted.has(condition.incident)) {
         this.silencedNoted.add(condition.incident);
-        this.options.journal.append(JOURNAL_KIND, { at: now, subject: status.name, data: { event: 'silenced', incident: notification.incident, severity: notification.severity, summary: notification.summary, silence: silence.id } });
+        this.options.journal.append(JOURNAL_KIND, { at: now, subject: status.name, data: { event: 'silenced', incident: notification.incident, state: notification.state, severity: notification.severity, summary: notification.summary, silence: silence.id } });
       }
       return;
     }
