@@ -16,7 +16,7 @@ describe('the rule file YAML writer', () => {
           fc.string({ minLength: 1, maxLength: 8 }).filter((key) => /^[a-z_]+$/.test(key)),
           fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), TRICKY),
         ),
-        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), TRICKY),
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), TRICKY, fc.array(fc.constantFrom('\n', ' ', 'a', ':', '#', '-', '\t', '"', "'", '|')).map((parts) => parts.join(''))),
         (labels, text) => {
         const file = { service: 's', fileName: 's.rules.yaml', groups: [{ name: 'g', interval: '1m', rules: [{ alert: 'A', expr: `${text}\n(x)\n`, for: '5m', labels, annotations: { summary: text, description: `${text}\nline two` } }] }] };
         const back = parse(renderRuleFile(file)) as { groups: { rules: { labels: Record<string, string>; annotations: Record<string, string>; expr: string }[] }[] };

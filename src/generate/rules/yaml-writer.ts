@@ -9,7 +9,17 @@ const RESERVED = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|
 const NUMBER_LIKE = /^(?:[-+]?(?:\.\d+|\d[\d_]*(?:\.[\d_]*)?)(?:[eE][-+]?\d+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?.*|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?)$/;
 /** Most label values and names: plain without further checks. */
 const SIMPLE = /^[A-Za-z_][A-Za-z0-9_.:/-]*$/;
-const SAFE_START = /^[A-Za-z0-9_./$(+\-]/;
+const SAFE_START = /^[A-Za-z0-9_./$(+-]/;
+
+/** C0 and C1 controls, line and paragraph separators, BOM: never written plain or in a literal block. */
+function hasControl(text: string, allowNewline: boolean): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 10 && allowNewline) continue;
+    if (code < 32 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029 || code === 0xfeff) return true;
+  }
+  return false;
+}
 
 /** A scalar on one line: plain when YAML reads it back as the same string, else double-quoted. */
 export function scalar(value: string): string {
@@ -26,7 +36,7 @@ export function scalar(value: string): string {
     !value.includes(' #') &&
     !value.endsWith(' ') &&
     !value.endsWith(':') &&
-    !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(value);
+    !hasControl(value, false);
   return plain ? value : JSON.stringify(value);
 }
 
@@ -43,7 +53,9 @@ function value(text: string, indent: string): string {
   if (!text.includes('\n')) return ` ${scalar(text)}`;
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const lines = body.split('\n');
-  const blockable = !/^[ \t]/.test(lines[0] ?? '') && !body.includes('\r') && !body.includes('\t') && lines.every((line) => !/ $/.test(line)) && !body.endsWith('\n') && !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(body);
+  const firstContent = lines.find((line) => line !== '');
+  // A literal block takes its indentation from its first non-empty line, so that line must not start with a space.
+  const blockable = firstContent !== undefined && !/^[ \t]/.test(firstContent) && !body.includes('\r') && !body.includes('\t') && lines.every((line) => !/ $/.test(line)) && !body.endsWith('\n') && !hasControl(body, true);
   if (!blockable) return ` ${JSON.stringify(text)}`;
   return ` |${text.endsWith('\n') ? '' : '-'}\n${lines.map((line) => (line === '' ? '' : `${indent}${line}`)).join('\n')}`;
 }
