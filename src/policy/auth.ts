@@ -46,3 +46,11 @@ export function checkAccess(c: Context, tokens: GateTokens): Access {
   }
   return { admin };
 }
+
+/** For policy administration (manual freezes): 401 without the admin token where one is configured. */
+export function requireAdmin(c: Context, tokens: GateTokens): void {
+  if (tokens.adminToken === undefined) return;
+  const presented = bearerToken(c.req.header('authorization'));
+  if (presented === undefined) throw new SloeError('unauthorized', 'this endpoint needs the admin bearer token (auth.adminToken)', { status: 401 });
+  if (!tokensEqual(presented, tokens.adminToken)) throw new SloeError('unauthorized', 'the bearer token is not the admin token', { status: 401 });
+}

@@ -59,6 +59,7 @@ export class PolicyComponent {
       statuses: options.statuses,
       policies: options.policies,
       journal: options.journal,
+      documents: options.documents,
       now: this.now,
       ...(options.defaultEnvironment === undefined ? {} : { defaultEnvironment: options.defaultEnvironment }),
       ...(options.onDecision ? { onDecision: options.onDecision } : {}),
@@ -88,7 +89,7 @@ export class PolicyComponent {
   }
 
   routes(): Hono[] {
-    return [gateRoutes(this.gates, this.freezes, this.tokens), flaggerRoutes(this.gates, this.tokens), admissionRoutes(this.gates, this.tokens)];
+    return [gateRoutes(this.gates, this.freezes, this.tokens, { now: this.now, afterChange: () => this.afterEvaluation() }), flaggerRoutes(this.gates, this.tokens), admissionRoutes(this.gates, this.tokens)];
   }
 
   /** Freeze tracking after an engine evaluation. Never throws: a failure is logged and the next tick tries again. */

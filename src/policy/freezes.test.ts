@@ -53,3 +53,16 @@ describe('FreezeTracker', () => {
     expect(first.journal.query('freeze', { limit: 10 }).map((entry) => (entry.data as { type: string }).type)).toEqual(['thaw', 'freeze']);
   });
 });
+
+describe('manual freezes across a restart', () => {
+  it('are kept in the document store', () => {
+    const documents = new MemoryDocumentStore();
+    const options = { statuses: { latest: () => [], get: () => undefined }, policies: [], journal: new MemoryJournal(), documents };
+    new GateService(options).freeze({ service: 'checkout', environment: '*', actions: ['deploy'], reason: 'migration', since: '2026-11-26T12:00:00.000Z' });
+    const restarted = new GateService(options);
+    expect(restarted.manualFreezes()).toEqual([{ service: 'checkout', environment: '*', actions: ['deploy'], reason: 'migration', since: '2026-11-26T12:00:00.000Z' }]);
+    expect(restarted.knows('checkout')).toBe(true);
+    expect(restarted.lift('checkout', '*')).toBe(true);
+    expect(new GateService(options).manualFreezes()).toEqual([]);
+  });
+});

@@ -65,7 +65,8 @@ export class FreezeTracker {
 
   /** Environments tracked for a service: those its policies' rules name, and the default environment. */
   environmentsOf(service: string): string[] {
-    return [...new Set([this.options.gates.defaultEnvironment, ...namedEnvironments(this.options.gates.policiesOf(service))])].sort();
+    const manual = this.options.gates.manualFreezes().filter((freeze) => freeze.service === service && freeze.environment !== '*');
+    return [...new Set([this.options.gates.defaultEnvironment, ...namedEnvironments(this.options.gates.policiesOf(service)), ...manual.map((freeze) => freeze.environment)])].sort();
   }
 
   /** Call after every engine evaluation; returns the transitions it recorded. */

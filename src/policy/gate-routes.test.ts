@@ -125,3 +125,31 @@ describe('Flagger webhook', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('manual freezes', () => {
+  const put = (app: Hono, body: unknown, token?: string) =>
+    app.request('/api/v1/freezes/checkout', { method: 'PUT', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+
+  it('are set and lifted with the admin token, hold the gate, and freeze and thaw at once', async () => {
+    const { app, component } = setup(healthy, { readToken: 'r', adminToken: 'a' });
+    const read = { headers: { authorization: 'Bearer r' } };
+    expect((await put(app, { reason: 'Black Friday' })).status).toBe(401);
+    expect((await put(app, { reason: 'Black Friday' }, 'r')).status).toBe(401);
+    expect((await put(app, { reason: '' }, 'a')).status).toBe(400);
+    expect((await put(app, { reason: 'x', until: 'yesterday' }, 'a')).status).toBe(400);
+    expect((await put(app, { reason: 'x', enviroment: 'prod' }, 'a')).status).toBe(400);
+    const created = await put(app, { reason: 'Black Friday', by: 'ana', until: '2h' }, 'a');
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ service: 'checkout', environment: 'production', actions: [], reason: 'Black Friday', by: 'ana' });
+    const gate = (await (await app.request('/api/v1/gates/checkout', read)).json()) as { decision: string; reasons: string[] };
+    expect(gate.decision).toBe('deny');
+    expect(gate.reasons[0]).toMatch(/^checkout: frozen by hand in production by ana since .* until .*: Black Friday$/);
+    const listed = (await (await app.request('/api/v1/freezes', read)).json()) as { data: { service: string }[]; manual: { reason: string }[] };
+    expect(listed.data.map((freeze) => freeze.service)).toEqual(['checkout']);
+    expect(listed.manual.map((freeze) => freeze.reason)).toEqual(['Black Friday']);
+    expect((await app.request('/api/v1/freezes/checkout', { method: 'DELETE', headers: { authorization: 'Bearer a' } })).status).toBe(204);
+    expect((await app.request('/api/v1/freezes/checkout', { method: 'DELETE', headers: { authorization: 'Bearer a' } })).status).toBe(404);
+    expect(((await (await app.request('/api/v1/gates/checkout', read)).json()) as { decision: string }).decision).toBe('allow');
+    expect(component.freezes.current()).toEqual([]);
+  });
+});

@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
-import { SloeError } from '../core/index.js';
-import { checkAccess } from './auth.js';
+import { SloeError, parseDuration } from '../core/index.js';
+import type { GateAction } from '../core/index.js';
+import type { ManualFreeze } from '../core/policy/index.js';
+import { checkAccess, requireAdmin } from './auth.js';
 import type { GateTokens } from './auth.js';
 import type { FreezeTracker } from './freezes.js';
 import type { GateService } from './gate-service.js';
-import { parseAction, parseEnvironment, parseLabelPairs, parseRelease, readJsonObject } from './release.js';
+import { ACTIONS, parseAction, parseEnvironment, parseLabelPairs, parseRelease, readJsonObject } from './release.js';
 
 const MAX_LIMIT = 1000;
 
@@ -19,7 +21,39 @@ function positiveInteger(text: string | undefined, name: string, fallback: numbe
  * `GET|POST /api/v1/gates/{service}`, `GET /api/v1/decisions`, `GET /api/v1/freezes`. A gate answers 200 with the
  * verdict in the body whatever it is, so Argo Rollouts' `web` provider can judge `result.allowed`.
  */
-export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: GateTokens): Hono {
+function badRequest(message: string): SloeError {
+  return new SloeError('bad_request', message, { status: 400 });
+}
+
+/** The body of `PUT /api/v1/freezes/{service}`. */
+function parseManualFreeze(service: string, body: Record<string, unknown>, defaultEnvironment: string, now: number): ManualFreeze {
+  for (const key of Object.keys(body)) {
+    if (!['environment', 'reason', 'actions', 'until', 'by'].includes(key)) throw badRequest(`${key}: unknown field; expected environment, reason, actions, until, by`);
+  }
+  if (typeof body.reason !== 'string' || body.reason.trim().length === 0 || body.reason.length > 1000) throw badRequest('reason: expected the reason for the freeze (1 to 1000 characters)');
+  const environment = body.environment === '*' ? '*' : (parseEnvironment(body.environment, 'environment') ?? defaultEnvironment);
+  if (body.actions !== undefined && !Array.isArray(body.actions)) throw badRequest(`actions: expected a list of ${ACTIONS.join(', ')}`);
+  const actions = ((body.actions as unknown[] | undefined) ?? []).map((action, index) => parseAction(action, `actions[${index}]`)).filter((action): action is GateAction => action !== undefined);
+  let until: string | undefined;
+  if (body.until !== undefined) {
+    const text = typeof body.until === 'string' ? body.until : '';
+    const duration = parseDuration(text);
+    const at = duration === undefined ? Date.parse(text) : now + duration;
+    if (!Number.isFinite(at) || at <= now) throw badRequest(`until: expected a time in the future (RFC 3339) or a duration such as 2h, got ${JSON.stringify(body.until)}`);
+    until = new Date(at).toISOString();
+  }
+  if (body.by !== undefined && typeof body.by !== 'string') throw badRequest(`by: expected a string, got ${JSON.stringify(body.by)}`);
+  return { service, environment, actions, reason: body.reason.trim(), ...(typeof body.by === 'string' ? { by: body.by } : {}), since: new Date(now).toISOString(), ...(until === undefined ? {} : { until }) };
+}
+
+export interface GateRouteOptions {
+  readonly now?: () => number;
+  /** Called after a manual freeze is set or lifted, so the freeze or thaw is announced at once. */
+  readonly afterChange?: () => void;
+}
+
+export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: GateTokens, options: GateRouteOptions = {}): Hono {
+  const now = options.now ?? Date.now;
   const app = new Hono();
 
   app.on(['GET', 'POST'], '/api/v1/gates/:service', async (c) => {
@@ -58,7 +92,25 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
 
   app.get('/api/v1/freezes', (c) => {
     checkAccess(c, tokens);
-    return c.json({ data: freezes.current() });
+    return c.json({ data: freezes.current(), manual: gates.manualFreezes() });
+  });
+
+  // Policy administration: freezes set and lifted by hand (admin token).
+  app.put('/api/v1/freezes/:service', async (c) => {
+    requireAdmin(c, tokens);
+    const freeze = parseManualFreeze(c.req.param('service'), await readJsonObject(c.req.raw, 'freeze'), gates.defaultEnvironment, now());
+    gates.freeze(freeze);
+    options.afterChange?.();
+    return c.json(freeze, 201);
+  });
+
+  app.delete('/api/v1/freezes/:service', (c) => {
+    requireAdmin(c, tokens);
+    const service = c.req.param('service');
+    const environment = c.req.query('env') === '*' ? '*' : (parseEnvironment(c.req.query('env'), 'env') ?? gates.defaultEnvironment);
+    if (!gates.lift(service, environment)) throw new SloeError('not_found', `no manual freeze of ${service} in ${environment}`, { status: 404 });
+    options.afterChange?.();
+    return c.body(null, 204);
   });
 
   return app;

@@ -1,6 +1,6 @@
-import type { BudgetPolicy, Decision, GateAction, GateDecision, Journal, Labels, SloStatus, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, Decision, DocumentStore, GateAction, GateDecision, Journal, Labels, SloStatus, StatusReader } from '../core/index.js';
 import { decideGate, policyForService, policyForSlo } from '../core/policy/index.js';
-import type { CoveredSlo, GateVerdict, SloVerdict } from '../core/policy/index.js';
+import type { CoveredSlo, GateVerdict, ManualFreeze, SloVerdict } from '../core/policy/index.js';
 
 /** Journal kind of gate decisions; the subject is the service. */
 export const DECISION_KIND = 'decision';
@@ -9,6 +9,8 @@ export const DECISION_KIND = 'decision';
  * referred to by every decision that it answered (`inputs`, the entry's journal id), which keeps decision rows small.
  */
 export const INPUTS_KIND = 'decision-inputs';
+/** DocumentStore namespace of the freezes set by hand, keyed `service/environment`. */
+export const MANUAL_FREEZES_NAMESPACE = 'policy.manual-freezes';
 
 /** A decision: CONTRACT.md's gate answer, with each SLO's figures (the decision's inputs). */
 export interface GateAnswer extends Decision {
@@ -38,6 +40,8 @@ export interface GateServiceOptions {
   readonly statuses: StatusReader;
   readonly policies: readonly BudgetPolicy[];
   readonly journal: Journal;
+  /** Where freezes set by hand are kept; without it they live in memory only. */
+  readonly documents?: DocumentStore;
   readonly now?: () => number;
   /** The environment of a question that names none. Default `production`: the strictest reading. */
   readonly defaultEnvironment?: string;
@@ -133,6 +137,8 @@ export class GateService {
   /** Decision ids: unique per daemon run (start time, then a counter), known before the journal write. */
   private readonly idPrefix: string;
   private sequence = 0;
+  private readonly documents: DocumentStore | undefined;
+  private manual: ManualFreeze[];
 
   constructor(options: GateServiceOptions) {
     this.statuses = options.statuses;
@@ -145,6 +151,30 @@ export class GateService {
     this.onWriteError = options.onWriteError;
     this.flushMs = options.flushMs ?? 10;
     this.idPrefix = `${this.now().toString(36)}-`;
+    this.documents = options.documents;
+    this.manual = (options.documents?.list(MANUAL_FREEZES_NAMESPACE) ?? []).map((entry) => entry.value as ManualFreeze);
+  }
+
+  /** Freezes set by hand, in force or expired but not lifted. */
+  manualFreezes(): readonly ManualFreeze[] {
+    return this.manual;
+  }
+
+  /** Sets (or replaces) the manual freeze of a service in an environment. */
+  freeze(freeze: ManualFreeze): void {
+    this.manual = [...this.manual.filter((other) => other.service !== freeze.service || other.environment !== freeze.environment), freeze];
+    this.documents?.put(MANUAL_FREEZES_NAMESPACE, `${freeze.service}/${freeze.environment}`, freeze);
+    this.verdicts = new Map();
+  }
+
+  /** Lifts a manual freeze; false when there was none. */
+  lift(service: string, environment: string): boolean {
+    const before = this.manual.length;
+    this.manual = this.manual.filter((other) => other.service !== service || other.environment !== environment);
+    if (this.manual.length === before) return false;
+    this.documents?.delete(MANUAL_FREEZES_NAMESPACE, `${service}/${environment}`);
+    this.verdicts = new Map();
+    return true;
   }
 
   /** New policies after a reload. */
@@ -178,12 +208,13 @@ export class GateService {
   /** Services some SLO measures or some policy names. */
   services(): string[] {
     const names = new Set(this.serviceIndex().byService.keys());
+    for (const freeze of this.manual) names.add(freeze.service);
     for (const policy of this.policies) for (const service of policy.selector.services) names.add(service);
     return [...names].sort();
   }
 
   knows(service: string): boolean {
-    return this.serviceIndex().byService.has(service) || this.policies.some((policy) => policy.selector.services.includes(service));
+    return this.serviceIndex().byService.has(service) || this.policies.some((policy) => policy.selector.services.includes(service)) || this.manual.some((freeze) => freeze.service === service);
   }
 
   /** The policies that govern a service's SLOs, and the one that speaks for the service as a whole. */
@@ -199,8 +230,10 @@ export class GateService {
   private judge(question: Omit<GateQuestion, 'via'>, now: number): Judged {
     const covered = this.serviceIndex().byService.get(question.service) ?? [];
     const labels = question.labels ?? {};
+    const manual = this.manual.length === 0 ? [] : this.manual.filter((freeze) => freeze.service === question.service);
     // Without labels the answer depends only on the statuses, which change once per evaluation: keep it until then.
-    const cacheable = covered.length > 0 && Object.keys(labels).length === 0;
+    // (Not while a manual freeze concerns the service: it may expire between evaluations.)
+    const cacheable = covered.length > 0 && manual.length === 0 && Object.keys(labels).length === 0;
     const key = cacheable ? `${question.service}\u0000${question.environment ?? this.defaultEnvironment}\u0000${question.action ?? 'deploy'}` : '';
     const cached = cacheable ? this.verdicts.get(key) : undefined;
     if (cached) return cached;
@@ -215,6 +248,7 @@ export class GateService {
       covered,
       this.policyFor(question.service),
       now,
+      manual,
     );
     const data = { ...verdictFields(verdict), figures: verdict.slos };
     const judged: Judged = { verdict, inputs: { service: verdict.service, data }, json: JSON.stringify(data).slice(1, -1) };

@@ -1,5 +1,5 @@
 export { admissionRoutes, parseReview, reviewAction, reviewService, ENVIRONMENT_LABEL, SERVICE_LABEL } from './admission.js';
-export { bearerToken, checkAccess, tokensEqual } from './auth.js';
+export { bearerToken, checkAccess, requireAdmin, tokensEqual } from './auth.js';
 export type { Access, GateTokens } from './auth.js';
 export { CLOUDEVENTS_CONTENT_TYPE, FREEZE_EVENT_TYPE, SIGNATURE_HEADER, THAW_EVENT_TYPE, cloudEvent, signBody, verifySignature } from './cloudevents.js';
 export type { CloudEvent } from './cloudevents.js';
@@ -9,7 +9,8 @@ export { flaggerRoutes } from './flagger.js';
 export { FREEZES_NAMESPACE, FREEZE_KIND, FreezeTracker } from './freezes.js';
 export type { Freeze, FreezeTrackerOptions, FreezeTransition } from './freezes.js';
 export { gateRoutes } from './gate-routes.js';
-export { DECISION_KIND, GateService, INPUTS_KIND } from './gate-service.js';
+export type { GateRouteOptions } from './gate-routes.js';
+export { DECISION_KIND, GateService, INPUTS_KIND, MANUAL_FREEZES_NAMESPACE } from './gate-service.js';
 export type { GateAnswer, GateQuestion, GateServiceOptions } from './gate-service.js';
 export { ACTIONS, parseLabelPairs } from './release.js';
 export { PolicyComponent } from './component.js';

@@ -146,3 +146,25 @@ describe('matchOverride', () => {
     expect(matchOverride(DEFAULT_POLICY, { priority: 'P1', subtype: 'security' })).toBeUndefined();
   });
 });
+
+describe('manual freezes', () => {
+  const healthy = underDefault(sloStatus({ name: 'a', service: 'checkout', consumed: 0.1 }));
+  const freeze = { service: 'checkout', environment: 'production', actions: [], reason: 'Black Friday', by: 'ana', since: '2026-11-26T11:00:00.000Z', until: '2026-11-26T13:00:00.000Z' };
+
+  it('denies deploys and config changes in its environment until it expires, not provisioning', () => {
+    const verdict = decideGate(request(), healthy, DEFAULT_POLICY, NOW, [freeze]);
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.reasons).toEqual(['checkout: frozen by hand in production by ana since 2026-11-26T11:00:00.000Z until 2026-11-26T13:00:00.000Z: Black Friday']);
+    expect(decideGate(request({ action: 'config' }), healthy, DEFAULT_POLICY, NOW, [freeze]).decision).toBe('deny');
+    expect(decideGate(request({ action: 'provision' }), healthy, DEFAULT_POLICY, NOW, [freeze]).decision).toBe('allow');
+    expect(decideGate(request({ environment: 'staging' }), healthy, DEFAULT_POLICY, NOW, [freeze]).decision).toBe('allow');
+    expect(decideGate(request(), healthy, DEFAULT_POLICY, Date.parse('2026-11-26T13:00:00Z'), [freeze]).decision).toBe('allow');
+    expect(decideGate(request({ environment: 'staging' }), healthy, DEFAULT_POLICY, NOW, [{ ...freeze, environment: '*' }]).decision).toBe('deny');
+  });
+
+  it('gives way to a security fix like any deny, recorded as an override', () => {
+    const verdict = decideGate(request({ labels: { type: 'security' } }), healthy, DEFAULT_POLICY, NOW, [freeze]);
+    expect(verdict.decision).toBe('allow');
+    expect(verdict.override?.overridden).toEqual([expect.stringContaining('frozen by hand in production')]);
+  });
+});

@@ -151,58 +151,101 @@ function oldest(statuses: readonly SloVerdict[], now: number): string {
 }
 
 /**
- * The gate's answer for a service: each SLO under its own policy, then the worst of them. A deny that a policy's
- * override lets through (a change labelled as a P0 or a security fix) becomes an allow, recorded as an override.
- * A service no SLO measures gets the no-data answer of the policy that speaks for it.
+ * A freeze an operator set by hand (`PUT /api/v1/freezes/{service}`): the gate denies the actions it names in its
+ * environment (`*`: every environment) until it is lifted or `until` passes. Overrides apply as to any deny.
  */
-export function decideGate(request: GateRequest, covered: readonly CoveredSlo[], servicePolicy: BudgetPolicy, now: number): GateVerdict {
+export interface ManualFreeze {
+  readonly service: string;
+  readonly environment: string;
+  /** Empty: deploys and config changes (provisioning stays possible). */
+  readonly actions: readonly GateAction[];
+  readonly reason: string;
+  readonly by?: string;
+  /** ISO times. */
+  readonly since: string;
+  readonly until?: string;
+}
+
+/** The manual freezes that hold this request at `now`. */
+export function applicableFreezes(freezes: readonly ManualFreeze[], request: Pick<GateRequest, 'service' | 'environment' | 'action'>, now: number): ManualFreeze[] {
+  return freezes.filter(
+    (freeze) =>
+      freeze.service === request.service &&
+      (freeze.environment === '*' || freeze.environment === request.environment) &&
+      (freeze.actions.length === 0 ? request.action !== 'provision' : freeze.actions.includes(request.action)) &&
+      (freeze.until === undefined || Date.parse(freeze.until) > now),
+  );
+}
+
+/** A deny with the policy whose overrides may lift it and the reason it gives. */
+interface Denial {
+  readonly policy: BudgetPolicy;
+  readonly reason: string;
+}
+
+/**
+ * The gate's answer for a service: each SLO under its own policy, then the worst of them, and any manual freeze.
+ * A deny that a policy's override lets through (a change labelled as a P0 or a security fix) becomes an allow,
+ * recorded as an override. A service no SLO measures gets the no-data answer of the policy that speaks for it.
+ */
+export function decideGate(request: GateRequest, covered: readonly CoveredSlo[], servicePolicy: BudgetPolicy, now: number, freezes: readonly ManualFreeze[] = []): GateVerdict {
   const policies = [...new Set((covered.length === 0 ? [servicePolicy] : covered.map((entry) => entry.policy)).map((policy) => policy.name))];
   const base = { service: request.service, environment: request.environment, action: request.action, policy: policies.join(', ') };
-  if (covered.length === 0) {
-    const decision = servicePolicy.onNoData;
-    return {
-      ...base,
-      decision,
-      allowed: decision !== 'deny',
-      reasons: [`${request.service}: no SLO measures this service; policy ${servicePolicy.name} answers ${decision} without data`],
-      slos: [],
-      evaluatedAt: new Date(now).toISOString(),
-    };
-  }
   const verdicts: SloVerdict[] = [];
   const reasons: string[] = [];
+  const denials: Denial[] = [];
+  let decision: GateDecision = 'allow';
+  if (covered.length === 0) {
+    const reason = `${request.service}: no SLO measures this service; policy ${servicePolicy.name} answers ${servicePolicy.onNoData} without data`;
+    if (servicePolicy.onNoData === 'deny') denials.push({ policy: servicePolicy, reason });
+    else {
+      decision = servicePolicy.onNoData;
+      reasons.push(reason);
+    }
+  }
+  for (const { status, policy } of covered) {
+    const verdict = decideSlo(policy, status, request);
+    verdicts.push(verdict);
+    if (verdict.decision === 'deny') denials.push({ policy, reason: verdict.reason ?? verdict.name });
+    else {
+      decision = worse(decision, verdict.decision);
+      if (verdict.decision !== 'allow' && verdict.reason !== undefined) reasons.push(verdict.reason);
+    }
+  }
+  for (const freeze of applicableFreezes(freezes, request, now)) {
+    const scope = freeze.environment === '*' ? 'every environment' : freeze.environment;
+    denials.push({ policy: servicePolicy, reason: `${request.service}: frozen by hand in ${scope}${freeze.by === undefined ? '' : ` by ${freeze.by}`} since ${freeze.since}${freeze.until === undefined ? '' : ` until ${freeze.until}`}: ${freeze.reason}` });
+  }
   const overridden: string[] = [];
   const overridePolicies = new Set<string>();
   let override: { label: string; value: string } | undefined;
   let refusedOverride: { label: string; value: string } | undefined;
-  let decision: GateDecision = 'allow';
-  for (const { status, policy } of covered) {
-    const verdict = decideSlo(policy, status, request);
-    verdicts.push(verdict);
-    if (verdict.decision === 'deny') {
-      const accepted = matchOverride(policy, request.labels);
-      if (accepted && request.overridesPermitted) {
-        override ??= accepted;
-        overridePolicies.add(policy.name);
-        overridden.push(verdict.reason ?? verdict.name);
-        continue;
-      }
-      if (accepted) refusedOverride ??= accepted;
+  const denied: string[] = [];
+  for (const denial of denials) {
+    const accepted = matchOverride(denial.policy, request.labels);
+    if (accepted && request.overridesPermitted) {
+      override ??= accepted;
+      overridePolicies.add(denial.policy.name);
+      overridden.push(denial.reason);
+      continue;
     }
-    decision = worse(decision, verdict.decision);
-    if (verdict.decision !== 'allow' && verdict.reason !== undefined) reasons.push(verdict.reason);
+    if (accepted) refusedOverride ??= accepted;
+    decision = 'deny';
+    denied.push(denial.reason);
   }
+  reasons.unshift(...denied);
   if (override) {
     reasons.unshift(`override: ${override.label}=${override.value} lets the change through; it would have been denied: ${overridden.join('; ')}`);
   }
   if (refusedOverride) {
     reasons.push(`${refusedOverride.label}=${refusedOverride.value} asks for an override, which needs the admin token`);
   }
-  if (reasons.length === 0) {
+  if (reasons.length === 0 && verdicts.length > 0) {
     const lowest = verdicts.reduce((low, verdict) => (verdict.budgetRemaining < low.budgetRemaining ? verdict : low));
     const count = verdicts.length === 1 ? '1 SLO' : `${verdicts.length} SLOs`;
     reasons.push(`${request.service}: ${count} within policy ${base.policy}; lowest error budget remaining ${percent(lowest.budgetRemaining)} (${lowest.name})`);
   }
+  if (reasons.length === 0) reasons.push(`${request.service}: no SLO measures this service; policy ${servicePolicy.name} answers allow without data`);
   return {
     ...base,
     decision,
