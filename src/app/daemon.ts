@@ -121,6 +121,7 @@ function startNotifications(config: SloeConfig, initial: SpecSet, specs: SpecsRe
     alerting: (slo) => alerting.get(slo),
     publicUrl: (config.publicUrl ?? `http://${config.listen}`).replace(/\/+$/, ''),
     resendIntervalMs: resendMs,
+    evaluationIntervalMs: evaluationMs,
     queueCapacity: config.notifiers.queueSize,
     logger,
   });

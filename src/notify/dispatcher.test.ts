@@ -99,6 +99,23 @@ describe('notifications', () => {
     expect(alertmanager.received).toHaveLength(5);
   });
 
+  it('stops re-sending an incident no evaluation has confirmed for a lease, so Alertmanager lets it end', async () => {
+    const timers = new FakeTimers();
+    const alertmanager = new RecordingNotifier('alertmanager', 'alertmanager', true);
+    const notifications = new Notifications({ notifiers: [alertmanager], store: new MemoryDocumentStore(), journal: new MemoryJournal(), registry: new Registry(), alerting: () => undefined, publicUrl: 'http://x', resendIntervalMs: MINUTE, evaluationIntervalMs: 30_000, timers });
+    notifications.start();
+    notifications.evaluated([status(SLO, { 'page-fast': 'firing' })], timers.now());
+    await timers.advance(3 * MINUTE);
+    notifications.evaluated([status(SLO, { 'page-fast': 'firing' })], timers.now());
+    await timers.advance(10 * MINUTE);
+    // Confirmed at minute 3: re-sent at minutes 1 to 7 (lease 4 minutes), then no more while evaluations stall.
+    expect(alertmanager.received).toHaveLength(8);
+    notifications.evaluated([status(SLO, { 'page-fast': 'firing' })], timers.now());
+    await timers.advance(MINUTE);
+    expect(alertmanager.received).toHaveLength(9);
+    await notifications.shutdown(0);
+  });
+
   it('a silence holds back a new incident until it ends; it is journalled once', async () => {
     const { pagerduty, notifications, journal, evaluate, timers } = setup();
     notifications.silences.add(parseSilenceRequest({ slo: SLO, endsAt: new Date(timers.now() + 10 * MINUTE).toISOString(), comment: 'drill', createdBy: 'ana' }, timers.now(), 'sil-1'));

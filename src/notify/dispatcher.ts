@@ -51,6 +51,12 @@ export interface NotificationsOptions {
   readonly publicUrl: string;
   /** How often firing incidents are re-sent to lease receivers (Alertmanager). */
   readonly resendIntervalMs: number;
+  /**
+   * How often the engine evaluates. Re-sends stop for an incident no evaluation has confirmed for 4 × max(resend,
+   * evaluation interval), the lease: if evaluation stalls, Alertmanager lets the alert end instead of trusting stale
+   * state. Unset: re-sends continue while the incident is open.
+   */
+  readonly evaluationIntervalMs?: number;
   readonly queueCapacity?: number;
   readonly backoff?: BackoffOptions;
   readonly timers?: Timers;
@@ -79,6 +85,8 @@ export class Notifications implements Lifecycle {
   private readonly logger: Logger;
   /** Silenced incidents already journalled, so a silence is recorded once, not once per evaluation. */
   private readonly silencedNoted = new Set<string>();
+  /** When (by the timers' clock) an evaluation last confirmed each open incident. */
+  private readonly confirmedAt = new Map<string, number>();
   /** Since when each objective has had no events, for the no-data verdict. */
   private readonly noDataSince = new Map<string, number>();
   private resendTimer: unknown;
@@ -145,6 +153,8 @@ export class Notifications implements Lifecycle {
       this.enqueueDurable(queue, entry.notification);
     }
     for (const queue of this.queues.values()) queue.start();
+    // Incidents restored from before a restart get one lease to be confirmed by the first evaluation.
+    for (const record of this.records.values()) if (!this.confirmedAt.has(record.incident)) this.confirmedAt.set(record.incident, this.timers.now());
     this.scheduleResend();
   }
 
@@ -187,7 +197,10 @@ export class Notifications implements Lifecycle {
   /** Re-sends every firing incident to the lease receivers it went to, and lets ended silences go. */
   resendFiring(now: number): void {
     this.silences.expire(now);
+    const staleAfter = this.options.evaluationIntervalMs === undefined ? undefined : 4 * Math.max(this.options.resendIntervalMs, this.options.evaluationIntervalMs);
     for (const record of this.records.values()) {
+      const confirmed = this.confirmedAt.get(record.incident);
+      if (staleAfter !== undefined && confirmed !== undefined && now - confirmed > staleAfter) continue;
       for (const name of record.receivers) {
         const queue = this.queues.get(name);
         if (queue?.notifier.leased) queue.enqueue(record.notification, false);
@@ -237,6 +250,7 @@ export class Notifications implements Lifecycle {
       // Still firing: refresh the content lease receivers get; nothing new is sent. Kept in memory only: after a
       // restart the first evaluation refreshes it again, so a write per firing incident per evaluation buys nothing.
       record.notification = buildNotification(status, alerting, { ...facts, state: 'firing', startsAt: record.startsAt, at: now, ...(condition.tier ? { tier: condition.tier } : {}) }, content);
+      this.confirmedAt.set(record.incident, this.timers.now());
       return;
     }
     if (held) return;
@@ -254,12 +268,14 @@ export class Notifications implements Lifecycle {
     const receivers = this.router.receiversFor(notification);
     const created: IncidentRecord = { incident: condition.incident, objective: status.name, startsAt, receivers: receivers.map((receiver) => receiver.name), notification };
     this.records.set(created.incident, created);
+    this.confirmedAt.set(created.incident, this.timers.now());
     this.options.store.put(INCIDENTS_NAMESPACE, created.incident, created);
     this.dispatch(notification, created.receivers, now);
   }
 
   private resolve(record: IncidentRecord, notification: AlertNotification, now: number): void {
     this.records.delete(record.incident);
+    this.confirmedAt.delete(record.incident);
     this.options.store.delete(INCIDENTS_NAMESPACE, record.incident);
     this.dispatch(notification, record.receivers.filter((name) => this.queues.has(name)), now);
   }
