@@ -19,6 +19,7 @@ import type {
   TransitionListener,
 } from '../core/index.js';
 import { HOUR, MINUTE } from '../core/index.js';
+import type { SignedTerm } from '../core/sli/index.js';
 import { Appender } from './appender.js';
 import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
 import type { AlertState, ObjectiveFigures } from './core-math.js';
@@ -72,7 +73,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private readonly series: Map<string, TermSeries>;
   private readonly appender: Appender;
   private readonly fineKeep: DurationMs;
-  private readonly alerts = new Map<string, AlertState>();
+  /** Alert state per objective (aligned with plan.objectives) and tier, and the keys they are stored under. */
+  private readonly alertStates: (AlertState | undefined)[][];
+  private readonly alertKeys: string[][];
   private readonly sliceEnds = new Map<string, number>();
   private readonly listeners: TransitionListener[] = [];
   private statuses: SloStatus[] = [];
@@ -96,16 +99,19 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       states: options.store.seriesStates(),
     });
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
+    const saved = new Map<string, AlertState>();
     for (const { key, value } of options.store.alertStates()) {
       if (key.startsWith(SLICE_MARK)) this.sliceEnds.set(key.slice(SLICE_MARK.length), value as number);
       else if (key.startsWith(ALERT_MARK)) {
         // A state that does not parse (corrupt, or from another version) reads as inactive rather than failing the start.
         const state = parseAlertState(value);
-        if (state) this.alerts.set(key.slice(ALERT_MARK.length), state);
+        if (state) saved.set(key.slice(ALERT_MARK.length), state);
       }
     }
+    this.alertKeys = this.plan.objectives.map((plan) => plan.tiers.map((tier) => `${plan.name}/${tier.name}`));
+    this.alertStates = this.alertKeys.map((keys) => keys.map((key) => saved.get(key)));
     this.lastPrune = now;
-    this.statuses = this.plan.objectives.map((plan) => statusOf(plan, { reason: 'not evaluated yet' }, now, plan.tiers.map((tier) => this.alerts.get(`${plan.name}/${tier.name}`))));
+    this.statuses = this.plan.objectives.map((plan, index) => statusOf(plan, { reason: 'not evaluated yet' }, now, this.alertStates[index]));
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
   }
 
@@ -160,23 +166,32 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private async evaluateNow(now: number): Promise<EvaluationReport> {
     const started = performance.now();
     this.completeSlices(now);
-    const figures = await Promise.all(this.plan.objectives.map((plan) => this.figuresOf(plan, now)));
-    const statuses: SloStatus[] = [];
+    // Embedded objectives are read synchronously from memory; only remote ones wait on their source.
+    const objectives = this.plan.objectives;
+    const figures: ObjectiveFigures[] = new Array<ObjectiveFigures>(objectives.length);
+    const remote: Promise<void>[] = [];
+    for (let index = 0; index < objectives.length; index++) {
+      const plan = objectives[index]!;
+      if (plan.source.kind === 'remote') remote.push(this.remoteFigures(plan, now).then((result) => void (figures[index] = result)));
+      else figures[index] = this.localFigures(plan, now);
+    }
+    if (remote.length > 0) await Promise.all(remote);
+    const statuses: SloStatus[] = new Array<SloStatus>(objectives.length);
     const transitions: AlertTransition[] = [];
     const changed: { key: string; value: unknown }[] = [];
-    this.plan.objectives.forEach((plan, index) => {
-      const keys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
-      const previous = keys.map((key) => this.alerts.get(key));
+    for (let index = 0; index < objectives.length; index++) {
+      const plan = objectives[index]!;
+      const keys = this.alertKeys[index]!;
+      const previous = this.alertStates[index]!;
       const evaluated = evaluateWithAlerts(plan, figures[index]!, previous, now);
-      statuses.push(evaluated.status);
-      transitions.push(...evaluated.transitions);
-      keys.forEach((key, tierIndex) => {
-        const state = evaluated.states[tierIndex]!;
-        const before = previous[tierIndex];
-        this.alerts.set(key, state);
-        if (!before || JSON.stringify(before) !== JSON.stringify(state)) changed.push({ key: `${ALERT_MARK}${key}`, value: state });
-      });
-    });
+      statuses[index] = evaluated.status;
+      for (const transition of evaluated.transitions) transitions.push(transition);
+      for (let tier = 0; tier < keys.length; tier++) {
+        const state = evaluated.states[tier]!;
+        if (!sameAlertState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
+      }
+      this.alertStates[index] = evaluated.states;
+    }
     this.options.store.saveAlertStates(changed);
     this.statuses = statuses;
     this.byName = new Map(statuses.map((status) => [status.name, status]));
@@ -209,33 +224,32 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     for (const increase of increases) this.series.get(increase.term)?.add(increase.bucket, increase.value);
   }
 
-  private async figuresOf(plan: ObjectivePlan, now: number): Promise<ObjectiveFigures> {
+  private async remoteFigures(plan: ObjectivePlan, now: number): Promise<ObjectiveFigures> {
+    const source = plan.source;
+    const remote = this.options.remote;
+    if (source.kind !== 'remote' || !remote) return { reason: 'no remote source is configured' };
     const period = periodRange(plan.slo.window, now);
+    const query = { slo: plan.slo.name, objective: plan.objective.key, sli: source.sli, ...(source.source === undefined ? {} : { source: source.source }) };
+    try {
+      const [periodCounts, ...windowCounts] = await Promise.all([remote.counts(query, period.end - period.start, now), ...plan.windows.map((window) => remote.counts(query, window, now))]);
+      return { period: periodCounts, windows: new Map(plan.windows.map((window, index) => [window, windowCounts[index]!])) };
+    } catch (error) {
+      return { reason: `remote source failed: ${(error as Error).message}` };
+    }
+  }
+
+  private localFigures(plan: ObjectivePlan, now: number): ObjectiveFigures {
     const source = plan.source;
     if (source.kind === 'none') return { reason: source.reason };
-    if (source.kind === 'remote') {
-      const remote = this.options.remote;
-      if (!remote) return { reason: 'no remote source is configured' };
-      const query = { slo: plan.slo.name, objective: plan.objective.key, sli: source.sli, ...(source.source === undefined ? {} : { source: source.source }) };
-      try {
-        const [periodCounts, ...windowCounts] = await Promise.all([remote.counts(query, period.end - period.start, now), ...plan.windows.map((window) => remote.counts(query, window, now))]);
-        return { period: { ...periodCounts, ...period }, windows: new Map(plan.windows.map((window, index) => [window, windowCounts[index]!])) };
-      } catch (error) {
-        return { reason: `remote source failed: ${(error as Error).message}` };
-      }
-    }
+    if (source.kind !== 'embedded') return { reason: 'no remote source is configured' };
+    const period = periodRange(plan.slo.window, now);
     const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
     const windows = new Map<DurationMs, Counts>();
     for (const window of plan.windows) windows.set(window, sliCounts(source.sli, this.series, now - window, now, now, excluded));
-    let periodCounts: Counts;
-    if (plan.slices) {
-      const slices = plan.slices;
-      const sliceSide = (key: string) => [{ term: { key, metric: key, matchers: [], kind: 'counter' as const }, sign: 1 as const }];
-      periodCounts = sliCounts({ good: sliceSide(slices.good), total: sliceSide(slices.total) }, this.series, period.start, period.end, now, []);
-    } else {
-      periodCounts = sliCounts(source.sli, this.series, period.start, period.end, now, excluded);
-    }
+    const periodCounts = plan.slices
+      ? sliCounts(sliceSides(plan.slices), this.series, period.start, period.end, now, [])
+      : sliCounts(source.sli, this.series, period.start, period.end, now, excluded);
     return { period: periodCounts, windows };
   }
 
@@ -256,4 +270,26 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     if (!plan) return undefined;
     return historyOf(plan, this.options.store, this.exclusions, from, to, step);
   }
+}
+
+const ALERT_STATE_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'lastActiveAt', 'keptFiringSince'] as const;
+
+/** Whether a state needs saving: only changed ones are written each tick. */
+function sameAlertState(before: AlertState | undefined, after: AlertState): boolean {
+  if (!before) return false;
+  if (before === after) return true;
+  return ALERT_STATE_FIELDS.every((field) => before[field] === after[field]);
+}
+
+const sliceSidesCache = new WeakMap<object, { good: SignedTerm[]; total: SignedTerm[] }>();
+
+/** An objective's slice counts read as an SLI over its two synthetic slice terms. */
+export function sliceSides(slices: { readonly good: string; readonly total: string }): { good: SignedTerm[]; total: SignedTerm[] } {
+  let sides = sliceSidesCache.get(slices);
+  if (!sides) {
+    const side = (key: string): SignedTerm[] => [{ term: { key, metric: key, matchers: [], kind: 'counter' }, sign: 1 }];
+    sides = { good: side(slices.good), total: side(slices.total) };
+    sliceSidesCache.set(slices, sides);
+  }
+  return sides;
 }

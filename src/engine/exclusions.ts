@@ -7,6 +7,8 @@ export const EXCLUSION_JOURNAL_KIND = 'exclusion';
 
 export type Range = readonly [start: number, end: number];
 
+const NONE: Range[] = [];
+
 /** Expands an SLO's repeating maintenance windows into the ranges that overlap [from, to). */
 export type MaintenanceExpander = (slo: Slo, from: number, to: number) => Range[];
 
@@ -72,6 +74,8 @@ export class Exclusions implements ExclusionAdmin {
   ranges(sloName: string, from: number, to: number): Range[] {
     const slo = this.byName.get(sloName);
     if (!slo) return [];
+    // Most SLOs have no exclusion at all: answer them without allocating.
+    if (slo.exclusions.length === 0 && slo.maintenance.length === 0 && !this.api.some((record) => record.slo === sloName)) return NONE;
     const all: Range[] = [
       ...slo.exclusions.map((exclusion) => [exclusion.start, exclusion.end] as const),
       ...this.api.filter((record) => record.slo === sloName).map((record) => [record.start, record.end] as const),

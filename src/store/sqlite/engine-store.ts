@@ -19,11 +19,8 @@ export class SqliteEngineStore implements EngineStore {
   private readonly statements: {
     insertTerm: Statement;
     selectTerms: Statement;
-    addFine: Statement;
-    addCoarse: Statement;
     selectFine: Statement;
     selectCoarse: Statement;
-    putSeries: Statement;
     selectSeries: Statement;
     putAlert: Statement;
     deleteAlert: Statement;
@@ -33,6 +30,10 @@ export class SqliteEngineStore implements EngineStore {
     pruneJournal: Statement;
   };
   private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => void;
+  private readonly addFine: ChunkedUpsert;
+  private readonly addCoarse: ChunkedUpsert;
+  private readonly putSeries: ChunkedUpsert;
+  private readonly selectTermId: Statement;
   private readonly pruneTransaction: (now: number) => { fine: number; coarse: number };
   private readonly saveAlertsTransaction: (put: readonly { key: string; value: unknown }[], remove: readonly string[]) => void;
 
@@ -43,13 +44,8 @@ export class SqliteEngineStore implements EngineStore {
     this.statements = {
       insertTerm: db.prepare('INSERT INTO terms (key) VALUES (?) ON CONFLICT (key) DO NOTHING'),
       selectTerms: db.prepare('SELECT id, key FROM terms'),
-      addFine: db.prepare('INSERT INTO buckets_fine (term_id, t, value) VALUES (?, ?, ?) ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value'),
-      addCoarse: db.prepare('INSERT INTO buckets_coarse (term_id, t, value) VALUES (?, ?, ?) ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value'),
       selectFine: db.prepare('SELECT t, value FROM buckets_fine WHERE term_id = ? AND t >= ? AND t < ? ORDER BY t'),
       selectCoarse: db.prepare('SELECT t, value FROM buckets_coarse WHERE term_id = ? AND t >= ? AND t < ? ORDER BY t'),
-      putSeries: db.prepare(
-        'INSERT INTO series_state (key, last_ts, last_value, start_time) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, start_time = excluded.start_time',
-      ),
       selectSeries: db.prepare('SELECT key, last_ts, last_value, start_time FROM series_state'),
       putAlert: db.prepare('INSERT INTO alert_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       deleteAlert: db.prepare('DELETE FROM alert_state WHERE key = ?'),
@@ -60,20 +56,36 @@ export class SqliteEngineStore implements EngineStore {
       pruneJournal: db.prepare('DELETE FROM journal WHERE at < ?'),
     };
     for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
+    this.selectTermId = db.prepare('SELECT id FROM terms WHERE key = ?');
+    const addTo = (table: string) => (values: string) => `INSERT INTO ${table} (term_id, t, value) VALUES ${values} ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value`;
+    this.addFine = new ChunkedUpsert(db, 3, addTo('buckets_fine'));
+    this.addCoarse = new ChunkedUpsert(db, 3, addTo('buckets_coarse'));
+    this.putSeries = new ChunkedUpsert(
+      db,
+      4,
+      (values) =>
+        `INSERT INTO series_state (key, last_ts, last_value, start_time) VALUES ${values} ON CONFLICT (key) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, start_time = excluded.start_time`,
+    );
     this.commitTransaction = db.transaction((increases: readonly TermIncrease[], series: readonly SeriesState[]) => {
       // Coarse buckets are summed here so each (term, hour) gets one upsert per transaction.
+      const fine: number[] = [];
       const coarse = new Map<number, Map<number, number>>();
       for (const increase of increases) {
         if (increase.value === 0) continue;
         const id = this.termId(increase.term);
-        this.statements.addFine.run(id, increase.bucket, increase.value);
+        fine.push(id, increase.bucket, increase.value);
         const hour = increase.bucket - (increase.bucket % COARSE_BUCKET_MS);
         let hours = coarse.get(id);
         if (!hours) coarse.set(id, (hours = new Map<number, number>()));
         hours.set(hour, (hours.get(hour) ?? 0) + increase.value);
       }
-      for (const [id, hours] of coarse) for (const [hour, value] of hours) this.statements.addCoarse.run(id, hour, value);
-      for (const state of series) this.statements.putSeries.run(state.key, state.lastTimestamp, state.lastValue, state.startTime);
+      const coarseRows: number[] = [];
+      for (const [id, hours] of coarse) for (const [hour, value] of hours) coarseRows.push(id, hour, value);
+      const seriesRows: (string | number)[] = [];
+      for (const state of series) seriesRows.push(state.key, state.lastTimestamp, state.lastValue, state.startTime);
+      this.addFine.run(fine);
+      this.addCoarse.run(coarseRows);
+      this.putSeries.run(seriesRows);
     });
     this.pruneTransaction = db.transaction((now: number) => {
       let fine = 0;
@@ -95,7 +107,7 @@ export class SqliteEngineStore implements EngineStore {
     const known = this.termIds.get(term);
     if (known !== undefined) return known;
     this.statements.insertTerm.run(term);
-    const row = this.db.prepare('SELECT id FROM terms WHERE key = ?').get(term) as { id: number };
+    const row = this.selectTermId.get(term) as { id: number };
     this.termIds.set(term, row.id);
     return row.id;
   }
@@ -139,5 +151,33 @@ export class SqliteEngineStore implements EngineStore {
 
   prune(now: number): { fine: number; coarse: number } {
     return this.pruneTransaction(now);
+  }
+}
+
+/**
+ * An upsert of many rows as few statements: a prepared statement of CHUNK rows, run as often as full chunks fill, and
+ * one of a single row for the rest. Far fewer calls into SQLite than one statement per row, still all prepared.
+ */
+class ChunkedUpsert {
+  static readonly CHUNK = 64;
+  private readonly many: Statement;
+  private readonly one: Statement;
+
+  constructor(
+    db: Connection,
+    private readonly columns: number,
+    sql: (values: string) => string,
+  ) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    this.many = db.prepare(sql(Array.from({ length: ChunkedUpsert.CHUNK }, () => row).join(', ')));
+    this.one = db.prepare(sql(row));
+  }
+
+  /** `values` holds the rows one after the other, `columns` values each. */
+  run(values: readonly (string | number)[]): void {
+    const chunk = ChunkedUpsert.CHUNK * this.columns;
+    let offset = 0;
+    for (; offset + chunk <= values.length; offset += chunk) this.many.run(values.slice(offset, offset + chunk));
+    for (; offset < values.length; offset += this.columns) this.one.run(values.slice(offset, offset + this.columns));
   }
 }
