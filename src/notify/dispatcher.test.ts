@@ -59,11 +59,12 @@ describe('notifications', () => {
   });
 
   it('a burn passing from the fast page tier to the slow one, still pending, stays one page', async () => {
-    const { pagerduty, evaluate } = setup();
+    const { pagerduty, alertmanager, evaluate } = setup();
     await evaluate(status(SLO, { 'page-fast': 'firing', 'page-slow': 'pending' }));
     await evaluate(status(SLO, { 'page-fast': 'resolved', 'page-slow': 'pending' }));
     await evaluate(status(SLO, { 'page-slow': 'firing' }));
     expect(pagerduty.states()).toEqual([`${SLO}/page firing`]);
+    expect(alertmanager.states()).toEqual([`${SLO}/page firing`]);
     await evaluate(status(SLO, { 'page-slow': 'resolved' }));
     expect(pagerduty.states()).toEqual([`${SLO}/page firing`, `${SLO}/page resolved`]);
     // Pending alone never opens an incident.
@@ -113,6 +114,20 @@ describe('notifications', () => {
     notifications.evaluated([status(SLO, { 'page-fast': 'firing' })], timers.now());
     await timers.advance(MINUTE);
     expect(alertmanager.received).toHaveLength(9);
+    await notifications.shutdown(0);
+  });
+
+  it('keeps the lease of an incident held open by a pending tier', async () => {
+    const timers = new FakeTimers();
+    const alertmanager = new RecordingNotifier('alertmanager', 'alertmanager', true);
+    const notifications = new Notifications({ notifiers: [alertmanager], store: new MemoryDocumentStore(), journal: new MemoryJournal(), registry: new Registry(), alerting: () => undefined, publicUrl: 'http://x', resendIntervalMs: MINUTE, evaluationIntervalMs: 30_000, timers });
+    notifications.start();
+    notifications.evaluated([status(SLO, { 'page-fast': 'firing', 'page-slow': 'pending' })], timers.now());
+    for (let minute = 0; minute < 10; minute++) {
+      await timers.advance(MINUTE);
+      notifications.evaluated([status(SLO, { 'page-fast': 'resolved', 'page-slow': 'pending' })], timers.now());
+    }
+    expect(alertmanager.states()).toEqual(Array(11).fill(`${SLO}/page firing`));
     await notifications.shutdown(0);
   });
 

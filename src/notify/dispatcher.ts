@@ -242,7 +242,11 @@ export class Notifications implements Lifecycle {
     const content = { publicUrl: this.options.publicUrl };
     if (!condition.firing) {
       this.silencedNoted.delete(condition.incident);
-      if (record && condition.pending) return;
+      if (record && condition.pending) {
+        // Held open: the lease continues, or Alertmanager would end the alert and see the slow tier as a new one.
+        this.confirmedAt.set(record.incident, this.timers.now());
+        return;
+      }
       if (record) this.resolve(record, buildNotification(status, alerting, { ...facts, state: 'resolved', startsAt: record.startsAt, at: now }, content), now);
       return;
     }
