@@ -7,6 +7,7 @@
  * Run: `npm run bench -- ingest` or `npx tsx bench/ingest/run.ts`.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compressSync } from 'snappy';
 import { startPrometheus } from '../../test/ingest/prometheus-process.js';
@@ -15,8 +16,8 @@ import { measureDecoders } from './decoder.js';
 import { requestV1 } from './payload.js';
 
 const SERIES = 2000;
-const CONCURRENCY = 4;
-const REQUESTS_PER_SENDER = 40;
+const CONCURRENCY = 8;
+const REQUESTS_PER_SENDER = 25;
 const RUNS = 5;
 const SAMPLES_PER_RUN = SERIES * CONCURRENCY * REQUESTS_PER_SENDER;
 const HEADERS = { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
@@ -29,6 +30,13 @@ function payloads(): Uint8Array[][][] {
       Array.from({ length: REQUESTS_PER_SENDER }, (_, request) => compressSync(requestV1(SERIES, start + (run * REQUESTS_PER_SENDER + request) * 1000, sender))),
     ),
   );
+}
+
+/** CPU seconds (user + system) a process has used, from /proc: the receivers' cost, whatever else the machine runs. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function send(url: string, bodies: readonly Uint8Array[][]): Promise<number> {
@@ -45,7 +53,7 @@ async function send(url: string, bodies: readonly Uint8Array[][]): Promise<numbe
   return SAMPLES_PER_RUN / ((performance.now() - started) / 1000);
 }
 
-async function startSloe(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startSloe(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sloe-server.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -62,6 +70,7 @@ async function startSloe(): Promise<{ url: string; stop: () => Promise<void> }> 
   });
   return {
     url,
+    pid: child.pid ?? 0,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -76,6 +85,8 @@ const sloe = await startSloe();
 const prometheus = await startPrometheus('global:\n  scrape_interval: 1m\n', ['--web.enable-remote-write-receiver']);
 const sloeRuns: number[] = [];
 const prometheusRuns: number[] = [];
+const sloeCpuRuns: number[] = [];
+const prometheusCpuRuns: number[] = [];
 try {
   // Warm up both on a run of their own (it is not counted: the receivers' first requests create every series).
   const warmup = bodies[0]!;
@@ -85,9 +96,13 @@ try {
     // Alternate who goes first, so neither always gets the warmer machine.
     const order = run % 2 === 0 ? (['sloe', 'prometheus'] as const) : (['prometheus', 'sloe'] as const);
     for (const target of order) {
+      const pid = target === 'sloe' ? sloe.pid : prometheus.pid;
+      const cpuBefore = cpuSeconds(pid);
       const rate = await send(`${target === 'sloe' ? sloe.url : prometheus.url}/api/v1/write`, bodies[run]!);
+      const perCpuSecond = SAMPLES_PER_RUN / Math.max(0.01, cpuSeconds(pid) - cpuBefore);
       (target === 'sloe' ? sloeRuns : prometheusRuns).push(rate);
-      console.log(`run ${run}: ${target} ${Math.round(rate).toLocaleString('en-US')} samples/s`);
+      (target === 'sloe' ? sloeCpuRuns : prometheusCpuRuns).push(perCpuSecond);
+      console.log(`run ${run}: ${target} ${Math.round(rate).toLocaleString('en-US')} samples/s, ${Math.round(perCpuSecond).toLocaleString('en-US')} samples per CPU-second of the receiver`);
     }
   }
 } finally {
@@ -105,6 +120,13 @@ reportFigures('ingest', [
     baselineName: 'Prometheus 2.42 receiver',
     target: '>= Prometheus and > 400,000',
     met: ratio >= 1 && median(sloeRuns) > 400_000,
+  },
+  {
+    name: 'remote-write samples per CPU-second of the receiving process (load-independent)',
+    unit: 'samples/CPU-s',
+    runs: sloeCpuRuns,
+    baselineRuns: prometheusCpuRuns,
+    baselineName: 'Prometheus 2.42 receiver',
   },
   { name: 'remote-write 1.0 decode in process', unit: 'samples/s', runs: decoders.sloe, baselineRuns: decoders.protobufjs, baselineName: 'protobufjs decode' },
 ]);

@@ -13,6 +13,7 @@ import { requireBinary } from '../helpers/binaries.js';
 export interface PrometheusProcess {
   readonly url: string;
   readonly port: number;
+  readonly pid: number;
   /** Last lines Prometheus logged, for failure messages. */
   log(): string;
   /** Instant query; returns the `data` of a successful answer. */
@@ -72,6 +73,7 @@ export async function startPrometheus(configYaml: string, extraFlags: readonly s
   return {
     url,
     port,
+    pid: child.pid ?? 0,
     log: () => logged,
     query: async (promql, time) => {
       const params = new URLSearchParams({ query: promql, ...(time === undefined ? {} : { time: String(time / 1000) }) });

@@ -109,9 +109,9 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
       break;
     }
   }
-  const nameStart = offsets[4 * nameIndex + 2]!;
-  const nameEnd = offsets[4 * nameIndex + 3]!;
-  if (nameIndex < 0 || nameStart === nameEnd) {
+  const nameStart = nameIndex < 0 ? 0 : offsets[4 * nameIndex + 2]!;
+  const nameEnd = nameIndex < 0 ? 0 : offsets[4 * nameIndex + 3]!;
+  if (nameStart === nameEnd) {
     rejectSamples(stats, sampleCount, 'series without a __name__ label');
     return undefined;
   }
