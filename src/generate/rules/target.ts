@@ -1,5 +1,6 @@
 import { LABELS, alertWindows, formatDuration, nominalPeriod, objectiveName } from '../../core/index.js';
 import type { AlertTier, DurationMs, Labels, Objective, Sli, Slo } from '../../core/index.js';
+import { matchers } from './promql.js';
 import type { RuleOptions } from './types.js';
 
 /** The base window when an SLO has no alert tiers at all: the shortest window of the default table. */
@@ -29,6 +30,8 @@ export interface Target {
   readonly keys: (typeof LABELS)[keyof typeof LABELS];
   /** id, service and SLO labels, in that order: the selector of every series of this target. */
   readonly identity: Labels;
+  /** `{id="...", service="...", slo="..."}`: the identity labels as a PromQL selector. */
+  readonly selector: string;
   /** The SLO's own labels plus the identity labels: what every recording carries. */
   readonly labels: Labels;
   readonly options: RuleOptions;
@@ -61,6 +64,7 @@ export function targetsOf(slo: Slo, options: RuleOptions): Target[] {
       errorBudget: 1 - objective.target,
       keys,
       identity,
+      selector: matchers(identity),
       labels: { ...slo.labels, ...identity },
       options,
     };

@@ -1,6 +1,6 @@
 import { METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL, formatDuration, windowLabel } from '../../../core/index.js';
 import type { AlertTier, DurationMs, Labels } from '../../../core/index.js';
-import { matchers, number } from '../promql.js';
+import { number } from '../promql.js';
 import type { Target } from '../target.js';
 import type { AlertingRule, PlacedRule } from '../types.js';
 
@@ -18,7 +18,7 @@ export function severityClass(tier: AlertTier): string {
 
 /** `max without (slo_window) (slo:sli_error:ratio_rate5m{...} > 0.0144)`: the window label dropped so windows can be and-ed. */
 function burning(target: Target, window: DurationMs, threshold: string): string {
-  return `max without (${target.keys.window}) (${METRICS.sliErrorRatio(formatDuration(window))}${matchers(target.identity)} > ${threshold})`;
+  return `max without (${target.keys.window}) (${METRICS.sliErrorRatio(formatDuration(window))}${target.selector} > ${threshold})`;
 }
 
 function tierExpression(target: Target, tier: AlertTier): string {
@@ -28,7 +28,7 @@ function tierExpression(target: Target, tier: AlertTier): string {
   if (minEvents > 0 && target.sli.kind !== 'rawRatio') {
     // Low traffic: a handful of failures must not page, so the long window must hold enough events.
     const on = Object.keys(target.identity).join(', ');
-    lines.push(`and on(${on})`, `  max without (${target.keys.window}) (${METRICS.eventsTotal(formatDuration(tier.longWindow))}${matchers(target.identity)} >= ${minEvents})`);
+    lines.push(`and on(${on})`, `  max without (${target.keys.window}) (${METRICS.eventsTotal(formatDuration(tier.longWindow))}${target.selector} >= ${minEvents})`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -73,7 +73,7 @@ function absentAlert(target: Target): AlertingRule {
   const { slo } = target;
   // Event-based SLIs watch the total count (zero traffic is data, a missing counter is not); raw ratios their ratio.
   const metric = target.sli.kind === 'rawRatio' ? METRICS.sliErrorRatio : METRICS.eventsTotal;
-  const series = `${metric(formatDuration(target.baseWindow))}${matchers(target.identity)}`;
+  const series = `${metric(formatDuration(target.baseWindow))}${target.selector}`;
   const noDataFor = formatDuration(slo.alerting.noDataFor);
   return {
     alert: `${slo.alerting.name}NoData`,

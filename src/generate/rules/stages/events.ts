@@ -1,6 +1,6 @@
 import { METRICS, formatDuration } from '../../../core/index.js';
 import type { DurationMs } from '../../../core/index.js';
-import { addMatcher, eventCount, leMatcher, matchers, substituteWindow, thresholdCheck } from '../promql.js';
+import { addMatcher, eventCount, leMatcher, substituteWindow, thresholdCheck } from '../promql.js';
 import { isLongWindow, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
@@ -50,7 +50,7 @@ export function eventQueries(target: Target, window: DurationMs): EventQueries |
  */
 function periodCount(target: Target, metric: (window: string) => string): string {
   const base = formatDuration(target.baseWindow);
-  return `sum_over_time(${metric(base)}${matchers(target.identity)}[${formatDuration(target.period)}]) * ${target.options.interval / 1000} / ${target.baseWindow / 1000}`;
+  return `sum_over_time(${metric(base)}${target.selector}[${formatDuration(target.period)}]) * ${target.options.interval / 1000} / ${target.baseWindow / 1000}`;
 }
 
 /** The event-count stage: `slo:events_good:increase<w>` and `slo:events_total:increase<w>` for every window. */

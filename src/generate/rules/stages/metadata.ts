@@ -1,13 +1,13 @@
 import { INFO_LABELS, METRICS, formatDuration, windowLabel } from '../../../core/index.js';
 import type { Labels } from '../../../core/index.js';
-import { matchers, number } from '../promql.js';
+import { number } from '../promql.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
 
 /** `a / on(id, service, slo) group_left b`: the per-window series divided by the SLO's one budget series. */
 function perBudget(target: Target, series: string): string {
   const on = Object.keys(target.identity).join(', ');
-  return `${series}${matchers(target.identity)} / on(${on}) group_left ${METRICS.errorBudget}${matchers(target.identity)}`;
+  return `${series}${target.selector} / on(${on}) group_left ${METRICS.errorBudget}${target.selector}`;
 }
 
 function infoLabels(target: Target): Labels {
@@ -34,8 +34,8 @@ export function metadataRecordings(target: Target): PlacedRule[] {
       rule(METRICS.burnRate, perBudget(target, METRICS.sliErrorRatio(formatDuration(window))), { ...labels, [target.keys.window]: formatDuration(window) }),
     ),
     rule(METRICS.periodBurnRate, perBudget(target, METRICS.sliErrorRatio(period))),
-    rule(METRICS.periodErrorBudgetRemaining, `1 - ${METRICS.periodBurnRate}${matchers(target.identity)}`),
-    rule(METRICS.periodSli, `1 - ${METRICS.sliErrorRatio(period)}${matchers(target.identity)}`),
+    rule(METRICS.periodErrorBudgetRemaining, `1 - ${METRICS.periodBurnRate}${target.selector}`),
+    rule(METRICS.periodSli, `1 - ${METRICS.sliErrorRatio(period)}${target.selector}`),
     rule(target.options.labelProfile === 'sloth' ? METRICS.slothInfo : METRICS.info, 'vector(1)', infoLabels(target)),
   ];
 }

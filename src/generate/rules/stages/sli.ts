@@ -1,6 +1,6 @@
 import { METRICS, formatDuration } from '../../../core/index.js';
 import type { DurationMs } from '../../../core/index.js';
-import { matchers, substituteWindow } from '../promql.js';
+import { substituteWindow } from '../promql.js';
 import { isLongWindow, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
@@ -8,7 +8,7 @@ import type { PlacedRule } from '../types.js';
 /** Error ratio from the recorded event counts of the same window: 1 - good/total. */
 function fromEvents(target: Target, window: DurationMs): string {
   const range = formatDuration(window);
-  const selector = matchers(target.identity);
+  const selector = target.selector;
   return `1 - (${METRICS.eventsGood(range)}${selector} / ${METRICS.eventsTotal(range)}${selector})`;
 }
 
@@ -24,7 +24,7 @@ function fromRawQuery(target: Target, window: DurationMs): string {
  * does for every SLI). Event-based SLIs never take this path.
  */
 function rawPeriod(target: Target): string {
-  const series = `${METRICS.sliErrorRatio(formatDuration(target.baseWindow))}${matchers(target.identity)}[${formatDuration(target.period)}]`;
+  const series = `${METRICS.sliErrorRatio(formatDuration(target.baseWindow))}${target.selector}[${formatDuration(target.period)}]`;
   return `sum_over_time(${series}) / count_over_time(${series})`;
 }
 
