@@ -192,7 +192,11 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     metrics: ingest.context.metrics,
   });
   // Awaited by the reload: when /-/reload answers, the engine runs the new set (a failure refuses the reload).
-  specs.onChange((next) => engine.replace(next));
+  // The rebuilt engine evaluates once before the reload answers, so readers (gates, UI) see the carried-over figures.
+  specs.onChange(async (next) => {
+    await engine.replace(next);
+    await engine.evaluate(clock());
+  });
   const statusReader: StatusReader = engine;
   routes.push(readRoutes(statusReader), historyRoutes(engine, clock), queryRoutes(engine, clock), exclusionRoutes(engine, clock));
   registerSloMetrics(metrics.registry, engine);

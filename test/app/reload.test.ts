@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import type { Daemon } from '../../src/app/index.js';
+import type { SloStatus } from '../../src/core/index.js';
 import { logSink, sloSpec, workspace } from './daemon-fixture.js';
 
 let daemon: Daemon | undefined;
@@ -94,5 +95,49 @@ describe('reloading specs', () => {
     daemon = await startDaemon(space.config({}, { SLOE_AUTH_ADMIN_TOKEN: 'admin-token-1' }), { env: {}, logDestination: logSink().stream });
     expect((await fetch(`${daemon.url}/-/reload`, { method: 'POST' })).status).toBe(401);
     expect((await fetch(`${daemon.url}/-/reload`, { method: 'POST', headers: { authorization: 'Bearer admin-token-1' } })).status).toBe(200);
+  });
+});
+
+describe('reloading specs with the engine running', () => {
+  it('carries the budget and alert state of unchanged SLOs over, and the reload answers with them evaluated', async () => {
+    const space = workspace();
+    space.write('checkout.yaml', sloSpec('checkout-availability', 'checkout'));
+    daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '200ms' }), { env: {}, logDestination: logSink().stream });
+    // Two hours of traffic with 5 % errors: the budget is gone and the page tiers are active.
+    const now = Date.now();
+    const timestamps = Array.from({ length: 120 }, (_, index) => now - (120 - index) * 60_000);
+    const result = daemon.appender.append(
+      [
+        { labels: { __name__: 'http_requests_total', job: 'checkout', code: '200' }, timestamps, values: timestamps.map((_, index) => index * 950) },
+        { labels: { __name__: 'http_requests_total', job: 'checkout', code: '500' }, timestamps, values: timestamps.map((_, index) => index * 50) },
+      ],
+      'remote_write',
+    );
+    expect(result.applied).toBe(240);
+    const get = async (name: string) => (await (await fetch(`${daemon!.url}/api/v1/slos/${name}`)).json()) as SloStatus;
+    const deadline = Date.now() + 10_000;
+    let before = await get('checkout-availability');
+    while (before.status === 'nodata' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      before = await get('checkout-availability');
+    }
+    expect(before.status).toBe('exhausted');
+    const active = before.alerts.filter((alert) => alert.state !== 'inactive');
+    expect(active.length).toBeGreaterThan(0);
+
+    space.write('search.yaml', sloSpec('search-availability', 'search'));
+    const response = await fetch(`${daemon.url}/-/reload`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    // Straight after the answer, with no further wait: the unchanged SLO has its events, budget and alert state.
+    const after = await get('checkout-availability');
+    expect(after.status).toBe('exhausted');
+    expect(after.events).toEqual(before.events);
+    expect(after.errorBudget.remaining).toBeCloseTo(before.errorBudget.remaining, 9);
+    for (const alert of active) {
+      const same = after.alerts.find((candidate) => candidate.tier === alert.tier);
+      expect(same?.state === 'pending' || same?.state === 'firing').toBe(true);
+      expect(same?.activeSince).toBe(alert.activeSince);
+    }
+    expect((await get('search-availability')).status).toBe('nodata');
   });
 });
