@@ -124,6 +124,11 @@ export interface EngineStore {
   commit(increases: readonly TermIncrease[], series: readonly SeriesState[]): void;
   /** Buckets of one term with `from <= t < to`, oldest first. */
   buckets(resolution: BucketResolution, term: string, from: number, to: number): BucketRow[];
+  /**
+   * Every term's buckets with `t >= from`, one call per term with its rows oldest first: one pass over the table at
+   * start instead of a query per term. Optional; without it the engine reads term by term.
+   */
+  scanBuckets?(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void;
   /** Every series state (read once at start). */
   seriesStates(): SeriesState[];
   /** Alert states by key, as JSON-able values. */

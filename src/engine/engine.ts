@@ -49,7 +49,7 @@ export interface EngineOptions {
   readonly fineKeep?: DurationMs;
   /** New series beyond this many per term are dropped (`cardinality_limit`). Default 10,000. */
   readonly seriesLimitPerTerm?: number;
-  /** Terms re-read from the store per evaluation, to resynchronise memory with what is durable. Default 16. */
+  /** Terms re-read from the store per evaluation, to resynchronise memory with what is durable. Default 4. */
   readonly resyncPerTick?: number;
 }
 
@@ -257,7 +257,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private resync(now: number): void {
     const keys = [...this.series.keys()];
     if (keys.length === 0) return;
-    const count = Math.min(keys.length, this.options.resyncPerTick ?? 16);
+    const count = Math.min(keys.length, this.options.resyncPerTick ?? 4);
     for (let i = 0; i < count; i++) {
       const key = keys[(this.resyncCursor + i) % keys.length]!;
       this.series.get(key)?.restore(this.options.store, now, this.fineKeep);

@@ -1,4 +1,5 @@
 import type { EngineStore } from '../core/index.js';
+import { COARSE_BUCKET_MS, FINE_BUCKET_MS } from '../core/index.js';
 import type { Plan } from './plan.js';
 import { TermSeries } from './term-series.js';
 
@@ -10,7 +11,25 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     kept.restore(store, now, fineKeep);
     series.set(key, kept);
   };
-  for (const [key, entry] of plan.terms) make(key, entry.longestWindow);
-  for (const [key, longestWindow] of plan.sliceTerms) make(key, longestWindow);
+  if (!store.scanBuckets) {
+    for (const [key, entry] of plan.terms) make(key, entry.longestWindow);
+    for (const [key, longestWindow] of plan.sliceTerms) make(key, longestWindow);
+    return series;
+  }
+  // One pass over each table instead of two queries per term.
+  for (const [key, entry] of plan.terms) series.set(key, new TermSeries(key, { fineKeep, longestWindow: entry.longestWindow }));
+  for (const [key, longestWindow] of plan.sliceTerms) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
+  const fineFrom = Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
+  const longest = Math.max(0, ...[...series.values()].map((kept) => kept.coarse.size));
+  const coarseFrom = (Math.floor(now / COARSE_BUCKET_MS) - longest + 1) * COARSE_BUCKET_MS;
+  for (const kept of series.values()) kept.fine.load([], fineFrom);
+  store.scanBuckets('fine', fineFrom, (term, rows) => series.get(term)?.fine.load(rows, fineFrom));
+  store.scanBuckets('coarse', coarseFrom, (term, rows) => {
+    const kept = series.get(term);
+    if (!kept) return;
+    const from = (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS;
+    kept.coarse.load(rows, from);
+  });
+  for (const kept of series.values()) if (kept.coarse.head === Number.NEGATIVE_INFINITY) kept.coarse.load([], (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS);
   return series;
 }

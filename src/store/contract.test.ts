@@ -95,6 +95,26 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     store.close();
   });
 
+  it('scanBuckets: every term once, its rows from `from` on, oldest first', () => {
+    const store = open();
+    store.engine.commit(
+      [
+        { term: 'b', bucket: T0 + 2 * MINUTE, value: 2 },
+        { term: 'a', bucket: T0 + MINUTE, value: 1 },
+        { term: 'a', bucket: T0 - HOUR, value: 9 },
+        { term: 'b', bucket: T0, value: 3 },
+      ],
+      [],
+    );
+    const seen: [string, { t: number; value: number }[]][] = [];
+    store.engine.scanBuckets!('fine', T0, (term, rows) => seen.push([term, rows]));
+    expect(seen.sort(([a], [b]) => (a < b ? -1 : 1))).toEqual([
+      ['a', [{ t: T0 + MINUTE, value: 1 }]],
+      ['b', [{ t: T0, value: 3 }, { t: T0 + 2 * MINUTE, value: 2 }]],
+    ]);
+    store.close();
+  });
+
   it('series state: saved with the increases, the latest wins', () => {
     const store = open();
     store.engine.commit([], [{ key: '{__name__="x"}', lastTimestamp: T0, lastValue: 5, startTime: 0 }]);

@@ -26,6 +26,13 @@ export class MemoryEngineStore implements EngineStore {
     return [...rows].filter(([t]) => t >= from && t < to).sort(([a], [b]) => a - b).map(([t, value]) => ({ t, value }));
   }
 
+  scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void {
+    for (const term of (resolution === 'fine' ? this.fine : this.coarse).keys()) {
+      const rows = this.buckets(resolution, term, from, Number.MAX_SAFE_INTEGER);
+      if (rows.length > 0) visit(term, rows);
+    }
+  }
+
   seriesStates(): SeriesState[] {
     return [...this.series.values()].map((state) => ({ ...state }));
   }

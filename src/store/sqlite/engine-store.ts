@@ -34,6 +34,8 @@ export class SqliteEngineStore implements EngineStore {
   private readonly addCoarse: ChunkedUpsert;
   private readonly putSeries: ChunkedUpsert;
   private readonly selectTermId: Statement;
+  private readonly scanFine: Statement;
+  private readonly scanCoarse: Statement;
   private readonly pruneTransaction: (now: number) => { fine: number; coarse: number };
   private readonly saveAlertsTransaction: (put: readonly { key: string; value: unknown }[], remove: readonly string[]) => void;
 
@@ -57,6 +59,9 @@ export class SqliteEngineStore implements EngineStore {
     };
     for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
     this.selectTermId = db.prepare('SELECT id FROM terms WHERE key = ?');
+    // Primary-key order: each term's rows come together, oldest first.
+    this.scanFine = db.prepare('SELECT term_id, t, value FROM buckets_fine WHERE t >= ? ORDER BY term_id, t');
+    this.scanCoarse = db.prepare('SELECT term_id, t, value FROM buckets_coarse WHERE t >= ? ORDER BY term_id, t');
     const addTo = (table: string) => (values: string) => `INSERT INTO ${table} (term_id, t, value) VALUES ${values} ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value`;
     this.addFine = new ChunkedUpsert(db, 3, addTo('buckets_fine'));
     this.addCoarse = new ChunkedUpsert(db, 3, addTo('buckets_coarse'));
@@ -129,6 +134,27 @@ export class SqliteEngineStore implements EngineStore {
     if (id === undefined) return [];
     const statement = resolution === 'fine' ? this.statements.selectFine : this.statements.selectCoarse;
     return statement.all(id, from, to) as BucketRow[];
+  }
+
+  scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void {
+    const keys = new Map<number, string>();
+    for (const [key, id] of this.termIds) keys.set(id, key);
+    const statement = resolution === 'fine' ? this.scanFine : this.scanCoarse;
+    let current: number | undefined;
+    let rows: BucketRow[] = [];
+    const flush = (): void => {
+      const key = current === undefined ? undefined : keys.get(current);
+      if (key !== undefined && rows.length > 0) visit(key, rows);
+      rows = [];
+    };
+    for (const row of statement.raw().iterate(from) as IterableIterator<[number, number, number]>) {
+      if (row[0] !== current) {
+        flush();
+        current = row[0];
+      }
+      rows.push({ t: row[1], value: row[2] });
+    }
+    flush();
   }
 
   seriesStates(): SeriesState[] {
