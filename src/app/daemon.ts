@@ -13,6 +13,7 @@ import { Scraper, bucketBoundsOf, createIngest } from '../ingest/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { Notifications, buildReceivers, leaseFor } from '../notify/index.js';
 import { PolicyComponent } from '../policy/index.js';
+import { configuredTargets, createProvisioner } from '../provision/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { SourceRemoteCounts } from '../source/index.js';
 import { openSqliteStore } from '../store/index.js';
@@ -238,6 +239,19 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     notifyEvaluation(statuses, now);
     policy.afterEvaluation(now);
   };
+  // Provisioning (README "sloe provision"): the generated rules and dashboards are pushed to the configured Prometheus
+  // rules folder, Mimir ruler and Grafana at start and after every reload. Not awaited by the reload (a slow Grafana
+  // must not hold it); runs never overlap, and failures are logged with what was applied, never swallowed.
+  if (configuredTargets(config.provisioning).length > 0) {
+    const provisionLogger = logger.child({ component: 'provision' });
+    const provisioner = createProvisioner({ config: config.provisioning, logger: provisionLogger, message: 'sloe: specs loaded' });
+    const push = (next: SpecSet): void => {
+      provisioner.update(next.slos).catch((error: unknown) => provisionLogger.error({ err: error }, 'provisioning failed'));
+    };
+    push(initial);
+    specs.onChange((next) => push(next));
+    components.push({ name: 'provision', shutdown: () => provisioner.shutdown() });
+  }
   // Stopped before notifications and the store (components stop in reverse): the last evaluation is delivered and saved.
   components.push({ name: 'engine', shutdown: () => engine.stop() });
 
