@@ -63,6 +63,12 @@ describe('gate routes', () => {
     }
   });
 
+  it('refuses a body over 1 MiB with 413', async () => {
+    const { app } = setup(healthy);
+    const response = await app.request('/api/v1/gates/checkout', { method: 'POST', body: JSON.stringify({ labels: { note: 'x'.repeat(1_100_000) } }) });
+    expect(response.status).toBe(413);
+  });
+
   it('answers 404 for a service nothing covers', async () => {
     const { app } = setup(healthy);
     const response = await app.request('/api/v1/gates/nosuch');

@@ -42,9 +42,15 @@ export function parseLabelPairs(pairs: readonly string[], where: string): Labels
   return labels;
 }
 
+/** Release metadata and admission reviews are small; a larger body is refused unread where its length is declared. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Reads a JSON object body; an empty body is `{}`. Malformed JSON or another type is a 400 that says so. */
 export async function readJsonObject(request: Request, what: string): Promise<Record<string, unknown>> {
+  const tooLarge = (): SloeError => new SloeError('payload_too_large', `${what}: the body is larger than ${MAX_BODY_BYTES} bytes`, { status: 413 });
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw tooLarge();
   if (text.trim().length === 0) return {};
   let parsed: unknown;
   try {
