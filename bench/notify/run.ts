@@ -81,7 +81,7 @@ const server = createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 const COUNT = 500;
-const sample = buildNotification(status('slo-0', { 'page-fast': 'firing' }), alerting(), { incident: 'slo-0/page', severity: 'page', kind: 'burn', state: 'firing', startsAt: now, at: now }, { publicUrl: 'http://x' });
+const sample = buildNotification(status('slo-0', { 'page-fast': 'firing' }), alerting(), { incident: 'slo-0/page', severity: 'page', urgency: 'page', kind: 'burn', state: 'firing', startsAt: now, at: now }, { publicUrl: 'http://x' });
 const queueRuns: number[] = [];
 const bareRuns: number[] = [];
 for (let run = 0; run < 3; run++) {

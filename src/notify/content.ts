@@ -8,6 +8,7 @@ export const DEFAULT_ALERT_NAME = 'SloErrorBudgetBurn';
 export interface IncidentFacts {
   readonly incident: string;
   readonly severity: string;
+  readonly urgency: 'page' | 'ticket';
   readonly kind: IncidentKind;
   readonly state: NotificationState;
   readonly startsAt: number;
@@ -147,6 +148,7 @@ export function buildNotification(status: SloStatus, alerting: Alerting | undefi
     slo: status.name,
     service: status.service,
     severity: facts.severity,
+    urgency: facts.urgency,
     kind: facts.kind,
     state: facts.state,
     alertName,

@@ -238,7 +238,7 @@ export class Notifications implements Lifecycle {
 
   private reconcile(status: SloStatus, alerting: Alerting | undefined, condition: IncidentCondition, held: boolean, now: number): void {
     const record = this.records.get(condition.incident);
-    const facts = { incident: condition.incident, severity: condition.severity, kind: condition.kind };
+    const facts = { incident: condition.incident, severity: condition.severity, urgency: condition.urgency, kind: condition.kind };
     const content = { publicUrl: this.options.publicUrl };
     if (!condition.firing) {
       this.silencedNoted.delete(condition.incident);

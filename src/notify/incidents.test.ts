@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { status } from '../../test/notify/fixtures.js';
-import { heldBack, incidentConditions } from './incidents.js';
+import { heldBack, incidentConditions, urgencyOf } from './incidents.js';
 
 describe('incidents of an objective', () => {
   it('groups tiers by severity: either page tier firing fires the one page incident, named after its fastest firing tier', () => {
@@ -10,6 +10,19 @@ describe('incidents of an objective', () => {
       ['a/ticket', false, undefined],
       ['a/nodata', false, undefined],
     ]);
+  });
+
+  it('a renamed severity keeps the urgency of its tiers', () => {
+    const renamed = status('a', { 'page-fast': 'firing' });
+    const alerts = renamed.alerts.map((alert) => ({ ...alert, severity: alert.severity === 'page' ? 'critical' : 'warning' }));
+    const conditions = incidentConditions({ ...renamed, alerts }, false);
+    expect(conditions.map((c) => [c.incident, c.urgency])).toEqual([
+      ['a/critical', 'page'],
+      ['a/warning', 'ticket'],
+      ['a/nodata', 'ticket'],
+    ]);
+    expect(urgencyOf('sev1', [{ ...alerts[0]!, tier: 'fast', severity: 'sev1' }], 0)).toBe('page');
+    expect(urgencyOf('sev2', [{ ...alerts[0]!, tier: 'slow', severity: 'sev2' }], 1)).toBe('ticket');
   });
 
   it('pending and resolved tiers are not firing', () => {

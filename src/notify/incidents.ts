@@ -7,10 +7,26 @@ export const NODATA_TIER = 'nodata';
 /** Severity of no-data incidents when the SLO has no tiers to borrow one from. */
 export const DEFAULT_NODATA_SEVERITY = 'ticket';
 
+/** The two kinds of urgency sloe keeps apart, whatever the SLO names its severities. */
+export type Urgency = 'page' | 'ticket';
+
+/**
+ * A severity's urgency: `page` and `ticket` are themselves; a renamed one (`critical`, `warning`...) takes the
+ * family of its tiers (`page-fast` → page), and failing that the most urgent severity pages and the rest ticket.
+ */
+export function urgencyOf(severity: string, alerts: readonly AlertStatus[], rank: number): Urgency {
+  if (severity === 'page' || severity === 'ticket') return severity;
+  const tier = alerts.find((alert) => alert.severity === severity)?.tier ?? '';
+  if (tier.startsWith('page')) return 'page';
+  if (tier.startsWith('ticket')) return 'ticket';
+  return rank === 0 ? 'page' : 'ticket';
+}
+
 /** Whether one incident of one objective should be firing now, and why. */
 export interface IncidentCondition {
   readonly incident: string;
   readonly severity: string;
+  readonly urgency: Urgency;
   readonly kind: IncidentKind;
   /** 0 is the most urgent severity; no-data ranks after every burn severity. */
   readonly rank: number;
@@ -55,6 +71,7 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
     return {
       incident: incidentKey(status.name, severity, 'burn'),
       severity,
+      urgency: urgencyOf(severity, status.alerts, rank),
       kind: 'burn',
       rank,
       firing: firing.length > 0,
@@ -69,6 +86,7 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
   conditions.push({
     incident: incidentKey(status.name, noDataSeverity, 'nodata'),
     severity: noDataSeverity,
+    urgency: noDataSeverity === DEFAULT_NODATA_SEVERITY ? 'ticket' : urgencyOf(noDataSeverity, status.alerts, Math.max(0, severities.indexOf(noDataSeverity))),
     kind: 'nodata',
     rank: severities.length,
     firing: engineNoData ? engineNoData.state === 'firing' : noDataFiring,

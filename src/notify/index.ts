@@ -4,8 +4,8 @@ export { DEFAULT_ALERT_NAME, buildNotification, durationText, sloUrl } from './c
 export type { ContentOptions, IncidentFacts } from './content.js';
 export { INCIDENTS_NAMESPACE, JOURNAL_KIND, NODATA_NAMESPACE, Notifications, OUTBOX_NAMESPACE } from './dispatcher.js';
 export type { IncidentRecord, NotificationsOptions } from './dispatcher.js';
-export { NODATA_TIER, heldBack, incidentConditions, incidentKey } from './incidents.js';
-export type { IncidentCondition } from './incidents.js';
+export { NODATA_TIER, heldBack, incidentConditions, incidentKey, urgencyOf } from './incidents.js';
+export type { IncidentCondition, Urgency } from './incidents.js';
 export { notifyMetrics } from './metrics.js';
 export type { NotificationOutcome, NotifyMetrics } from './metrics.js';
 export { DEFAULT_PAGERDUTY_SEVERITIES, PagerDutyNotifier, pagerDutyDedupKey, pagerDutyEvent } from './pagerduty.js';

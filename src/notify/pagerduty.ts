@@ -4,7 +4,7 @@ import type { AlertNotification, DeliveryResult, Notifier } from './types.js';
 
 export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
-/** page → critical, ticket → warning; a renamed severity not listed here becomes `error`. */
+/** page → critical, ticket → warning; a renamed severity not listed here maps by its urgency (page or ticket). */
 export const DEFAULT_PAGERDUTY_SEVERITIES: Readonly<Record<string, PagerDutySeverity>> = { page: 'critical', ticket: 'warning' };
 
 export interface PagerDutyOptions {
@@ -36,7 +36,7 @@ export function pagerDutyEvent(notification: AlertNotification, routingKey: stri
     payload: {
       summary: notification.summary.slice(0, 1024),
       source: notification.links.ui,
-      severity: severityMap[notification.severity] ?? 'error',
+      severity: severityMap[notification.severity] ?? severityMap[notification.urgency] ?? 'error',
       timestamp: new Date(notification.startsAt).toISOString(),
       component: notification.service,
       group: notification.slo,

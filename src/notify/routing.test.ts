@@ -9,8 +9,8 @@ const payments = new RecordingNotifier('payments-slack', 'slack', false, ['page'
 const alertmanager = new RecordingNotifier('alertmanager', 'alertmanager', true);
 const receivers = [pagerduty, slack, payments, alertmanager];
 
-function note(service: string, slo: string, severity: string, labels: Record<string, string> = {}): AlertNotification {
-  return { service, slo, severity, labels: { ...labels, severity } } as unknown as AlertNotification;
+function note(service: string, slo: string, severity: string, labels: Record<string, string> = {}, urgency = severity): AlertNotification {
+  return { service, slo, severity, urgency, labels: { ...labels, severity } } as unknown as AlertNotification;
 }
 
 function names(router: Router, notification: AlertNotification): string[] {
@@ -51,6 +51,12 @@ describe('routing', () => {
     );
     expect(names(router, note('checkout', 'a', 'page'))).toEqual(['slack', 'alertmanager']);
     expect(names(router, note('sandbox', 'a', 'ticket'))).toEqual([]);
+  });
+
+  it('a severity the SLO renamed keeps its urgency: `critical` pages go where pages go, `warning` tickets where tickets go', () => {
+    const router = new Router([{ match: { severities: ['page'] }, receivers: ['pagerduty', 'slack'] }], receivers);
+    expect(names(router, note('checkout', 'a', 'critical', {}, 'page'))).toEqual(['pagerduty', 'slack']);
+    expect(names(new Router([], receivers), note('checkout', 'a', 'warning', {}, 'ticket'))).toEqual(['slack', 'payments-slack', 'alertmanager']);
   });
 
   it('a route naming an unknown receiver is a configuration error that lists the known ones', () => {

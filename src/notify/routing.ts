@@ -19,11 +19,16 @@ export interface Route {
   readonly continue?: boolean;
 }
 
+/** A severity list takes a notification by its severity or by its urgency (`page` takes a severity renamed `critical`). */
+function takes(severities: readonly string[], notification: AlertNotification): boolean {
+  return severities.includes(notification.severity) || severities.includes(notification.urgency);
+}
+
 function matches(route: Route, notification: AlertNotification): boolean {
   const { services, slos, severities, labels } = route.match;
   if (services && !services.includes(notification.service)) return false;
   if (slos && !slos.includes(notification.slo) && !slos.includes(notification.slo.split(':')[0] ?? '')) return false;
-  if (severities && !severities.includes(notification.severity)) return false;
+  if (severities && !takes(severities, notification)) return false;
   for (const [name, value] of Object.entries(labels ?? {})) if (notification.labels[name] !== value) return false;
   return true;
 }
@@ -58,7 +63,7 @@ export class Router {
       if (!route.continue) break;
     }
     return this.receivers.filter(
-      (receiver) => (chosen === undefined || chosen.has(receiver.name)) && (receiver.severities === undefined || receiver.severities.includes(notification.severity)),
+      (receiver) => (chosen === undefined || chosen.has(receiver.name)) && (receiver.severities === undefined || takes(receiver.severities, notification)),
     );
   }
 }

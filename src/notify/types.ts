@@ -28,6 +28,8 @@ export interface AlertNotification {
   readonly slo: string;
   readonly service: string;
   readonly severity: string;
+  /** `page` or `ticket`: what the severity means, also when the SLO renames it (`critical` pages). */
+  readonly urgency: 'page' | 'ticket';
   readonly kind: IncidentKind;
   readonly state: NotificationState;
   readonly alertName: string;
@@ -75,7 +77,8 @@ export interface Notifier {
   readonly name: string;
   readonly kind: ReceiverKind;
   /**
-   * Severities this receiver takes (`page` to PagerDuty, `page` and `ticket` to Slack...); undefined means all.
+   * Severities this receiver takes (`page` to PagerDuty, `page` and `ticket` to Slack...), matched against the
+   * severity or its urgency (so `page` also takes a severity renamed `critical`); undefined means all.
    * Routes narrow further; they never widen this.
    */
   readonly severities?: readonly string[];

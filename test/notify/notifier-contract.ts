@@ -20,11 +20,11 @@ const AT = Date.UTC(2026, 10, 26, 12);
 
 export function firingNotification(name = 'checkout-availability'): AlertNotification {
   const tier = tiers({ 'page-fast': 'firing' })[0]!;
-  return buildNotification(status(name, { 'page-fast': 'firing' }), alerting(), { incident: `${name}/page`, severity: 'page', kind: 'burn', state: 'firing', startsAt: AT, at: AT, tier }, { publicUrl: 'http://sloe.test' });
+  return buildNotification(status(name, { 'page-fast': 'firing' }), alerting(), { incident: `${name}/page`, severity: 'page', urgency: 'page', kind: 'burn', state: 'firing', startsAt: AT, at: AT, tier }, { publicUrl: 'http://sloe.test' });
 }
 
 export function resolvedNotification(name = 'checkout-availability'): AlertNotification {
-  return buildNotification(status(name, {}), alerting(), { incident: `${name}/page`, severity: 'page', kind: 'burn', state: 'resolved', startsAt: AT, at: AT + 600_000 }, { publicUrl: 'http://sloe.test' });
+  return buildNotification(status(name, {}), alerting(), { incident: `${name}/page`, severity: 'page', urgency: 'page', kind: 'burn', state: 'resolved', startsAt: AT, at: AT + 600_000 }, { publicUrl: 'http://sloe.test' });
 }
 
 /** The one contract every notifier keeps: what it sends, and how it reads every kind of reply. */

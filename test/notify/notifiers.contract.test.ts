@@ -5,7 +5,7 @@ import { describeNotifierContract, firingNotification, resolvedNotification } fr
 
 interface PagerDutyEvent {
   links: { text: string }[];
-  payload: { custom_details: Record<string, unknown> };
+  payload: { severity: string; custom_details: Record<string, unknown> };
 }
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
@@ -80,7 +80,7 @@ describe('wire formats', () => {
     try {
       const notifier = new PagerDutyNotifier({ name: 'pd', routingKey: ROUTING_KEY, url: `${server.url}/v2/enqueue` });
       await notifier.send(firingNotification());
-      await notifier.send({ ...firingNotification(), severity: 'ticket', incident: 'checkout-availability/ticket' });
+      await notifier.send({ ...firingNotification(), severity: 'ticket', urgency: 'ticket', incident: 'checkout-availability/ticket' });
       await notifier.send(resolvedNotification());
       const trigger = server.json<PagerDutyEvent>(0);
       expect(trigger).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', dedup_key: 'sloe/checkout-availability/page', payload: { severity: 'critical', component: 'checkout', group: 'checkout-availability' } });
@@ -88,6 +88,9 @@ describe('wire formats', () => {
       expect(trigger.links.map((link) => link.text)).toEqual(['SLO checkout-availability in sloe', 'Dashboard', 'Runbook']);
       expect(server.json<PagerDutyEvent>(1)).toMatchObject({ dedup_key: 'sloe/checkout-availability/ticket', payload: { severity: 'warning' } });
       expect(server.json(2)).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: 'sloe/checkout-availability/page' });
+      // A severity the SLO renamed maps by its urgency.
+      await notifier.send({ ...firingNotification(), severity: 'sev1', urgency: 'page', incident: 'checkout-availability/sev1' });
+      expect(server.json<PagerDutyEvent>(3)).toMatchObject({ payload: { severity: 'critical' } });
       // The fake refuses what PagerDuty refuses: a key that is not an integration key is a 400, reported.
       const wrong = new PagerDutyNotifier({ name: 'pd', routingKey: 'short', url: `${server.url}/v2/enqueue` });
       expect(await wrong.send(firingNotification())).toMatchObject({ outcome: 'rejected', status: 400, reason: expect.stringContaining("'routing_key' must be a 32-character integration key") as unknown });
