@@ -63,9 +63,9 @@ describe('gate routes', () => {
     }
   });
 
-  it('refuses a body over 1 MiB with 413', async () => {
+  it('refuses a body over 8 MiB with 413', async () => {
     const { app } = setup(healthy);
-    const response = await app.request('/api/v1/gates/checkout', { method: 'POST', body: JSON.stringify({ labels: { note: 'x'.repeat(1_100_000) } }) });
+    const response = await app.request('/api/v1/gates/checkout', { method: 'POST', body: JSON.stringify({ labels: { note: 'x'.repeat(8_500_000) } }) });
     expect(response.status).toBe(413);
   });
 

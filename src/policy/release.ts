@@ -42,8 +42,8 @@ export function parseLabelPairs(pairs: readonly string[], where: string): Labels
   return labels;
 }
 
-/** Release metadata and admission reviews are small; a larger body is refused unread where its length is declared. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** An AdmissionReview carries the object and its old version (etcd allows 1.5 MiB each); more is refused (unread where declared). */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Reads a JSON object body; an empty body is `{}`. Malformed JSON or another type is a 400 that says so. */
 export async function readJsonObject(request: Request, what: string): Promise<Record<string, unknown>> {
