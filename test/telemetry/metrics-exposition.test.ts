@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { compressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import type { Daemon } from '../../src/app/index.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
+import { encodeV1 } from '../ingest/schemas.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const STAGE_METRICS = [
   ['sloe_ingest_samples_total', 'counter'],
@@ -25,15 +29,29 @@ describe('/metrics', () => {
   beforeAll(async () => {
     const space = workspace();
     space.write('checkout.yaml', sloSpec('checkout-availability', 'checkout'));
-    daemon = await startDaemon(space.config(), { env: {}, logDestination: logSink().stream });
-    // Some traffic, so the request counters and the reload counters carry samples.
+    daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '100ms' }), { env: {}, logDestination: logSink().stream });
+    // Traffic through every stage: a remote write (one series an SLI reads, one it does not), an evaluation, a gate.
+    const now = Date.now();
+    const write = encodeV1([
+      { labels: { __name__: 'http_requests_total', job: 'checkout', code: '200' }, samples: [{ value: 1, timestamp: now - 2_000 }, { value: 5, timestamp: now - 1_000 }] },
+      { labels: { __name__: 'unrelated_total', job: 'checkout' }, samples: [{ value: 1, timestamp: now - 1_000 }] },
+    ]);
+    const written = await fetch(`${daemon.url}/api/v1/write`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' }, body: new Uint8Array(compressSync(Buffer.from(write))) });
+    expect(written.status).toBe(204);
+    expect((await fetch(`${daemon.url}/api/v1/gates/checkout`)).status).toBe(200);
     await fetch(`${daemon.url}/api/v1/slos`);
     await fetch(`${daemon.url}/api/v1/slos/nope`);
     await fetch(`${daemon.url}/-/reload`, { method: 'POST' });
-    const response = await fetch(`${daemon.url}/metrics`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    exposition = await response.text();
+    // Decisions are journalled in small batches and evaluations run on their interval: wait (bounded) for both.
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const response = await fetch(`${daemon.url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      exposition = await response.text();
+      if ((/^sloe_gate_decisions_total\{decision="\w+"\} [1-9]/m.test(exposition) && /^sloe_evaluation_duration_seconds_count [1-9]/m.test(exposition)) || Date.now() > deadline) break;
+      await sleep(50);
+    }
   });
 
   afterAll(async () => {
@@ -68,5 +86,14 @@ describe('/metrics', () => {
     expect(exposition).toMatch(/sloe_http_requests_total\{method="GET",route="\/api\/v1\/slos\/:name",code="404"\} 1/);
     expect(exposition).toMatch(/^sloe_store_size_bytes [1-9]\d*$/m);
     expect(exposition).toContain('process_resident_memory_bytes');
+    // The stages carry the traffic sent above.
+    expect(exposition).toContain('sloe_ingest_samples_total{protocol="remote_write",outcome="applied"} 2');
+    expect(exposition).toMatch(/^sloe_ingest_requests_total\{protocol="remote_write",code="204"\} 1$/m);
+    // The unrelated series never reached the engine: the decoder's pre-filter dropped it, and ingest counts that.
+    expect(exposition).toMatch(/^sloe_ingest_received_samples_total\{protocol="remote_write"\} 3$/m);
+    expect(exposition).toMatch(/^sloe_ingest_prefiltered_samples_total\{protocol="remote_write",reason="unmatched"\} 1$/m);
+    expect(exposition).toMatch(/^sloe_evaluation_duration_seconds_count [1-9]\d*$/m);
+    expect(exposition).toMatch(/^sloe_gate_decisions_total\{decision="(allow|warn|deny)"\} 1$/m);
+    expect(exposition).toMatch(/^slo:objective:ratio\{[^}]*slo_name="checkout-availability"[^}]*\} 0\.999$/m);
   });
 });
