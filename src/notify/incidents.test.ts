@@ -25,6 +25,12 @@ describe('incidents of an objective', () => {
     expect(urgencyOf('sev2', [{ ...alerts[0]!, tier: 'slow', severity: 'sev2' }], 1)).toBe('ticket');
   });
 
+  it('a page outranks a ticket even when ticket tiers are listed first', () => {
+    const listed = status('a', { 'page-fast': 'firing', 'ticket-fast': 'firing' });
+    const reordered = { ...listed, alerts: [...listed.alerts.filter((alert) => alert.severity === 'ticket'), ...listed.alerts.filter((alert) => alert.severity === 'page')] };
+    expect([...heldBack(incidentConditions(reordered, false))]).toEqual(['a/ticket']);
+  });
+
   it('pending and resolved tiers are not firing', () => {
     const conditions = incidentConditions(status('a', { 'page-fast': 'pending', 'ticket-fast': 'resolved' }), false);
     expect(conditions.filter((c) => c.firing)).toEqual([]);

@@ -28,7 +28,7 @@ export interface IncidentCondition {
   readonly severity: string;
   readonly urgency: Urgency;
   readonly kind: IncidentKind;
-  /** 0 is the most urgent severity; no-data ranks after every burn severity. */
+  /** Lower is more urgent: pages before tickets, then the order tiers are listed in; no-data ranks after every burn severity. */
   readonly rank: number;
   readonly firing: boolean;
   /**
@@ -64,14 +64,17 @@ function sinceOf(alerts: readonly AlertStatus[]): number | undefined {
  */
 export function incidentConditions(status: SloStatus, noDataFiring: boolean): IncidentCondition[] {
   const severities = severityOrder(status.alerts);
-  const conditions: IncidentCondition[] = severities.map((severity, rank) => {
+  const conditions: IncidentCondition[] = severities.map((severity, order) => {
+    const urgency = urgencyOf(severity, status.alerts, order);
+    // Pages outrank tickets whatever order the tiers are listed in; within an urgency, the listed order decides.
+    const rank = (urgency === 'page' ? 0 : severities.length) + order;
     const firing = status.alerts.filter((alert) => alert.severity === severity && alert.tier !== NODATA_TIER && alert.state === 'firing');
     const since = sinceOf(firing);
     const pending = status.alerts.some((alert) => alert.severity === severity && alert.tier !== NODATA_TIER && alert.state === 'pending');
     return {
       incident: incidentKey(status.name, severity, 'burn'),
       severity,
-      urgency: urgencyOf(severity, status.alerts, rank),
+      urgency,
       kind: 'burn',
       rank,
       firing: firing.length > 0,
@@ -88,7 +91,7 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
     severity: noDataSeverity,
     urgency: noDataSeverity === DEFAULT_NODATA_SEVERITY ? 'ticket' : urgencyOf(noDataSeverity, status.alerts, Math.max(0, severities.indexOf(noDataSeverity))),
     kind: 'nodata',
-    rank: severities.length,
+    rank: 2 * severities.length,
     firing: engineNoData ? engineNoData.state === 'firing' : noDataFiring,
     pending: engineNoData?.state === 'pending',
     ...(noDataSince === undefined || Number.isNaN(noDataSince) ? {} : { activeSince: noDataSince }),
