@@ -23,12 +23,13 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
       result.push({ op: ' ', line: before[i]! });
       i++;
       j++;
-    } else if (j < columns && (i === rows || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      result.push({ op: '+', line: after[j]! });
-      j++;
-    } else {
+    } else if (i < rows && (j === columns || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // Removals before additions, as diff(1) shows a changed line.
       result.push({ op: '-', line: before[i]! });
       i++;
+    } else {
+      result.push({ op: '+', line: after[j]! });
+      j++;
     }
   }
   return result;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ProvisionError } from './http.js';
+import { withRetry } from './retry.js';
+
+describe('withRetry', () => {
+  it('retries retryable failures with doubling delays, then gives up saying how often it tried', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    const failing = withRetry(
+      () => {
+        calls++;
+        return Promise.reject(new ProvisionError('HTTP 503', { retryable: true }));
+      },
+      { attempts: 3, baseDelayMs: 10, sleep: (ms) => (delays.push(ms), Promise.resolve()) },
+    );
+    await expect(failing).rejects.toThrow('HTTP 503 (gave up after 3 tries)');
+    expect(calls).toBe(3);
+    expect(delays).toEqual([10, 20]);
+  });
+
+  it('does not retry what retrying cannot fix', async () => {
+    let calls = 0;
+    const refused = withRetry(() => {
+      calls++;
+      return Promise.reject(new ProvisionError('HTTP 401', { retryable: false }));
+    }, { attempts: 5, baseDelayMs: 1, sleep: () => Promise.resolve() });
+    await expect(refused).rejects.toThrow('HTTP 401');
+    expect(calls).toBe(1);
+  });
+});
