@@ -1,7 +1,7 @@
 import type { IncomingSeries } from '../../core/index.js';
 import { rejectSamples } from '../decoded.js';
 import type { DecodeStats } from '../decoded.js';
-import { formatBound } from '../../core/sli/index.js';
+import { formatBound } from '../../core/index.js';
 import type { Attributes, ExponentialHistogramPoint, HistogramPoint, OtlpMetric, OtlpRequest, PointBase, SummaryPoint } from './model.js';
 import { FLAG_NO_RECORDED_VALUE, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA } from './model.js';
 import { prometheusLabelName, prometheusMetricName } from './naming.js';
