@@ -64,6 +64,12 @@ export interface NotificationsOptions {
   readonly logger?: Logger;
 }
 
+/** Whether any tier of the objective is pending or firing. */
+function active(status: SloStatus): boolean {
+  for (const alert of status.alerts) if (alert.state === 'firing' || alert.state === 'pending') return true;
+  return false;
+}
+
 function outboxKey(receiver: string, notification: AlertNotification): string {
   return `${receiver}|${notification.incident}|${notification.state}`;
 }
@@ -163,13 +169,13 @@ export class Notifications implements Lifecycle {
    * notified and sends the differences. Objectives no longer evaluated (removed from the specs) are resolved.
    */
   evaluated(statuses: readonly SloStatus[], now: number): void {
-    const evaluated = new Set<string>();
     const open = new Set([...this.records.values()].map((record) => record.objective));
+    const stillEvaluated = new Set<string>();
     for (const status of statuses) {
-      evaluated.add(status.name);
+      if (open.has(status.name)) stillEvaluated.add(status.name);
       // Most objectives are quiet most of the time: nothing active, nothing notified, events arriving. Skip them cheaply.
-      if (status.status !== 'nodata' && !open.has(status.name) && !status.alerts.some((alert) => alert.state === 'firing' || alert.state === 'pending')) {
-        if (this.noDataSince.delete(status.name)) this.options.store.delete(NODATA_NAMESPACE, status.name);
+      if (status.status !== 'nodata' && !open.has(status.name) && !active(status)) {
+        if (this.noDataSince.size > 0 && this.noDataSince.delete(status.name)) this.options.store.delete(NODATA_NAMESPACE, status.name);
         continue;
       }
       const alerting = this.options.alerting(status.slo);
@@ -178,7 +184,8 @@ export class Notifications implements Lifecycle {
       for (const condition of conditions) this.reconcile(status, alerting, condition, held.has(condition.incident), now);
     }
     for (const record of [...this.records.values()]) {
-      if (evaluated.has(record.objective)) continue;
+      // Only incidents open before this evaluation can be orphaned; those it just opened belong to evaluated objectives.
+      if (!open.has(record.objective) || stillEvaluated.has(record.objective)) continue;
       this.resolve(record, { ...record.notification, summary: `${record.objective}: no longer evaluated (removed from the specs)`, state: 'resolved', endsAt: now, at: now }, now);
     }
   }
