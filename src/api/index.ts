@@ -1,4 +1,5 @@
 export { createHttpApp } from './app.js';
+export { MAX_API_BODY_BYTES, limitBodies } from './body-limit.js';
 export type { HealthProbe, Middleware } from './app.js';
 export { badRequest, errorResponse, notFound } from './errors.js';
 export { journalRoutes } from './journal-routes.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
-import { createHttpApp, exclusionRoutes, historyRoutes, journalRoutes, operationsRoutes, queryRoutes, readRoutes, registerSloMetrics, specRoutes, startServer, uiRoutes } from '../api/index.js';
+import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, exclusionRoutes, historyRoutes, journalRoutes, operationsRoutes, queryRoutes, readRoutes, registerSloMetrics, specRoutes, startServer, uiRoutes } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
 import type { Problem, SampleAppender, SloStatus, SpecSet, StatusReader } from '../core/index.js';
 import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
@@ -84,7 +84,9 @@ function configRedactPaths(): string[] {
 const UI_ROOT = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
 /** Paths whose requests get a server span: ingest, gates and admission, and reloads. */
-const TRACED_PATHS = ['/api/v1/write', '/v1/metrics', '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/-/reload'];
+/** The ingest endpoints: their bodies are bounded by ingest's own limits, compressed and inflated. */
+const INGEST_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/v1/metrics']);
+const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/-/reload'];
 
 function urlOf(server: RunningServer): string {
   const host = server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host;
@@ -288,6 +290,8 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
       { path: '*', handler: countRequests(metrics) },
       ...TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })),
       { path: '*', handler: authorize(config.auth) },
+      // Ingest bodies have their own limits (compressed and inflated); every other body is bounded here.
+      { path: '*', handler: limitBodies(MAX_API_BODY_BYTES, INGEST_PATHS) },
     ],
   );
   let server: RunningServer;

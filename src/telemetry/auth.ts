@@ -61,7 +61,7 @@ export function requireScope(scope: Scope, tokens: Tokens): MiddlewareHandler {
 const INGEST_PATHS = new Set(['/api/v1/write', '/v1/metrics']);
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/favicon.ico']);
 /** Gate endpoints are POSTs that only read: CI systems and admission webhooks hold the read token. */
-const GATE_PATH = /^\/api\/v1\/(gates\/|hooks\/|admission$)/;
+const GATE_PATH = /^\/api\/v1\/(gates\/|hooks\/|admission(\/[^/]+)?$)/;
 
 /**
  * The scope each route needs, in one place: probes and the web UI's files are open (they hold no data; the UI asks
