@@ -31,7 +31,7 @@ function expected(file: RuleFile, tier: string, value: string): Record<string, u
   if (rule === undefined) throw new Error(`no rule for tier ${tier}`);
   const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([key, text]) => [key, text.replace('{{ $value | humanizePercentage }}', value)]));
   const seriesLabels = tier === 'nodata' ? {} : { owner: 'shop-team' };
-  return { exp_labels: { ...seriesLabels, slo_id: 'checkout-availability', slo_service: 'checkout', slo_name: 'checkout-availability', ...rule.labels }, exp_annotations: annotations };
+  return { exp_labels: { ...seriesLabels, slo_id: 'checkout-checkout-availability', slo_service: 'checkout', slo_name: 'checkout-availability', ...rule.labels }, exp_annotations: annotations };
 }
 
 /** Counter values: `perStep` more each step for `steps` steps, continuing from `start`. */

@@ -23,12 +23,12 @@ describe('Mimir/Cortex ruler provisioning', () => {
     const report = await provision([checkoutAvailability, wifiSatisfaction], { ...options, rules: { split: true } }, { dryRun: false });
     expect(report.ok).toBe(true);
     const groups = mimir.namespace('team-a', 'sloe');
-    expect([...groups.keys()]).toContain('sloe-slo-long-window-recordings-checkout-availability');
-    expect(groups.get('sloe-slo-long-window-recordings-checkout-availability')?.interval).toBe('5m');
+    expect([...groups.keys()]).toContain('sloe-slo-long-window-recordings-checkout-checkout-availability');
+    expect(groups.get('sloe-slo-long-window-recordings-checkout-checkout-availability')?.interval).toBe('5m');
     const posts = mimir.requests.filter((request) => request.method === 'POST');
     expect(posts.length).toBe(groups.size);
     expect(posts.every((request) => request.path === '/prometheus/config/v1/rules/sloe' && request.headers['x-scope-orgid'] === 'team-a' && request.headers['content-type'] === 'application/yaml')).toBe(true);
-    expect((parse(posts[0]!.body) as { name: string }).name).toBe('sloe-slo-sli-recordings-checkout-availability');
+    expect((parse(posts[0]!.body) as { name: string }).name).toBe('sloe-slo-sli-recordings-checkout-checkout-availability');
   });
 
   it('reads the namespace back and posts nothing when nothing changed, only the changed groups after a change', async () => {
@@ -39,7 +39,7 @@ describe('Mimir/Cortex ruler provisioning', () => {
     expect(mimir.writes().length).toBe(writes);
     const changed = { ...checkoutLatency, alerting: { ...checkoutLatency.alerting, runbookUrl: 'https://runbooks.example.com/latency' } };
     const third = await provision([checkoutAvailability, changed], options, { dryRun: false });
-    expect(third.targets[0]?.applied.map((change) => `${change.action} ${change.item}`)).toEqual(['update sloe/sloe-slo-alerts-checkout-latency']);
+    expect(third.targets[0]?.applied.map((change) => `${change.action} ${change.item}`)).toEqual(['update sloe/sloe-slo-alerts-checkout-checkout-latency']);
     expect(third.targets[0]?.applied[0]?.diff).toContain('+      runbook_url: https://runbooks.example.com/latency');
   });
 

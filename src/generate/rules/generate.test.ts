@@ -68,10 +68,10 @@ describe('generateRules', () => {
     ]);
     const pageFast = tiers[0]!;
     expect(pageFast.alert).toBe('CheckoutAvailabilityBudgetBurn');
-    expect(pageFast.expr).toContain('slo:sli_error:ratio_rate5m{slo_id="checkout-availability"');
+    expect(pageFast.expr).toContain('slo:sli_error:ratio_rate5m{slo_id="checkout-checkout-availability"');
     expect(pageFast.expr).toContain('slo:sli_error:ratio_rate1h{');
     expect(pageFast.expr).toContain('> (14.4 * 0.001)');
-    expect(pageFast.expr).toContain('slo:events_total:increase1h{slo_id="checkout-availability", slo_service="checkout", slo_name="checkout-availability"} >= 100');
+    expect(pageFast.expr).toContain('slo:events_total:increase1h{slo_id="checkout-checkout-availability", slo_service="checkout", slo_name="checkout-availability"} >= 100');
     expect(pageFast.labels.team).toBe('shop');
     expect(pageFast.annotations.runbook_url).toBe('https://runbooks.example.com/slo');
     expect(pageFast.annotations.dashboard_url).toBe('https://grafana.example.com/d/sloe-checkout');
@@ -82,7 +82,7 @@ describe('generateRules', () => {
   it('adds an absent-data alert that waits noDataFor', () => {
     const absent = alerts(generateRules([checkoutAvailability]).files[0]).find((rule) => rule.labels.slo_tier === 'nodata');
     expect(absent?.alert).toBe('CheckoutAvailabilityBudgetBurnNoData');
-    expect(absent?.expr).toBe('absent(slo:events_total:increase5m{slo_id="checkout-availability", slo_service="checkout", slo_name="checkout-availability"})');
+    expect(absent?.expr).toBe('absent(slo:events_total:increase5m{slo_id="checkout-checkout-availability", slo_service="checkout", slo_name="checkout-availability"})');
     expect(absent?.for).toBe('10m');
   });
 
@@ -122,9 +122,9 @@ describe('generateRules', () => {
     const broken = { ...checkoutAvailability, labels: { 'bad-key': 'x', slo_name: 'clash' }, objectives: [{ key: 'default', target: 1.5 }] };
     const { files, problems } = generateRules([broken, checkoutLatency]);
     expect(files.map((file) => file.groups.map((group) => group.name))).toEqual([[
-      'sloe-slo-sli-recordings-checkout-latency',
-      'sloe-slo-meta-recordings-checkout-latency',
-      'sloe-slo-alerts-checkout-latency',
+      'sloe-slo-sli-recordings-checkout-checkout-latency',
+      'sloe-slo-meta-recordings-checkout-checkout-latency',
+      'sloe-slo-alerts-checkout-checkout-latency',
     ]]);
     expect(problems.map((problem) => problem.message)).toEqual([
       'slo checkout-availability: objective default: target 1.5 must be between 0 and 1 (exclusive)',

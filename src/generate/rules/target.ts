@@ -45,10 +45,12 @@ export function targetsOf(slo: Slo, options: RuleOptions): Target[] {
   const windows = windowsOfTiers.length > 0 ? windowsOfTiers : [Math.min(FALLBACK_BASE_WINDOW, period)];
   return slo.objectives.map((objective) => {
     const name = objectiveName(slo, objective);
-    // Sloth's SLOs are named `<service>-<slo>` in the model; its id is that, and its `sloth_slo` the part after it.
-    const short = name.startsWith(`${slo.service}-`) ? name.slice(slo.service.length + 1) : name;
+    // sloe's id is `<service>-<name>`, as its /metrics and query API label the same series. Sloth's SLOs are named
+    // `<service>-<slo>` in the model: with the Sloth profile the id is that and `sloth_slo` the part after it.
+    const sloth = options.labelProfile === 'sloth';
+    const short = sloth && name.startsWith(`${slo.service}-`) ? name.slice(slo.service.length + 1) : name;
     const id = `${slo.service}-${short}`;
-    const sloLabel = options.labelProfile === 'sloth' ? short : name;
+    const sloLabel = short;
     const identity: Labels = { [keys.id]: id, [keys.service]: slo.service, [keys.slo]: sloLabel };
     return {
       slo,
