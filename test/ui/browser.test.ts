@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, journalRoutes, specRoutes, startServer, uiRoutes } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
 import { MemoryJournal } from '../../src/store/index.js';
+import { authorize } from '../../src/telemetry/index.js';
 import { launchChromium } from './chromium.js';
 import { BUDGET_ORDER, DECISIONS, FREEZES, STATUSES, history } from './fixtures.js';
 
@@ -133,6 +134,22 @@ describe('web UI in Chromium', () => {
     expect(await page.locator('table.freezes tbody tr').count()).toBe(1);
     expect(await page.locator('table.decision-log tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-decision')))).toEqual(['2', '1']);
     await page.screenshot({ path: join(RESULTS, 'ui-decisions.png'), fullPage: true });
+  });
+
+  it('asks for the read token when the API needs one, and uses it', async () => {
+    const guarded = createHttpApp([fixtureApi(), uiRoutes(join(ROOT, 'ui', 'dist'))], { notReadyReasons: () => [] }, [{ path: '*', handler: authorize({ readToken: 'ui-read-token' }) }]);
+    const locked = await startServer(guarded, '127.0.0.1:0');
+    try {
+      await page.goto(`http://127.0.0.1:${locked.address.port}/#/`);
+      await page.waitForSelector('form.token');
+      await page.fill('input[name=token]', 'ui-read-token');
+      await page.click('form.token button');
+      await page.waitForSelector('table.slos tbody tr');
+      expect(await page.locator('table.slos tbody tr').count()).toBe(STATUSES.length);
+    } finally {
+      await page.evaluate(() => localStorage.clear());
+      await locked.close(500);
+    }
   });
 
   it('serves the bundles with content types and caching headers', async () => {
