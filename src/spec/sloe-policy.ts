@@ -1,4 +1,6 @@
 import { parseDuration } from '../core/index.js';
+// The placeholders a rule's reason may use are the ones the gate fills in: one list, owned by core/policy.
+import { REASON_PLACEHOLDERS } from '../core/policy/index.js';
 import type { BudgetPolicy, GateAction, GateDecision, PolicyRule } from '../core/index.js';
 import { childPath, readMap, type Fields } from './fields.js';
 import type { SpecObject } from './parse.js';
@@ -8,8 +10,6 @@ import { unknownMessage } from './suggest.js';
 const DECISIONS: readonly GateDecision[] = ['allow', 'warn', 'deny'];
 const ACTIONS: readonly GateAction[] = ['deploy', 'provision', 'config'];
 const STATUSES = ['ok', 'warning', 'critical', 'exhausted', 'nodata'] as const;
-/** Placeholders a rule's reason may use; the gate fills them in. */
-export const REASON_PLACEHOLDERS = ['slo', 'service', 'budgetRemaining', 'burnRate', 'window'] as const;
 
 function checkReason(rule: Fields, reason: string): void {
   for (const match of reason.matchAll(/\{([^{}]*)\}/g)) {

@@ -309,7 +309,7 @@ spec:
       reason: "{slos} is out of budget"
 `;
     expect(problems({ 'p.yaml': policy })).toEqual([
-      "p.yaml:10:15: 'spec.rules[0].reason': unknown placeholder '{slos}' (did you mean '{slo}'?); expected {slo}, {service}, {budgetRemaining}, {burnRate}, {window}",
+      "p.yaml:10:15: 'spec.rules[0].reason': unknown placeholder '{slos}' (did you mean '{slo}'?); expected {slo}, {service}, {objective}, {sli}, {budgetRemaining}, {burnRate}, {window}, {period}, {alerts}, {status}, {environment}, {action}, {rule}, {policy}",
     ]);
   });
 });
