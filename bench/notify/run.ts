@@ -63,8 +63,8 @@ const appendRuns: number[] = [];
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 for (let i = 0; i < Math.min(RUNS, 7); i++) {
   burstRuns.push(time(() => notifications.evaluated(burning, (now += 30_000))));
-  await settle();
-  steadyRuns.push(time(() => notifications.evaluated(burning, (now += 30_000))));
+  for (let n = 0; n < 5; n++) await settle();
+  for (let n = 0; n < 3; n++) steadyRuns.push(time(() => notifications.evaluated(burning, (now += 30_000))));
   notifications.evaluated(quiet, (now += 30_000));
   await settle();
   appendRuns.push(time(() => {

@@ -29,7 +29,7 @@ export interface IncidentRecord {
   readonly startsAt: number;
   /** Receivers the firing notification went to; the resolve goes to the same ones. */
   readonly receivers: readonly string[];
-  /** The latest firing content (re-sent to lease receivers). */
+  /** The firing content last built (re-sent to lease receivers); refreshed from the latest evaluation when needed. */
   notification: AlertNotification;
 }
 
@@ -91,6 +91,8 @@ export class Notifications implements Lifecycle {
   private readonly logger: Logger;
   /** Silenced incidents already journalled, so a silence is recorded once, not once per evaluation. */
   private readonly silencedNoted = new Set<string>();
+  /** The latest evaluation's content of each open incident, built on demand (see `latest`). */
+  private readonly refreshed = new Map<string, () => AlertNotification>();
   /** When (by the timers' clock) an evaluation last confirmed each open incident. */
   private readonly confirmedAt = new Map<string, number>();
   /** Since when each objective has had no events, for the no-data verdict. */
@@ -186,7 +188,7 @@ export class Notifications implements Lifecycle {
     for (const record of [...this.records.values()]) {
       // Only incidents open before this evaluation can be orphaned; those it just opened belong to evaluated objectives.
       if (!open.has(record.objective) || stillEvaluated.has(record.objective)) continue;
-      this.resolve(record, { ...record.notification, summary: `${record.objective}: no longer evaluated (removed from the specs)`, state: 'resolved', endsAt: now, at: now }, now);
+      this.resolve(record, { ...this.latest(record), summary: `${record.objective}: no longer evaluated (removed from the specs)`, state: 'resolved', endsAt: now, at: now }, now);
     }
   }
 
@@ -210,9 +212,19 @@ export class Notifications implements Lifecycle {
       if (staleAfter !== undefined && confirmed !== undefined && now - confirmed > staleAfter) continue;
       for (const name of record.receivers) {
         const queue = this.queues.get(name);
-        if (queue?.notifier.leased) queue.enqueue(record.notification, false);
+        if (queue?.notifier.leased) queue.enqueue(this.latest(record), false);
       }
     }
+  }
+
+  /** An open incident's firing notification with the figures of the latest evaluation that confirmed it. */
+  private latest(record: IncidentRecord): AlertNotification {
+    const build = this.refreshed.get(record.incident);
+    if (build) {
+      record.notification = build();
+      this.refreshed.delete(record.incident);
+    }
+    return record.notification;
   }
 
   private scheduleResend(): void {
@@ -260,7 +272,8 @@ export class Notifications implements Lifecycle {
     if (record) {
       // Still firing: refresh the content lease receivers get; nothing new is sent. Kept in memory only: after a
       // restart the first evaluation refreshes it again, so a write per firing incident per evaluation buys nothing.
-      record.notification = buildNotification(status, alerting, { ...facts, state: 'firing', startsAt: record.startsAt, at: now, ...(condition.tier ? { tier: condition.tier } : {}) }, content);
+      // Built when a re-send needs it: a large outage keeps many incidents firing, and evaluations stay cheap.
+      this.refreshed.set(record.incident, () => buildNotification(status, alerting, { ...facts, state: 'firing', startsAt: record.startsAt, at: now, ...(condition.tier ? { tier: condition.tier } : {}) }, content));
       this.confirmedAt.set(record.incident, this.timers.now());
       return;
     }
@@ -287,6 +300,7 @@ export class Notifications implements Lifecycle {
   private resolve(record: IncidentRecord, notification: AlertNotification, now: number): void {
     this.records.delete(record.incident);
     this.confirmedAt.delete(record.incident);
+    this.refreshed.delete(record.incident);
     this.options.store.delete(INCIDENTS_NAMESPACE, record.incident);
     this.dispatch(notification, record.receivers.filter((name) => this.queues.has(name)), now);
   }
