@@ -129,6 +129,8 @@ export interface EngineStore {
    * start instead of a query per term. Optional; without it the engine reads term by term.
    */
   scanBuckets?(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void;
+  /** Settles buffered writes into their final tables (the engine calls it every evaluation); optional. */
+  fold?(): void;
   /** Every series state (read once at start). */
   seriesStates(): SeriesState[];
   /** Alert states by key, as JSON-able values. */

@@ -165,6 +165,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   private async evaluateNow(now: number): Promise<EvaluationReport> {
     const started = performance.now();
+    this.options.store.fold?.();
     this.completeSlices(now);
     // Embedded objectives are read synchronously from memory; only remote ones wait on their source.
     const objectives = this.plan.objectives;

@@ -170,8 +170,28 @@ describe('sqlite store', () => {
     expect(second.documents.get('ns', 'k')).toEqual({ v: 1 });
     expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
     expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
-    expect(second.db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
     expect(second.sizeOnDisk()).toBeGreaterThan(0);
+    second.close();
+  });
+
+  it('increases committed but not folded yet are read, survive a kill, and fold into the same buckets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const first = fileStore(dir);
+    first.engine.commit([{ term: 'a', bucket: T0, value: 2 }, { term: 'a', bucket: T0 + HOUR, value: 5 }], []);
+    first.engine.fold();
+    first.engine.commit([{ term: 'a', bucket: T0, value: 3 }], []);
+    expect(first.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
+    expect(first.engine.buckets('coarse', 'a', T0, T0 + HOUR)).toEqual([{ t: T0, value: 5 }]);
+    // Killed: the connection goes away without close() folding.
+    first.db.close();
+    const second = fileStore(dir);
+    expect(second.db.prepare('SELECT COUNT(*) AS n FROM bucket_log').get()).toEqual({ n: 1 });
+    expect(second.engine.buckets('coarse', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
+    expect(second.engine.fold()).toBe(1);
+    expect(second.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
+    expect(second.db.prepare('SELECT COUNT(*) AS n FROM bucket_log').get()).toEqual({ n: 0 });
     second.close();
   });
 

@@ -26,4 +26,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX journal_at ON journal (at);
     `,
   },
+  {
+    version: 2,
+    description: 'bucket log: increases appended per request, folded into the bucket tables in batches',
+    sql: `
+      -- Appending here is sequential (rowid order) whatever terms a request touches, so an ingest commit writes a
+      -- few pages; fold() moves the rows into buckets_fine and buckets_coarse with one upsert per (term, bucket).
+      CREATE TABLE bucket_log (id INTEGER PRIMARY KEY, term_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL);
+    `,
+  },
 ];

@@ -28,7 +28,7 @@ export const DEFAULT_RETENTION = 90 * 24 * HOUR;
 export const DEFAULT_FINE_KEEP = 6 * HOUR;
 
 /** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
-export function openSqliteStore(path: string, options: StoreOptions = {}): SloeStore & { readonly db: Connection } {
+export function openSqliteStore(path: string, options: StoreOptions = {}): SloeStore & { readonly db: Connection; readonly engine: SqliteEngineStore } {
   const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
   const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP });
   const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -44,6 +44,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): SloeS
     },
     close: () => {
       if (!db.open) return;
+      engine.fold();
       if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
