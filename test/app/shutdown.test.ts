@@ -51,7 +51,7 @@ function body(writer: number, sequence: number, at: number): Buffer {
   return compressSync(Buffer.from(encodeV1([{ labels, samples: [{ value: 0, timestamp: at - 2_000 }, { value: PER_REQUEST, timestamp: at - 1_000 }] }])));
 }
 
-describe('graceful shutdown', () => {
+describe('the daemon process: SIGHUP and graceful shutdown', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(() => ensureBuilt(), 180_000);
@@ -59,7 +59,7 @@ describe('graceful shutdown', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('SIGTERM during ingest loses no acknowledged write and exits 0 within the bound', async () => {
+  it('reloads on SIGHUP; SIGTERM during ingest loses no acknowledged write and exits 0 within the bound', async () => {
     const space = workspace();
     space.write('checkout.yaml', sloSpec('checkout-availability', 'checkout'));
     const port = await freePort();
@@ -80,6 +80,18 @@ describe('graceful shutdown', () => {
       if (Date.now() > ready || child.exitCode !== null) throw new Error(`sloe did not become ready: ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+
+    // SIGHUP reloads the specs in the running process.
+    space.write('search.yaml', sloSpec('search-availability', 'search'));
+    child.kill('SIGHUP');
+    const reloaded = Date.now() + 10_000;
+    for (;;) {
+      const names = ((await (await fetch(`${url}/api/v1/slos`)).json()) as { data: SloStatus[] }).data.map((slo) => slo.name);
+      if (names.includes('search-availability')) break;
+      if (Date.now() > reloaded) throw new Error(`SIGHUP did not reload the specs: ${names.join(', ')}; ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(stderr).toContain('sloe: specs reloaded');
 
     // Four writers send until the daemon stops answering; every 204 is an acknowledged write.
     let acknowledged = 0;
