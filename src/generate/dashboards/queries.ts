@@ -1,12 +1,15 @@
-import { LABELS, METRICS } from '../../core/index.js';
+import { LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL } from '../../core/index.js';
 import type { LabelProfile } from '../../core/index.js';
 
 /** PromQL of the dashboards, over the `slo:*` series that the generated rules and sloe's /metrics both provide. */
 export class DashboardQueries {
   readonly keys: (typeof LABELS)[LabelProfile];
+  /** The alert label holding `page` or `ticket`: Sloth's profile keeps it in `sloth_severity` (its `severity` may be renamed). */
+  private readonly severityKey: string;
 
   constructor(profile: LabelProfile) {
     this.keys = LABELS[profile];
+    this.severityKey = profile === 'sloth' ? SLOTH_SEVERITY_LABEL : SEVERITY_LABEL;
   }
 
   /** `{slo_service=~"$service"}` or, for one SLO, `{slo_service="checkout", slo_name="checkout-latency"}`. */
@@ -23,7 +26,7 @@ export class DashboardQueries {
   /** Firing alerts from Prometheus's ALERTS series (generated rules) or sloe's own `slo:alert_firing:bool`. */
   firing(selector: string, severity?: string): string {
     const inner = selector.slice(1, -1);
-    const severityMatcher = severity === undefined ? '' : `, severity="${severity}"`;
+    const severityMatcher = severity === undefined ? '' : `, ${this.severityKey}="${severity}"`;
     return `(ALERTS{alertstate="firing", ${inner}${severityMatcher}} or ${METRICS.alertFiring}{${inner}${severityMatcher}} == 1)`;
   }
 
