@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CONFIG_TABLE, configHelp, flagHelp, loadConfig } from '../config/index.js';
+import { CONFIG_TABLE, configHelp, flagHelp, loadConfig, unknownVariables } from '../config/index.js';
 import { startDaemon } from '../app/index.js';
 import type { Daemon } from '../app/index.js';
 import { parseDuration } from '../core/index.js';
@@ -16,6 +16,9 @@ export function registerServe(program: Command, context: CommandContext): void {
   }
   command.action(async (flags: Record<string, unknown> & { config?: string }) => {
     const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags });
+    for (const { name, suggestion } of unknownVariables(context.env)) {
+      context.stderr(`sloe: warning: ${name} is not a configuration variable${suggestion ? ` (did you mean ${suggestion}?)` : ''}; it is ignored\n`);
+    }
     const daemon = await startDaemon(config);
     context.stderr(`sloe serving on ${daemon.url}\n`);
     await untilStopped(daemon, parseDuration(config.shutdownTimeout) ?? 10_000, context);

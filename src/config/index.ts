@@ -3,4 +3,5 @@ export type { ConfigKey } from './table.js';
 export { envName, flagProperty, loadConfig } from './load.js';
 export type { ConfigSources, SloeConfig } from './load.js';
 export { allowedValues, describeIssues } from './describe.js';
+export { unknownVariables } from './unknown-env.js';
 export { REFERENCE_END, REFERENCE_START, configHelp, configReference, flagHelp, withConfigReference } from './reference.js';
