@@ -82,6 +82,9 @@ describe('tokens', () => {
     expect(scopeOf('POST', '/v1/metrics')).toBe('write');
     expect(scopeOf('POST', '/api/v1/admission')).toBe('read');
     expect(scopeOf('POST', '/api/v1/hooks/flagger')).toBe('read');
+    expect(scopeOf('POST', '/api/v1/admission/production')).toBe('read');
+    expect(scopeOf('POST', '/api/v1/query')).toBe('read');
+    expect(scopeOf('PUT', '/api/v1/freezes/checkout')).toBe('admin');
     expect(scopeOf('POST', '/api/v1/freezes')).toBe('admin');
     expect(scopeOf('DELETE', '/api/v1/exclusions/1')).toBe('admin');
   });

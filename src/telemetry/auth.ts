@@ -60,8 +60,11 @@ export function requireScope(scope: Scope, tokens: Tokens): MiddlewareHandler {
 
 const INGEST_PATHS = new Set(['/api/v1/write', '/v1/metrics']);
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/favicon.ico']);
-/** Gate endpoints are POSTs that only read: CI systems and admission webhooks hold the read token. */
-const GATE_PATH = /^\/api\/v1\/(gates\/|hooks\/|admission(\/[^/]+)?$)/;
+/**
+ * POSTs that only read: gates, the Flagger hook and admission reviews (CI systems and webhooks hold the read token),
+ * and PromQL queries sent as forms (Prometheus providers and Grafana POST them).
+ */
+const READING_POSTS = /^\/api\/v1\/(gates\/|hooks\/|admission(\/[^/]+)?$|query$)/;
 
 /**
  * The scope each route needs, in one place: probes and the web UI's files are open (they hold no data; the UI asks
@@ -72,7 +75,7 @@ export function scopeOf(method: string, path: string): Scope | undefined {
   if (OPEN_PATHS.has(path) || path === '/' || path.startsWith('/ui/')) return undefined;
   if (INGEST_PATHS.has(path)) return 'write';
   if (path === '/-/reload') return 'admin';
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || GATE_PATH.test(path)) return 'read';
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || READING_POSTS.test(path)) return 'read';
   return 'admin';
 }
 
