@@ -7,17 +7,7 @@ export interface Counts {
   readonly total: number;
 }
 
-/** Reads one side's events (Σ sign · events of each term) over [from, to) at evaluation time `now`, less the excluded ranges. */
-export function sideEvents(terms: readonly SignedTerm[], series: ReadonlyMap<string, TermSeries>, from: number, to: number, now: number, excluded: readonly Range[]): number {
-  let sum = 0;
-  for (const { term, sign } of terms) {
-    const kept = series.get(term.key);
-    if (!kept) continue;
-    sum += sign * rangeEvents(kept, from, to, now, excluded);
-  }
-  return sum;
-}
-
+/** A term's events over [from, to) at evaluation time `now`, less the excluded ranges. */
 export function rangeEvents(kept: TermSeries, from: number, to: number, now: number, excluded: readonly Range[]): number {
   let events = kept.sum(from, to, now);
   for (const [start, end] of excluded) {
@@ -26,6 +16,39 @@ export function rangeEvents(kept: TermSeries, from: number, to: number, now: num
     if (clippedEnd > clippedStart) events -= kept.sum(clippedStart, clippedEnd, now);
   }
   return events;
+}
+
+interface Coefficients {
+  readonly keys: readonly string[];
+  readonly good: Float64Array;
+  readonly total: Float64Array;
+}
+
+const coefficientsCache = new WeakMap<object, Coefficients>();
+
+/** Each distinct term once, with its sign in good and in total (good = total - bad reads the total term twice). */
+function coefficientsOf(sli: { readonly good: readonly SignedTerm[]; readonly total: readonly SignedTerm[] }): Coefficients {
+  let cached = coefficientsCache.get(sli);
+  if (cached) return cached;
+  const keys: string[] = [];
+  const position = new Map<string, number>();
+  const at = (key: string): number => {
+    let index = position.get(key);
+    if (index === undefined) {
+      index = keys.length;
+      keys.push(key);
+      position.set(key, index);
+    }
+    return index;
+  };
+  for (const signed of [...sli.good, ...sli.total]) at(signed.term.key);
+  const good = new Float64Array(keys.length);
+  const total = new Float64Array(keys.length);
+  for (const signed of sli.good) good[at(signed.term.key)]! += signed.sign;
+  for (const signed of sli.total) total[at(signed.term.key)]! += signed.sign;
+  cached = { keys, good, total };
+  coefficientsCache.set(sli, cached);
+  return cached;
 }
 
 /**
@@ -40,7 +63,16 @@ export function sliCounts(
   now: number,
   excluded: readonly Range[],
 ): Counts {
-  const total = Math.max(0, sideEvents(sli.total, series, from, to, now, excluded));
-  const good = Math.min(total, Math.max(0, sideEvents(sli.good, series, from, to, now, excluded)));
-  return { good, total };
+  const { keys, good: goodSigns, total: totalSigns } = coefficientsOf(sli);
+  let good = 0;
+  let total = 0;
+  for (let index = 0; index < keys.length; index++) {
+    const kept = series.get(keys[index]!);
+    if (!kept) continue;
+    const events = excluded.length === 0 ? kept.sum(from, to, now) : rangeEvents(kept, from, to, now, excluded);
+    good += goodSigns[index]! * events;
+    total += totalSigns[index]! * events;
+  }
+  total = Math.max(0, total);
+  return { good: Math.min(total, Math.max(0, good)), total };
 }
