@@ -83,10 +83,10 @@ function configRedactPaths(): string[] {
 /** ui/dist, beside dist/ (compiled) and src/ (tests): both are two levels below the package root. */
 const UI_ROOT = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
-/** Paths whose requests get a server span: ingest, gates and admission, and reloads. */
 /** The ingest endpoints: their bodies are bounded by ingest's own limits, compressed and inflated. */
 const INGEST_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/v1/metrics']);
-const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/-/reload'];
+/** Paths whose requests get a server span: ingest, gates and admission, and reloads. */
+const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/api/v1/admission/*', '/-/reload'];
 
 function urlOf(server: RunningServer): string {
   const host = server.address.host.includes(':') ? `[${server.address.host}]` : server.address.host;
