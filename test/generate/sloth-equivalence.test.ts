@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { generateRules } from '../../src/generate/index.js';
+import { generateRules, renderRuleFile } from '../../src/generate/index.js';
 import type { AlertingRule, RecordingRule, Rule } from '../../src/generate/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
+import { promtool } from './promtool.js';
 
 /**
  * Sloth's own examples through sloe's Sloth label profile, against the rules Sloth generated from them
@@ -176,4 +178,57 @@ describe('Sloth label profile against Sloth\'s own output', () => {
       }
     });
   }
+});
+
+describe('Sloth profile and Sloth\'s rules evaluated side by side by promtool', () => {
+  it('getting-started: the same error ratios in every alert window and the same alerts active (pending or firing), hour by hour through a burn', () => {
+    const example = 'getting-started.yml';
+    const loaded = loadSpecs([{ path: example, content: readFileSync(join(peers, 'examples', example)) }]);
+    const ours = generateRules(loaded.specs.slos, { labelProfile: 'sloth' }).files[0]!;
+    // Sloth's rules renamed to sloth_ref:* (records and their references), so both sets can run in one Prometheus.
+    const reference = readFileSync(join(peers, 'expected-rules', example), 'utf8').replace(/(?<![\w])slo:/g, 'sloth_ref:');
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-sloth-side-by-side-'));
+    try {
+      writeFileSync(join(dir, 'ours.yaml'), renderRuleFile(ours));
+      writeFileSync(join(dir, 'sloth.yaml'), reference);
+      const selector = '{sloth_id="myservice-requests-availability"}';
+      const windows = ['5m', '30m', '1h', '2h', '6h'];
+      const times = ['30m', '2h', '3h', '4h', '5h', '6h', '7h'];
+      const differs = windows.map((window) => `abs(slo:sli_error:ratio_rate${window}${selector} - ignoring(cmd) sloth_ref:sli_error:ratio_rate${window}${selector}) > 1e-9`);
+      // An alert (pending or firing) of one set whose severity the other set has no alert of.
+      const onlyOne = (mine: string, theirs: string): string =>
+        `count by (sloth_severity) (ALERTS{alertname="MyServiceHighErrorRate", ${mine}}) unless on(sloth_severity) count by (sloth_severity) (ALERTS{alertname="MyServiceHighErrorRate", ${theirs}})`;
+      const test = {
+        rule_files: ['ours.yaml', 'sloth.yaml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            // 2 h healthy at 1000 req/min, 1 h at 3 % errors (30x), 1 h at 0.4 % (4x), then healthy again.
+            input_series: [
+              { series: 'http_request_duration_seconds_count{job="myservice",code="200"}', values: '0+1000x120 120970+970x59 179170+996x59 238000+1000x180' },
+              { series: 'http_request_duration_seconds_count{job="myservice",code="503"}', values: '0x120 30+30x59 1804+4x59 2040x180' },
+            ],
+            promql_expr_test: [
+              ...times.flatMap((time) => differs.map((expr) => ({ expr, eval_time: time, exp_samples: [] }))),
+              ...times.flatMap((time) => [
+                { expr: onlyOne('slo_tier!=""', 'slo_tier=""'), eval_time: time, exp_samples: [] },
+                { expr: onlyOne('slo_tier=""', 'slo_tier!=""'), eval_time: time, exp_samples: [] },
+              ]),
+              // And the comparison is not vacuous: both sets record every window, and the page alert is active in both during the burn.
+              ...windows.map((window) => ({ expr: `count(sloth_ref:sli_error:ratio_rate${window}${selector}) + count(slo:sli_error:ratio_rate${window}${selector})`, eval_time: '3h', exp_samples: [{ labels: '{}', value: 2 }] })),
+              { expr: 'count(ALERTS{alertname="MyServiceHighErrorRate", sloth_severity="page", slo_tier=""})', eval_time: '3h', exp_samples: [{ labels: '{}', value: 1 }] },
+              { expr: 'count(ALERTS{alertname="MyServiceHighErrorRate", sloth_severity="page", slo_tier="page-fast"})', eval_time: '3h', exp_samples: [{ labels: '{}', value: 1 }] },
+            ],
+          },
+        ],
+      };
+      writeFileSync(join(dir, 'test.yaml'), stringify(test, { lineWidth: 0 }));
+      const result = promtool(['test', 'rules', 'test.yaml'], dir);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.status, result.output).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
