@@ -75,10 +75,12 @@ export class PrefixRing {
   before(t: number, horizon: number): number {
     const index = Math.floor(t / this.width);
     const start = index * this.width;
-    if (t === start) return this.cumulative(index - 1);
+    const upToPrevious = this.cumulative(index - 1);
+    if (t === start) return upToPrevious;
     const end = Math.min(start + this.width, Math.max(horizon, start + 1));
     const fraction = Math.min(1, (t - start) / (end - start));
-    return this.cumulative(index - 1) + this.bucket(index) * fraction;
+    // cumulative(index) - cumulative(index - 1) is the bucket's value, and 0 outside what is kept (both clamp alike).
+    return upToPrevious + (this.cumulative(index) - upToPrevious) * fraction;
   }
 
   /** Replaces the contents with these buckets (oldest first), e.g. when restoring from the store. */
