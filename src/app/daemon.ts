@@ -162,6 +162,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   // status is computed, alert state stepped and persisted, and the statuses handed to notifications. A reload rebuilds
   // it from the store. It is the SampleAppender for ingest and the StatusReader for the API, gates and the UI.
   let onEvaluated: (statuses: readonly SloStatus[], now: number) => void = () => undefined;
+  let evaluated = false;
   // Remote SLIs (README "Remote sources"): counted by the configured Prometheus-compatible query APIs.
   const remote = config.sources.length === 0 ? undefined : new SourceRemoteCounts(config.sources.map((source) => ({ ...source, timeoutMs: parseDuration(source.timeout) ?? 10_000 })));
   const engine = new EngineRuntime({
@@ -172,6 +173,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     evaluationInterval: parseDuration(config.evaluationInterval) ?? 30_000,
     logger: logger.child({ component: 'engine' }),
     onEvaluated: (report, now) => {
+      evaluated = true;
       metrics.recordEvaluation(report.durationMs / 1000, true);
       recordSpan('engine.evaluate', now, now + report.durationMs, { 'sloe.objectives': report.statuses.length, 'sloe.transitions': report.transitions.length });
       onEvaluated(report.statuses, now);
@@ -271,7 +273,9 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   const app = createHttpApp(
     routes,
     {
-      notReadyReasons: () => (draining ? ['shutting down'] : []),
+      // Not ready until the engine has evaluated once (it does at start, within milliseconds), so no gate or status
+      // is answered from the placeholder `not evaluated yet` figures; and not ready while draining.
+      notReadyReasons: () => [...(evaluated ? [] : ['first evaluation pending']), ...(draining ? ['shutting down'] : [])],
       details: () => {
         const last = specs.lastReload();
         // A refused reload does not make the daemon unready: it keeps serving the set in force, which is what a
