@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs every benchmark in bench/<name>/run.ts, one after the other (they measure, so they must not
  * share the two cores), and writes bench/RESULTS.md with the machine, the date and every figure beside its baseline.
- * `npm run bench -- ingest gate` runs only those.
+ * `npm run bench -- ingest gate` runs only those; the figures of the others are kept from bench/results.json, each
+ * section dated, so RESULTS.md always shows every benchmark's latest run.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { format } from './lib.js';
 
@@ -31,10 +32,24 @@ const benches = readdirSync(root, { withFileTypes: true })
   .filter((name) => only.length === 0 || only.includes(name))
   .sort();
 
-const results: { bench: string; rows: Row[]; ok: boolean; seconds: number }[] = [];
+interface BenchResult {
+  bench: string;
+  rows: Row[];
+  ok: boolean;
+  seconds: number;
+  /** ISO date of the run. */
+  date: string;
+  /** The machine's 1-minute load average when the run started: how contended it was. */
+  load?: number;
+}
+
+const stored = join(root, 'results.json');
+const previous: BenchResult[] = existsSync(stored) ? (JSON.parse(readFileSync(stored, 'utf8')) as BenchResult[]) : [];
+const results: BenchResult[] = [];
 for (const bench of benches) {
   console.log(`\n=== bench/${bench} ===`);
   const started = Date.now();
+  const load = loadavg()[0] ?? 0;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(root, bench, 'run.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
@@ -50,20 +65,23 @@ for (const bench of benches) {
     const parsed = JSON.parse(line.slice('BENCH_RESULT '.length)) as { rows: Row[] };
     rows.push(...parsed.rows);
   }
-  results.push({ bench, rows, ok: run.status === 0, seconds });
+  results.push({ bench, rows, ok: run.status === 0, seconds, date: new Date().toISOString(), load });
 }
+
+const merged = [...previous.filter((old) => !results.some((fresh) => fresh.bench === old.bench)), ...results].sort((a, b) => a.bench.localeCompare(b.bench));
+writeFileSync(stored, `${JSON.stringify(merged, null, 2)}\n`);
 
 const cell = (value: number | undefined, spread?: number): string => (value === undefined ? '' : `${format(value)}${spread === undefined ? '' : ` ±${spread.toFixed(1)}%`}`);
 const lines = [
   '# Benchmark results',
   '',
-  `Made by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+  `Made by \`npm run bench\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; each section gives the date and time of its run.`,
   'Each figure is the median of several runs, with its spread ((max - min) / median); every baseline was measured in the same run on the same machine.',
   'The machine is shared and noisy: compare ratios, not absolute numbers.',
   '',
 ];
-for (const result of results) {
-  lines.push(`## ${result.bench}${result.ok ? '' : ' (FAILED: see the run output)'}`, '', `Took ${result.seconds.toFixed(0)} s.`, '');
+for (const result of merged) {
+  lines.push(`## ${result.bench}${result.ok ? '' : ' (FAILED: see the run output)'}`, '', `Run ${result.date.slice(0, 16).replace('T', ' ')} UTC (load average ${result.load === undefined ? '?' : result.load.toFixed(1)} on ${cpus().length} cores at its start); took ${result.seconds.toFixed(0)} s.`, '');
   if (result.rows.length === 0) {
     lines.push('No figures reported.', '');
     continue;
@@ -76,5 +94,5 @@ for (const result of results) {
   lines.push('');
 }
 writeFileSync(join(root, 'RESULTS.md'), `${lines.join('\n')}\n`);
-console.log(`\nwrote bench/RESULTS.md (${results.length} benchmarks)`);
+console.log(`\nwrote bench/RESULTS.md (${results.length} run now, ${merged.length} in all)`);
 process.exitCode = results.every((result) => result.ok) ? 0 : 1;
