@@ -1,10 +1,10 @@
 import type { AppendResult, EngineStore, IncomingSeries, IngestProtocol, SampleAppender, SeriesState, TermIncrease } from '../core/index.js';
 import { FINE_BUCKET_MS } from '../core/index.js';
+import { MatcherIndex } from '../core/sli/index.js';
 import type { Term } from '../core/sli/index.js';
 import { applySample } from './counter.js';
 import type { Temporality } from './counter.js';
 import { seriesKey } from './series-key.js';
-import { TermIndex } from './term-index.js';
 import type { TermSeries } from './term-series.js';
 
 export interface AppenderOptions {
@@ -29,7 +29,7 @@ type Dropped = Record<string, number>;
  * committed before it returns. Memory is updated only after the commit, so a failed write changes nothing.
  */
 export class Appender implements SampleAppender {
-  private readonly index: TermIndex;
+  private readonly index: MatcherIndex;
   private readonly states = new Map<string, SeriesState>();
   /** Which series each term has accepted, for the cardinality limit. */
   private readonly termSeriesCount = new Map<string, number>();
@@ -37,7 +37,7 @@ export class Appender implements SampleAppender {
   private totals = { received: 0, applied: 0, dropped: {} as Dropped };
 
   constructor(private readonly options: AppenderOptions) {
-    this.index = new TermIndex(options.terms);
+    this.index = new MatcherIndex(options.terms);
     for (const state of options.states) {
       this.states.set(state.key, state);
       const labels = parseSeriesKey(state.key);

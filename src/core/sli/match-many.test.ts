@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileQuery, termMatches } from '../core/sli/index.js';
-import type { Term } from '../core/sli/index.js';
-import { TermIndex } from './term-index.js';
+import { compileQuery } from './query.js';
+import { MatcherIndex, termMatches } from './match.js';
+import type { Term } from './types.js';
 
 function termsOf(promql: string): Term[] {
   const compiled = compileQuery(promql);
@@ -10,14 +10,14 @@ function termsOf(promql: string): Term[] {
   return compiled.terms.map((signed) => signed.term);
 }
 
-describe('TermIndex', () => {
+describe('MatcherIndex with thousands of SLOs on one metric', () => {
   const terms = [
     ...Array.from({ length: 20 }, (_, i) => termsOf(`sum(rate(http_requests_total{job="svc-${i % 10}",code=~"5.."}[5m]))`)).flat(),
     ...Array.from({ length: 10 }, (_, i) => termsOf(`sum(rate(http_requests_total{job="svc-${i}"}[5m]))`)).flat(),
     ...termsOf('sum(rate(http_requests_total{code!="200"}[5m]))'),
     ...termsOf('sum(rate(queue_total[5m]))'),
   ];
-  const index = new TermIndex(terms);
+  const index = new MatcherIndex(terms);
 
   it('finds exactly the terms whose matchers accept a series', () => {
     const labels = fc.record({
