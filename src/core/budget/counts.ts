@@ -21,8 +21,13 @@ export function sliOf(counts: Counts): number | null {
  * (1 - good/total) / (1 - objective). 1 spends exactly the budget over the period; null without events.
  */
 export function burnRate(counts: Counts | undefined, target: number): number | null {
+  return burnRateAgainst(counts, allowedBadFraction(target));
+}
+
+/** `burnRate` against an allowed bad fraction already worked out (`budgetTotal`), for loops over many windows. */
+export function burnRateAgainst(counts: Counts | undefined, allowed: number): number | null {
   if (!counts || counts.total <= 0) return null;
-  return (counts.total - counts.good) / counts.total / allowedBadFraction(target);
+  return (counts.total - counts.good) / counts.total / allowed;
 }
 
 /** The allowed bad fraction of an objective. */
@@ -36,5 +41,15 @@ export function budgetTotal(objective: Pick<Objective, 'target'>): number {
  * far fewer than 12 significant digits, so rounding to 12 gives back the figure the user meant.
  */
 function allowedBadFraction(target: number): number {
-  return Number((1 - target).toPrecision(12));
+  let allowed = allowedFractions.get(target);
+  if (allowed === undefined) {
+    allowed = Number((1 - target).toPrecision(12));
+    // A spec set has a handful of distinct targets; the bound only keeps arbitrary callers from growing it forever.
+    if (allowedFractions.size >= 1024) allowedFractions.clear();
+    allowedFractions.set(target, allowed);
+  }
+  return allowed;
 }
+
+/** toPrecision costs far more than the rest of a burn rate; every objective asks for its target's figure each tick. */
+const allowedFractions = new Map<number, number>();

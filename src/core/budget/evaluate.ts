@@ -4,7 +4,7 @@ import type { AlertTier, BudgetingMethod, DurationMs, Objective, Window } from '
 import type { AlertStateName, SloHealth } from '../status.js';
 import { alertWindows } from '../tiers.js';
 import type { Counts } from './counts.js';
-import { budgetTotal, burnRate, sliOf } from './counts.js';
+import { budgetTotal, burnRateAgainst, sliOf } from './counts.js';
 import { healthOf, tierClass } from './health.js';
 import { sliceLength } from './slices.js';
 
@@ -58,7 +58,6 @@ export interface ObjectiveEvaluation {
 /** Every figure CONTRACT.md reports for one objective, from counts the runtime supplies. Pure: `now` is a parameter. */
 export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
   const { objective, period: counts, windows, tiers } = input;
-  const target = objective.target;
   const period = periodBounds(input.window, input.now);
   const periodLength = calendarAwareLength(input.window, period);
   const hasData = input.reason === undefined && counts.total > 0;
@@ -66,15 +65,18 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
   const allowed = budgetTotal(objective);
   const consumed = hasData ? budgetConsumed(events, input.method, objective, periodLength) : 0;
   const remaining = 1 - consumed;
+  const shape = tierShape(tiers);
 
   const burnRates: Record<string, number | null> = {};
-  for (const window of alertWindows(tiers)) burnRates[formatDuration(window)] = burnRate(windows.get(window), target);
+  for (let index = 0; index < shape.windows.length; index++) {
+    burnRates[shape.labels[index]!] = burnRateAgainst(windows.get(shape.windows[index]!), allowed);
+  }
 
   const minEvents = input.minEvents ?? 0;
   const tierFigures = tiers.map((tier): TierFigures => {
     const long = windows.get(tier.longWindow);
-    const longBurnRate = burnRate(long, target);
-    const shortBurnRate = burnRate(windows.get(tier.shortWindow), target);
+    const longBurnRate = burnRateAgainst(long, allowed);
+    const shortBurnRate = burnRateAgainst(windows.get(tier.shortWindow), allowed);
     const longTotal = long?.total ?? 0;
     const active =
       !tier.disabled &&
@@ -95,7 +97,7 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
     errorBudget: { total: allowed, consumed, remaining },
     burnRates,
     tiers: tierFigures,
-    timeToExhaustion: timeToExhaustion(tierFigures, remaining, periodLength),
+    timeToExhaustion: timeToExhaustion(tierFigures[shape.reference]?.longBurnRate, remaining, periodLength),
     status,
     ...(reason === undefined ? {} : { reason }),
   };
@@ -131,10 +133,31 @@ function calendarAwareLength(window: Window, period: { start: number; end: numbe
  * days): recent enough to reflect the current incident, long enough not to flap; other tiers stand in when no page
  * tier is enabled.
  */
-function timeToExhaustion(tiers: readonly TierFigures[], remaining: number, periodLength: DurationMs): number | null {
-  const enabled = tiers.filter((figures) => !figures.tier.disabled).sort((a, b) => a.tier.longWindow - b.tier.longWindow);
-  const reference = enabled.find((figures) => tierClass(figures.tier) === 'page') ?? enabled[0];
-  const burn = reference?.longBurnRate;
+function timeToExhaustion(burn: number | null | undefined, remaining: number, periodLength: DurationMs): number | null {
   if (burn === null || burn === undefined || !(burn > 0) || !(remaining > 0)) return null;
   return (remaining * periodLength) / burn / 1000;
+}
+
+/** What depends only on an SLO's tiers, worked out once per tiers array rather than per objective per tick. */
+interface TierShape {
+  /** `alertWindows(tiers)` and each one's label (`5m`, `1h`). */
+  readonly windows: readonly DurationMs[];
+  readonly labels: readonly string[];
+  /** Index in `tiers` of the tier whose long-window burn times the budget's exhaustion (see timeToExhaustion); -1 when none is enabled. */
+  readonly reference: number;
+}
+
+const tierShapes = new WeakMap<readonly AlertTier[], TierShape>();
+
+function tierShape(tiers: readonly AlertTier[]): TierShape {
+  let shape = tierShapes.get(tiers);
+  if (!shape) {
+    const windows = alertWindows(tiers);
+    // The stable sort keeps the tiers' order among equal long windows, as sorting the figures did.
+    const enabled = tiers.map((tier, index) => ({ tier, index })).filter((entry) => !entry.tier.disabled).sort((a, b) => a.tier.longWindow - b.tier.longWindow);
+    const reference = enabled.find((entry) => tierClass(entry.tier) === 'page') ?? enabled[0];
+    shape = { windows, labels: windows.map(formatDuration), reference: reference?.index ?? -1 };
+    tierShapes.set(tiers, shape);
+  }
+  return shape;
 }

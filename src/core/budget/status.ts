@@ -1,6 +1,6 @@
 import type { AlertState } from '../alerting/state.js';
 import { formatDuration } from '../duration.js';
-import type { Objective, Slo } from '../model.js';
+import type { DurationMs, Objective, Slo, Window } from '../model.js';
 import { objectiveName, windowLabel } from '../slo.js';
 import type { AlertStatus, SloStatus } from '../status.js';
 import type { ObjectiveEvaluation } from './evaluate.js';
@@ -27,8 +27,8 @@ export function buildStatus(input: StatusInput): SloStatus {
       tier: figures.tier.name,
       severity: figures.tier.severity,
       state,
-      longWindow: formatDuration(figures.tier.longWindow),
-      shortWindow: formatDuration(figures.tier.shortWindow),
+      longWindow: windowText(figures.tier.longWindow),
+      shortWindow: windowText(figures.tier.shortWindow),
       burnRateThreshold: figures.tier.burnRateThreshold,
       longBurnRate: figures.longBurnRate,
       shortBurnRate: figures.shortBurnRate,
@@ -49,7 +49,7 @@ export function buildStatus(input: StatusInput): SloStatus {
     service: slo.service,
     ...(slo.displayName === undefined ? {} : { displayName: slo.displayName }),
     objective: objective.target,
-    window: windowLabel(slo.window),
+    window: labelOf(slo.window),
     budgetingMethod: slo.budgetingMethod,
     sli: evaluation.sli,
     events: { good: evaluation.events.good, total: evaluation.events.total },
@@ -60,6 +60,42 @@ export function buildStatus(input: StatusInput): SloStatus {
     status,
     ...(evaluation.reason === undefined ? {} : { reason: evaluation.reason }),
     labels: slo.labels,
-    evaluatedAt: new Date(now).toISOString(),
+    evaluatedAt: isoTime(now),
   };
+}
+
+/*
+ * Every objective's status is built every tick from figures that rarely change: the labels and the timestamp text are
+ * remembered rather than formatted again for each of thousands of objectives (pure: the same input gives the same text).
+ */
+const windowTexts = new Map<DurationMs, string>();
+
+function windowText(window: DurationMs): string {
+  let text = windowTexts.get(window);
+  if (text === undefined) {
+    text = formatDuration(window);
+    // Tiers use a handful of distinct windows; the bound only keeps arbitrary callers from growing it forever.
+    if (windowTexts.size >= 1024) windowTexts.clear();
+    windowTexts.set(window, text);
+  }
+  return text;
+}
+
+const windowLabels = new WeakMap<Window, string>();
+
+function labelOf(window: Window): string {
+  let label = windowLabels.get(window);
+  if (label === undefined) {
+    label = windowLabel(window);
+    windowLabels.set(window, label);
+  }
+  return label;
+}
+
+let lastIso: { readonly at: number; readonly text: string } | undefined;
+
+/** One evaluation stamps every status with the same time: it is formatted once. */
+function isoTime(at: number): string {
+  if (lastIso?.at !== at) lastIso = { at, text: new Date(at).toISOString() };
+  return lastIso.text;
 }
