@@ -1,3 +1,4 @@
+import type { DurationMs } from '../core/index.js';
 import type { SignedTerm } from '../core/sli/index.js';
 import type { Range } from './exclusions.js';
 import type { TermSeries } from './term-series.js';
@@ -27,7 +28,7 @@ interface Coefficients {
 const coefficientsCache = new WeakMap<object, Coefficients>();
 
 /** Each distinct term once, with its sign in good and in total (good = total - bad reads the total term twice). */
-function coefficientsOf(sli: { readonly good: readonly SignedTerm[]; readonly total: readonly SignedTerm[] }): Coefficients {
+function coefficientsOf(sli: SliTerms): Coefficients {
   let cached = coefficientsCache.get(sli);
   if (cached) return cached;
   const keys: string[] = [];
@@ -51,25 +52,43 @@ function coefficientsOf(sli: { readonly good: readonly SignedTerm[]; readonly to
   return cached;
 }
 
+type SliTerms = { readonly good: readonly SignedTerm[]; readonly total: readonly SignedTerm[] };
+
 /**
  * Good and total events of an SLI over [from, to). Interpolated edges and bad-event subtraction can leave good a hair
  * outside [0, total]; it is clamped there, since neither more good than total nor negative events can be meant.
  */
-export function sliCounts(
-  sli: { readonly good: readonly SignedTerm[]; readonly total: readonly SignedTerm[] },
-  series: ReadonlyMap<string, TermSeries>,
-  from: number,
-  to: number,
-  now: number,
-  excluded: readonly Range[],
-): Counts {
-  const { keys, good: goodSigns, total: totalSigns } = coefficientsOf(sli);
+export function sliCounts(sli: SliTerms, series: ReadonlyMap<string, TermSeries>, from: number, to: number, now: number, excluded: readonly Range[]): Counts {
+  const coefficients = coefficientsOf(sli);
+  return countsOf(coefficients, resolve(coefficients, series), from, to, now, excluded);
+}
+
+/**
+ * `sliCounts` over each window ending at `now` ([now - window, now)), keyed by the window: the SLI's terms are looked
+ * up once for all its windows rather than once per window.
+ */
+export function windowCounts(sli: SliTerms, series: ReadonlyMap<string, TermSeries>, windows: readonly DurationMs[], now: number, excluded: readonly Range[]): Map<DurationMs, Counts> {
+  const coefficients = coefficientsOf(sli);
+  const kept = resolve(coefficients, series);
+  const counts = new Map<DurationMs, Counts>();
+  for (const window of windows) counts.set(window, countsOf(coefficients, kept, now - window, now, now, excluded));
+  return counts;
+}
+
+function resolve(coefficients: Coefficients, series: ReadonlyMap<string, TermSeries>): (TermSeries | undefined)[] {
+  const kept = new Array<TermSeries | undefined>(coefficients.keys.length);
+  for (let index = 0; index < kept.length; index++) kept[index] = series.get(coefficients.keys[index]!);
+  return kept;
+}
+
+function countsOf(coefficients: Coefficients, kept: readonly (TermSeries | undefined)[], from: number, to: number, now: number, excluded: readonly Range[]): Counts {
+  const { good: goodSigns, total: totalSigns } = coefficients;
   let good = 0;
   let total = 0;
-  for (let index = 0; index < keys.length; index++) {
-    const kept = series.get(keys[index]!);
-    if (!kept) continue;
-    const events = excluded.length === 0 ? kept.sum(from, to, now) : rangeEvents(kept, from, to, now, excluded);
+  for (let index = 0; index < kept.length; index++) {
+    const term = kept[index];
+    if (!term) continue;
+    const events = excluded.length === 0 ? term.sum(from, to, now) : rangeEvents(term, from, to, now, excluded);
     good += goodSigns[index]! * events;
     total += totalSigns[index]! * events;
   }

@@ -23,8 +23,7 @@ import type { SignedTerm } from '../core/sli/index.js';
 import { Appender } from './appender.js';
 import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
 import type { AlertState, ObjectiveFigures } from './core-math.js';
-import type { Counts } from './counts.js';
-import { sliCounts } from './counts.js';
+import { sliCounts, windowCounts } from './counts.js';
 import { Exclusions } from './exclusions.js';
 import type { MaintenanceExpander } from './exclusions.js';
 import { historyOf } from './history.js';
@@ -195,7 +194,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
     this.options.store.saveAlertStates(changed);
     this.statuses = statuses;
-    this.byName = new Map(statuses.map((status) => [status.name, status]));
+    const byName = new Map<string, SloStatus>();
+    for (const status of statuses) byName.set(status.name, status);
+    this.byName = byName;
     this.resync(now);
     if (now - this.lastPrune >= HOUR) {
       this.options.store.prune(now);
@@ -246,8 +247,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const period = periodRange(plan.slo.window, now);
     const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
-    const windows = new Map<DurationMs, Counts>();
-    for (const window of plan.windows) windows.set(window, sliCounts(source.sli, this.series, now - window, now, now, excluded));
+    const windows = windowCounts(source.sli, this.series, plan.windows, now, excluded);
     const periodCounts = plan.slices
       ? sliCounts(sliceSides(plan.slices), this.series, period.start, period.end, now, [])
       : sliCounts(source.sli, this.series, period.start, period.end, now, excluded);

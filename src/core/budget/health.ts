@@ -32,8 +32,15 @@ export interface HealthInput {
 export function healthOf(input: HealthInput): SloHealth {
   if (!(input.total > 0)) return 'nodata';
   if (input.remaining <= 0) return 'exhausted';
-  const firing = (kind: 'page' | 'ticket') => input.tiers.some((tier, index) => input.states[index] === 'firing' && tierClass(tier) === kind);
-  if (firing('page')) return 'critical';
-  if (firing('ticket') || input.remaining < (input.warningLevel ?? DEFAULT_WARNING_LEVEL)) return 'warning';
+  if (firing(input, 'page')) return 'critical';
+  if (firing(input, 'ticket') || input.remaining < (input.warningLevel ?? DEFAULT_WARNING_LEVEL)) return 'warning';
   return 'ok';
+}
+
+/** Whether a tier of this class is firing (a plain loop: healthOf runs twice per objective per tick). */
+function firing(input: HealthInput, kind: 'page' | 'ticket'): boolean {
+  for (let index = 0; index < input.tiers.length; index++) {
+    if (input.states[index] === 'firing' && tierClass(input.tiers[index]!) === kind) return true;
+  }
+  return false;
 }
