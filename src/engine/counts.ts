@@ -63,17 +63,56 @@ export function sliCounts(sli: SliTerms, series: ReadonlyMap<string, TermSeries>
   return countsOf(coefficients, resolve(coefficients, series), from, to, now, excluded);
 }
 
-/**
- * `sliCounts` over each window ending at `now` ([now - window, now)), keyed by the window: the SLI's terms are looked
- * up once for all its windows rather than once per window.
- */
-export function windowCounts(sli: SliTerms, series: ReadonlyMap<string, TermSeries>, windows: readonly DurationMs[], now: number, excluded: readonly Range[]): Map<DurationMs, Counts> {
+/** An SLI's distinct terms and their signs, with the series that hold them: looked up once, read every tick. */
+export interface ResolvedSli {
+  readonly coefficients: Coefficients;
+  readonly kept: readonly (TermSeries | undefined)[];
+}
+
+/** Resolves an SLI's terms in `series`; the result stays valid while the map keeps the same series for those keys. */
+export function resolveSli(sli: SliTerms, series: ReadonlyMap<string, TermSeries>): ResolvedSli {
   const coefficients = coefficientsOf(sli);
-  const kept = resolve(coefficients, series);
+  return { coefficients, kept: resolve(coefficients, series) };
+}
+
+/** `sliCounts` over [from, to) of an SLI resolved once. */
+export function resolvedCounts(sli: ResolvedSli, from: number, to: number, now: number, excluded: readonly Range[]): Counts {
+  return countsOf(sli.coefficients, sli.kept, from, to, now, excluded);
+}
+
+/** `sliCounts` over each window ending at `now` ([now - window, now)), keyed by the window. */
+export function windowCounts(sli: ResolvedSli, windows: readonly DurationMs[], now: number, excluded: readonly Range[]): Map<DurationMs, Counts> {
   const counts = new Map<DurationMs, Counts>();
-  for (const window of windows) counts.set(window, countsOf(coefficients, kept, now - window, now, now, excluded));
+  if (excluded.length > 0) {
+    for (const window of windows) counts.set(window, countsOf(sli.coefficients, sli.kept, now - window, now, now, excluded));
+    return counts;
+  }
+  // Term by term over every window (each term's shared reads made once), adding up in the same order as countsOf.
+  const { good: goodSigns, total: totalSigns } = sli.coefficients;
+  if (scratch.events.length < windows.length) scratch = { events: new Float64Array(windows.length), good: new Float64Array(windows.length), total: new Float64Array(windows.length) };
+  const { events, good, total } = scratch;
+  good.fill(0, 0, windows.length);
+  total.fill(0, 0, windows.length);
+  for (let index = 0; index < sli.kept.length; index++) {
+    const term = sli.kept[index];
+    if (!term) continue;
+    term.sumsToNow(windows, now, events);
+    const goodSign = goodSigns[index]!;
+    const totalSign = totalSigns[index]!;
+    for (let window = 0; window < windows.length; window++) {
+      good[window]! += goodSign * events[window]!;
+      total[window]! += totalSign * events[window]!;
+    }
+  }
+  for (let window = 0; window < windows.length; window++) {
+    const windowTotal = Math.max(0, total[window]!);
+    counts.set(windows[window]!, { good: Math.min(windowTotal, Math.max(0, good[window]!)), total: windowTotal });
+  }
   return counts;
 }
+
+/** Working arrays for windowCounts, grown to the most windows an objective has; reused so a tick allocates none. */
+let scratch = { events: new Float64Array(8), good: new Float64Array(8), total: new Float64Array(8) };
 
 function resolve(coefficients: Coefficients, series: ReadonlyMap<string, TermSeries>): (TermSeries | undefined)[] {
   const kept = new Array<TermSeries | undefined>(coefficients.keys.length);

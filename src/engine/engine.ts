@@ -23,7 +23,8 @@ import type { SignedTerm } from '../core/sli/index.js';
 import { Appender } from './appender.js';
 import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
 import type { AlertState, ObjectiveFigures } from './core-math.js';
-import { sliCounts, windowCounts } from './counts.js';
+import { resolveSli, resolvedCounts, windowCounts } from './counts.js';
+import type { ResolvedSli } from './counts.js';
 import { Exclusions } from './exclusions.js';
 import type { MaintenanceExpander } from './exclusions.js';
 import { historyOf } from './history.js';
@@ -70,6 +71,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   readonly plan: Plan;
   readonly exclusions: Exclusions;
   private readonly series: Map<string, TermSeries>;
+  /** Per objective (aligned with plan.objectives): its SLI's terms, and its slice terms, resolved once in `series`. */
+  private readonly resolved: ({ readonly sli: ResolvedSli; readonly period: ResolvedSli } | undefined)[];
   private readonly appender: Appender;
   private readonly fineKeep: DurationMs;
   /** Alert state per objective (aligned with plan.objectives) and tier, and the keys they are stored under. */
@@ -88,6 +91,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const now = options.clock();
     this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined });
     this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    this.resolved = this.plan.objectives.map((plan) => {
+      if (plan.source.kind !== 'embedded') return undefined;
+      const sli = resolveSli(plan.source.sli, this.series);
+      return { sli, period: plan.slices ? resolveSli(sliceSides(plan.slices), this.series) : sli };
+    });
     this.appender = new Appender({
       store: options.store,
       terms: [...this.plan.terms.values()].map((entry) => entry.term),
@@ -173,7 +181,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     for (let index = 0; index < objectives.length; index++) {
       const plan = objectives[index]!;
       if (plan.source.kind === 'remote') remote.push(this.remoteFigures(plan, now).then((result) => void (figures[index] = result)));
-      else figures[index] = this.localFigures(plan, now);
+      else figures[index] = this.localFigures(plan, this.resolved[index], now);
     }
     if (remote.length > 0) await Promise.all(remote);
     const statuses: SloStatus[] = new Array<SloStatus>(objectives.length);
@@ -240,17 +248,15 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
   }
 
-  private localFigures(plan: ObjectivePlan, now: number): ObjectiveFigures {
+  private localFigures(plan: ObjectivePlan, resolved: { readonly sli: ResolvedSli; readonly period: ResolvedSli } | undefined, now: number): ObjectiveFigures {
     const source = plan.source;
     if (source.kind === 'none') return { reason: source.reason };
-    if (source.kind !== 'embedded') return { reason: 'no remote source is configured' };
+    if (source.kind !== 'embedded' || !resolved) return { reason: 'no remote source is configured' };
     const period = periodRange(plan.slo.window, now);
     const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
-    const windows = windowCounts(source.sli, this.series, plan.windows, now, excluded);
-    const periodCounts = plan.slices
-      ? sliCounts(sliceSides(plan.slices), this.series, period.start, period.end, now, [])
-      : sliCounts(source.sli, this.series, period.start, period.end, now, excluded);
+    const windows = windowCounts(resolved.sli, plan.windows, now, excluded);
+    const periodCounts = resolvedCounts(resolved.period, period.start, period.end, now, plan.slices ? [] : excluded);
     return { period: periodCounts, windows };
   }
 

@@ -38,6 +38,40 @@ export class TermSeries {
     return this.coarse.before(split, horizon) - this.coarse.before(from, horizon) + this.fine.before(to, horizon) - this.fine.before(split, horizon);
   }
 
+  /**
+   * `sum(now - window, now, now)` for each window, into `out`: the same figures, but the reads every window shares (up
+   * to now, and at the fine/coarse split) are made once for all of them.
+   */
+  sumsToNow(windows: readonly number[], now: number, out: Float64Array): void {
+    const fineStart = this.fine.head === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : this.fine.oldest() * FINE_BUCKET_MS;
+    const split = Math.ceil(fineStart / COARSE_BUCKET_MS) * COARSE_BUCKET_MS;
+    const fineNow = this.fine.before(now, now);
+    let shared = false;
+    let coarseNow = 0;
+    let coarseSplit = 0;
+    let fineSplit = 0;
+    for (let index = 0; index < windows.length; index++) {
+      const from = now - windows[index]!;
+      if (now <= from) {
+        out[index] = 0;
+        continue;
+      }
+      if (from >= fineStart) {
+        out[index] = fineNow - this.fine.before(from, now);
+        continue;
+      }
+      if (!shared) {
+        coarseNow = this.coarse.before(now, now);
+        if (split < now) {
+          coarseSplit = this.coarse.before(split, now);
+          fineSplit = this.fine.before(split, now);
+        }
+        shared = true;
+      }
+      out[index] = split >= now ? coarseNow - this.coarse.before(from, now) : coarseSplit - this.coarse.before(from, now) + fineNow - fineSplit;
+    }
+  }
+
   /** Refills both rings from the store: at start, and now and then to resynchronise exactly with what is durable. */
   restore(store: EngineStore, now: number, fineKeep: number): void {
     const fineFrom = Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
