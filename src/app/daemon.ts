@@ -146,7 +146,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
 
   // The store: one SQLite file under dataDir; closed last, after everything that writes to it has stopped.
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openSqliteStore(join(config.dataDir, 'sloe.db'), { retention: parseDuration(config.retention) ?? 90 * DAY });
+  const store = openSqliteStore(join(config.dataDir, 'sloe.db'), { retention: parseDuration(config.retention) ?? 90 * DAY, durability: config.durability });
   const metrics = createSelfMetrics({ defaultMetrics: true, storeSizeBytes: () => store.sizeOnDisk() });
 
   const specs = new SpecsReloader(() => readSpecSet(config), initial, metrics, logger.child({ component: 'reload' }), clock);
@@ -171,6 +171,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     clock,
     ...(remote === undefined ? {} : { remote }),
     evaluationInterval: parseDuration(config.evaluationInterval) ?? 30_000,
+    seriesLimitPerTerm: config.limits.seriesPerTerm,
     logger: logger.child({ component: 'engine' }),
     onEvaluated: (report, now) => {
       evaluated = true;
@@ -187,7 +188,8 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   specs.onChange((next) => {
     bucketBounds = bucketBoundsOf(next);
   });
-  const ingest = createIngest({ appender, registry: metrics.registry, logger: logger.child({ component: 'ingest' }), bucketBounds: (metric) => bucketBounds(metric) });
+  const { seriesPerTerm: _engineLimit, ...ingestLimits } = config.limits;
+  const ingest = createIngest({ appender, registry: metrics.registry, logger: logger.child({ component: 'ingest' }), bucketBounds: (metric) => bucketBounds(metric), limits: ingestLimits });
   routes.push(...ingest.routes);
   const scraper = new Scraper({
     jobs: config.scrape.map((job) => ({ ...job, intervalMs: parseDuration(job.interval) ?? 15_000, timeoutMs: parseDuration(job.timeout) ?? 5_000 })),

@@ -25,6 +25,8 @@ export interface EngineRuntimeOptions {
   readonly clock: () => number;
   readonly evaluationInterval: DurationMs;
   readonly fineKeep?: DurationMs;
+  /** New series past this many per SLI term are dropped (`limits.seriesPerTerm`). */
+  readonly seriesLimitPerTerm?: number;
   readonly remote?: RemoteCounts;
   readonly logger: Logger;
   /** Called after every evaluation (notifications, self-metrics). */
@@ -60,6 +62,7 @@ export class EngineRuntime implements SampleAppender, StatusReader, HistoryReade
       clock: this.options.clock,
       ...(this.options.remote === undefined ? {} : { remote: this.options.remote }),
       ...(this.options.fineKeep === undefined ? {} : { fineKeep: this.options.fineKeep }),
+      ...(this.options.seriesLimitPerTerm === undefined ? {} : { seriesLimitPerTerm: this.options.seriesLimitPerTerm }),
     });
     engine.onTransitions((transitions) => {
       for (const listener of this.listeners) listener(transitions);

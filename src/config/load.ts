@@ -27,6 +27,15 @@ export interface SloeConfig {
   evaluationInterval: string;
   retention: string;
   shutdownTimeout: string;
+  durability: 'normal' | 'full';
+  limits: {
+    maxBodyBytes: number;
+    maxDecompressedBytes: number;
+    maxSeriesPerRequest: number;
+    maxInFlightRequests: number;
+    maxInFlightBytes: number;
+    seriesPerTerm: number;
+  };
   logLevel: string;
   publicUrl: string | undefined;
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
