@@ -14,7 +14,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startPrometheus } from '../../test/ingest/prometheus-process.js';
+import { freePort } from '../../test/helpers/ports.js';
+import { startPrometheus } from '../../test/ingest/prometheus-process.js';
 import { reportFigures } from '../lib.js';
 
 const SLOS = Number(process.env.BENCH_COST_SLOS ?? 1000);

@@ -1,14 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import type { SloStatus } from '../../src/core/index.js';
+import { freePort } from '../helpers/ports.js';
 import { encodeV1 } from '../ingest/schemas.js';
 import { logSink, sloSpec, workspace } from './daemon-fixture.js';
 
@@ -34,16 +33,6 @@ function ensureBuilt(): void {
   if (statSync(built, { throwIfNoEntry: false }) === undefined) throw new Error(`tsc did not build ${built}: ${result.stdout}${result.stderr}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One remote-write request: a new series whose two samples make an increase of PER_REQUEST events. */
 function body(writer: number, sequence: number, at: number): Buffer {

@@ -5,7 +5,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/core/index.js';
 import { errorResponse, queryRoutes, registerSloMetrics } from '../../src/api/index.js';
-import { freePort, startPrometheus } from '../ingest/prometheus-process.js';
+import { freePort } from '../helpers/ports.js';
+import { startPrometheus } from '../ingest/prometheus-process.js';
 import type { PrometheusProcess } from '../ingest/prometheus-process.js';
 import { TrafficGenerator, harness, makeSlo, specsOf } from './fixtures.js';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compressSync } from 'snappy';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../ingest/prometheus-process.js';
+import { freePort } from '../helpers/ports.js';
 import { encodeV1 } from '../ingest/schemas.js';
 import { startSloe } from '../helpers/sloe-process.js';
 import type { SloeProcess } from '../helpers/sloe-process.js';

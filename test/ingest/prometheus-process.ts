@@ -5,10 +5,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from '../helpers/binaries.js';
+import { freePort } from '../helpers/ports.js';
 
 export interface PrometheusProcess {
   readonly url: string;
@@ -21,17 +21,6 @@ export interface PrometheusProcess {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPrometheus(configYaml: string, extraFlags: readonly string[] = []): Promise<PrometheusProcess> {
   const binary = requireBinary('prometheus');

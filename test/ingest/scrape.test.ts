@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scraper } from '../../src/ingest/index.js';
 import type { ScrapeJob } from '../../src/ingest/index.js';
-import { freePort } from './prometheus-process.js';
+import { freePort } from '../helpers/ports.js';
 import { RecordingAppender } from './recording-appender.js';
 
 const servers: Server[] = [];

@@ -6,7 +6,8 @@ import { openMemoryStore } from '../../src/store/index.js';
 import { startAlertmanager } from './alertmanager-process.js';
 import type { RunningAlertmanager } from './alertmanager-process.js';
 import { BurnScenario, SLO_NAME, checkoutSlo } from './burn.js';
-import { FakeServer, freePort, waitFor } from './fake-server.js';
+import { freePort } from '../helpers/ports.js';
+import { FakeServer, waitFor } from './fake-server.js';
 
 /** What Alertmanager's webhook receiver posts (webhook_config, payload version 4). */
 interface WebhookMessage {

@@ -6,7 +6,8 @@ import type { Daemon } from '../../src/app/index.js';
 import { MINUTE } from '../../src/core/index.js';
 import { logSink, workspace } from '../app/daemon-fixture.js';
 import { startAlertmanager } from './alertmanager-process.js';
-import { FakeServer, freePort, waitFor } from './fake-server.js';
+import { freePort } from '../helpers/ports.js';
+import { FakeServer, waitFor } from './fake-server.js';
 
 const SPEC = `apiVersion: sloe/v1
 kind: SLO

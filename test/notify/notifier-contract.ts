@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertNotification, Notifier } from '../../src/notify/index.js';
 import { buildNotification } from '../../src/notify/index.js';
-import { freePort } from './fake-server.js';
+import { freePort } from '../helpers/ports.js';
 import type { FakeServer, RecordedRequest, Reply } from './fake-server.js';
 import { alerting, status, tiers } from './fixtures.js';
 
