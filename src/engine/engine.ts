@@ -12,6 +12,7 @@ import type {
   IngestProtocol,
   Journal,
   RemoteCounts,
+  RemoteSliQuery,
   SampleAppender,
   SloStatus,
   SpecSet,
@@ -239,7 +240,15 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const remote = this.options.remote;
     if (source.kind !== 'remote' || !remote) return { reason: 'no remote source is configured' };
     const period = periodRange(plan.slo.window, now);
-    const query = { slo: plan.slo.name, objective: plan.objective.key, sli: source.sli, ...(source.source === undefined ? {} : { source: source.source }) };
+    const { op, value } = plan.objective;
+    const query: RemoteSliQuery = {
+      slo: plan.slo.name,
+      objective: plan.objective.key,
+      sli: source.sli,
+      ...(source.source === undefined ? {} : { source: source.source }),
+      // A threshold SLI's good samples are those meeting the objective's comparison: the source needs it to count.
+      ...(source.sli.kind === 'threshold' && op !== undefined && value !== undefined ? { threshold: { op, value } } : {}),
+    };
     try {
       const [periodCounts, ...windowCounts] = await Promise.all([remote.counts(query, period.end - period.start, now), ...plan.windows.map((window) => remote.counts(query, window, now))]);
       return { period: periodCounts, windows: new Map(plan.windows.map((window, index) => [window, windowCounts[index]!])) };

@@ -38,4 +38,19 @@ describe('remote SLIs', () => {
     expect(failed.status).toBe('nodata');
     expect(failed.reason).toBe('remote source failed: source mimir: no answer within 10000 ms');
   });
+
+  it('asks for a threshold SLI with the objective\'s comparison, so the source can count good samples', async () => {
+    const asked: RemoteSliQuery[] = [];
+    const remote: RemoteCounts = {
+      counts: (query) => {
+        asked.push(query);
+        return Promise.resolve({ good: 95, total: 100 });
+      },
+    };
+    const p99: Sli = { kind: 'threshold', metric: { promql: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[{{.window}}])))' } };
+    const { engine } = harness(specsOf(makeSlo({ sli: p99, target: 0.9, objective: { op: 'lte', value: 0.3 } })), NOW, { remote });
+    const status = (await engine.evaluate(NOW)).statuses[0]!;
+    expect(status.sli).toBeCloseTo(0.95, 9);
+    expect(asked[0]).toMatchObject({ sli: p99, threshold: { op: 'lte', value: 0.3 } });
+  });
 });
