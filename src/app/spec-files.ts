@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Problem } from '../core/index.js';
+import { MAX_SPEC_FILE_BYTES } from '../spec/index.js';
 import type { SpecInput } from '../spec/index.js';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml']);
-/** Larger files are refused unread: no SLO spec is this big, and parsing one could starve the daemon. */
-export const MAX_SPEC_FILE_BYTES = 10 * 1024 * 1024;
 
 export interface SpecFiles {
   readonly inputs: SpecInput[];
@@ -32,6 +31,7 @@ export function readSpecFiles(paths: readonly string[]): SpecFiles {
       return;
     }
     if (!explicit && !SPEC_EXTENSIONS.has(extname(path).toLowerCase())) return;
+    // Refused unread, with the loader's own limit and words: parsing such a file could starve the daemon.
     if (stats.size > MAX_SPEC_FILE_BYTES) {
       problems.push({ file: path, line: 1, column: 1, message: `file is ${stats.size} bytes; spec files are limited to ${MAX_SPEC_FILE_BYTES} bytes` });
       return;
