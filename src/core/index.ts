@@ -22,6 +22,8 @@ export type {
   ExclusionRecord,
   HistoryPoint,
   HistoryReader,
+  Component,
+  Evaluation,
 } from './ports.js';
 export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
 export { SloeError, formatProblem } from './errors.js';

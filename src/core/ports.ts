@@ -1,5 +1,5 @@
 import type { AlertTransition, SloStatus } from './status.js';
-import type { Labels, Sli, ThresholdOp } from './model.js';
+import type { Labels, Sli, SpecSet, ThresholdOp } from './model.js';
 
 /** One series of incoming samples, in whatever protocol it arrived. Timestamps are Unix milliseconds. */
 export interface IncomingSeries {
@@ -193,4 +193,30 @@ export interface HistoryPoint {
 export interface HistoryReader {
   /** Undefined when no SLO has this name. */
   history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined;
+}
+
+/** What one evaluation produced, as every component sees it after the tick. */
+export interface Evaluation {
+  /** Unix ms of the evaluation. */
+  readonly now: number;
+  readonly statuses: readonly SloStatus[];
+  readonly transitions: readonly AlertTransition[];
+}
+
+/**
+ * One part of the daemon as `app/` composes it: a factory takes its configuration and ports and returns this.
+ * `Routes` is the HTTP layer's route group (hono's `Hono` in the adapters); core names no web framework.
+ * Everything is optional: a part without routes, or that does nothing after an evaluation, leaves it out.
+ */
+export interface Component<Routes = unknown> {
+  readonly name: string;
+  /** HTTP routes this part serves; the daemon mounts them behind the one auth and body limits. */
+  readonly routes?: readonly Routes[];
+  /** Called after every evaluation, in composition order; must not block (queue work, do not await I/O). */
+  afterEvaluation?(evaluation: Evaluation): void;
+  /** Called when a new valid spec set is in force; a reload awaits it, and a throw refuses the reload. */
+  onSpecChange?(specs: SpecSet): void | Promise<void>;
+  start?(): void | Promise<void>;
+  /** Settles queued work and releases resources, within `timeoutMs`; components stop in reverse order. */
+  stop?(timeoutMs: number): Promise<void>;
 }
