@@ -1,8 +1,8 @@
 import type { AlertTier, DurationMs, Objective, Query, Sli, Slo, SpecSet } from '../core/index.js';
 import { alertWindows, nominalPeriod, objectiveName } from '../core/index.js';
 import { sliceLength } from '../core/budget/index.js';
-import { compileSli } from '../core/sli/index.js';
-import type { CompiledSli, Term } from '../core/sli/index.js';
+import { compileSli } from '../core/index.js';
+import type { CompiledSli, Term } from '../core/index.js';
 
 /** How one objective gets its events. */
 export type Source =
