@@ -118,7 +118,8 @@ class InstantEvaluator {
 
   private unary(node: SyntaxNode): InstantValue {
     const inner = this.evaluate(this.only(node));
-    if (node.getChild('UnaryOp') === null || this.slice(node.getChild('UnaryOp')!) === '+') return inner;
+    const operator = node.getChild('UnaryOp');
+    if (!operator || this.slice(operator) === '+') return inner;
     if (inner.kind === 'scalar') return { kind: 'scalar', value: -inner.value };
     return { kind: 'vector', series: inner.series.map((one) => ({ labels: withoutName(one.labels), value: -one.value })) };
   }
