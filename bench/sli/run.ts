@@ -7,8 +7,8 @@
  * - Compiling: Sloth-style ratio SLIs per second. Baseline: lezer parsing the same queries without compiling.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { MatcherIndex, compileSli } from '../../src/core/sli/index.js';
-import type { Term } from '../../src/core/sli/index.js';
+import { MatcherIndex, compileSli } from '../../src/core/index.js';
+import type { Term } from '../../src/core/index.js';
 import type { Sli } from '../../src/core/model.js';
 import { reportFigures } from '../lib.js';
 

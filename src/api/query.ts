@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { LabelProfile, StatusReader } from '../core/index.js';
-import { QueryError, evaluateQuery, parseQuery } from './instant-query.js';
+import type { InstantSeries, LabelProfile, StatusReader } from '../core/index.js';
+import { SloeError, evaluateInstant } from '../core/index.js';
 import { sloSamples } from './slo-series.js';
 import { parseTime } from './time-params.js';
-import { SloeError } from '../core/index.js';
 
 /** Prometheus renders sample values as strings, with its spellings of the special values. */
 function formatValue(value: number): string {
@@ -41,12 +40,13 @@ export function queryRoutes(statuses: StatusReader, clock: () => number, profile
       return c.json({ status: 'error', errorType: 'bad_data', error: `invalid parameter "time": ${message}` }, 400);
     }
     try {
-      const result = evaluateQuery(parseQuery(query), sloSamples(statuses.latest(), profile));
+      const series: InstantSeries[] = sloSamples(statuses.latest(), profile).map((sample) => ({ labels: { __name__: sample.name, ...sample.labels }, value: sample.value }));
+      const result = evaluateInstant(query, series);
       const seconds = at / 1000;
       if (result.kind === 'scalar') return c.json({ status: 'success', data: { resultType: 'scalar', result: [seconds, formatValue(result.value)] } });
-      return c.json({ status: 'success', data: { resultType: 'vector', result: result.samples.map((series) => ({ metric: series.labels, value: [seconds, formatValue(series.value)] })) } });
+      return c.json({ status: 'success', data: { resultType: 'vector', result: result.series.map((series) => ({ metric: series.labels, value: [seconds, formatValue(series.value)] })) } });
     } catch (error) {
-      if (error instanceof QueryError) return c.json({ status: 'error', errorType: 'bad_data', error: `invalid parameter "query": ${error.message}` }, 400);
+      if (error instanceof SloeError && error.code === 'bad_query') return c.json({ status: 'error', errorType: 'bad_data', error: `invalid parameter "query": ${error.message}` }, 400);
       throw error;
     }
   };

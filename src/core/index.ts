@@ -34,8 +34,35 @@ export type { TierTemplate } from './tiers.js';
 export { nominalPeriod, objectiveName, windowLabel } from './slo.js';
 export { INFO_LABELS, LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL } from './names.js';
 export type { LabelProfile } from './names.js';
-export { MatcherIndex, compileQuery, compileSli, formatBound, mergeTerms, parseBound, parsePromql, termMatches } from './sli/index.js';
-export type { CompileResult, CompiledSli, GaugeMode, LabelMatcher, MatchOp, ParseResult, QueryResult, SignedTerm, SliQueryRole, Term } from './sli/index.js';
+export { MatcherIndex, termMatches } from './sli/index.js';
+export {
+  compileQuery,
+  compileSli,
+  evaluateInstant,
+  findWindowPlaceholders,
+  formatBound,
+  hasWindowPlaceholder,
+  maskWindowPlaceholders,
+  mergeTerms,
+  parseBound,
+  parsePromql,
+  substituteWindow,
+} from './promql/index.js';
+export type {
+  CompileResult,
+  CompiledSli,
+  GaugeMode,
+  InstantSeries,
+  InstantValue,
+  LabelMatcher,
+  MatchOp,
+  ParseResult,
+  QueryResult,
+  SignedTerm,
+  SliQueryRole,
+  Term,
+  WindowPlaceholder,
+} from './promql/index.js';
 export { isValidTimeZone, periodBounds, startOfLocalDay, zoneOffset } from './calendar.js';
 export { ALERT_STATE_RANK, INACTIVE, alertTransitions, compareAlertStates, noDataActive, parseAlertState, step } from './alerting/index.js';
 export type { AlertState, StepOptions } from './alerting/index.js';

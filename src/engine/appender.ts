@@ -1,7 +1,5 @@
-import type { AppendResult, EngineStore, IncomingSeries, IngestProtocol, SampleAppender, SeriesState, TermIncrease } from '../core/index.js';
-import { FINE_BUCKET_MS } from '../core/index.js';
-import { MatcherIndex } from '../core/sli/index.js';
-import type { Term } from '../core/sli/index.js';
+import type { AppendResult, EngineStore, IncomingSeries, IngestProtocol, SampleAppender, SeriesState, Term, TermIncrease } from '../core/index.js';
+import { FINE_BUCKET_MS, MatcherIndex } from '../core/index.js';
 import { applySample } from './counter.js';
 import type { Temporality } from './counter.js';
 import { seriesKey } from './series-key.js';

@@ -1,5 +1,4 @@
-import type { DurationMs } from '../core/index.js';
-import type { SignedTerm } from '../core/sli/index.js';
+import type { DurationMs, SignedTerm } from '../core/index.js';
 import type { Range } from './exclusions.js';
 import type { TermSeries } from './term-series.js';
 

@@ -14,13 +14,13 @@ import type {
   RemoteCounts,
   RemoteSliQuery,
   SampleAppender,
+  SignedTerm,
   SloStatus,
   SpecSet,
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
 import { HOUR, MINUTE } from '../core/index.js';
-import type { SignedTerm } from '../core/sli/index.js';
 import { Appender } from './appender.js';
 import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
 import type { AlertState, ObjectiveFigures } from './core-math.js';

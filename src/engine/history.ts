@@ -1,6 +1,5 @@
-import type { EngineStore, HistoryPoint } from '../core/index.js';
+import type { EngineStore, HistoryPoint, SignedTerm } from '../core/index.js';
 import { COARSE_BUCKET_MS, FINE_BUCKET_MS, formatDuration } from '../core/index.js';
-import type { SignedTerm } from '../core/sli/index.js';
 import { periodRange, statusOf } from './core-math.js';
 import type { Counts } from './counts.js';
 import { sliCounts } from './counts.js';

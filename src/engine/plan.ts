@@ -1,8 +1,6 @@
-import type { AlertTier, DurationMs, Objective, Query, Sli, Slo, SpecSet } from '../core/index.js';
-import { alertWindows, nominalPeriod, objectiveName } from '../core/index.js';
+import type { AlertTier, CompiledSli, DurationMs, Objective, Query, Sli, Slo, SpecSet, Term } from '../core/index.js';
+import { alertWindows, compileSli, nominalPeriod, objectiveName } from '../core/index.js';
 import { sliceLength } from '../core/budget/index.js';
-import { compileSli } from '../core/sli/index.js';
-import type { CompiledSli, Term } from '../core/sli/index.js';
 
 /** How one objective gets its events. */
 export type Source =

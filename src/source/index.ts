@@ -2,5 +2,5 @@ export { PrometheusClient } from './client.js';
 export type { ClientOptions, SourceConfig, VectorSample } from './client.js';
 export { SourceRemoteCounts } from './remote-counts.js';
 export type { SourceEntry } from './remote-counts.js';
-export { countQueries, eventsQuery, withBucket, withWindow } from './promql.js';
+export { countQueries, eventsQuery, withBucket } from './promql.js';
 export type { CountQueries } from './promql.js';

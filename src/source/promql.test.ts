@@ -13,6 +13,10 @@ describe('SLI queries as event counts over a window', () => {
     expect(eventsQuery('sum(irate(x[{{ .window }}]))', 6 * HOUR)).toBe('sum(irate(x[6h]))');
   });
 
+  it.each(['{{.window}}', '{{ .window }}', '$__window', '${__window}'])('fills the window placeholder %s', (placeholder) => {
+    expect(eventsQuery(`sum(rate(x[${placeholder}]))`, HOUR)).toBe('sum(increase(x[1h]))');
+  });
+
   it('makes good and total bucket queries for a latency SLI', () => {
     expect(countQueries({ kind: 'latency', histogram: { promql: 'http_request_duration_seconds_bucket{job="api",le="1"}' }, threshold: 0.3 }, 5 * MINUTE)).toEqual({
       good: 'sum(increase(http_request_duration_seconds_bucket{job="api",le="0.3"}[5m]))',

@@ -1,5 +1,5 @@
 import type { Sli, ThresholdOp } from '../core/index.js';
-import { SloeError, formatDuration } from '../core/index.js';
+import { SloeError, formatDuration, substituteWindow } from '../core/index.js';
 
 /** The two queries whose results are an SLI's good and total events over a window, and how to read them. */
 export interface CountQueries {
@@ -10,12 +10,11 @@ export interface CountQueries {
   readonly ratio?: 'good' | 'bad';
 }
 
-const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}|\$__window|\$__range|\$__rate_interval/g;
 const BARE_SELECTOR = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(\{[^{}]*\})?\s*$/;
 
-/** Puts the window into the query's placeholders (`{{.window}}`, `$__window`). */
-export function withWindow(promql: string, windowMs: number): string {
-  return promql.replace(WINDOW_PLACEHOLDER, formatDuration(windowMs));
+/** The query with its window placeholders (core's, every spelling) filled in. */
+function withWindow(promql: string, windowMs: number): string {
+  return substituteWindow(promql, formatDuration(windowMs));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { validateCronExpression } from 'cron';
 import type { Node } from 'yaml';
+import { hasWindowPlaceholder } from '../core/index.js';
 import type { Query } from '../core/index.js';
 import type { DocContext } from './context.js';
 import type { Fields } from './fields.js';
@@ -78,7 +79,7 @@ export interface QueryOptions {
   readonly required?: boolean;
   /** The remote source the query is evaluated by, if any. */
   readonly source?: string;
-  /** Sloth requires `{{.window}}` in every query: it is how its windows are substituted. */
+  /** Sloth requires a window placeholder (`{{.window}}`, or any spelling core knows) in every query: it is how its windows are substituted. */
   readonly requireWindow?: boolean;
 }
 
@@ -96,7 +97,7 @@ export function checkQuery(ctx: DocContext, node: Node, promql: string, path: st
     return undefined;
   }
   if (!checkPromql(ctx, node, promql, path)) return undefined;
-  if (options.requireWindow === true && !promql.includes('{{.window}}')) {
+  if (options.requireWindow === true && !hasWindowPlaceholder(promql)) {
     ctx.report(node, `'${path}' must use {{.window}} as its range (e.g. rate(metric[{{.window}}])): Sloth substitutes each alert window there`);
     return undefined;
   }

@@ -1,31 +1,14 @@
-import { parser } from '@prometheus-io/lezer-promql';
 import { isScalar, type Node } from 'yaml';
+import { parsePromql } from '../core/index.js';
 import type { DocContext, Position } from './context.js';
 
-/** Window placeholders users write in range selectors; the engine and generators substitute them. */
-export const WINDOW_PLACEHOLDERS = ['{{.window}}', '$__window'] as const;
-
 /**
- * Replaces each placeholder with a valid duration of exactly the same length, so offsets in the parsed text are
- * offsets in the query as written.
+ * Offset of the first syntax error in a PromQL query, or undefined when it parses. Window placeholders are core's
+ * (`parsePromql` masks them), so what validation accepts is what the engine and the generators substitute.
  */
-function withConcreteWindows(query: string): string {
-  return query.replaceAll('{{.window}}', '9999999999s').replaceAll('$__window', '99999999s');
-}
-
-/** Offset of the first syntax error in a PromQL query, or undefined when it parses. */
 export function promqlErrorOffset(query: string): number | undefined {
-  const text = withConcreteWindows(query);
-  if (text.trim() === '') return 0;
-  let offset: number | undefined;
-  parser.parse(text).iterate({
-    enter(node) {
-      if (offset !== undefined) return false;
-      if (node.type.isError) offset = node.from;
-      return undefined;
-    },
-  });
-  return offset;
+  const result = parsePromql(query);
+  return result.ok ? undefined : result.from;
 }
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileQuery } from './query.js';
+import { compileQuery } from '../promql/index.js';
 import { MatcherIndex, termMatches } from './match.js';
-import type { Term } from './types.js';
+import type { Term } from '../promql/types.js';
 
 function termsOf(promql: string): Term[] {
   const compiled = compileQuery(promql);

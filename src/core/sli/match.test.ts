@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery } from './query.js';
+import { compileQuery } from '../promql/index.js';
 import { MatcherIndex, termMatches } from './match.js';
-import type { Term } from './types.js';
+import type { Term } from '../promql/types.js';
 
 function term(selector: string): Term {
   const result = compileQuery(selector);

@@ -1,5 +1,5 @@
-import { BUCKET_LABEL, matcherAccepts } from './labels.js';
-import type { Term } from './types.js';
+import { BUCKET_LABEL, matcherAccepts } from '../promql/labels.js';
+import type { Term } from '../promql/types.js';
 
 type LabelSet = Readonly<Record<string, string>>;
 

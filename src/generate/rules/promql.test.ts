@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addMatcher, eventCount, isBareSelector, leMatcher, matchers, number, substituteWindow, thresholdCheck } from './promql.js';
+import { addMatcher, eventCount, isBareSelector, leMatcher, matchers, number, thresholdCheck } from './promql.js';
 
 const MINUTE = 60_000;
-
-describe('substituteWindow', () => {
-  it('replaces Sloth and Grafana window placeholders, with any spacing', () => {
-    expect(substituteWindow('rate(a[{{.window}}]) / rate(b[{{ .window }}]) + rate(c[$__window])', 5 * MINUTE)).toBe('rate(a[5m]) / rate(b[5m]) + rate(c[5m])');
-  });
-});
 
 describe('eventCount', () => {
   it('takes the increase of a bare counter selector', () => {
@@ -18,6 +12,9 @@ describe('eventCount', () => {
   });
   it('multiplies a rate query by the window in seconds', () => {
     expect(eventCount('sum(rate(x[{{.window}}]))', 30 * MINUTE)).toBe('(sum(rate(x[30m]))) * 1800');
+  });
+  it.each(['{{.window}}', '{{ .window }}', '$__window', '${__window}'])('fills the window placeholder %s', (placeholder) => {
+    expect(eventCount(`sum(rate(x[${placeholder}]))`, 5 * MINUTE)).toBe('(sum(rate(x[5m]))) * 300');
   });
 });
 

@@ -1,13 +1,5 @@
-import { formatDuration } from '../../core/index.js';
+import { formatDuration, substituteWindow } from '../../core/index.js';
 import type { DurationMs, Labels, ThresholdOp } from '../../core/index.js';
-
-/** Sloth's `{{.window}}` (with any spacing) and Grafana's `$__window`, the two window placeholders SLI queries use. */
-const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}|\$__window\b/g;
-
-/** Puts a window into an SLI query: `rate(x[{{.window}}])` → `rate(x[5m])`. */
-export function substituteWindow(promql: string, window: DurationMs): string {
-  return promql.replace(WINDOW_PLACEHOLDER, formatDuration(window));
-}
 
 /** A label value inside double quotes, escaped as PromQL reads it. */
 export function quoteLabelValue(value: string): string {
@@ -53,7 +45,7 @@ export function leMatcher(bound: number): string {
  */
 export function eventCount(promql: string, window: DurationMs): string {
   if (isBareSelector(promql)) return `sum(increase(${promql.trim()}[${formatDuration(window)}]))`;
-  const query = substituteWindow(promql.trim(), window);
+  const query = substituteWindow(promql.trim(), formatDuration(window));
   const usesIncrease = /\bincrease\s*\(/.test(query);
   const usesRate = /\b(i?rate)\s*\(/.test(query);
   if (usesIncrease && !usesRate) return `(${query})`;

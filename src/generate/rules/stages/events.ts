@@ -1,6 +1,6 @@
-import { METRICS, formatDuration } from '../../../core/index.js';
+import { METRICS, formatDuration, substituteWindow } from '../../../core/index.js';
 import type { DurationMs } from '../../../core/index.js';
-import { addMatcher, eventCount, leMatcher, substituteWindow, thresholdCheck } from '../promql.js';
+import { addMatcher, eventCount, leMatcher, thresholdCheck } from '../promql.js';
 import { isLongWindow, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
@@ -31,7 +31,7 @@ export function eventQueries(target: Target, window: DurationMs): EventQueries |
     case 'threshold': {
       // Every evaluation of the query is one event, good when it meets the objective's threshold (as the engine counts
       // gauge samples). A window inside the query is the base window: the value is read as often as the rules run.
-      const query = substituteWindow(sli.metric.promql, target.baseWindow);
+      const query = substituteWindow(sli.metric.promql, formatDuration(target.baseWindow));
       return {
         good: `sum(sum_over_time((${thresholdCheck(query, objective.op ?? 'lte', objective.value ?? 0)})[${range}:]))`,
         total: `sum(count_over_time((${query.trim()})[${range}:]))`,

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parsePromql, parseTree } from './parse.js';
 import { Refusal } from './refusal.js';
+import { OPERATORS, expressionChildren } from './tree.js';
 import { counterTerm, readSelector } from './selector.js';
 import type { Selector } from './selector.js';
 import type { QueryResult, SignedTerm } from './types.js';
@@ -49,30 +50,6 @@ export type Shape = AdditiveShape | RatioShape | NumberShape;
 export type Analysis =
   | { readonly ok: true; readonly shape: Shape; readonly reads: readonly CounterRead[] }
   | { readonly ok: false; readonly reason: string; readonly from?: number; readonly to?: number };
-
-const OPERATORS: Readonly<Record<string, string>> = {
-  Add: '+',
-  Sub: '-',
-  Mul: '*',
-  Div: '/',
-  Mod: '%',
-  Pow: '^',
-  Eql: '==',
-  Neq: '!=',
-  Gtr: '>',
-  Gte: '>=',
-  Lss: '<',
-  Lte: '<=',
-  And: 'and',
-  Or: 'or',
-  Unless: 'unless',
-  Atan2: 'atan2',
-  TrimUpper: '</',
-  TrimLower: '>/',
-};
-
-/** Nodes that are not expressions of their own: operators, modifiers and punctuation. */
-const NOT_EXPRESSIONS = new Set([...Object.keys(OPERATORS), 'BoolModifier', 'MatchingModifierClause', 'FillModifier', 'LineComment', 'UnaryOp']);
 
 /** Modifiers and expressions the engine refuses, by node name, with the words a user knows them by. */
 const UNSUPPORTED_NODES: Readonly<Record<string, string>> = {
@@ -139,14 +116,6 @@ export function describeShape(shape: Shape): string {
     case 'additive':
       return shape.aggregated ? 'a sum of counters' : 'a per-series vector';
   }
-}
-
-function expressionChildren(node: SyntaxNode): SyntaxNode[] {
-  const children: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) {
-    if (!NOT_EXPRESSIONS.has(child.name)) children.push(child);
-  }
-  return children;
 }
 
 function negate(terms: readonly SignedTerm[]): SignedTerm[] {

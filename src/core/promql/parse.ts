@@ -1,20 +1,11 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { Tree } from '@lezer/common';
 import type { ParseResult } from './types.js';
+import { maskWindowPlaceholders } from './window.js';
 
-/**
- * Range placeholders the spec formats put where a window goes: Sloth's `{{.window}}` and Grafana's `$__window`.
- * The engine picks its own windows, so the placeholder only has to parse. It is replaced by a duration padded with
- * spaces to the same length, so every offset the parser reports is an offset into the text the user wrote.
- */
-const PLACEHOLDER = /\{\{\s*\.window\s*\}\}|\$\{__window\}|\$__window\b/g;
-
-export function substituteWindows(promql: string): string {
-  return promql.replace(PLACEHOLDER, (placeholder) => '1m'.padEnd(placeholder.length, ' '));
-}
-
+/** The lezer tree of a query, window placeholders masked so that node positions are positions in the text as written. */
 export function parseTree(promql: string): Tree {
-  return parser.parse(substituteWindows(promql));
+  return parser.parse(maskWindowPlaceholders(promql));
 }
 
 /** Syntax only (what the spec validator reports); whether the engine can evaluate the query is `compileQuery`'s job. */

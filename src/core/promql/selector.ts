@@ -4,7 +4,7 @@ import { Refusal } from './refusal.js';
 import { unquote } from './strings.js';
 import type { GaugeMode, LabelMatcher, MatchOp, Term } from './types.js';
 
-const METRIC_NAME_LABEL = '__name__';
+export const METRIC_NAME_LABEL = '__name__';
 
 const MATCH_OP_NODES: Readonly<Record<string, MatchOp>> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
@@ -14,22 +14,19 @@ export interface Selector {
   readonly matchers: readonly LabelMatcher[];
 }
 
-export function readSelector(node: SyntaxNode, text: string): Selector {
-  let metric: string | undefined;
-  const matchers: LabelMatcher[] = [];
-  const setMetric = (name: string, at: SyntaxNode): void => {
-    if (metric !== undefined && metric !== name) {
-      throw new Refusal(`the selector names two metrics, "${metric}" and "${name}"`, at, { verbatim: true });
-    }
-    metric = name;
-  };
+/**
+ * The matchers of a `VectorSelector` node as written, unchecked and in order; a metric name (bare or Prometheus 3's
+ * quoted `{"my.metric"}`) comes as an `__name__` `=` matcher. Only a string Go would reject or a regex JavaScript
+ * cannot compile is refused here: what a reader accepts beyond that is its own business.
+ */
+export function readMatchers(node: SyntaxNode, text: string): { matcher: LabelMatcher; at: SyntaxNode }[] {
+  const out: { matcher: LabelMatcher; at: SyntaxNode }[] = [];
   const identifier = node.getChild('Identifier');
-  if (identifier) metric = text.slice(identifier.from, identifier.to);
+  if (identifier) out.push({ matcher: { name: METRIC_NAME_LABEL, op: '=', value: text.slice(identifier.from, identifier.to) }, at: identifier });
   const list = node.getChild('LabelMatchers');
   for (let child = list?.firstChild ?? null; child; child = child.nextSibling) {
     if (child.name === 'QuotedLabelName') {
-      // `{"my.metric"}`: Prometheus 3's quoted metric name.
-      setMetric(stringValue(child.getChild('StringLiteral'), text, child), child);
+      out.push({ matcher: { name: METRIC_NAME_LABEL, op: '=', value: stringValue(child.getChild('StringLiteral'), text, child) }, at: child });
       continue;
     }
     if (child.name !== 'UnquotedLabelMatcher' && child.name !== 'QuotedLabelMatcher') continue;
@@ -44,12 +41,25 @@ export function readSelector(node: SyntaxNode, text: string): Selector {
     if ((op === '=~' || op === '!~') && matcherRegex(value) === null) {
       throw new Refusal(`the regular expression ${JSON.stringify(value)} is not valid`, valueNode, { verbatim: true });
     }
-    if (name === METRIC_NAME_LABEL) {
-      if (op !== '=') throw new Refusal(`a "${op}" matcher on __name__ (the engine selects series by exact metric name)`, child);
-      setMetric(value, child);
+    out.push({ matcher: { name, op, value }, at: child });
+  }
+  return out;
+}
+
+/** A selector the embedded engine keeps: one exact metric name, the other matchers canonical and sorted. */
+export function readSelector(node: SyntaxNode, text: string): Selector {
+  let metric: string | undefined;
+  const matchers: LabelMatcher[] = [];
+  for (const { matcher, at } of readMatchers(node, text)) {
+    if (matcher.name !== METRIC_NAME_LABEL) {
+      matchers.push(canonicalMatcher(matcher));
       continue;
     }
-    matchers.push(canonicalMatcher({ name, op, value }));
+    if (matcher.op !== '=') throw new Refusal(`a "${matcher.op}" matcher on __name__ (the engine selects series by exact metric name)`, at);
+    if (metric !== undefined && metric !== matcher.value) {
+      throw new Refusal(`the selector names two metrics, "${metric}" and "${matcher.value}"`, at, { verbatim: true });
+    }
+    metric = matcher.value;
   }
   if (metric === undefined || metric.length === 0) throw new Refusal('a selector without a metric name', node);
   matchers.sort(compareMatchers);

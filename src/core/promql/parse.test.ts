@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePromql, substituteWindows } from './parse.js';
+import { parsePromql } from './parse.js';
 
 describe('parsePromql', () => {
   it.each([
@@ -19,11 +19,5 @@ describe('parsePromql', () => {
     ['x{a=}', 'syntax error: unexpected "}" at offset 4', 4, 5],
   ])('reports %j', (promql, message, from, to) => {
     expect(parsePromql(promql)).toEqual({ ok: false, message, from, to });
-  });
-
-  it('keeps offsets: placeholders become durations of the same length', () => {
-    const text = 'rate(x[{{.window}}]) + rate(y[$__window])';
-    expect(substituteWindows(text)).toHaveLength(text.length);
-    expect(substituteWindows(text)).toBe('rate(x[1m         ]) + rate(y[1m       ])');
   });
 });
