@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { SloeError } from '../core/index.js';
-import type { CallerEnv } from '../core/index.js';
 import { authenticate, requireScope } from './middleware.js';
 import type { Tokens } from './tokens.js';
 
 const tokens = { readToken: 'read-secret', writeToken: 'write-secret', adminToken: 'admin-secret' };
 
-function app(configured: Tokens = tokens): Hono<CallerEnv> {
-  const hono = new Hono<CallerEnv>();
+function app(configured: Tokens = tokens): Hono {
+  const hono = new Hono();
   hono.onError((error, c) => (error instanceof SloeError ? c.json({ error: { code: error.code, message: error.message } }, 401) : c.text('boom', 500)));
   hono.use('*', authenticate(configured));
   hono.get('/api/v1/slos', (c) => c.json({ data: [], scopes: [...(c.get('caller')?.scopes ?? [])].sort() }));
@@ -90,7 +89,7 @@ describe('authenticate', () => {
 
 describe('requireScope', () => {
   it('guards one component mounted on its own', async () => {
-    const hono = new Hono<CallerEnv>();
+    const hono = new Hono();
     hono.onError((error, c) => c.json({ code: error instanceof SloeError ? error.code : 'internal' }, 401));
     hono.use('*', requireScope('write', tokens));
     hono.get('/x', (c) => c.text('ok'));

@@ -18,14 +18,6 @@ export interface Caller {
 export const UNRESTRICTED_CALLER: Caller = { scopes: new Set<Scope>(['read', 'write', 'admin']) };
 
 /**
- * The hono environment of routes that read the caller (`c.get('caller')`), as the auth middleware sets it. Declared
- * here as a plain type so that any adapter's routes can name it without depending on the auth module.
- */
-export interface CallerEnv {
-  Variables: { caller?: Caller };
-}
-
-/**
  * The caller of a request, or the unrestricted caller when no auth middleware ran: a component mounted on its own
  * (in a test, or without tokens) behaves as the open daemon does.
  */

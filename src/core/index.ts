@@ -58,4 +58,4 @@ export type { Counts, HealthInput, ObjectiveEvaluation, ObjectiveInput, SliceMet
 export { excludedOverlap, excludedRanges, includedFraction, isExcluded, mergeRanges } from './exclusions.js';
 export type { TimeRange } from './exclusions.js';
 export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
-export type { Caller, CallerEnv, RouteAccess, Scope } from './auth.js';
+export type { Caller, RouteAccess, Scope } from './auth.js';
