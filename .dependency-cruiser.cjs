@@ -3,7 +3,7 @@
  * core is pure; spec and generate use only core; adapters use core (and the pure layers) but never each other;
  * only app composes adapters, and only cli imports app.
  */
-const ADAPTERS = ['ingest', 'store', 'source', 'engine', 'notify', 'api', 'config', 'telemetry', 'policy', 'provision'];
+const ADAPTERS = ['auth', 'ingest', 'store', 'source', 'engine', 'notify', 'api', 'config', 'telemetry', 'policy', 'provision'];
 const PURE_PACKAGES = '^(@prometheus-io/lezer-promql|@lezer/)';
 
 module.exports = {

@@ -49,7 +49,6 @@ const policy = new PolicyComponent({
   // BENCH_JOURNAL=none: no journal at all, to see what recording costs.
   journal: process.env.BENCH_JOURNAL === 'none' ? { append: () => 0, query: () => [] } : store.journal,
   documents: store.documents,
-  tokens: {},
   webhooks: [],
   source: 'urn:sloe:bench',
   // As the daemon wires it: the decisions of one event-loop turn share one SQLite transaction.

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
 import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, exclusionRoutes, historyRoutes, journalRoutes, operationsRoutes, queryRoutes, readRoutes, registerSloMetrics, specRoutes, startServer, uiRoutes } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
+import { RouteTable, authenticate } from '../auth/index.js';
 import type { Problem, SampleAppender, SloStatus, SpecSet, StatusReader } from '../core/index.js';
 import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
@@ -18,7 +19,7 @@ import { loadSpecs } from '../spec/index.js';
 import { SourceRemoteCounts } from '../source/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
-import { authorize, countRequests, createLogger, createSelfMetrics, instrumentAppender, instrumentJournal, recordSpan, startTracing, traceRequests } from '../telemetry/index.js';
+import { countRequests, createLogger, createSelfMetrics, instrumentAppender, instrumentJournal, recordSpan, startTracing, traceRequests } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
 import { EngineRuntime } from './engine-runtime.js';
 import { SpecsReloader } from './reload.js';
@@ -182,7 +183,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   });
   /** What ingest appends through: the engine, counted by protocol, outcome and reason, in an `ingest.append` span. */
   const appender: SampleAppender = instrumentAppender(engine, metrics);
-  // Ingest (README "Ingest"): POST /api/v1/write and /v1/metrics into the appender (write token checked by authorize
+  // Ingest (README "Ingest"): POST /api/v1/write and /v1/metrics into the appender (write token checked by authenticate
   // below), and the configured scrape jobs; exponential histograms are exposed at the bounds the loaded SLIs read.
   let bucketBounds = bucketBoundsOf(initial);
   specs.onChange((next) => {
@@ -230,7 +231,6 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     policies: initial.policies,
     journal,
     documents: store.documents,
-    tokens: config.auth,
     webhooks: config.events.webhooks,
     source: (config.publicUrl ?? `http://${config.listen}`).replace(/\/+$/, ''),
     now: clock,
@@ -266,6 +266,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
 
   // HTTP: operations, then every component's routes, behind auth, request metrics and traces.
   let draining = false;
+  const routeTable = new RouteTable();
   routes.unshift(
     operationsRoutes({
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
@@ -295,11 +296,19 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     [
       { path: '*', handler: countRequests(metrics) },
       ...TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })),
-      { path: '*', handler: authorize(config.auth) },
+      { path: '*', handler: authenticate(config.auth, routeTable) },
       // Ingest bodies have their own limits (compressed and inflated); every other body is bounded here.
       { path: '*', handler: limitBodies(MAX_API_BODY_BYTES, INGEST_PATHS) },
     ],
   );
+  // A route without a declared scope would get the fallback scope unnoticed: refuse to start instead (any test that
+  // starts the daemon catches it).
+  const undeclared = routeTable.undeclared(app.routes);
+  if (undeclared.length > 0) {
+    store.close();
+    await tracing.shutdown();
+    throw new SloeError('route_scope_missing', `routes without a declared scope (src/auth/route-scopes.ts): ${undeclared.join(', ')}`);
+  }
   let server: RunningServer;
   try {
     server = await startServer(app, config.listen);

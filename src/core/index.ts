@@ -84,3 +84,5 @@ export {
 export type { Counts, HealthInput, ObjectiveEvaluation, ObjectiveInput, SliceMethod, StatusInput, TierFigures } from './budget/index.js';
 export { excludedOverlap, excludedRanges, includedFraction, isExcluded, mergeRanges } from './exclusions.js';
 export type { TimeRange } from './exclusions.js';
+export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
+export type { Caller, RouteAccess, Scope } from './auth.js';

@@ -6,8 +6,6 @@ export type { DecodeOptions, DecodeStats, DecodedBatch } from './decoded.js';
 export { DEFAULT_LIMITS } from './limits.js';
 export type { IngestLimits } from './limits.js';
 export { IngestMetrics } from './metrics.js';
-export { bearerTokenCheck } from './http/auth.js';
-export type { TokenCheck } from './http/auth.js';
 export type { IngestLogger } from './http/context.js';
 export { inflateSnappy, snappyDeclaredLength } from './wire/snappy.js';
 export type { BucketBounds } from './http/otlp-route.js';

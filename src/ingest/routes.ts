@@ -1,9 +1,7 @@
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { SampleAppender } from '../core/index.js';
 import { WriteAdmission } from './http/admission.js';
-import { bearerTokenCheck } from './http/auth.js';
-import type { TokenCheck } from './http/auth.js';
 import type { IngestContext, IngestLogger } from './http/context.js';
 import { otlpRoutes } from './http/otlp-route.js';
 import type { BucketBounds } from './http/otlp-route.js';
@@ -16,10 +14,11 @@ export interface IngestOptions {
   /** The engine's sample port. */
   readonly appender: SampleAppender;
   readonly limits?: Partial<IngestLimits>;
-  /** `auth.writeToken`: when set, writes need it. */
-  readonly writeToken?: string;
-  /** Or the daemon's own check (takes precedence over writeToken). */
-  readonly checkToken?: TokenCheck;
+  /**
+   * For ingest served on its own: middleware that refuses a write without the write scope (the auth module's
+   * `requireScope('write', tokens)`). The daemon leaves it unset: its one auth middleware guards every route.
+   */
+  readonly guard?: MiddlewareHandler;
   /** Where the ingest metrics are registered (the daemon's /metrics registry); a private one when unset. */
   readonly registry?: Registry;
   readonly logger?: IngestLogger;
@@ -42,13 +41,12 @@ export function createIngest(options: IngestOptions): Ingest {
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isFinite(value) || value <= 0) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
   }
-  const checkToken = options.checkToken ?? (options.writeToken === undefined ? undefined : bearerTokenCheck(options.writeToken));
   const context: IngestContext = {
     appender: options.appender,
     limits,
     admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
     metrics: new IngestMetrics(options.registry),
-    ...(checkToken === undefined ? {} : { checkToken }),
+    ...(options.guard === undefined ? {} : { guard: options.guard }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
   return { routes: [remoteWriteRoutes(context), otlpRoutes(context, options.bucketBounds ?? (() => []))], context };

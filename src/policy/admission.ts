@@ -2,9 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { GateAction } from '../core/index.js';
 import type { GateVerdict } from '../core/policy/index.js';
-import { SloeError } from '../core/index.js';
-import { checkAccess } from './auth.js';
-import type { GateTokens } from './auth.js';
+import { SloeError, callerOrOpen, holds } from '../core/index.js';
 import type { GateService } from './gate-service.js';
 import { parseAction, parseEnvironment, readJsonObject } from './release.js';
 
@@ -130,10 +128,9 @@ function answer(c: Context, uid: string, response: { allowed: boolean; message?:
  * a query string in a webhook's `clientConfig.url`, hence the path form.) Deletes and connects are not changes a
  * budget holds back: they are allowed without a decision.
  */
-export function admissionRoutes(gates: GateService, tokens: GateTokens): Hono {
+export function admissionRoutes(gates: GateService): Hono {
   const app = new Hono();
   const handler = async (c: Context): Promise<Response> => {
-    const access = checkAccess(c, tokens);
     const review = parseReview(await readJsonObject(c.req.raw, 'AdmissionReview'));
     if (review.operation !== 'CREATE' && review.operation !== 'UPDATE') return answer(c, review.uid, { allowed: true });
     const metadata = meta(review.object);
@@ -151,7 +148,7 @@ export function admissionRoutes(gates: GateService, tokens: GateTokens): Hono {
       ...(environment === undefined ? {} : { environment }),
       action,
       labels: { ...sloeAnnotations, ...metadata.labels },
-      admin: access.admin,
+      admin: holds(callerOrOpen(c.get('caller')), 'admin'),
       release: { uid: review.uid, operation: review.operation, kind: review.kind, namespace: review.namespace, name: metadata.name, labels: metadata.labels },
       ...(review.username === undefined ? {} : { requester: review.username }),
       via: 'admission',

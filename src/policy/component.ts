@@ -1,7 +1,6 @@
 import type { Hono } from 'hono';
 import type { BudgetPolicy, DocumentStore, Journal, StatusReader } from '../core/index.js';
 import { admissionRoutes } from './admission.js';
-import type { GateTokens } from './auth.js';
 import { EventDelivery } from './delivery.js';
 import type { DeliveryOptions, EventWebhook } from './delivery.js';
 import { flaggerRoutes } from './flagger.js';
@@ -23,7 +22,6 @@ export interface PolicyComponentOptions {
   readonly policies: readonly BudgetPolicy[];
   readonly journal: Journal;
   readonly documents: DocumentStore;
-  readonly tokens: GateTokens;
   /** `events.webhooks`: receivers of freeze and thaw CloudEvents. */
   readonly webhooks: readonly EventWebhook[];
   /** CloudEvents `source` (the daemon's public URL, or a URN). */
@@ -46,13 +44,11 @@ export class PolicyComponent {
   readonly gates: GateService;
   readonly freezes: FreezeTracker;
   readonly delivery: EventDelivery;
-  private readonly tokens: GateTokens;
   private readonly logger: PolicyLogger | undefined;
   private readonly now: () => number;
   private poller: NodeJS.Timeout | undefined;
 
   constructor(options: PolicyComponentOptions) {
-    this.tokens = options.tokens;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.gates = new GateService({
@@ -88,8 +84,9 @@ export class PolicyComponent {
     });
   }
 
+  /** Behind the daemon's auth middleware, which decides who may call them and sets the caller gates read. */
   routes(): Hono[] {
-    return [gateRoutes(this.gates, this.freezes, this.tokens, { now: this.now, afterChange: () => this.afterEvaluation() }), flaggerRoutes(this.gates, this.tokens), admissionRoutes(this.gates, this.tokens)];
+    return [gateRoutes(this.gates, this.freezes, { now: this.now, afterChange: () => this.afterEvaluation() }), flaggerRoutes(this.gates), admissionRoutes(this.gates)];
   }
 
   /** Freeze tracking after an engine evaluation. Never throws: a failure is logged and the next tick tries again. */

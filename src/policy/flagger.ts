@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
-import { SloeError } from '../core/index.js';
-import { checkAccess } from './auth.js';
-import type { GateTokens } from './auth.js';
+import { SloeError, callerOrOpen, holds } from '../core/index.js';
 import type { GateService } from './gate-service.js';
 import { parseAction, parseEnvironment, parseLabels, readJsonObject } from './release.js';
 
@@ -11,10 +9,9 @@ import { parseAction, parseEnvironment, parseLabels, readJsonObject } from './re
  * the step. The service is `metadata.service`, else the canary's name; `metadata.environment` (or `env`) and
  * `metadata.action` narrow the question, and every metadata entry is a release label (so overrides work).
  */
-export function flaggerRoutes(gates: GateService, tokens: GateTokens): Hono {
+export function flaggerRoutes(gates: GateService): Hono {
   const app = new Hono();
   app.post('/api/v1/hooks/flagger', async (c) => {
-    const access = checkAccess(c, tokens);
     const body = await readJsonObject(c.req.raw, 'Flagger webhook');
     if (typeof body.name !== 'string' || body.name.length === 0) throw new SloeError('bad_request', 'Flagger webhook: name (the canary\'s name) is required', { status: 400 });
     const metadata = parseLabels(body.metadata, 'metadata');
@@ -26,7 +23,7 @@ export function flaggerRoutes(gates: GateService, tokens: GateTokens): Hono {
       ...(environment === undefined ? {} : { environment }),
       ...(action === undefined ? {} : { action }),
       labels: metadata,
-      admin: access.admin,
+      admin: holds(callerOrOpen(c.get('caller')), 'admin'),
       release: { canary: body.name, namespace: body.namespace, phase: body.phase, checksum: body.checksum, metadata },
       via: 'flagger',
     });

@@ -5,9 +5,10 @@ import { errorResponse } from '../api/errors.js';
 import type { SloStatus } from '../core/index.js';
 import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
 import { PolicyComponent } from './component.js';
-import type { GateTokens } from './auth.js';
+import { authenticate } from '../auth/index.js';
+import type { Tokens } from '../auth/index.js';
 
-function setup(statuses: SloStatus[], tokens: GateTokens = {}) {
+function setup(statuses: SloStatus[], tokens: Tokens = {}) {
   const journal = new MemoryJournal();
   let now = Date.parse('2026-11-26T12:01:00Z');
   const component = new PolicyComponent({
@@ -15,13 +16,14 @@ function setup(statuses: SloStatus[], tokens: GateTokens = {}) {
     policies: [],
     journal,
     documents: new MemoryDocumentStore(),
-    tokens,
     webhooks: [],
     source: 'urn:sloe:test',
     now: () => (now += 1000),
   });
   const app = new Hono();
   app.onError(errorResponse);
+  // As the daemon mounts them: behind the one auth middleware, which sets the caller gates read for overrides.
+  app.use('*', authenticate(tokens));
   for (const routes of component.routes()) app.route('/', routes);
   return { app, journal, component };
 }

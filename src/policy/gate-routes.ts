@@ -1,9 +1,7 @@
 import { Hono } from 'hono';
-import { SloeError, parseDuration } from '../core/index.js';
+import { SloeError, callerOrOpen, holds, parseDuration } from '../core/index.js';
 import type { GateAction } from '../core/index.js';
 import type { ManualFreeze } from '../core/policy/index.js';
-import { checkAccess, requireAdmin } from './auth.js';
-import type { GateTokens } from './auth.js';
 import type { FreezeTracker } from './freezes.js';
 import type { GateService } from './gate-service.js';
 import { ACTIONS, parseAction, parseEnvironment, parseLabelPairs, parseRelease, readJsonObject } from './release.js';
@@ -52,12 +50,15 @@ export interface GateRouteOptions {
   readonly afterChange?: () => void;
 }
 
-export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: GateTokens, options: GateRouteOptions = {}): Hono {
+/**
+ * The gate, decision and freeze endpoints. Who may call which is the daemon's route table (read for questions, admin
+ * for manual freezes); a gate reads the caller the auth middleware set to decide whether overrides apply.
+ */
+export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: GateRouteOptions = {}): Hono {
   const now = options.now ?? Date.now;
   const app = new Hono();
 
   app.on(['GET', 'POST'], '/api/v1/gates/:service', async (c) => {
-    const access = checkAccess(c, tokens);
     const service = c.req.param('service');
     if (!gates.knows(service)) throw new SloeError('unknown_service', `no SLO or policy covers service ${service}`, { status: 404 });
     // One parse of the query string for every parameter (this is the hot path).
@@ -73,7 +74,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
       ...(environment === undefined ? {} : { environment }),
       ...(action === undefined ? {} : { action }),
       labels: { ...queryLabels, ...release?.labels },
-      admin: access.admin,
+      admin: holds(callerOrOpen(c.get('caller')), 'admin'),
       ...(release ? { release: release.release } : {}),
       ...(release?.requester === undefined ? {} : { requester: release.requester }),
       via: 'gate',
@@ -82,7 +83,6 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
   });
 
   app.get('/api/v1/decisions', (c) => {
-    checkAccess(c, tokens);
     const limit = Math.min(positiveInteger(c.req.query('limit'), 'limit', 100) ?? 100, MAX_LIMIT);
     const before = positiveInteger(c.req.query('before'), 'before', undefined);
     const service = c.req.query('service');
@@ -91,13 +91,11 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
   });
 
   app.get('/api/v1/freezes', (c) => {
-    checkAccess(c, tokens);
     return c.json({ data: freezes.current(), manual: gates.manualFreezes() });
   });
 
   // Policy administration: freezes set and lifted by hand (admin token).
   app.put('/api/v1/freezes/:service', async (c) => {
-    requireAdmin(c, tokens);
     const freeze = parseManualFreeze(c.req.param('service'), await readJsonObject(c.req.raw, 'freeze'), gates.defaultEnvironment, now());
     gates.freeze(freeze);
     options.afterChange?.();
@@ -105,7 +103,6 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, tokens: G
   });
 
   app.delete('/api/v1/freezes/:service', (c) => {
-    requireAdmin(c, tokens);
     const service = c.req.param('service');
     const environment = c.req.query('env') === '*' ? '*' : (parseEnvironment(c.req.query('env'), 'env') ?? gates.defaultEnvironment);
     if (!gates.lift(service, environment)) throw new SloeError('not_found', `no manual freeze of ${service} in ${environment}`, { status: 404 });

@@ -1,6 +1,4 @@
 export { admissionRoutes, parseReview, reviewAction, reviewService, ENVIRONMENT_LABEL, SERVICE_LABEL } from './admission.js';
-export { bearerToken, checkAccess, requireAdmin, tokensEqual } from './auth.js';
-export type { Access, GateTokens } from './auth.js';
 export { CLOUDEVENTS_CONTENT_TYPE, FREEZE_EVENT_TYPE, SIGNATURE_HEADER, THAW_EVENT_TYPE, cloudEvent, signBody, verifySignature } from './cloudevents.js';
 export type { CloudEvent } from './cloudevents.js';
 export { EventDelivery } from './delivery.js';

@@ -1,5 +1,3 @@
-export { allows, authorize, requireScope, scopeOf, tokensEqual } from './auth.js';
-export type { Scope, Tokens } from './auth.js';
 export { countRequests } from './http.js';
 export { instrumentAppender, instrumentJournal, instrumentNotifier, timeEvaluation } from './instrument.js';
 export type { CountableNotifier } from './instrument.js';

@@ -67,7 +67,7 @@ describe('sloe gate', () => {
   it('exits 2 when refused, unknown, unreachable or misused', async () => {
     const refused = await sloe('gate', 'checkout', '--url', harness.url, '--token', 'wrong');
     expect(refused).toMatchObject({ code: 2, stdout: '' });
-    expect(refused.stderr).toBe(`sloe gate: ${harness.url} answered 401: the bearer token is not valid for this endpoint\n`);
+    expect(refused.stderr).toBe(`sloe gate: ${harness.url} answered 401: the bearer token does not grant read scope\n`);
     const unknown = await sloe('gate', 'nosuch', '--url', harness.url, '--token', 'reader');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('answered 404: no SLO or policy covers service nosuch');

@@ -5,7 +5,9 @@ import { createHttpApp, startServer } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
 import type { BudgetPolicy, SloStatus, StatusReader } from '../../src/core/index.js';
 import { PolicyComponent } from '../../src/policy/index.js';
-import type { EventWebhook, GateTokens } from '../../src/policy/index.js';
+import type { EventWebhook } from '../../src/policy/index.js';
+import { authenticate } from '../../src/auth/index.js';
+import type { Tokens } from '../../src/auth/index.js';
 import { MemoryDocumentStore, MemoryJournal } from '../../src/store/index.js';
 
 /** A StatusReader the test drives: each `evaluate` replaces the latest statuses, as an engine tick does. */
@@ -76,7 +78,7 @@ export interface GateHarness {
 }
 
 /** The policy component behind the daemon's HTTP app, served on a free port on 127.0.0.1. */
-export async function startGateApp(options: { policies?: BudgetPolicy[]; tokens?: GateTokens; webhooks?: EventWebhook[]; now?: () => number } = {}): Promise<GateHarness> {
+export async function startGateApp(options: { policies?: BudgetPolicy[]; tokens?: Tokens; webhooks?: EventWebhook[]; now?: () => number } = {}): Promise<GateHarness> {
   const statuses = new DrivenStatuses();
   const journal = new MemoryJournal();
   const documents = new MemoryDocumentStore();
@@ -85,13 +87,12 @@ export async function startGateApp(options: { policies?: BudgetPolicy[]; tokens?
     policies: options.policies ?? [],
     journal,
     documents,
-    tokens: options.tokens ?? {},
     webhooks: options.webhooks ?? [],
     source: 'urn:sloe:test',
     delivery: { backoffMs: 20, maxBackoffMs: 100, attempts: 4, timeoutMs: 2000 },
     ...(options.now ? { now: options.now } : {}),
   });
-  const server: RunningServer = await startServer(createHttpApp(policy.routes(), { notReadyReasons: () => [] }), '127.0.0.1:0');
+  const server: RunningServer = await startServer(createHttpApp(policy.routes(), { notReadyReasons: () => [] }, [{ path: '*', handler: authenticate(options.tokens ?? {}) }]), '127.0.0.1:0');
   return {
     url: `http://127.0.0.1:${server.address.port}`,
     statuses,

@@ -11,6 +11,7 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp, startServer } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
+import { requireScope } from '../../src/auth/index.js';
 import { createIngest } from '../../src/ingest/index.js';
 import { RecordingAppender } from './recording-appender.js';
 
@@ -24,7 +25,7 @@ afterEach(async () => {
 
 async function sloe(): Promise<{ url: string; appender: RecordingAppender }> {
   const appender = new RecordingAppender(METRICS);
-  const ingest = createIngest({ appender, writeToken: 'otel-token', bucketBounds: (name) => (name === 'rpc_latency_seconds_bucket' ? [0.3] : []) });
+  const ingest = createIngest({ appender, guard: requireScope('write', { writeToken: 'otel-token' }), bucketBounds: (name) => (name === 'rpc_latency_seconds_bucket' ? [0.3] : []) });
   server = await startServer(createHttpApp(ingest.routes, { notReadyReasons: () => [] }), '127.0.0.1:0');
   return { url: `http://127.0.0.1:${server.address.port}/v1/metrics`, appender };
 }

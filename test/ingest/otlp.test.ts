@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/api/index.js';
+import { requireScope } from '../../src/auth/index.js';
 import { createIngest, decodeOtlpJson, decodeOtlpProto, otlpToSeries } from '../../src/ingest/index.js';
 import type { DecodeStats } from '../../src/ingest/index.js';
 import { START_MS, T_MS, sampleRequestJson, toProtobuf } from './otlp-fixtures.js';
@@ -96,8 +97,9 @@ describe('OTLP decoders: protobuf (encoded by protobufjs) and JSON give the same
 
 describe('POST /v1/metrics', () => {
   function setup(options: { writeToken?: string } = {}) {
+    const { writeToken } = options;
     const appender = new RecordingAppender((name) => name.startsWith('http_server'));
-    const ingest = createIngest({ appender, ...options });
+    const ingest = createIngest({ appender, ...(writeToken === undefined ? {} : { guard: requireScope('write', { writeToken }) }) });
     return { app: createHttpApp(ingest.routes, { notReadyReasons: () => [] }), appender };
   }
 

@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireScope } from '../../src/auth/index.js';
 import { startPrometheus } from './prometheus-process.js';
 import type { PrometheusProcess } from './prometheus-process.js';
 import { startSloeIngest } from './sloe-harness.js';
@@ -86,7 +87,7 @@ afterAll(async () => {
 
 describe('Prometheus 2.42 remote write into sloe', () => {
   it('gives the SLI and burn rates Prometheus computes for the same windows, within 1 %', async () => {
-    sloe = await startSloeIngest({ specYaml, ingest: { writeToken: 'rw-token' } });
+    sloe = await startSloeIngest({ specYaml, ingest: { guard: requireScope('write', { writeToken: 'rw-token' }) } });
     target = await startTarget();
     const config = `
 global:

@@ -1,6 +1,7 @@
 import { compressSync } from 'snappy';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/api/index.js';
+import { requireScope } from '../../src/auth/index.js';
 import { createIngest } from '../../src/ingest/index.js';
 import type { IngestOptions } from '../../src/ingest/index.js';
 import { RecordingAppender } from './recording-appender.js';
@@ -103,7 +104,7 @@ describe('POST /api/v1/write', () => {
   });
 
   it('needs the write token when one is configured (Bearer, or Basic with the token as password)', async () => {
-    const { app, appender } = setup({ writeToken: 's3cret' });
+    const { app, appender } = setup({ guard: requireScope('write', { writeToken: 's3cret' }) });
     const body = compressSync(encodeV1(batch(10)));
     expect((await app.request('/api/v1/write', post(body))).status).toBe(401);
     expect((await app.request('/api/v1/write', post(body, { ...V1_HEADERS, authorization: 'Bearer wrong' }))).status).toBe(401);

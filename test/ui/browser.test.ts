@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, journalRoutes, specRoutes, startServer, uiRoutes } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
 import { MemoryJournal } from '../../src/store/index.js';
-import { authorize } from '../../src/telemetry/index.js';
+import { authenticate } from '../../src/auth/index.js';
 import { launchChromium } from './chromium.js';
 import { BUDGET_ORDER, DECISIONS, FREEZES, STATUSES, history } from './fixtures.js';
 
@@ -137,7 +137,7 @@ describe('web UI in Chromium', () => {
   });
 
   it('asks for the read token when the API needs one, and uses it', async () => {
-    const guarded = createHttpApp([fixtureApi(), uiRoutes(join(ROOT, 'ui', 'dist'))], { notReadyReasons: () => [] }, [{ path: '*', handler: authorize({ readToken: 'ui-read-token' }) }]);
+    const guarded = createHttpApp([fixtureApi(), uiRoutes(join(ROOT, 'ui', 'dist'))], { notReadyReasons: () => [] }, [{ path: '*', handler: authenticate({ readToken: 'ui-read-token' }) }]);
     const locked = await startServer(guarded, '127.0.0.1:0');
     try {
       await page.goto(`http://127.0.0.1:${locked.address.port}/#/`);

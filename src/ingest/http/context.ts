@@ -1,10 +1,8 @@
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import type { SampleAppender } from '../../core/index.js';
 import type { IngestLimits } from '../limits.js';
 import type { IngestMetrics } from '../metrics.js';
 import type { WriteAdmission } from './admission.js';
-import { unauthorized } from './auth.js';
-import type { TokenCheck } from './auth.js';
 
 /** The minimal logger ingest needs (pino's shape). */
 export interface IngestLogger {
@@ -13,17 +11,16 @@ export interface IngestLogger {
   info(object: object, message: string): void;
 }
 
-/** What every ingest route shares: the engine's port, limits, the admission bound, metrics and the token check. */
+/** What every ingest route shares: the engine's port, limits, the admission bound, metrics and the write guard. */
 export interface IngestContext {
   readonly appender: SampleAppender;
   readonly limits: IngestLimits;
   readonly admission: WriteAdmission;
   readonly metrics: IngestMetrics;
-  /** Unset: writes are open. */
-  readonly checkToken?: TokenCheck;
+  /**
+   * Mounted before each write route when ingest is served on its own (the daemon's auth middleware requiring write);
+   * unset in the daemon, whose own middleware already guards every route.
+   */
+  readonly guard?: MiddlewareHandler;
   readonly logger?: IngestLogger;
-}
-
-export function guardWrite(ingest: IngestContext, c: Context): void {
-  if (ingest.checkToken && !ingest.checkToken(c.req.header('authorization'))) throw unauthorized();
 }

@@ -7,7 +7,6 @@ import { otlpResponseJson, otlpResponseProto } from '../otlp/response.js';
 import { gunzipLimited, parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
 import type { IngestContext } from './context.js';
-import { guardWrite } from './context.js';
 import { failed, finish } from './remote-write-route.js';
 
 /** The `le` bounds SLIs read for a `_bucket` metric (exponential histograms are exposed at them). */
@@ -20,10 +19,11 @@ export type BucketBounds = (bucketMetric: string) => readonly number[];
  */
 export function otlpRoutes(ingest: IngestContext, bucketBounds: BucketBounds): Hono {
   const app = new Hono();
+  // Only this path: a guard on `*` would reach every route of the app this one is mounted into.
+  if (ingest.guard) app.use('/v1/metrics', ingest.guard);
   app.post('/v1/metrics', async (c) => {
     const started = performance.now();
     try {
-      guardWrite(ingest, c);
       const { type } = parseContentType(c.req.header('content-type'));
       if (type !== 'application/x-protobuf' && type !== 'application/json') throw unsupportedMediaType(`OTLP/HTTP expects application/x-protobuf or application/json, got ${type || 'no Content-Type'}`);
       const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();

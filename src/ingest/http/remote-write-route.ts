@@ -9,7 +9,6 @@ import { inflateSnappy } from '../wire/snappy.js';
 import { parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
 import type { IngestContext } from './context.js';
-import { guardWrite } from './context.js';
 
 const V1_PROTO = 'prometheus.WriteRequest';
 const V2_PROTO = 'io.prometheus.write.v2.Request';
@@ -32,11 +31,12 @@ export function remoteWriteVersion(contentType: string | undefined): 1 | 2 {
  */
 export function remoteWriteRoutes(ingest: IngestContext): Hono {
   const app = new Hono();
+  // Only this path: a guard on `*` would reach every route of the app this one is mounted into.
+  if (ingest.guard) app.use('/api/v1/write', ingest.guard);
   app.post('/api/v1/write', async (c) => {
     const started = performance.now();
     let protocol: IngestProtocol = 'remote_write';
     try {
-      guardWrite(ingest, c);
       const version = remoteWriteVersion(c.req.header('content-type'));
       protocol = version === 1 ? 'remote_write' : 'remote_write_v2';
       const encoding = (c.req.header('content-encoding') ?? 'snappy').trim().toLowerCase();
