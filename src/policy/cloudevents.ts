@@ -1,5 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { tokensEqual } from './auth.js';
+import { randomUUID } from 'node:crypto';
+import { signBody, verifySignature } from '../delivery/index.js';
 
 /** A CloudEvents 1.0 event in structured JSON mode (the whole event is the HTTP body). */
 export interface CloudEvent<T = unknown> {
@@ -33,11 +33,5 @@ export function cloudEvent<T>(fields: { type: string; source: string; subject: s
   };
 }
 
-export function signBody(body: string | Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
-/** For receivers (and tests): whether a signature header is right for this body, compared in constant time. */
-export function verifySignature(body: string | Uint8Array, secret: string, header: string | undefined | null): boolean {
-  return typeof header === 'string' && tokensEqual(header, signBody(body, secret));
-}
+/** The one signing rule (delivery/'s), which the notify webhook uses too; re-exported where CloudEvents users look. */
+export { signBody, verifySignature };
