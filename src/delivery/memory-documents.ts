@@ -8,7 +8,7 @@ export function memoryDocuments(): DocumentStore {
   const namespaces = new Map<string, Map<string, unknown>>();
   const space = (namespace: string): Map<string, unknown> => {
     let documents = namespaces.get(namespace);
-    if (!documents) namespaces.set(namespace, (documents = new Map()));
+    if (!documents) namespaces.set(namespace, (documents = new Map<string, unknown>()));
     return documents;
   };
   return {
