@@ -47,7 +47,7 @@ function unanswered(error: unknown, timeoutMs: number): Exchange {
   const timedOut = name === 'TimeoutError' || name === 'AbortError';
   const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'unanswered', reason: timedOut ? `no answer within ${timeoutMs} ms` : `${message}${code ? ` (${code})` : ''}`, timedOut, cause: error };
+  return { kind: 'unanswered', reason: timedOut ? `timed out after ${timeoutMs} ms` : `${message}${code ? ` (${code})` : ''}`, timedOut, cause: error };
 }
 
 /** An exchange as a DeliveryResult, by the one status rule (classifyStatus). */
