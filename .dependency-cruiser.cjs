@@ -1,7 +1,9 @@
 /**
  * The layering of ARCHITECTURE.md, checked in `npm test`:
  * core is pure; spec and generate use only core; adapters use core (and the pure layers) but never each other;
- * only app composes adapters, and only cli imports app.
+ * only app composes adapters, and only cli imports app. delivery/ is the one outbound HTTP path (classification,
+ * backoff, signing, the durable queue): adapters use it the way they use core, and it uses nothing but core, so it
+ * cannot become a back door between adapters.
  */
 const ADAPTERS = ['auth', 'ingest', 'store', 'source', 'engine', 'notify', 'api', 'config', 'telemetry', 'policy', 'provision'];
 const PURE_PACKAGES = '^(@prometheus-io/lezer-promql|@lezer/)';
@@ -36,6 +38,20 @@ module.exports = {
       from: { path: `^src/${adapter}/` },
       to: { path: `^src/(${[...ADAPTERS.filter((other) => other !== adapter), 'app', 'cli'].join('|')})/` },
     })),
+    {
+      name: 'delivery-uses-only-core',
+      comment: 'delivery/ is shared by the adapters that send; it may not depend on any of them (or on app and cli).',
+      severity: 'error',
+      from: { path: '^src/delivery/' },
+      to: { path: `^src/(${[...ADAPTERS, 'spec', 'generate', 'app', 'cli'].join('|')})/` },
+    },
+    {
+      name: 'pure-layers-do-not-send',
+      comment: 'core, spec and generate do no I/O, so they have no use for delivery/.',
+      severity: 'error',
+      from: { path: '^src/(core|spec|generate)/' },
+      to: { path: '^src/delivery/' },
+    },
     {
       name: 'only-cli-imports-app',
       severity: 'error',

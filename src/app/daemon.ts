@@ -235,11 +235,12 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     source: (config.publicUrl ?? `http://${config.listen}`).replace(/\/+$/, ''),
     now: clock,
     logger: logger.child({ component: 'policy' }),
+    registry: metrics.registry,
     transaction: (work) => store.db.transaction(work)(),
   });
   specs.onChange((next) => policy.gates.setPolicies(next.policies));
   routes.push(...policy.routes());
-  components.push({ name: 'policy', flush: () => policy.delivery.flush(), shutdown: () => policy.shutdown() });
+  components.push({ name: 'policy', flush: (ms) => policy.delivery.flush(ms), shutdown: () => policy.shutdown() });
   const notifyEvaluation = onEvaluated;
   onEvaluated = (statuses, now) => {
     notifyEvaluation(statuses, now);

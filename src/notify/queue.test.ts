@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeTimers, settle } from '../../test/notify/fake-timers.js';
 import { RecordingNotifier } from '../../test/notify/fixtures.js';
-import { DeliveryQueue, backoffDelay } from './queue.js';
+import { DeliveryQueue } from './queue.js';
 import type { Settlement } from './queue.js';
 import type { AlertNotification } from './types.js';
 
@@ -26,15 +26,7 @@ function setup(capacity = 10) {
 }
 
 describe('delivery queue', () => {
-  it('backs off exponentially up to the cap, jittered within ±jitter, and honours a longer Retry-After', () => {
-    const options = { initialMs: 500, maxMs: 60_000, jitter: 0.2 };
-    expect([1, 2, 3, 4, 20].map((attempt) => backoffDelay(attempt, options, 0.5))).toEqual([500, 1000, 2000, 4000, 60_000]);
-    expect(backoffDelay(1, options, 0)).toBeCloseTo(400);
-    expect(backoffDelay(1, options, 1)).toBeCloseTo(600);
-    expect(backoffDelay(1, options, 0.5, 30_000)).toBe(30_000);
-    expect(backoffDelay(1, options, 0.5, 10 * 60_000)).toBe(5 * 60_000);
-  });
-
+  // Backoff itself (cap, jitter, Retry-After) is delivery/'s and tested in src/delivery/backoff.test.ts.
   it('retries a retryable failure after its backoff, in order, until delivered', async () => {
     const { timers, notifier, settled, queue } = setup();
     notifier.script.push({ outcome: 'retry', reason: 'HTTP 503' }, { outcome: 'retry', reason: 'HTTP 503' });

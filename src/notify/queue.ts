@@ -1,29 +1,11 @@
+import { DEFAULT_BACKOFF, REAL_TIMERS, backoffDelay } from '../delivery/index.js';
+import type { BackoffOptions, Timers } from '../delivery/index.js';
 import type { AlertNotification, DeliveryResult, Lifecycle, Notifier } from './types.js';
 
-/** The clock and timers a queue runs on; tests hand in fake ones. */
-export interface Timers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_TIMERS: Timers = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-export interface BackoffOptions {
-  readonly initialMs: number;
-  readonly maxMs: number;
-  /** Each delay is the nominal one times a factor drawn uniformly from [1 - jitter, 1 + jitter]. */
-  readonly jitter: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 60_000, jitter: 0.2 };
-
-/** A receiver's Retry-After is honoured up to this long; beyond it the receiver is probably confused. */
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
+// Backoff, its jitter and Retry-After, and the timers are delivery/'s, shared with every other sender; this queue adds
+// what only notifications need: superseding a waiting lease re-send, and the durable/lease split the outbox keeps.
+export { DEFAULT_BACKOFF, REAL_TIMERS, backoffDelay };
+export type { BackoffOptions, Timers };
 
 /** How a queued notification ended. `superseded`: a newer one for the same incident and state replaced it. */
 export type Settlement = 'delivered' | 'rejected' | 'dropped' | 'superseded';
@@ -50,16 +32,9 @@ export interface DeliveryQueueOptions {
   readonly onSettled?: (entry: QueuedNotification, settlement: Settlement, detail: string) => void;
 }
 
-/** The nominal delay before attempt `attempts + 1`: exponential, capped, jittered; a receiver's Retry-After wins when longer. */
-export function backoffDelay(attempts: number, options: BackoffOptions, random: number, retryAfterMs?: number): number {
-  const nominal = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempts - 1));
-  const jittered = nominal * (1 - options.jitter + 2 * options.jitter * random);
-  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
-}
-
 /**
  * One receiver's bounded queue. Delivers in order, one request at a time, retrying retryable failures with
- * exponential backoff and jitter until delivered, refused, superseded or dropped. Order matters: a resolve must not
+ * delivery/'s backoff until delivered, refused, superseded or dropped. Order matters: a resolve must not
  * overtake the firing notification it ends.
  */
 export class DeliveryQueue implements Lifecycle {

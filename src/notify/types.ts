@@ -1,4 +1,5 @@
 import type { Labels } from '../core/index.js';
+import type { DeliveryResult } from '../delivery/index.js';
 
 /** What an incident is about: budget burning too fast, or no events arriving at all. */
 export type IncidentKind = 'burn' | 'nodata';
@@ -58,16 +59,8 @@ export interface AlertNotification {
   };
 }
 
-/**
- * What one delivery attempt came to:
- * - `delivered`: the receiver accepted it;
- * - `retry`: a failure worth trying again (network, timeout, 429, 5xx), after `retryAfterMs` when the receiver said;
- * - `rejected`: the receiver refused it for good (a 4xx other than 429); retrying would not help.
- */
-export type DeliveryResult =
-  | { readonly outcome: 'delivered'; readonly status: number }
-  | { readonly outcome: 'retry'; readonly reason: string; readonly status?: number; readonly retryAfterMs?: number }
-  | { readonly outcome: 'rejected'; readonly reason: string; readonly status: number };
+/** What one delivery attempt came to: delivery/'s result, the same for every sender. */
+export type { DeliveryResult } from '../delivery/index.js';
 
 export type ReceiverKind = 'alertmanager' | 'pagerduty' | 'slack' | 'webhook';
 

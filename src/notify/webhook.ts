@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { SloeError } from '../core/index.js';
+import { signBody } from '../delivery/index.js';
 import { post } from './http.js';
 import type { AlertNotification, DeliveryResult, Notifier } from './types.js';
 
@@ -15,9 +15,12 @@ export interface WebhookOptions {
   readonly now?: () => number;
 }
 
-/** `sha256=<hex HMAC-SHA256 of the body>`: the receiver recomputes it over the raw body with the shared secret. */
+/**
+ * `sha256=<hex HMAC-SHA256 of the body>`: the receiver recomputes it over the raw body with the shared secret. The
+ * one signing function (delivery/'s), kept under this name and argument order for existing callers.
+ */
 export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return signBody(body, secret);
 }
 
 /** The generic webhook body: the whole notification, its state and when it was sent (inside the signed body). */
@@ -25,7 +28,7 @@ export function webhookBody(notification: AlertNotification, receiver: string, s
   return JSON.stringify({ version: '1', receiver, status: notification.state, sentAt: new Date(sentAt).toISOString(), alert: notification });
 }
 
-/** A generic JSON webhook; 2xx accepted, 429 and 5xx retried (honouring Retry-After), other 4xx refused. */
+/** A generic JSON webhook; 2xx accepted, 408, 425, 429 and 5xx retried (honouring Retry-After), other 4xx refused. */
 export class WebhookNotifier implements Notifier {
   readonly kind = 'webhook' as const;
   readonly leased = false;

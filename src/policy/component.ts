@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { Registry } from 'prom-client';
 import type { BudgetPolicy, DocumentStore, Journal, StatusReader } from '../core/index.js';
 import { admissionRoutes } from './admission.js';
 import { EventDelivery } from './delivery.js';
@@ -27,7 +28,9 @@ export interface PolicyComponentOptions {
   /** CloudEvents `source` (the daemon's public URL, or a URN). */
   readonly source: string;
   readonly defaultEnvironment?: string;
-  readonly delivery?: Omit<DeliveryOptions, 'webhooks'>;
+  /** Tuning of the CloudEvents queues; they are kept in `documents`, their metrics on `registry`. */
+  readonly delivery?: Omit<DeliveryOptions, 'webhooks' | 'store' | 'registry'>;
+  readonly registry?: Registry;
   readonly now?: () => number;
   readonly logger?: PolicyLogger;
   readonly onDecision?: (answer: GateAnswer) => void;
@@ -65,11 +68,15 @@ export class PolicyComponent {
     this.delivery = new EventDelivery({
       ...options.delivery,
       webhooks: options.webhooks,
+      store: options.documents,
+      ...(options.registry ? { registry: options.registry } : {}),
       onFailure: (failure) => {
         this.logger?.error({ url: failure.url, event: failure.event.id, type: failure.event.type, error: failure.error, dropped: failure.dropped }, 'freeze event not delivered');
         options.delivery?.onFailure?.(failure);
       },
     });
+    // Events a previous run queued and could not deliver go out now, before any new ones (order per receiver).
+    this.delivery.start();
     this.freezes = new FreezeTracker({
       gates: this.gates,
       documents: options.documents,

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, cloudEvent, verifySignature } from './cloudevents.js';
 import type { CloudEvent } from './cloudevents.js';
+import { memoryDocuments } from '../delivery/index.js';
 import { EventDelivery } from './delivery.js';
+import type { DeliveryOptions } from './delivery.js';
+
+/** A started EventDelivery on a store of its own. */
+function started(options: Omit<DeliveryOptions, 'store'>): EventDelivery {
+  const delivery = new EventDelivery({ ...options, store: memoryDocuments() });
+  delivery.start();
+  return delivery;
+}
 
 /** A receiver following a script of answers (status codes, or 'network' for a refused connection). */
 function scriptedFetch(script: (number | 'network')[]) {
@@ -21,7 +30,7 @@ describe('EventDelivery', () => {
   it('retries network failures and 5xx, then delivers, signed', async () => {
     const { fetchImpl, calls } = scriptedFetch(['network', 503, 200]);
     const delivered: number[] = [];
-    const delivery = new EventDelivery({ webhooks: [{ url: 'http://127.0.0.1:1/hook', secret: 'k' }], fetch: fetchImpl, backoffMs: 0, onDelivered: ({ attempts }) => delivered.push(attempts) });
+    const delivery = started({ webhooks: [{ url: 'http://127.0.0.1:1/hook', secret: 'k' }], fetch: fetchImpl, backoffMs: 0, onDelivered: ({ attempts }) => delivered.push(attempts) });
     delivery.publish(event('checkout'));
     await delivery.flush();
     expect(calls).toHaveLength(3);
@@ -36,12 +45,12 @@ describe('EventDelivery', () => {
   it('gives up after the attempts, and at once on a 4xx other than 408 and 429', async () => {
     const failures: string[] = [];
     const exhausted = scriptedFetch([500, 500, 500]);
-    const first = new EventDelivery({ webhooks: [{ url: 'http://127.0.0.1:1/a' }], fetch: exhausted.fetchImpl, backoffMs: 0, attempts: 3, onFailure: ({ error }) => failures.push(error) });
+    const first = started({ webhooks: [{ url: 'http://127.0.0.1:1/a' }], fetch: exhausted.fetchImpl, backoffMs: 0, attempts: 3, onFailure: ({ error }) => failures.push(error) });
     first.publish(event('a'));
     await first.flush();
     expect(exhausted.calls).toHaveLength(3);
     const rejected = scriptedFetch([404]);
-    const second = new EventDelivery({ webhooks: [{ url: 'http://127.0.0.1:1/b' }], fetch: rejected.fetchImpl, backoffMs: 0, onFailure: ({ error }) => failures.push(error) });
+    const second = started({ webhooks: [{ url: 'http://127.0.0.1:1/b' }], fetch: rejected.fetchImpl, backoffMs: 0, onFailure: ({ error }) => failures.push(error) });
     second.publish(event('b'));
     await second.flush();
     expect(rejected.calls).toHaveLength(1);
@@ -52,7 +61,7 @@ describe('EventDelivery', () => {
   it('keeps each receiver\'s order through retries and drops the oldest when the queue is full', async () => {
     const { fetchImpl, calls } = scriptedFetch([503]);
     const dropped: string[] = [];
-    const delivery = new EventDelivery({ webhooks: [{ url: 'http://127.0.0.1:1/c' }], fetch: fetchImpl, backoffMs: 0, maxQueue: 2, onFailure: (failure) => failure.dropped && dropped.push(failure.event.subject) });
+    const delivery = started({ webhooks: [{ url: 'http://127.0.0.1:1/c' }], fetch: fetchImpl, backoffMs: 0, maxQueue: 2, onFailure: (failure) => failure.dropped && dropped.push(failure.event.subject) });
     for (const subject of ['one', 'two', 'three', 'four']) delivery.publish(event(subject));
     await delivery.flush();
     // `one` was taken off the queue at once (in flight); of two, three and four only the newest two fit.

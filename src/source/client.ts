@@ -1,4 +1,6 @@
 import { SloeError } from '../core/index.js';
+import { classifyStatus, exchange, realSleep, withRetry } from '../delivery/index.js';
+import type { Fetch } from '../delivery/index.js';
 
 /** One configured Prometheus-compatible query API (the `sources` config entries). */
 export interface SourceConfig {
@@ -9,7 +11,7 @@ export interface SourceConfig {
   /** Sent as `X-Scope-OrgID` (Mimir, Cortex, Loki-style multi-tenancy). */
   readonly tenant?: string;
   readonly timeoutMs: number;
-  /** Further attempts after a failure the source may recover from (network, timeout, 5xx, 429). */
+  /** Further attempts after a failure the source may recover from (network, timeout, 408, 425, 429, 5xx). */
   readonly retries: number;
   /** Thanos: whether a partial answer (some store down) is acceptable; sloe asks for `partial_response=false` by default. */
   readonly partialResponse: boolean;
@@ -21,12 +23,17 @@ export interface VectorSample {
 }
 
 export interface ClientOptions {
-  readonly fetch?: typeof fetch;
+  readonly fetch?: Fetch;
   /** Waits between attempts; tests pass a recorder. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** First backoff; doubled on every retry, with jitter. */
+  /** First backoff; doubled on every retry (delivery/'s full jitter, capped at 10 s: a tick must not wait long). */
   readonly backoffMs?: number;
+  /** Draws the jitter, from [0, 1). */
+  readonly random?: () => number;
 }
+
+/** Longest wait between two attempts of one query: the engine's tick is waiting for the answer. */
+const MAX_BACKOFF_MS = 10_000;
 
 interface PrometheusAnswer {
   status?: string;
@@ -36,17 +43,27 @@ interface PrometheusAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
-class Retryable extends Error {}
+/** A failure delivery/'s rule says is worth another attempt; `retryAfterMs` is the source's Retry-After. */
+class Retryable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * A client for the Prometheus HTTP query API as Prometheus, Thanos, Mimir, Cortex and VictoriaMetrics serve it:
- * instant queries by POST form, the configured headers and tenant, a timeout per attempt, and retries with exponential
- * backoff for failures worth retrying (a query the source refuses as bad is not retried).
+ * instant queries by POST form, the configured headers and tenant, a timeout per attempt, and retries by the one
+ * delivery rule (delivery/: network errors, timeouts, 408, 425, 429 honouring Retry-After, 5xx; a query the source
+ * refuses as bad is not retried).
  */
 export class PrometheusClient {
-  private readonly fetch: typeof fetch;
+  private readonly fetch: Fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly backoffMs: number;
+  private readonly random: () => number;
 
   constructor(
     readonly config: SourceConfig,
@@ -54,50 +71,44 @@ export class PrometheusClient {
   ) {
     if (!/^https?:\/\//.test(config.url)) throw new SloeError('config_invalid', `source ${config.name}: url must be http(s), got ${config.url}`);
     this.fetch = options.fetch ?? fetch;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? realSleep;
     this.backoffMs = options.backoffMs ?? 200;
+    this.random = options.random ?? Math.random;
   }
 
   /** Evaluates `query` at `timeMs` (Unix ms); a scalar answer is returned as one sample without labels. */
   async instant(query: string, timeMs: number): Promise<VectorSample[]> {
-    let lastError: Error | undefined;
-    for (let attempt = 0; attempt <= this.config.retries; attempt++) {
-      if (attempt > 0) await this.sleep(this.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
-      try {
-        return await this.attempt(query, timeMs);
-      } catch (error) {
-        if (!(error instanceof Retryable)) throw error;
-        lastError = error;
-      }
+    const attempts = this.config.retries + 1;
+    try {
+      return await withRetry(() => this.attempt(query, timeMs), (error) => (error instanceof Retryable ? { retry: true, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) } : { retry: false }), {
+        attempts,
+        backoff: { initialMs: this.backoffMs, maxMs: Math.max(this.backoffMs, MAX_BACKOFF_MS), jitter: 1 },
+        sleep: this.sleep,
+        random: this.random,
+      });
+    } catch (error) {
+      if (!(error instanceof Retryable)) throw error;
+      throw new SloeError('source_unavailable', `source ${this.config.name}: ${error.message} (after ${attempts} attempts)`, { status: 503, cause: error });
     }
-    throw new SloeError('source_unavailable', `source ${this.config.name}: ${lastError?.message ?? 'failed'} (after ${this.config.retries + 1} attempts)`, { status: 503, cause: lastError });
   }
 
   private async attempt(query: string, timeMs: number): Promise<VectorSample[]> {
     const body = new URLSearchParams({ query, time: (timeMs / 1000).toFixed(3), partial_response: String(this.config.partialResponse) });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...this.config.headers };
     if (this.config.tenant !== undefined) headers['X-Scope-OrgID'] = this.config.tenant;
-    let response: Response;
-    try {
-      response = await this.fetch(`${this.config.url.replace(/\/+$/, '')}/api/v1/query`, { method: 'POST', body, headers, signal: AbortSignal.timeout(this.config.timeoutMs) });
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new Retryable(timedOut ? `no answer within ${this.config.timeoutMs} ms` : `unreachable (${describe(error)})`);
-    }
+    const reply = await exchange({ url: `${this.config.url.replace(/\/+$/, '')}/api/v1/query`, method: 'POST', body, headers, timeoutMs: this.config.timeoutMs }, this.fetch);
+    if (reply.kind === 'unanswered') throw new Retryable(reply.timedOut ? `no answer within ${this.config.timeoutMs} ms` : `unreachable (${describe(reply.cause)})`);
     let answer: PrometheusAnswer | undefined;
-    let text = '';
     try {
-      text = await response.text();
-      answer = JSON.parse(text) as PrometheusAnswer;
-    } catch (error) {
-      if (response.status >= 500 || response.status === 429 || (error instanceof Error && error.name === 'TimeoutError')) throw new Retryable(`HTTP ${response.status}`);
+      answer = JSON.parse(reply.body) as PrometheusAnswer;
+    } catch {
+      // Proxies answer 502/503/429 with HTML; the status says enough, and a 2xx that is not JSON is refused below.
       answer = undefined;
     }
-    if (response.status === 429 || response.status >= 500) {
-      throw new Retryable(`HTTP ${response.status}${answer?.error ? `: ${answer.error}` : ''}`);
-    }
-    if (!response.ok || answer?.status !== 'success') {
-      const reason = answer?.error ?? (text.slice(0, 200) || `HTTP ${response.status}`);
+    const verdict = classifyStatus(reply.status);
+    if (verdict === 'retry') throw new Retryable(`HTTP ${reply.status}${answer?.error ? `: ${answer.error}` : ''}`, reply.retryAfterMs);
+    if (verdict !== 'success' || answer?.status !== 'success') {
+      const reason = answer?.error ?? (reply.body.slice(0, 200) || `HTTP ${reply.status}`);
       throw new SloeError('source_query_failed', `source ${this.config.name} refused the query ${query}: ${reason}`, { status: 502 });
     }
     return parseResult(this.config.name, answer.data);

@@ -79,9 +79,10 @@ describe('Grafana dashboard provisioning', () => {
     const delays: number[] = [];
     grafana.injected.push({ method: 'POST', pathPrefix: '/api/dashboards/db', status: 503, body: '{"message":"service unavailable"}' });
     grafana.injected.push({ method: 'POST', pathPrefix: '/api/dashboards/db', status: 502, body: 'bad gateway' });
-    const report = await provision([checkoutAvailability], { ...options, retry: { attempts: 4, baseDelayMs: 100, sleep: (ms) => (delays.push(ms), Promise.resolve()) } }, { dryRun: false });
+    const report = await provision([checkoutAvailability], { ...options, retry: { attempts: 4, baseDelayMs: 100, sleep: (ms) => (delays.push(ms), Promise.resolve()), random: () => 0.5 } }, { dryRun: false });
     expect(report.ok).toBe(true);
-    expect(delays).toEqual([100, 200]);
+    // Full jitter: half of the nominal 100 and 200 ms with the random draw at 0.5.
+    expect(delays).toEqual([50, 100]);
     expect(grafana.dashboards.size).toBe(2);
   });
 

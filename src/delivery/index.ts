@@ -1,0 +1,17 @@
+export { DEFAULT_BACKOFF, MAX_RETRY_AFTER_MS, backoffDelay, checkBackoff } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
+export { classifyStatus, retryAfterMs } from './classify.js';
+export type { StatusVerdict } from './classify.js';
+export { DurableQueue } from './durable-queue.js';
+export type { DeliveryLogger, DurableQueueOptions, QueueSettlement } from './durable-queue.js';
+export { exchange, resultOf, send } from './http.js';
+export type { Exchange, Fetch, OutboundRequest, SendOptions } from './http.js';
+export { memoryDocuments } from './memory-documents.js';
+export { deliveryMetrics } from './metrics.js';
+export type { DeliveryMetrics } from './metrics.js';
+export type { DeliveryResult } from './result.js';
+export { realSleep, withRetry } from './retry.js';
+export type { RetryAdvice, RetryPolicy } from './retry.js';
+export { signBody, verifySignature } from './sign.js';
+export { REAL_TIMERS } from './timers.js';
+export type { Timers } from './timers.js';
