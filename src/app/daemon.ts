@@ -13,7 +13,7 @@ import { Scraper, bucketBoundsOf, createIngest } from '../ingest/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
 import type { NotificationsComponent } from '../notify/index.js';
-import { PolicyComponent } from '../policy/index.js';
+import { createPolicy } from '../policy/index.js';
 import { configuredTargets, createProvisioner } from '../provision/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { SourceRemoteCounts } from '../source/index.js';
@@ -222,7 +222,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   // Release gates and budget policy (README "Release gates and budget policy"): answers from the engine's statuses
   // in memory; decisions journalled in groups (one SQLite transaction per 10 ms); freezes and thaws checked after
   // every evaluation and sent as CloudEvents to events.webhooks. Stopped after the engine, before notifications.
-  const policy = new PolicyComponent({
+  const policy = createPolicy({
     statuses: statusReader,
     policies: initial.policies,
     journal,
@@ -234,13 +234,13 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     logger: logger.child({ component: 'policy' }),
     transaction: (work) => store.db.transaction(work)(),
   });
-  specs.onChange((next) => policy.gates.setPolicies(next.policies));
-  routes.push(...policy.routes());
-  components.push({ name: 'policy', flush: () => policy.delivery.flush(), shutdown: () => policy.shutdown() });
+  specs.onChange((next) => policy.onSpecChange?.(next));
+  routes.push(...(policy.routes ?? []));
+  components.push({ name: 'policy', flush: () => policy.delivery.flush(), shutdown: (ms) => policy.stop?.(ms) });
   const notifyEvaluation = onEvaluated;
   onEvaluated = (statuses, now, transitions) => {
     notifyEvaluation(statuses, now, transitions);
-    policy.afterEvaluation(now);
+    policy.afterEvaluation?.({ now, statuses, transitions });
   };
   // Provisioning (README "sloe provision"): the generated rules and dashboards are pushed to the configured Prometheus
   // rules folder, Mimir ruler and Grafana at start and after every reload. Not awaited by the reload (a slow Grafana

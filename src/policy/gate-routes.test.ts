@@ -4,13 +4,13 @@ import { sloStatus } from '../../test/policy/status-fixture.js';
 import { errorResponse } from '../api/errors.js';
 import type { SloStatus } from '../core/index.js';
 import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
-import { PolicyComponent } from './component.js';
+import { createPolicy } from './component.js';
 import type { GateTokens } from './auth.js';
 
 function setup(statuses: SloStatus[], tokens: GateTokens = {}) {
   const journal = new MemoryJournal();
   let now = Date.parse('2026-11-26T12:01:00Z');
-  const component = new PolicyComponent({
+  const component = createPolicy({
     statuses: { latest: () => statuses, get: (name) => statuses.find((status) => status.name === name) },
     policies: [],
     journal,
@@ -22,7 +22,7 @@ function setup(statuses: SloStatus[], tokens: GateTokens = {}) {
   });
   const app = new Hono();
   app.onError(errorResponse);
-  for (const routes of component.routes()) app.route('/', routes);
+  for (const routes of component.routes ?? []) app.route('/', routes);
   return { app, journal, component };
 }
 
