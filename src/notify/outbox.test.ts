@@ -16,9 +16,10 @@ function outboxWith(notifiers: RecordingNotifier[], store: DocumentStore = new M
   const timers = new FakeTimers(T0);
   const journal = new MemoryJournal();
   const registry = new Registry();
-  let outbox: Outbox | undefined;
-  const metrics = notifyMetrics(registry, () => outbox?.lengths() ?? []);
-  outbox = new Outbox({ notifiers, store, journal, metrics, timers, logger: pino({ level: 'silent' }), backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } });
+  const made: { outbox?: Outbox } = {};
+  const metrics = notifyMetrics(registry, () => made.outbox?.lengths() ?? []);
+  const outbox = new Outbox({ notifiers, store, journal, metrics, timers, logger: pino({ level: 'silent' }), backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } });
+  made.outbox = outbox;
   return { outbox, store, journal, timers };
 }
 
