@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { createHttpApp, startServer } from '../../src/api/index.js';
 import type { BudgetPolicy, SloStatus } from '../../src/core/index.js';
-import { PolicyComponent } from '../../src/policy/index.js';
+import { createPolicy } from '../../src/policy/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { sloStatus } from '../../test/policy/status-fixture.js';
 
@@ -43,7 +43,7 @@ const policies: BudgetPolicy[] = [
 
 const dir = mkdtempSync(join(tmpdir(), 'sloe-gate-bench-'));
 const store = openSqliteStore(join(dir, 'sloe.db'));
-const policy = new PolicyComponent({
+const policy = createPolicy({
   statuses: { latest: () => statuses, get: (name) => byName.get(name) },
   policies,
   // BENCH_JOURNAL=none: no journal at all, to see what recording costs.
@@ -54,7 +54,7 @@ const policy = new PolicyComponent({
   // As the daemon wires it: the decisions of one event-loop turn share one SQLite transaction.
   transaction: (work) => store.db.transaction(work)(),
 });
-const gate = await startServer(createHttpApp(policy.routes(), { notReadyReasons: () => [] }), '127.0.0.1:0');
+const gate = await startServer(createHttpApp([...(policy.routes ?? [])], { notReadyReasons: () => [] }), '127.0.0.1:0');
 
 const bareApp = new Hono();
 const bareBody = { decision: 'allow', allowed: true, reasons: ['svc-1: 5 SLOs within policy production-releases'], slos: [], policy: 'production-releases', id: '1', evaluatedAt: new Date().toISOString() };

@@ -7,13 +7,14 @@ import type { DestinationStream } from 'pino';
 import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, exclusionRoutes, historyRoutes, journalRoutes, operationsRoutes, queryRoutes, readRoutes, registerSloMetrics, specRoutes, startServer, uiRoutes } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
 import { RouteTable, authenticate } from '../auth/index.js';
-import type { Problem, SampleAppender, SloStatus, SpecSet, StatusReader } from '../core/index.js';
+import type { Evaluation, Problem, SampleAppender, SloStatus, SpecSet, StatusReader } from '../core/index.js';
 import { DAY, SloeError, formatProblem, parseDuration } from '../core/index.js';
 import { CONFIG_TABLE } from '../config/index.js';
 import { Scraper, bucketBoundsOf, createIngest } from '../ingest/index.js';
 import type { SloeConfig } from '../config/index.js';
-import { Notifications, buildReceivers, leaseFor } from '../notify/index.js';
-import { PolicyComponent } from '../policy/index.js';
+import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
+import type { NotificationsComponent } from '../notify/index.js';
+import { createPolicy } from '../policy/index.js';
 import { configuredTargets, createProvisioner } from '../provision/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { SourceRemoteCounts } from '../source/index.js';
@@ -108,28 +109,24 @@ async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
 }
 
 /** Builds the notifier from `notifiers.*`; the SLOs' alerting blocks (runbooks, dashboards) follow spec reloads. */
-function startNotifications(config: SloeConfig, initial: SpecSet, specs: SpecsReloader, store: SloeStore, journal: SloeStore['journal'], metrics: SelfMetrics, logger: Logger): Notifications {
-  const alertingOf = (set: SpecSet) => new Map(set.slos.map((slo) => [slo.name, slo.alerting]));
-  let alerting = alertingOf(initial);
-  specs.onChange((next) => {
-    alerting = alertingOf(next);
-  });
+function startNotifications(config: SloeConfig, initial: SpecSet, specs: SpecsReloader, store: SloeStore, journal: SloeStore['journal'], metrics: SelfMetrics, logger: Logger): NotificationsComponent {
   const evaluationMs = parseDuration(config.evaluationInterval) ?? 30_000;
   const resendMs = parseDuration(config.notifiers.resendInterval) ?? 60_000;
-  const notifications = new Notifications({
+  const notifications = createNotifications({
     notifiers: buildReceivers(config.notifiers, { leaseMs: leaseFor(resendMs, evaluationMs) }),
     routes: config.notifiers.routes,
     store: store.documents,
     journal,
     registry: metrics.registry,
-    alerting: (slo) => alerting.get(slo),
+    specs: initial,
     publicUrl: (config.publicUrl ?? `http://${config.listen}`).replace(/\/+$/, ''),
     resendIntervalMs: resendMs,
     evaluationIntervalMs: evaluationMs,
     queueCapacity: config.notifiers.queueSize,
     logger,
   });
-  notifications.start();
+  specs.onChange((next) => notifications.onSpecChange?.(next));
+  void notifications.start?.();
   return notifications;
 }
 
@@ -162,7 +159,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   // The engine (issue #3): ingested samples become event buckets in the store; every evaluationInterval each SLO's
   // status is computed, alert state stepped and persisted, and the statuses handed to notifications. A reload rebuilds
   // it from the store. It is the SampleAppender for ingest and the StatusReader for the API, gates and the UI.
-  let onEvaluated: (statuses: readonly SloStatus[], now: number) => void = () => undefined;
+  let onEvaluated: (statuses: readonly SloStatus[], now: number, transitions: Evaluation['transitions']) => void = () => undefined;
   let evaluated = false;
   // Remote SLIs (README "Remote sources"): counted by the configured Prometheus-compatible query APIs.
   const remote = config.sources.length === 0 ? undefined : new SourceRemoteCounts(config.sources.map((source) => ({ ...source, timeoutMs: parseDuration(source.timeout) ?? 10_000 })));
@@ -178,7 +175,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
       evaluated = true;
       metrics.recordEvaluation(report.durationMs / 1000, true);
       recordSpan('engine.evaluate', now, now + report.durationMs, { 'sloe.objectives': report.statuses.length, 'sloe.transitions': report.transitions.length });
-      onEvaluated(report.statuses, now);
+      onEvaluated(report.statuses, now, report.transitions);
     },
   });
   /** What ingest appends through: the engine, counted by protocol, outcome and reason, in an `ingest.append` span. */
@@ -213,20 +210,20 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
 
   // Notifications (README "Notifications"): receivers from notifiers.*, routes, silences API, state in the store.
   // The engine hands every evaluation to notifications.evaluated(statuses, now).
-  let notifications: Notifications;
+  let notifications: NotificationsComponent;
   try {
     notifications = startNotifications(config, initial, specs, store, journal, metrics, logger);
   } catch (error) {
     store.close();
     throw error;
   }
-  routes.push(notifications.routes());
-  components.push({ name: 'notifications', flush: (ms) => notifications.flush(ms), shutdown: (ms) => notifications.shutdown(ms) });
-  onEvaluated = (statuses, now) => notifications.evaluated(statuses, now);
+  routes.push(...(notifications.routes ?? []));
+  components.push({ name: 'notifications', flush: (ms) => notifications.flush(ms), shutdown: (ms) => notifications.stop?.(ms) });
+  onEvaluated = (statuses, now, transitions) => notifications.afterEvaluation?.({ now, statuses, transitions });
   // Release gates and budget policy (README "Release gates and budget policy"): answers from the engine's statuses
   // in memory; decisions journalled in groups (one SQLite transaction per 10 ms); freezes and thaws checked after
   // every evaluation and sent as CloudEvents to events.webhooks. Stopped after the engine, before notifications.
-  const policy = new PolicyComponent({
+  const policy = createPolicy({
     statuses: statusReader,
     policies: initial.policies,
     journal,
@@ -238,13 +235,14 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     registry: metrics.registry,
     transaction: (work) => store.db.transaction(work)(),
   });
-  specs.onChange((next) => policy.gates.setPolicies(next.policies));
-  routes.push(...policy.routes());
-  components.push({ name: 'policy', flush: (ms) => policy.delivery.flush(ms), shutdown: () => policy.shutdown() });
+  specs.onChange((next) => policy.onSpecChange?.(next));
+  routes.push(...(policy.routes ?? []));
+  await policy.start?.();
+  components.push({ name: 'policy', flush: (ms) => policy.delivery.flush(ms), shutdown: (ms) => policy.stop?.(ms) });
   const notifyEvaluation = onEvaluated;
-  onEvaluated = (statuses, now) => {
-    notifyEvaluation(statuses, now);
-    policy.afterEvaluation(now);
+  onEvaluated = (statuses, now, transitions) => {
+    notifyEvaluation(statuses, now, transitions);
+    policy.afterEvaluation?.({ now, statuses, transitions });
   };
   // Provisioning (README "sloe provision"): the generated rules and dashboards are pushed to the configured Prometheus
   // rules folder, Mimir ruler and Grafana at start and after every reload. Not awaited by the reload (a slow Grafana

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { BudgetPolicy, DocumentStore, Journal, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, Component, DocumentStore, Evaluation, Journal, SpecSet, StatusReader } from '../core/index.js';
 import { admissionRoutes } from './admission.js';
 import { EventDelivery } from './delivery.js';
 import type { DeliveryOptions, EventWebhook } from './delivery.js';
@@ -39,95 +39,99 @@ export interface PolicyComponentOptions {
   readonly transaction?: (work: () => void) => void;
 }
 
-/**
- * The release gates and budget policy, assembled: the gate service, freeze tracking, CloudEvents delivery and the
- * HTTP routes. `afterEvaluation` is what the engine (or a poll on the evaluation interval) calls after each tick.
- */
-export class PolicyComponent {
+/** The policy component as the app composes it, with the parts the admin API and tests look at. */
+export interface PolicyComponent extends Component<Hono> {
   readonly gates: GateService;
   readonly freezes: FreezeTracker;
   readonly delivery: EventDelivery;
-  private readonly logger: PolicyLogger | undefined;
-  private readonly now: () => number;
-  private poller: NodeJS.Timeout | undefined;
+  /** Freeze tracking as of `now`; what `afterEvaluation` runs. Never throws: a failure is logged, the next tick retries. */
+  checkFreezes(now?: number): FreezeTransition[];
+  /** Writes the decisions not yet in the journal. */
+  flush(): void;
+}
 
-  constructor(options: PolicyComponentOptions) {
-    this.logger = options.logger;
-    this.now = options.now ?? Date.now;
-    this.gates = new GateService({
-      statuses: options.statuses,
-      policies: options.policies,
-      journal: options.journal,
-      documents: options.documents,
-      now: this.now,
-      ...(options.defaultEnvironment === undefined ? {} : { defaultEnvironment: options.defaultEnvironment }),
-      ...(options.onDecision ? { onDecision: options.onDecision } : {}),
-      ...(options.transaction ? { transaction: options.transaction } : {}),
-      onWriteError: (error, lost) => this.logger?.error({ err: error, lost }, 'gate decisions not recorded'),
-    });
-    this.delivery = new EventDelivery({
-      ...options.delivery,
-      webhooks: options.webhooks,
-      store: options.documents,
-      ...(options.registry ? { registry: options.registry } : {}),
-      onFailure: (failure) => {
-        this.logger?.error({ url: failure.url, event: failure.event.id, type: failure.event.type, error: failure.error, dropped: failure.dropped }, 'freeze event not delivered');
-        options.delivery?.onFailure?.(failure);
-      },
-    });
-    // Events a previous run queued and could not deliver go out now, before any new ones (order per receiver).
-    this.delivery.start();
-    this.freezes = new FreezeTracker({
-      gates: this.gates,
-      documents: options.documents,
-      journal: options.journal,
-      publish: (event) => this.delivery.publish(event),
-      source: options.source,
-      onTransition: (transition) => {
-        const { freeze } = transition;
-        this.logger?.warn({ service: freeze.service, environment: freeze.environment, policy: freeze.policy, reasons: transition.type === 'freeze' ? freeze.reasons : transition.current?.reasons }, transition.type === 'freeze' ? 'release freeze' : 'release thaw');
-        options.onTransition?.(transition);
-      },
-    });
+/** Resolves when `work` settles or `ms` has passed, whichever is first; a slow receiver must not hold shutdown. */
+async function within(ms: number, work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, ms));
+    timer.unref();
+  });
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
+}
 
-  /** Behind the daemon's auth middleware, which decides who may call them and sets the caller gates read. */
-  routes(): Hono[] {
-    return [gateRoutes(this.gates, this.freezes, { now: this.now, afterChange: () => this.afterEvaluation() }), flaggerRoutes(this.gates), admissionRoutes(this.gates)];
-  }
-
-  /** Freeze tracking after an engine evaluation. Never throws: a failure is logged and the next tick tries again. */
-  afterEvaluation(now = this.now()): FreezeTransition[] {
+/**
+ * The release gates and budget policy (README "Release gates and budget policy") as one component: the gate service,
+ * freeze tracking after every evaluation, CloudEvents delivery of freezes and thaws, policies that follow spec
+ * reloads, and the gate, Flagger and admission routes.
+ */
+export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
+  const logger = options.logger;
+  const now = options.now ?? Date.now;
+  const gates = new GateService({
+    statuses: options.statuses,
+    policies: options.policies,
+    journal: options.journal,
+    documents: options.documents,
+    now,
+    ...(options.defaultEnvironment === undefined ? {} : { defaultEnvironment: options.defaultEnvironment }),
+    ...(options.onDecision ? { onDecision: options.onDecision } : {}),
+    ...(options.transaction ? { transaction: options.transaction } : {}),
+    onWriteError: (error, lost) => logger?.error({ err: error, lost }, 'gate decisions not recorded'),
+  });
+  const delivery = new EventDelivery({
+    ...options.delivery,
+    webhooks: options.webhooks,
+    store: options.documents,
+    ...(options.registry ? { registry: options.registry } : {}),
+    onFailure: (failure) => {
+      logger?.error({ url: failure.url, event: failure.event.id, type: failure.event.type, error: failure.error, dropped: failure.dropped }, 'freeze event not delivered');
+      options.delivery?.onFailure?.(failure);
+    },
+  });
+  const freezes = new FreezeTracker({
+    gates,
+    documents: options.documents,
+    journal: options.journal,
+    publish: (event) => delivery.publish(event),
+    source: options.source,
+    onTransition: (transition) => {
+      const { freeze } = transition;
+      logger?.warn({ service: freeze.service, environment: freeze.environment, policy: freeze.policy, reasons: transition.type === 'freeze' ? freeze.reasons : transition.current?.reasons }, transition.type === 'freeze' ? 'release freeze' : 'release thaw');
+      options.onTransition?.(transition);
+    },
+  });
+  const checkFreezes = (at = now()): FreezeTransition[] => {
     try {
-      return this.freezes.check(now);
+      return freezes.check(at);
     } catch (error) {
-      this.logger?.error({ err: error }, 'freeze tracking failed');
+      logger?.error({ err: error }, 'freeze tracking failed');
       return [];
     }
-  }
-
-  /** Until the engine offers a hook: checks freezes on the evaluation interval. */
-  startPolling(intervalMs: number): void {
-    this.stopPolling();
-    this.afterEvaluation();
-    this.poller = setInterval(() => this.afterEvaluation(), intervalMs);
-    this.poller.unref();
-  }
-
-  stopPolling(): void {
-    if (this.poller) clearInterval(this.poller);
-    this.poller = undefined;
-  }
-
-  /** Writes the decisions not yet in the journal. */
-  flush(): void {
-    this.gates.flush();
-  }
-
-  /** Stops polling and retries (attempts in flight finish) and writes pending decisions. */
-  async shutdown(): Promise<void> {
-    this.stopPolling();
-    this.gates.flush();
-    await this.delivery.shutdown();
-  }
+  };
+  return {
+    name: 'policy',
+    gates,
+    freezes,
+    delivery,
+    // Behind the daemon's auth middleware, which decides who may call them and sets the caller gates read.
+    routes: [gateRoutes(gates, freezes, { now, afterChange: () => checkFreezes() }), flaggerRoutes(gates), admissionRoutes(gates)],
+    checkFreezes,
+    // Events a previous run queued and could not deliver go out first (order per receiver).
+    start: () => delivery.start(),
+    afterEvaluation: (evaluation: Evaluation) => {
+      checkFreezes(evaluation.now);
+    },
+    onSpecChange: (specs: SpecSet) => gates.setPolicies(specs.policies),
+    flush: () => gates.flush(),
+    // Decisions are written at once (a local transaction); freeze events in flight get what is left of the deadline.
+    stop: async (timeoutMs) => {
+      gates.flush();
+      await within(timeoutMs, delivery.shutdown());
+    },
+  };
 }

@@ -4,14 +4,14 @@ import { sloStatus } from '../../test/policy/status-fixture.js';
 import { errorResponse } from '../api/errors.js';
 import type { SloStatus } from '../core/index.js';
 import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
-import { PolicyComponent } from './component.js';
+import { createPolicy } from './component.js';
 import { authenticate } from '../auth/index.js';
 import type { Tokens } from '../auth/index.js';
 
 function setup(statuses: SloStatus[], tokens: Tokens = {}) {
   const journal = new MemoryJournal();
   let now = Date.parse('2026-11-26T12:01:00Z');
-  const component = new PolicyComponent({
+  const component = createPolicy({
     statuses: { latest: () => statuses, get: (name) => statuses.find((status) => status.name === name) },
     policies: [],
     journal,
@@ -24,7 +24,7 @@ function setup(statuses: SloStatus[], tokens: Tokens = {}) {
   app.onError(errorResponse);
   // As the daemon mounts them: behind the one auth middleware, which sets the caller gates read for overrides.
   app.use('*', authenticate(tokens));
-  for (const routes of component.routes()) app.route('/', routes);
+  for (const routes of component.routes ?? []) app.route('/', routes);
   return { app, journal, component };
 }
 

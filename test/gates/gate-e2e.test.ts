@@ -33,20 +33,20 @@ describe('release gate end to end over HTTP', () => {
     cleanups.push(() => harness.close());
 
     harness.statuses.evaluate(checkout(0.1, 0.5));
-    expect(harness.policy.afterEvaluation()).toEqual([]);
+    expect(harness.policy.checkFreezes()).toEqual([]);
     const healthy = await gate(harness, 'checkout');
     expect(healthy).toMatchObject({ decision: 'allow', allowed: true, policy: 'sloe-default', slos: ['checkout-availability', 'checkout-latency'] });
     expect(healthy.id).toMatch(/^[0-9a-z]+-[0-9a-z]+$/);
     expect(healthy.evaluatedAt).toBe('2026-11-26T12:00:00.000Z');
 
     harness.statuses.evaluate(checkout(0.82, 3.4, ['ticket-fast']));
-    harness.policy.afterEvaluation();
+    harness.policy.checkFreezes();
     const warned = await gate(harness, 'checkout');
     expect(warned).toMatchObject({ decision: 'warn', allowed: true });
     expect(warned.reasons).toEqual(['checkout-availability: only 18% of the error budget remaining (below 25%)']);
 
     harness.statuses.evaluate(checkout(1.07, 16.2, ['page-fast', 'ticket-fast']));
-    const [freeze] = harness.policy.afterEvaluation();
+    const [freeze] = harness.policy.checkFreezes();
     expect(freeze?.type).toBe('freeze');
     const denied = await gate(harness, 'checkout');
     expect(denied).toMatchObject({ decision: 'deny', allowed: false });
@@ -80,7 +80,7 @@ describe('release gate end to end over HTTP', () => {
 
     // Recovery: the budget is back above zero and nothing pages; the freeze thaws and says so.
     harness.statuses.evaluate(checkout(0.6, 0.4));
-    const [thaw] = harness.policy.afterEvaluation();
+    const [thaw] = harness.policy.checkFreezes();
     expect(thaw?.type).toBe('thaw');
     expect((await gate(harness, 'checkout')).decision).toBe('allow');
     await until(() => receiver.received.length === 2, 'the thaw event');

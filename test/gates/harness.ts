@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createHttpApp, startServer } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
 import type { BudgetPolicy, SloStatus, StatusReader } from '../../src/core/index.js';
-import { PolicyComponent } from '../../src/policy/index.js';
-import type { EventWebhook } from '../../src/policy/index.js';
+import { createPolicy } from '../../src/policy/index.js';
+import type { EventWebhook, PolicyComponent } from '../../src/policy/index.js';
 import { authenticate } from '../../src/auth/index.js';
 import type { Tokens } from '../../src/auth/index.js';
 import { MemoryDocumentStore, MemoryJournal } from '../../src/store/index.js';
@@ -82,7 +82,7 @@ export async function startGateApp(options: { policies?: BudgetPolicy[]; tokens?
   const statuses = new DrivenStatuses();
   const journal = new MemoryJournal();
   const documents = new MemoryDocumentStore();
-  const policy = new PolicyComponent({
+  const policy = createPolicy({
     statuses,
     policies: options.policies ?? [],
     journal,
@@ -92,7 +92,8 @@ export async function startGateApp(options: { policies?: BudgetPolicy[]; tokens?
     delivery: { backoffMs: 20, maxBackoffMs: 100, attempts: 4, timeoutMs: 2000 },
     ...(options.now ? { now: options.now } : {}),
   });
-  const server: RunningServer = await startServer(createHttpApp(policy.routes(), { notReadyReasons: () => [] }, [{ path: '*', handler: authenticate(options.tokens ?? {}) }]), '127.0.0.1:0');
+  await policy.start?.();
+  const server: RunningServer = await startServer(createHttpApp([...(policy.routes ?? [])], { notReadyReasons: () => [] }, [{ path: '*', handler: authenticate(options.tokens ?? {}) }]), '127.0.0.1:0');
   return {
     url: `http://127.0.0.1:${server.address.port}`,
     statuses,
@@ -100,7 +101,7 @@ export async function startGateApp(options: { policies?: BudgetPolicy[]; tokens?
     journal,
     documents,
     close: async () => {
-      await policy.shutdown();
+      await policy.stop?.(5000);
       await server.close(100);
     },
   };

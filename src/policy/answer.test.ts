@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { sloStatus } from '../../test/policy/status-fixture.js';
+import { DEFAULT_POLICY, decideGate } from '../core/policy/index.js';
+import { answerOf, renderAnswer, verdictData, verdictMembers } from './answer.js';
+
+describe('answer rendering', () => {
+  it('splices the pre-serialized verdict into a body that parses to the same answer, id first', () => {
+    const status = sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 });
+    const verdict = decideGate({ service: 'checkout', environment: 'production', action: 'deploy', labels: {}, overridesPermitted: false }, [{ status, policy: DEFAULT_POLICY }], DEFAULT_POLICY, Date.parse('2026-11-26T12:01:00Z'), []);
+    const data = verdictData(verdict);
+    const extra = { requester: 'ci "main"', decidedAt: '2026-11-26T12:01:00.000Z', via: 'gate' };
+    const body = renderAnswer('abc-1', extra, verdictMembers(data));
+    expect(JSON.parse(body)).toEqual(answerOf('abc-1', extra, data));
+    expect(Object.keys(JSON.parse(body) as object)[0]).toBe('id');
+    expect(JSON.parse(body)).toMatchObject({ service: 'checkout', slos: ['checkout-availability'], figures: [{ name: 'checkout-availability' }] });
+  });
+});

@@ -1,0 +1,59 @@
+import type { Decision } from '../core/index.js';
+import type { GateVerdict, SloVerdict } from '../core/policy/index.js';
+
+/** A decision: CONTRACT.md's gate answer, with each SLO's figures (the decision's inputs). */
+export interface GateAnswer extends Decision {
+  readonly figures: readonly SloVerdict[];
+  /** With an override: the reasons the change would have been denied for. */
+  readonly overridden?: readonly string[];
+  readonly requester?: string;
+  /** Where the question came from: `gate`, `flagger`, `admission`. */
+  readonly via: string;
+}
+
+/** What a decision adds to its verdict: when, how it was asked, and what was asked about. */
+export interface DecisionExtra {
+  readonly release?: Readonly<Record<string, unknown>>;
+  readonly requester?: string;
+  readonly decidedAt: string;
+  readonly via: string;
+}
+
+/** A verdict's answer fields, with the figures it rests on: what the journal keeps once per evaluation and question. */
+export type VerdictData = ReturnType<typeof verdictFields> & { readonly figures: readonly SloVerdict[] };
+
+function verdictFields(verdict: GateVerdict) {
+  return {
+    service: verdict.service,
+    environment: verdict.environment,
+    action: verdict.action,
+    decision: verdict.decision,
+    allowed: verdict.allowed,
+    reasons: verdict.reasons,
+    slos: verdict.slos.map((slo) => slo.name),
+    policy: verdict.policy,
+    ...(verdict.override ? { override: `${verdict.override.label}=${verdict.override.value}`, overridden: verdict.override.overridden } : {}),
+    evaluatedAt: verdict.evaluatedAt,
+  };
+}
+
+export function verdictData(verdict: GateVerdict): VerdictData {
+  return { ...verdictFields(verdict), figures: verdict.slos };
+}
+
+/** The verdict's fields as JSON object members (no braces), serialized once for every answer that shares the verdict. */
+export function verdictMembers(data: VerdictData): string {
+  return JSON.stringify(data).slice(1, -1);
+}
+
+/**
+ * The answer body: the decision's own members spliced before the verdict's pre-serialized ones, so a gate under load
+ * serializes a few short strings instead of every SLO's figures again. Same members and order as `answerOf`.
+ */
+export function renderAnswer(id: string, extra: DecisionExtra, members: string): string {
+  return `{"id":${JSON.stringify(id)},${JSON.stringify(extra).slice(1, -1)},${members}}`;
+}
+
+export function answerOf(id: string, extra: DecisionExtra, data: VerdictData): GateAnswer {
+  return { id, ...data, ...extra };
+}

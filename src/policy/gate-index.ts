@@ -1,0 +1,77 @@
+import type { BudgetPolicy, SloStatus, StatusReader } from '../core/index.js';
+import { policyForService, policyForSlo } from '../core/policy/index.js';
+import type { CoveredSlo } from '../core/policy/index.js';
+
+/** The SLOs of each service with the policy that governs each, as of one evaluation. */
+export interface ServiceIndex {
+  /** The `latest()` array the index was built from; a new array means a new evaluation. */
+  readonly source: readonly SloStatus[];
+  readonly byService: ReadonlyMap<string, readonly CoveredSlo[]>;
+}
+
+/**
+ * Which SLOs and policies speak for a service. Built once per evaluation (the status reader hands out a new array
+ * after each), not once per gate question, so a gate costs a map lookup.
+ */
+export class GateIndex {
+  private readonly statuses: StatusReader;
+  private policyList: readonly BudgetPolicy[];
+  private index: ServiceIndex | undefined;
+
+  constructor(statuses: StatusReader, policies: readonly BudgetPolicy[]) {
+    this.statuses = statuses;
+    this.policyList = policies;
+  }
+
+  policies(): readonly BudgetPolicy[] {
+    return this.policyList;
+  }
+
+  /** New policies after a reload; the next question rebuilds the index. */
+  setPolicies(policies: readonly BudgetPolicy[]): void {
+    this.policyList = policies;
+    this.index = undefined;
+  }
+
+  /** The index for the latest evaluation; the same object until the statuses or the policies change. */
+  current(): ServiceIndex {
+    const latest = this.statuses.latest();
+    if (this.index?.source === latest) return this.index;
+    const byService = new Map<string, CoveredSlo[]>();
+    for (const status of latest) {
+      let list = byService.get(status.service);
+      if (!list) {
+        list = [];
+        byService.set(status.service, list);
+      }
+      list.push({ status, policy: policyForSlo(this.policyList, status) });
+    }
+    this.index = { source: latest, byService };
+    return this.index;
+  }
+
+  covered(service: string): readonly CoveredSlo[] {
+    return this.current().byService.get(service) ?? [];
+  }
+
+  /** Services some SLO measures or some policy names. */
+  services(): Set<string> {
+    const names = new Set(this.current().byService.keys());
+    for (const policy of this.policyList) for (const service of policy.selector.services) names.add(service);
+    return names;
+  }
+
+  knows(service: string): boolean {
+    return this.current().byService.has(service) || this.policyList.some((policy) => policy.selector.services.includes(service));
+  }
+
+  /** The policy that speaks for the service as a whole. */
+  policyFor(service: string): BudgetPolicy {
+    return policyForService(this.policyList, service);
+  }
+
+  /** The policies that govern a service's SLOs, and the one that speaks for the service as a whole. */
+  policiesOf(service: string): BudgetPolicy[] {
+    return [...new Set([this.policyFor(service), ...this.covered(service).map((entry) => entry.policy)])];
+  }
+}

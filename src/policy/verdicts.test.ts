@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { sloStatus } from '../../test/policy/status-fixture.js';
+import type { SloStatus } from '../core/index.js';
+import { GateIndex } from './gate-index.js';
+import { Verdicts } from './verdicts.js';
+
+const NOW = Date.parse('2026-11-26T12:01:00Z');
+
+function setup(initial: SloStatus[]) {
+  let statuses = initial;
+  const index = new GateIndex({ latest: () => statuses, get: () => undefined }, []);
+  return { verdicts: new Verdicts(index, 'production'), set: (next: SloStatus[]) => (statuses = next) };
+}
+
+describe('verdicts', () => {
+  it('shares one verdict between label-less questions until the next evaluation', () => {
+    const driven = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })]);
+    const first = driven.verdicts.judge({ service: 'checkout', admin: false }, [], NOW);
+    expect(first.verdict).toMatchObject({ decision: 'allow', environment: 'production', action: 'deploy' });
+    expect(driven.verdicts.judge({ service: 'checkout', admin: false }, [], NOW)).toBe(first);
+    expect(driven.verdicts.judge({ service: 'checkout', environment: 'staging', admin: false }, [], NOW)).not.toBe(first);
+    driven.set([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 })]);
+    expect(driven.verdicts.judge({ service: 'checkout', admin: false }, [], NOW).verdict.decision).toBe('deny');
+  });
+
+  it('decides afresh for labelled questions and while a manual freeze concerns the service', () => {
+    const { verdicts } = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })]);
+    const labelled = verdicts.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW);
+    expect(verdicts.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW)).not.toBe(labelled);
+    const freeze = { service: 'checkout', environment: 'production', actions: [], reason: 'holiday', since: '2026-11-26T12:00:00.000Z' };
+    const frozen = verdicts.judge({ service: 'checkout', admin: false }, [freeze], NOW);
+    expect(frozen.verdict.decision).toBe('deny');
+    expect(verdicts.judge({ service: 'checkout', admin: false }, [freeze], NOW)).not.toBe(frozen);
+    expect(verdicts.judge({ service: 'checkout', admin: false }, [], NOW).verdict.decision).toBe('allow');
+  });
+});
