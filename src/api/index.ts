@@ -17,3 +17,5 @@ export { exclusionRoutes, USER_HEADER } from './exclusions.js';
 export { registerSloMetrics } from './slo-metrics.js';
 export { sloSamples } from './slo-series.js';
 export type { SloSample } from './slo-series.js';
+export { createApi } from './component.js';
+export type { ApiComponentOptions } from './component.js';
