@@ -2,6 +2,7 @@ export { createHttpApp } from './app.js';
 export { MAX_API_BODY_BYTES, limitBodies } from './body-limit.js';
 export type { HealthProbe, Middleware } from './app.js';
 export { badRequest, errorResponse, notFound } from './errors.js';
+export { positiveInteger } from './params.js';
 export { journalRoutes } from './journal-routes.js';
 export { operationsRoutes } from './operations.js';
 export type { Operations, ReloadReport } from './operations.js';
