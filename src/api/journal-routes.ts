@@ -1,15 +1,8 @@
 import { Hono } from 'hono';
 import type { Journal } from '../core/index.js';
-import { badRequest } from './errors.js';
+import { positiveInteger } from './params.js';
 
 const MAX_LIMIT = 500;
-
-function intParam(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw badRequest(`${name}: expected a positive integer, got ${JSON.stringify(text)}`);
-  return value;
-}
 
 /**
  * GET /api/v1/notifications?slo=&limit=&before=: what the notifiers sent, failed to send or held back, newest first,
@@ -18,8 +11,8 @@ function intParam(text: string | undefined, name: string, fallback: number | und
 export function journalRoutes(journal: Journal): Hono {
   const app = new Hono();
   app.get('/api/v1/notifications', (c) => {
-    const limit = Math.min(MAX_LIMIT, intParam(c.req.query('limit'), 'limit', 50) ?? 50);
-    const beforeId = intParam(c.req.query('before'), 'before', undefined);
+    const limit = Math.min(MAX_LIMIT, positiveInteger(c.req.query('limit'), 'limit', 50) ?? 50);
+    const beforeId = positiveInteger(c.req.query('before'), 'before', undefined);
     const subject = c.req.query('slo');
     const entries = journal.query('notification', { limit, ...(subject ? { subject } : {}), ...(beforeId === undefined ? {} : { beforeId }) });
     return c.json({ data: entries.map((entry) => ({ id: entry.id, at: new Date(entry.at).toISOString(), slo: entry.subject, ...(entry.data as Record<string, unknown>) })) });

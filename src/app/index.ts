@@ -1,5 +1,6 @@
-export { loadSpecSet, readSpecSet, startDaemon } from './daemon.js';
-export type { Component, Daemon, DaemonOptions } from './daemon.js';
+export { startDaemon } from './daemon.js';
+export type { Daemon, DaemonOptions } from './daemon.js';
+export { loadSpecSet, readSpecSet } from './spec-set.js';
 export { SpecsReloader } from './reload.js';
 export type { ReloadOutcome, SpecsListener } from './reload.js';
 export { readSpecFiles } from './spec-files.js';

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { CONFIG_TABLE, configHelp, flagHelp, loadConfig, unknownVariables } from '../config/index.js';
 import { startDaemon } from '../app/index.js';
 import type { Daemon } from '../app/index.js';
-import { parseDuration } from '../core/index.js';
 import type { CommandContext } from './context.js';
 
 export function registerServe(program: Command, context: CommandContext): void {
@@ -21,7 +20,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     }
     const daemon = await startDaemon(config);
     context.stderr(`sloe serving on ${daemon.url}\n`);
-    await untilStopped(daemon, parseDuration(config.shutdownTimeout) ?? 10_000, context);
+    await untilStopped(daemon, config.shutdownTimeoutMs, context);
   });
 }
 

@@ -61,7 +61,7 @@ describe('loadConfig', () => {
     });
     expect(config.auth.readToken).toBe('r3ad');
     expect(config.slos).toEqual(['a.yaml', 'b/']);
-    expect(config.scrape).toEqual([{ job: 'shop', targets: ['127.0.0.1:8080'], interval: '5s', timeout: '5s', path: '/metrics', scheme: 'http' }]);
+    expect(config.scrape).toEqual([{ job: 'shop', targets: ['127.0.0.1:8080'], interval: '5s', timeout: '5s', path: '/metrics', scheme: 'http', intervalMs: 5_000, timeoutMs: 5_000 }]);
     expect(config.sources[0]?.retries).toBe(3);
   });
 

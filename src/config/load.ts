@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SloeError } from '../core/index.js';
 import { describeIssues } from './describe.js';
+import { durationMs } from './durations.js';
 import { CONFIG_TABLE } from './table.js';
 import type {
   alertmanagerSchema,
@@ -19,14 +20,25 @@ import type {
 } from './table.js';
 import type { ConfigKey } from './table.js';
 
-/** The parsed configuration: one property per table key, nested as in the YAML file. */
+/** A scrape job with its interval and timeout in milliseconds. */
+export type ScrapeJobConfig = z.infer<typeof scrapeSchema>[number] & { intervalMs: number; timeoutMs: number };
+/** A query source with its timeout in milliseconds. */
+export type SourceConfig = z.infer<typeof sourcesSchema>[number] & { timeoutMs: number };
+
+/**
+ * The parsed configuration: one property per table key, nested as in the YAML file. Every duration is also given in
+ * milliseconds (`…Ms`), parsed once here with the table's defaults, so no component re-parses or re-defaults one.
+ */
 export interface SloeConfig {
   listen: string;
   dataDir: string;
   slos: string[];
   evaluationInterval: string;
+  evaluationIntervalMs: number;
   retention: string;
+  retentionMs: number;
   shutdownTimeout: string;
+  shutdownTimeoutMs: number;
   durability: 'normal' | 'full';
   limits: {
     maxBodyBytes: number;
@@ -39,8 +51,8 @@ export interface SloeConfig {
   logLevel: string;
   publicUrl: string | undefined;
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
-  scrape: z.infer<typeof scrapeSchema>;
-  sources: z.infer<typeof sourcesSchema>;
+  scrape: ScrapeJobConfig[];
+  sources: SourceConfig[];
   notifiers: {
     alertmanager: z.infer<typeof alertmanagerSchema>;
     pagerduty: z.infer<typeof pagerdutySchema>;
@@ -48,6 +60,7 @@ export interface SloeConfig {
     webhooks: z.infer<typeof webhooksSchema>;
     routes: z.infer<typeof notifierRoutesSchema>;
     resendInterval: string;
+    resendIntervalMs: number;
     queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
@@ -202,5 +215,24 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
   if (problems.length > 0) {
     throw new SloeError('config_invalid', `invalid configuration:\n  ${problems.join('\n  ')}`, { status: 400 });
   }
-  return result as unknown as SloeConfig;
+  return withMilliseconds(result as unknown as TextConfig);
+}
+
+/** The configuration as the table parses it, before durations are turned into milliseconds. */
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers'> & {
+  scrape: z.infer<typeof scrapeSchema>;
+  sources: z.infer<typeof sourcesSchema>;
+  notifiers: Omit<SloeConfig['notifiers'], 'resendIntervalMs'>;
+};
+
+function withMilliseconds(config: TextConfig): SloeConfig {
+  return {
+    ...config,
+    evaluationIntervalMs: durationMs('evaluationInterval', config.evaluationInterval),
+    retentionMs: durationMs('retention', config.retention),
+    shutdownTimeoutMs: durationMs('shutdownTimeout', config.shutdownTimeout),
+    scrape: config.scrape.map((job) => ({ ...job, intervalMs: durationMs(`scrape[${job.job}].interval`, job.interval), timeoutMs: durationMs(`scrape[${job.job}].timeout`, job.timeout) })),
+    sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
+    notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
+  };
 }

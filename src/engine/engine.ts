@@ -60,6 +60,21 @@ export interface EvaluationReport {
   readonly durationMs: number;
 }
 
+/** An objective's SLI terms and the terms its period is counted on (its slices for Timeslices), resolved once. */
+interface ResolvedTerms {
+  readonly sli: ResolvedSli;
+  readonly period: ResolvedSli;
+}
+
+/** Everything the engine keeps per objective, in one record rather than arrays aligned by index. */
+interface ObjectiveState {
+  readonly plan: ObjectivePlan;
+  readonly resolved: ResolvedTerms | undefined;
+  /** Per tier: the key its alert state is stored under, and the state (undefined: never active). */
+  readonly alertKeys: readonly string[];
+  alertStates: readonly (AlertState | undefined)[];
+}
+
 const SLICE_MARK = 'slices/';
 const ALERT_MARK = 'alert/';
 
@@ -72,13 +87,10 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   readonly plan: Plan;
   readonly exclusions: Exclusions;
   private readonly series: Map<string, TermSeries>;
-  /** Per objective (aligned with plan.objectives): its SLI's terms, and its slice terms, resolved once in `series`. */
-  private readonly resolved: ({ readonly sli: ResolvedSli; readonly period: ResolvedSli } | undefined)[];
+  /** One record per objective, in plan order: its plan, resolved terms and alert state. */
+  private readonly objectives: ObjectiveState[];
   private readonly appender: Appender;
   private readonly fineKeep: DurationMs;
-  /** Alert state per objective (aligned with plan.objectives) and tier, and the keys they are stored under. */
-  private readonly alertStates: (AlertState | undefined)[][];
-  private readonly alertKeys: string[][];
   private readonly sliceEnds = new Map<string, number>();
   private readonly listeners: TransitionListener[] = [];
   private statuses: SloStatus[] = [];
@@ -92,11 +104,6 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const now = options.clock();
     this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined });
     this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
-    this.resolved = this.plan.objectives.map((plan) => {
-      if (plan.source.kind !== 'embedded') return undefined;
-      const sli = resolveSli(plan.source.sli, this.series);
-      return { sli, period: plan.slices ? resolveSli(sliceSides(plan.slices), this.series) : sli };
-    });
     this.appender = new Appender({
       store: options.store,
       terms: [...this.plan.terms.values()].map((entry) => entry.term),
@@ -116,11 +123,20 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
         if (state) saved.set(key.slice(ALERT_MARK.length), state);
       }
     }
-    this.alertKeys = this.plan.objectives.map((plan) => plan.tiers.map((tier) => `${plan.name}/${tier.name}`));
-    this.alertStates = this.alertKeys.map((keys) => keys.map((key) => saved.get(key)));
+    this.objectives = this.plan.objectives.map((plan) => {
+      const alertKeys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
+      return { plan, resolved: this.resolve(plan), alertKeys, alertStates: alertKeys.map((key) => saved.get(key)) };
+    });
     this.lastPrune = now;
-    this.statuses = this.plan.objectives.map((plan, index) => statusOf(plan, { reason: 'not evaluated yet' }, now, this.alertStates[index]));
+    this.statuses = this.objectives.map((objective) => statusOf(objective.plan, { reason: 'not evaluated yet' }, now, objective.alertStates));
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
+  }
+
+  /** An embedded objective's SLI terms, and its slice terms, resolved once in `series`; none for a remote one. */
+  private resolve(plan: ObjectivePlan): ResolvedTerms | undefined {
+    if (plan.source.kind !== 'embedded') return undefined;
+    const sli = resolveSli(plan.source.sli, this.series);
+    return { sli, period: plan.slices ? resolveSli(sliceSides(plan.slices), this.series) : sli };
   }
 
   // SampleAppender
@@ -176,30 +192,30 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.options.store.fold?.();
     this.completeSlices(now);
     // Embedded objectives are read synchronously from memory; only remote ones wait on their source.
-    const objectives = this.plan.objectives;
+    const objectives = this.objectives;
     const figures: ObjectiveFigures[] = new Array<ObjectiveFigures>(objectives.length);
     const remote: Promise<void>[] = [];
     for (let index = 0; index < objectives.length; index++) {
-      const plan = objectives[index]!;
+      const { plan, resolved } = objectives[index]!;
       if (plan.source.kind === 'remote') remote.push(this.remoteFigures(plan, now).then((result) => void (figures[index] = result)));
-      else figures[index] = this.localFigures(plan, this.resolved[index], now);
+      else figures[index] = this.localFigures(plan, resolved, now);
     }
     if (remote.length > 0) await Promise.all(remote);
     const statuses: SloStatus[] = new Array<SloStatus>(objectives.length);
     const transitions: AlertTransition[] = [];
     const changed: { key: string; value: unknown }[] = [];
     for (let index = 0; index < objectives.length; index++) {
-      const plan = objectives[index]!;
-      const keys = this.alertKeys[index]!;
-      const previous = this.alertStates[index]!;
-      const evaluated = evaluateWithAlerts(plan, figures[index]!, previous, now);
+      const objective = objectives[index]!;
+      const keys = objective.alertKeys;
+      const previous = objective.alertStates;
+      const evaluated = evaluateWithAlerts(objective.plan, figures[index]!, previous, now);
       statuses[index] = evaluated.status;
       for (const transition of evaluated.transitions) transitions.push(transition);
       for (let tier = 0; tier < keys.length; tier++) {
         const state = evaluated.states[tier]!;
         if (!sameAlertState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
       }
-      this.alertStates[index] = evaluated.states;
+      objective.alertStates = evaluated.states;
     }
     this.options.store.saveAlertStates(changed);
     this.statuses = statuses;
@@ -257,7 +273,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
   }
 
-  private localFigures(plan: ObjectivePlan, resolved: { readonly sli: ResolvedSli; readonly period: ResolvedSli } | undefined, now: number): ObjectiveFigures {
+  private localFigures(plan: ObjectivePlan, resolved: ResolvedTerms | undefined, now: number): ObjectiveFigures {
     const source = plan.source;
     if (source.kind === 'none') return { reason: source.reason };
     if (source.kind !== 'embedded' || !resolved) return { reason: 'no remote source is configured' };

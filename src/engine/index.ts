@@ -1,3 +1,5 @@
+export { createEngineComponent } from './component.js';
+export type { EngineComponent, EngineComponentOptions, EngineLogger, EnginePorts } from './component.js';
 export { Engine } from './engine.js';
 export type { EngineOptions, EvaluationReport } from './engine.js';
 export { EvaluationLoop } from './loop.js';

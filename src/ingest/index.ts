@@ -20,3 +20,5 @@ export type { ScrapeJob, ScrapeOutcome, ScraperOptions } from './scrape/scraper.
 export { parseExposition } from './scrape/parse.js';
 export type { Exposition, ParsedSample } from './scrape/parse.js';
 export { expositionToSeries } from './scrape/series.js';
+export { createIngestComponent } from './component.js';
+export type { IngestComponentOptions } from './component.js';

@@ -12,3 +12,5 @@ export { planMimir } from './mimir.js';
 export { planGrafana } from './grafana.js';
 export { configuredTargets, createProvisioner, provision } from './provisioner.js';
 export type { ProvisionLogger, ProvisionReport, Provisioner, ProvisionerOptions, ProvisioningConfig, TargetReport } from './provisioner.js';
+export { createProvisioning } from './component.js';
+export type { ProvisioningComponentOptions } from './component.js';

@@ -4,3 +4,5 @@ export { SourceRemoteCounts } from './remote-counts.js';
 export type { SourceEntry } from './remote-counts.js';
 export { countQueries, eventsQuery, withBucket } from './promql.js';
 export type { CountQueries } from './promql.js';
+export { createSources } from './component.js';
+export type { SourcesComponent } from './component.js';

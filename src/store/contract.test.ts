@@ -56,6 +56,19 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     store.close();
   });
 
+  it('transaction: the writes of the work are there afterwards, and its error reaches the caller', () => {
+    const store = open();
+    store.transaction(() => {
+      store.journal.append('decision', { at: T0, subject: 'api', data: 1 });
+      store.journal.append('decision', { at: T0 + 1, subject: 'api', data: 2 });
+    });
+    expect(store.journal.query('decision', { limit: 10 }).map((entry) => entry.data)).toEqual([2, 1]);
+    expect(() => store.transaction(() => {
+      throw new Error('refused');
+    })).toThrow('refused');
+    store.close();
+  });
+
   it('journal: ids increase, queries are newest first and filter by subject, time and id', () => {
     const store = open();
     const ids = [1, 2, 3, 4].map((i) => store.journal.append('decision', { at: T0 + i * MINUTE, subject: i % 2 === 0 ? 'checkout' : 'api', data: { i } }));
@@ -210,6 +223,18 @@ describe('sqlite store', () => {
     expect(store.engine.seriesStates()).toEqual([]);
     store.engine.commit([{ term: 'b', bucket: T0, value: 2 }], []);
     expect(store.engine.buckets('fine', 'b', 0, T0 * 2)).toEqual([{ t: T0, value: 2 }]);
+    store.close();
+  });
+
+  it('a transaction that throws writes none of its journal entries', () => {
+    const store = openSqliteStore(':memory:');
+    expect(() =>
+      store.transaction(() => {
+        store.journal.append('decision', { at: T0, subject: 'api', data: 1 });
+        throw new Error('half way');
+      }),
+    ).toThrow('half way');
+    expect(store.journal.query('decision', { limit: 10 })).toEqual([]);
     store.close();
   });
 

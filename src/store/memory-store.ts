@@ -9,6 +9,7 @@ export function openMemoryStore(options: StoreOptions = {}): SloeStore {
     engine: new MemoryEngineStore({ retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP }),
     documents: new MemoryDocumentStore(),
     journal: new MemoryJournal(),
+    transaction: (work) => work(),
     sizeOnDisk: () => 0,
     close: () => undefined,
   };

@@ -7,3 +7,5 @@ export { createSelfMetrics } from './metrics.js';
 export type { NotificationOutcome, SelfMetrics, SelfMetricsOptions } from './metrics.js';
 export { recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
 export type { Tracing } from './tracing.js';
+export { createTelemetry } from './component.js';
+export type { EvaluationTiming, TelemetryComponent } from './component.js';

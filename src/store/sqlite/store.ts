@@ -19,6 +19,11 @@ export interface SloeStore {
   readonly engine: EngineStore;
   readonly documents: DocumentStore;
   readonly journal: Journal;
+  /**
+   * Runs `work` (writes through these ports) as one atomic unit: one commit for a group of journal writes instead of
+   * one each, without handing the database itself to the caller.
+   */
+  transaction(work: () => void): void;
   /** Bytes the database takes on disk (main file and WAL); 0 in memory. */
   sizeOnDisk(): number;
   close(): void;
@@ -27,8 +32,14 @@ export interface SloeStore {
 export const DEFAULT_RETENTION = 90 * 24 * HOUR;
 export const DEFAULT_FINE_KEEP = 6 * HOUR;
 
+/** The SQLite store as its own tests and maintenance see it: the ports plus the connection. The daemon holds a SloeStore. */
+export interface SqliteStore extends SloeStore {
+  readonly db: Connection;
+  readonly engine: SqliteEngineStore;
+}
+
 /** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
-export function openSqliteStore(path: string, options: StoreOptions = {}): SloeStore & { readonly db: Connection; readonly engine: SqliteEngineStore } {
+export function openSqliteStore(path: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
   const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP });
   const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -37,6 +48,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): SloeS
     engine,
     documents: new SqliteDocumentStore(db),
     journal: new SqliteJournal(db),
+    transaction: (work) => db.transaction(work)(),
     sizeOnDisk: () => {
       if (path === ':memory:') return 0;
       const pages = db.pragma('page_count', { simple: true }) as number;

@@ -1,0 +1,124 @@
+import type {
+  Component,
+  DocumentStore,
+  DurationMs,
+  EngineStore,
+  Evaluation,
+  ExclusionAdmin,
+  HistoryReader,
+  Journal,
+  RemoteCounts,
+  SampleAppender,
+  SpecSet,
+  StatusReader,
+} from '../core/index.js';
+import { SloeError } from '../core/index.js';
+import { Engine } from './engine.js';
+import type { EvaluationReport } from './engine.js';
+import { EvaluationLoop } from './loop.js';
+
+/** What the rest of the daemon reads and writes the engine through; the same objects for the daemon's lifetime. */
+export interface EnginePorts {
+  readonly appender: SampleAppender;
+  readonly statuses: StatusReader;
+  readonly history: HistoryReader;
+  readonly exclusions: ExclusionAdmin;
+}
+
+/** The log calls the engine makes (pino's signature). */
+export interface EngineLogger {
+  debug(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface EngineComponentOptions {
+  readonly specs: SpecSet;
+  /** The store's ports the engine keeps its buckets, series, alert state and exclusions in. */
+  readonly store: { readonly engine: EngineStore; readonly documents: DocumentStore; readonly journal: Journal };
+  readonly clock: () => number;
+  readonly evaluationIntervalMs: DurationMs;
+  /** New series past this many per SLI term are dropped (`limits.seriesPerTerm`). */
+  readonly seriesLimitPerTerm?: number;
+  readonly fineKeep?: DurationMs;
+  readonly remote?: RemoteCounts;
+  readonly logger: EngineLogger;
+  /** Sees every report, duration included (self-metrics, traces); listeners get the Evaluation without it. */
+  readonly observe?: (report: EvaluationReport, now: number) => void;
+}
+
+/** `Component<never>`: the engine serves no routes of its own; the API reads it through `ports`. */
+export interface EngineComponent extends Component<never> {
+  readonly ports: EnginePorts;
+  /** True once an evaluation has finished: before it, every status is the `not evaluated yet` placeholder. */
+  evaluated(): boolean;
+  /** Evaluates every objective at `now` and hands the result to the listeners (the loop calls this; tests may). */
+  evaluate(now: number): Promise<EvaluationReport>;
+  /**
+   * The parts each Evaluation is handed to, in this order. Set once, by the composition root, before `start`:
+   * the engine is built before its listeners exist because they read it through `ports`.
+   */
+  emitTo(listeners: readonly Pick<Component, 'afterEvaluation'>[]): void;
+}
+
+/**
+ * The engine as one part of the daemon: owns the evaluation loop, rebuilds the Engine from the store when the specs
+ * change (unchanged SLOs keep their buckets and alert state, since both are keyed by name in the store), and emits
+ * every Evaluation to its listeners.
+ *
+ * The ports are plain objects whose functions read the Engine in force, bound once here: ingest, the API and the gates
+ * hold them for the daemon's lifetime while the Engine behind them is replaced. The Engine itself stays immutable per
+ * spec set (its plan, series and alert arrays are built for one set), which is why it is swapped, not mutated.
+ */
+export function createEngineComponent(options: EngineComponentOptions): EngineComponent {
+  const build = (specs: SpecSet): Engine =>
+    new Engine({
+      specs,
+      store: options.store.engine,
+      documents: options.store.documents,
+      journal: options.store.journal,
+      clock: options.clock,
+      ...(options.remote === undefined ? {} : { remote: options.remote }),
+      ...(options.fineKeep === undefined ? {} : { fineKeep: options.fineKeep }),
+      ...(options.seriesLimitPerTerm === undefined ? {} : { seriesLimitPerTerm: options.seriesLimitPerTerm }),
+    });
+  let engine = build(options.specs);
+  let listeners: readonly Pick<Component, 'afterEvaluation'>[] | undefined;
+  let evaluatedOnce = false;
+
+  const evaluate = async (now: number): Promise<EvaluationReport> => {
+    const report = await engine.evaluate(now);
+    evaluatedOnce = true;
+    options.logger.debug({ ms: Math.round(report.durationMs), objectives: report.statuses.length, transitions: report.transitions.length }, 'evaluated');
+    options.observe?.(report, now);
+    const evaluation: Evaluation = { now, statuses: report.statuses, transitions: report.transitions };
+    for (const listener of listeners ?? []) listener.afterEvaluation?.(evaluation);
+    return report;
+  };
+  const loop = new EvaluationLoop({ intervalMs: options.evaluationIntervalMs, clock: options.clock, evaluate, onError: (error) => options.logger.error({ err: error }, 'evaluation failed') });
+
+  return {
+    name: 'engine',
+    ports: {
+      appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol) },
+      statuses: { latest: () => engine.latest(), get: (name) => engine.get(name) },
+      history: { history: (name, from, to, step) => engine.history(name, from, to, step) },
+      exclusions: { list: (slo) => engine.exclusions.list(slo), add: (input, who, now) => engine.exclusions.add(input, who, now), remove: (id, who, now) => engine.exclusions.remove(id, who, now) },
+    },
+    evaluated: () => evaluatedOnce,
+    evaluate,
+    emitTo(next) {
+      if (listeners !== undefined) throw new SloeError('engine_listeners_set', 'the engine\'s listeners are set once, by the composition root');
+      listeners = next;
+    },
+    start: () => loop.start(),
+    // A reload answers once the new set is in force and evaluated, so readers (gates, UI) see carried-over figures.
+    async onSpecChange(specs) {
+      await loop.stop();
+      engine = build(specs);
+      loop.start();
+      await evaluate(options.clock());
+    },
+    // Stops after the running evaluation; everything the engine wrote is already committed.
+    stop: () => loop.stop(),
+  };
+}
