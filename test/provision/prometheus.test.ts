@@ -104,8 +104,10 @@ describe('provisioning into a real Prometheus 2.42', () => {
       const value = Number((await prometheus.query('slo:sli_error:ratio_rate5m{slo_name="checkout-latency"}')).result[0]?.value[1]);
       return Number.isFinite(value) && value > 0 ? value : undefined;
     });
+    // 1 % by construction, but the target floors its counters: over the first scrapes one request either way moves
+    // the ratio by about a percentage point (2/99 has been seen), so the bound leaves room for that and no more.
     expect(latencyError).toBeGreaterThan(0.005);
-    expect(latencyError).toBeLessThan(0.02);
+    expect(latencyError).toBeLessThan(0.025);
     const remaining = await until('the budget remaining', async () => {
       const result = (await prometheus.query('slo:period_error_budget_remaining:ratio{slo_name="checkout-availability"}')).result[0];
       return result === undefined ? undefined : result;
