@@ -139,7 +139,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
 
   // Telemetry first, so every later step can log, count and trace.
   const tracing: Tracing = startTracing(env);
-  const logger = createLogger({ level: config.logLevel, redact: configRedactPaths(), ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, redact: configRedactPaths(), ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   logger.debug({ config }, 'configuration');
   // Specs: the first load must be valid; later ones (SIGHUP, POST /-/reload) are refused when not.
   const initial = loadSpecSet(config);

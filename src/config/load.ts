@@ -37,6 +37,7 @@ export interface SloeConfig {
     seriesPerTerm: number;
   };
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   publicUrl: string | undefined;
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
   scrape: z.infer<typeof scrapeSchema>;

@@ -82,7 +82,7 @@ export class PolicyComponent {
       source: options.source,
       onTransition: (transition) => {
         const { freeze } = transition;
-        this.logger?.warn({ service: freeze.service, environment: freeze.environment, policy: freeze.policy, reasons: transition.type === 'freeze' ? freeze.reasons : transition.current?.reasons }, transition.type === 'freeze' ? 'release freeze' : 'release thaw');
+        this.logger?.warn({ slo_service: freeze.service, environment: freeze.environment, policy: freeze.policy, reasons: transition.type === 'freeze' ? freeze.reasons : transition.current?.reasons }, transition.type === 'freeze' ? 'release freeze' : 'release thaw');
         options.onTransition?.(transition);
       },
     });
