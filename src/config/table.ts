@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Every configuration key, once: its type (a zod schema), default and description. Parsing of the YAML file,
- * `SLOE_*` variables and flags, `--help` and the README's reference are all made from this table.
+ * `SLOE_*` variables and flags, `--help` and the reference in docs/operations.md are all made from this table.
  */
 export interface ConfigKey<T extends z.ZodType = z.ZodType> {
   /** Dotted path in the YAML file, e.g. `auth.readToken`. */
@@ -18,7 +18,7 @@ export interface ConfigKey<T extends z.ZodType = z.ZodType> {
   readonly secret?: boolean;
 }
 
-// Each type carries a description: it is what `--help`, the README and every error say the key allows.
+// Each type carries a description: it is what `--help`, the docs and every error say the key allows.
 const durationText = z
   .string()
   .regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/, 'expected a duration such as 30s, 5m or 90d')
