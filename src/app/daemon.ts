@@ -76,7 +76,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   const clock = options.clock ?? Date.now;
   // Telemetry first, so every later step can log, count and trace.
   const tracing = startTracing(options.env ?? process.env);
-  const logger = createLogger({ level: config.logLevel, redact: configRedactPaths(), ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, redact: configRedactPaths(), ...(options.logDestination === undefined ? {} : { destination: options.logDestination }) });
   logger.debug({ config }, 'configuration');
   // The first load must be valid; later ones (SIGHUP, POST /-/reload) are refused when not.
   const initial = loadSpecSet(config);

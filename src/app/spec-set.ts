@@ -7,7 +7,7 @@ import { readSpecFiles } from './spec-files.js';
 /** Reads and validates the configured spec paths; returns every problem instead of throwing. */
 export function readSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'>): { specs: SpecSet; problems: readonly Problem[] } {
   const files = readSpecFiles(config.slos);
-  const result = loadSpecs(files.inputs, { remoteSources: config.sources.map((source) => source.name) });
+  const result = loadSpecs(files.inputs, { remoteSources: config.sources.map((source) => source.name), onlyConfiguredSources: true });
   return { specs: result.specs, problems: [...files.problems, ...result.problems] };
 }
 

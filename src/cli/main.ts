@@ -40,6 +40,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     isTTY: process.stdout.isTTY === true,
   };
   const program = buildProgram(context);
+  if (argv.length <= 2) {
+    // `sloe` alone is a usage error: the help on stderr and exit 2, so a script that lost its command fails.
+    context.stderr(program.helpInformation());
+    return 2;
+  }
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

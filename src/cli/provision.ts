@@ -46,7 +46,7 @@ export function registerProvision(program: Command, context: CommandContext): vo
     .action(async (flags: ProvisionFlags) => {
       const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags: flags.slos === undefined ? {} : { slos: flags.slos } });
       if (configuredTargets(config.provisioning).length === 0) {
-        context.stderr('nothing to provision: configure provisioning.prometheus, provisioning.mimir or provisioning.grafana (see the README)\n');
+        context.stderr('nothing to provision: configure provisioning.prometheus, provisioning.mimir or provisioning.grafana (see docs/generate.md)\n');
         context.exitCode = 2;
         return;
       }

@@ -15,11 +15,12 @@ export function registerServe(program: Command, context: CommandContext): void {
   }
   command.action(async (flags: Record<string, unknown> & { config?: string }) => {
     const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags });
-    for (const { name, suggestion } of unknownVariables(context.env)) {
-      context.stderr(`sloe: warning: ${name} is not a configuration variable${suggestion ? ` (did you mean ${suggestion}?)` : ''}; it is ignored\n`);
-    }
     const daemon = await startDaemon(config);
-    context.stderr(`sloe serving on ${daemon.url}\n`);
+    // From here on everything goes through the logger (the daemon logs where it listens), so the output is one
+    // stream in one format: JSON lines a collector can parse, or pretty lines on a terminal.
+    for (const { name, suggestion } of unknownVariables(context.env)) {
+      daemon.logger.warn({ variable: name, ...(suggestion ? { suggestion } : {}) }, `${name} is not a configuration variable; it is ignored`);
+    }
     await untilStopped(daemon, config.shutdownTimeoutMs, context);
   });
 }
@@ -33,10 +34,9 @@ const EXIT_SLACK_MS = 5_000;
  */
 function untilStopped(daemon: Daemon, graceMs: number, context: CommandContext): Promise<void> {
   return new Promise<void>((resolve) => {
+    // The reloader logs the outcome: what changed, or every problem and that the running specs stay in force.
     const onHup = (): void => {
-      void daemon.reload('SIGHUP').then((outcome) => {
-        context.stderr(outcome.ok ? 'sloe: specs reloaded\n' : `sloe: reload refused; the running specs stay in force:\n${outcome.problems.join('\n')}\n`);
-      });
+      daemon.reload('SIGHUP').catch((error: unknown) => daemon.logger.error({ err: error }, 'reload failed'));
     };
     const onStop = (signal: string): void => {
       process.off('SIGINT', onInt);

@@ -69,20 +69,53 @@ describe('sloe validate', () => {
       `${b}:8:15: 'spec.objectives[0].target' must be between 0 and 1 (exclusive), got 1.5`,
       '',
     ]);
-    expect(result.stderr).toBe('3 problems in 2 files\n');
+    expect(result.stderr).toBe('3 problems in 2 files (2 files read)\n');
+  });
+
+  it('counts the files that hold problems apart from the files read', async () => {
+    file('counted/a.yaml', VALID);
+    file('counted/b.yaml', VALID.replace('api-availability', 'api-b'));
+    const bad = file('counted/c.yaml', VALID.replace('api-availability', 'api-c').replace('  objectives:', '  objectivs:'));
+    const result = await run('validate', join(dir, 'counted'));
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').filter((line) => line !== '').every((line) => line.startsWith(`${bad}:`))).toBe(true);
+    expect(result.stderr).toBe('2 problems in 1 file (3 files read)\n');
+  });
+
+  it('exits 1 for a folder with no spec files in it, naming the folder', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    file('empty/notes.txt', 'not a spec');
+    const result = await run('validate', empty);
+    expect(result).toEqual({ code: 1, stdout: `${empty}:1:1: no spec files here (sloe reads .yaml and .yml files, in folders recursively)\n`, stderr: '1 problem in 1 file (0 files read)\n' });
+    // A folder with specs beside an empty one: the empty one is still named.
+    file('mixed/ok/api.yaml', VALID);
+    mkdirSync(join(dir, 'mixed', 'none'), { recursive: true });
+    expect(await run('validate', join(dir, 'mixed', 'ok'), join(dir, 'mixed', 'none'))).toMatchObject({ code: 1, stdout: `${join(dir, 'mixed', 'none')}:1:1: no spec files here (sloe reads .yaml and .yml files, in folders recursively)\n` });
+  });
+
+  it('with a configuration, an SLI naming a source it does not configure is a problem at the query', async () => {
+    const path = file('named/a.yaml', VALID.replace('  sli:\n', '  sli:\n    source: thanos\n'));
+    const config = file('named/sloe.yaml', 'sources:\n  - { name: mimir, url: http://127.0.0.1:9009/prometheus }\n');
+    const refused = await run('validate', '--config', config, path);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe(`${path}:12:12: SLO 'api-availability': its SLI names the data source 'thanos', which is not a configured remote query source (configured: mimir); add it under \`sources:\` in the configuration, or drop \`source\` to evaluate the query from ingested samples\n`);
+    expect(await run('validate', '--source', 'thanos', path)).toMatchObject({ code: 0, stdout: '' });
+    // Without a configuration there is nothing to check the name against.
+    expect(await run('validate', path)).toMatchObject({ code: 0, stdout: '' });
   });
 
   it('exits 1 for a path that does not exist, as a problem line', async () => {
     const missing = join(dir, 'nowhere.yaml');
     const result = await run('validate', missing);
-    expect(result).toEqual({ code: 1, stdout: `${missing}:1:1: cannot read: ENOENT\n`, stderr: '1 problem in 0 files\n' });
+    expect(result).toEqual({ code: 1, stdout: `${missing}:1:1: cannot read: ENOENT\n`, stderr: '1 problem in 1 file (0 files read)\n' });
   });
 
   it('refuses a 50 MB file with one line, before reading it', async () => {
     const big = file('big/huge.yaml', '');
     truncateSync(big, 50 * 1024 * 1024);
     const result = await run('validate', big);
-    expect(result).toEqual({ code: 1, stdout: `${big}:1:1: file is 52428800 bytes; spec files are limited to 10485760 bytes\n`, stderr: '1 problem in 0 files\n' });
+    expect(result).toEqual({ code: 1, stdout: `${big}:1:1: file is 52428800 bytes; spec files are limited to 10485760 bytes\n`, stderr: '1 problem in 1 file (0 files read)\n' });
   });
 
   it('accepts queries outside the embedded subset only with a remote source', async () => {

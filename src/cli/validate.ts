@@ -11,6 +11,12 @@ function byPosition(a: Problem, b: Problem): number {
   return a.line - b.line || a.column - b.column;
 }
 
+/** A folder with no spec in it validates nothing, which is never what was meant: a wrong path, or specs not yet written. */
+function nothingToRead(path: string, files: ReturnType<typeof readSpecFiles>): Problem[] {
+  if (files.inputs.length > 0 || files.problems.length > 0) return [];
+  return [{ file: path, line: 1, column: 1, message: 'no spec files here (sloe reads .yaml and .yml files, in folders recursively)' }];
+}
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
@@ -28,13 +34,17 @@ export function registerValidate(program: Command, context: CommandContext): voi
     .option('--config <file>', 'take the remote query sources from this configuration file')
     .action((paths: string[], options: { source: string[]; config?: string }) => {
       const configured = options.config === undefined ? [] : loadConfig({ file: options.config, env: context.env, flags: {} }).sources.map((source) => source.name);
-      const files = readSpecFiles(paths);
-      const result = loadSpecs(files.inputs, { remoteSources: [...options.source, ...configured] });
-      const problems = [...files.problems, ...result.problems].sort(byPosition);
+      const perPath = paths.map((path) => ({ path, files: readSpecFiles([path]) }));
+      const inputs = perPath.flatMap(({ files }) => files.inputs);
+      // Only a configuration (or --source) says which sources exist; without one, a source an SLI names is taken on trust.
+      const sourcesKnown = options.config !== undefined || options.source.length > 0;
+      const result = loadSpecs(inputs, { remoteSources: [...options.source, ...configured], onlyConfiguredSources: sourcesKnown });
+      const problems = [...perPath.flatMap(({ path, files }) => [...files.problems, ...nothingToRead(path, files)]), ...result.problems].sort(byPosition);
       for (const problem of problems) context.stdout(`${formatProblem(problem)}\n`);
-      const read = plural(files.inputs.length, 'file');
+      const read = plural(inputs.length, 'file');
       if (problems.length > 0) {
-        context.stderr(`${plural(problems.length, 'problem')} in ${read}\n`);
+        const inFiles = new Set(problems.map((problem) => problem.file)).size;
+        context.stderr(`${plural(problems.length, 'problem')} in ${plural(inFiles, 'file')} (${read} read)\n`);
         context.exitCode = 1;
         return;
       }

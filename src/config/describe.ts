@@ -10,7 +10,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 /**
- * What a schema allows, in words: the text `--help`, the README's reference and every configuration error use.
+ * What a schema allows, in words: the text `--help`, the reference in docs/operations.md and every configuration error use.
  * A schema's own `.describe()` wins; otherwise the words are derived from its shape.
  */
 export function allowedValues(schema: z.ZodType): string {

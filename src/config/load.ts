@@ -49,6 +49,7 @@ export interface SloeConfig {
     seriesPerTerm: number;
   };
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   publicUrl: string | undefined;
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
   scrape: ScrapeJobConfig[];

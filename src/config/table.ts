@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Every configuration key, once: its type (a zod schema), default and description. Parsing of the YAML file,
- * `SLOE_*` variables and flags, `--help` and the README's reference are all made from this table.
+ * `SLOE_*` variables and flags, `--help` and the reference in docs/operations.md are all made from this table.
  */
 export interface ConfigKey<T extends z.ZodType = z.ZodType> {
   /** Dotted path in the YAML file, e.g. `auth.readToken`. */
@@ -18,7 +18,7 @@ export interface ConfigKey<T extends z.ZodType = z.ZodType> {
   readonly secret?: boolean;
 }
 
-// Each type carries a description: it is what `--help`, the README and every error say the key allows.
+// Each type carries a description: it is what `--help`, the docs and every error say the key allows.
 const durationText = z
   .string()
   .regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w|y))+$/, 'expected a duration such as 30s, 5m or 90d')
@@ -74,6 +74,7 @@ export const CONFIG_TABLE = [
   key({ key: 'limits.maxInFlightBytes', schema: z.coerce.number().int().min(1024), default: 256 * 1024 * 1024, description: 'Bytes of ingest bodies held at once; past it senders get 429 with Retry-After.' }),
   key({ key: 'limits.seriesPerTerm', schema: z.coerce.number().int().min(1), default: 10_000, description: 'Series one SLI term (a selector of an SLI) keeps; new series past it are dropped and counted as cardinality_limit.' }),
   key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
+  key({ key: 'logFormat', schema: z.enum(['auto', 'json', 'pretty']), default: 'auto', flag: '--log-format <format>', description: 'json: one JSON object per line; pretty: one readable line per entry; auto: pretty on a terminal, JSON otherwise.' }),
   key({ key: 'publicUrl', schema: url.optional(), default: undefined, description: 'The URL users reach sloe at; links in notifications point there.', example: 'https://sloe.example.com' }),
   key({ key: 'auth.readToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
   key({ key: 'auth.writeToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),

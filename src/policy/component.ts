@@ -101,7 +101,7 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
     source: options.source,
     onTransition: (transition) => {
       const { freeze } = transition;
-      logger?.warn({ service: freeze.service, environment: freeze.environment, policy: freeze.policy, reasons: transition.type === 'freeze' ? freeze.reasons : transition.current?.reasons }, transition.type === 'freeze' ? 'release freeze' : 'release thaw');
+      logger?.warn({ slo_service: freeze.service, environment: freeze.environment, policy: freeze.policy, reasons: transition.type === 'freeze' ? freeze.reasons : transition.current?.reasons }, transition.type === 'freeze' ? 'release freeze' : 'release thaw');
       options.onTransition?.(transition);
     },
   });

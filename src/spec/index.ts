@@ -21,6 +21,11 @@ export interface SpecInput {
 export interface LoadOptions {
   /** Names of configured remote query sources; a query outside the embedded subset needs one. */
   readonly remoteSources?: readonly string[];
+  /**
+   * `remoteSources` is the whole configured set (serve, validate with a configuration), so an SLI naming any other
+   * source is a problem: it would otherwise be accepted and read nothing. Without it, named sources are trusted.
+   */
+  readonly onlyConfiguredSources?: boolean;
 }
 
 export interface LoadResult {
@@ -65,7 +70,7 @@ function guard(object: SpecObject, load: () => void): void {
 export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {}): LoadResult {
   const problems: Problem[] = [];
   const loaders = createLoaders();
-  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], alertTables: new Map(), slos: [], services: [], policies: [] };
+  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], onlyConfiguredSources: options.onlyConfiguredSources ?? false, alertTables: new Map(), slos: [], services: [], policies: [] };
   const claimed: { object: SpecObject; header: Header; loader: FormatLoader }[] = [];
   for (const input of inputs) {
     let objects: SpecObject[];

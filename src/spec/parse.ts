@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Doc
 import type { Problem } from '../core/index.js';
 import { DocContext } from './context.js';
 import { MAX_SPEC_FILE_BYTES, MAX_YAML_ALIASES } from './limits.js';
+import { yamlErrorOffset } from './yaml-error-position.js';
 
 /** One spec object: a document's root mapping, or one item of a document that is a list of objects. */
 export interface SpecObject {
@@ -67,7 +68,7 @@ export function parseSpecFile(file: string, content: Uint8Array, problems: Probl
   for (const document of list) {
     const error = document.errors[0];
     if (error !== undefined) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const { line, col } = lineCounter.linePos(yamlErrorOffset(text, error));
       problems.push(fileProblem(file, `not valid YAML: ${yamlMessage(error.message)}`, line, col));
       return [];
     }

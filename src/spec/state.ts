@@ -22,6 +22,8 @@ export interface Located<T> {
 export interface LoadState {
   readonly problems: Problem[];
   readonly remoteSources: readonly string[];
+  /** A source an SLI names must be one of `remoteSources` (see LoadOptions). */
+  readonly onlyConfiguredSources: boolean;
   /** Custom alert-window tables (Sloth AlertWindows) by SLO period. */
   readonly alertTables: Map<DurationMs, Located<AlertTier[]>>;
   readonly slos: Located<Slo>[];

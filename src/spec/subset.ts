@@ -49,6 +49,7 @@ function checkSlo(slo: Slo, state: LoadState): void {
     const sli = objective.sli ?? slo.sli;
     if (checked.has(sli) && sli.kind !== 'threshold') continue;
     checked.add(sli);
+    if (state.onlyConfiguredSources && !checkSourceNames(slo, sli, state)) continue;
     const result = compileSli(sli, objective);
     if (result.ok) continue;
     const sources = sourcesOf(sli);
@@ -76,6 +77,29 @@ function checkSlo(slo: Slo, state: LoadState): void {
     const position = result.from === undefined ? where.ctx.position(where.node) : positionInScalar(where.ctx, where.node, offsetInWritten(query, where.node, result.from));
     where.ctx.reportAt(position, message);
   }
+}
+
+/** Every query of an SLI that names a data source, with the source it names. */
+function namedQueries(sli: Sli): { query: Query; source: string }[] {
+  const queries = sli.kind === 'ratio' ? [sli.good, sli.bad, sli.total] : sli.kind === 'latency' ? [sli.histogram] : sli.kind === 'threshold' ? [sli.metric] : [sli.query];
+  return queries.flatMap((query) => (query?.source === undefined ? [] : [{ query, source: query.source }]));
+}
+
+/**
+ * A source the SLI names must be configured: the engine would ask it for every figure, and one that does not exist
+ * answers nothing, so the SLO would sit at "no data" with its spec accepted. One problem per unknown name, at the
+ * first query naming it; false when there was one.
+ */
+function checkSourceNames(slo: Slo, sli: Sli, state: LoadState): boolean {
+  const unknown = namedQueries(sli).filter(({ source }, index, all) => !state.remoteSources.includes(source) && all.findIndex((other) => other.source === source) === index);
+  const configured = state.remoteSources.length === 0 ? 'none is configured' : `configured: ${state.remoteSources.join(', ')}`;
+  for (const { query, source } of unknown) {
+    const message = `SLO '${slo.name}': its SLI names the data source '${source}', which is not a configured remote query source (${configured}); add it under \`sources:\` in the configuration, or drop \`source\` to evaluate the query from ingested samples`;
+    const where = written.get(query);
+    if (where !== undefined) where.ctx.report(where.node, message);
+    else if (slo.origin !== undefined) state.problems.push({ file: slo.origin.file, line: slo.origin.line, column: slo.origin.column, message });
+  }
+  return unknown.length === 0;
 }
 
 /** Loaders store queries trimmed; offsets from the compiler are into the trimmed text. */

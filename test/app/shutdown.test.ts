@@ -1,12 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import type { SloStatus } from '../../src/core/index.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { freePort } from '../helpers/ports.js';
 import { encodeV1 } from '../ingest/schemas.js';
 import { logSink, sloSpec, workspace } from './daemon-fixture.js';
@@ -14,25 +14,6 @@ import { logSink, sloSpec, workspace } from './daemon-fixture.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HEADERS = { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
 const PER_REQUEST = 10;
-
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-/** bin/sloe.js runs dist/; compile it when any source is newer (after `npm ci` it is current). */
-function ensureBuilt(): void {
-  const built = join(ROOT, 'dist', 'cli', 'main.js');
-  const builtAt = statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  if (builtAt > newest(join(ROOT, 'src'))) return;
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
-  if (statSync(built, { throwIfNoEntry: false }) === undefined) throw new Error(`tsc did not build ${built}: ${result.stdout}${result.stderr}`);
-}
-
 
 /** One remote-write request: a new series whose two samples make an increase of PER_REQUEST events. */
 function body(writer: number, sequence: number, at: number): Buffer {
@@ -54,11 +35,13 @@ describe('the daemon process: SIGHUP and graceful shutdown', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let stderr = '';
-    child = spawn(process.execPath, [join(ROOT, 'bin', 'sloe.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--slos', space.specs, '--data', space.data, '--log-level', 'warn'], {
+    child = spawn(process.execPath, [join(ROOT, 'bin', 'sloe.js'), 'serve', '--listen', `127.0.0.1:${port}`, '--slos', space.specs, '--data', space.data, '--log-level', 'info', '--log-format', 'json'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', SLOE_EVALUATION_INTERVAL: '1s', SLOE_SHUTDOWN_TIMEOUT: '5s' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let logs = '';
+    child.stdout?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child?.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
 
@@ -80,7 +63,10 @@ describe('the daemon process: SIGHUP and graceful shutdown', () => {
       if (Date.now() > reloaded) throw new Error(`SIGHUP did not reload the specs: ${names.join(', ')}; ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(stderr).toContain('sloe: specs reloaded');
+    // The outcome is a log line like every other, not plain text beside them.
+    const lines = logs.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; trigger?: string; added?: string[] });
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'specs reloaded', trigger: 'SIGHUP', added: ['search-availability'] }));
+    expect(stderr).toBe('');
 
     // Four writers send until the daemon stops answering; every 204 is an acknowledged write.
     let acknowledged = 0;

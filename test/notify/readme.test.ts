@@ -6,16 +6,16 @@ import { loadConfig } from '../../src/config/index.js';
 import { Router, buildReceivers } from '../../src/notify/index.js';
 import type { AlertNotification } from '../../src/notify/index.js';
 
-/** The routing example of the README's Notifications section, as a configuration file. */
+/** The routing example of docs/notifications.md, as a configuration file. */
 function readmeRoutingExample(): string {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('### Routing'));
+  const readme = readFileSync(new URL('../../docs/notifications.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Routing'));
   const match = /```yaml\n([\s\S]*?)```/.exec(section);
-  if (!match?.[1]) throw new Error('README: no yaml example under "### Routing"');
+  if (!match?.[1]) throw new Error('docs/notifications.md: no yaml example under "## Routing"');
   return match[1];
 }
 
-describe('the README routing example', () => {
+describe('the routing example in docs/notifications.md', () => {
   it('is a valid configuration whose routes do what the text says', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sloe-readme-'));
     try {

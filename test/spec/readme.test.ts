@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/core/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
 
-describe('README: the sloe/v1 example', () => {
-  it('is valid and loads an SLO and a budget policy', () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('### sloe/v1: a complete example'));
+describe('docs/specs.md: the sloe/v1 example', () => {
+  it('is valid as written, with no source configured (as `npm start` runs it), and loads an SLO and a budget policy', () => {
+    const readme = readFileSync('docs/specs.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## sloe/v1: a complete example'));
     const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
     expect(example).toContain('apiVersion: sloe/v1');
-    const result = loadSpecs([{ path: 'README.md', content: new TextEncoder().encode(example ?? '') }], { remoteSources: ['mimir'] });
+    const result = loadSpecs([{ path: 'docs/specs.md', content: new TextEncoder().encode(example ?? '') }], { remoteSources: [], onlyConfiguredSources: true });
     expect(result.problems.map(formatProblem)).toEqual([]);
     expect(result.specs.slos.map((slo) => slo.name)).toEqual(['checkout-availability']);
     expect(result.specs.policies.map((policy) => policy.name)).toEqual(['production-releases']);

@@ -1,15 +1,14 @@
 /**
- * The SLI queries of peer projects' example specs (../shared/peers from the repository root, beside the clone in CI),
+ * The SLI queries of peer projects' example specs (SLOE_PEERS, else ../shared/peers beside the repository),
  * compiled as the spec loaders will hand them over. Each row says what the embedded engine makes of one SLI.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { Objective, Sli, ThresholdOp } from '../model.js';
-import { compileSli } from './compile.js';
-
-const PEERS = fileURLToPath(new URL('../../../../shared/peers/', import.meta.url));
+import type { Objective, Sli, ThresholdOp } from '../src/core/index.js';
+import { compileSli } from '../src/core/index.js';
+import { PEERS } from './peers-folder.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -37,13 +36,13 @@ function slis(file: string): { name: string; sli: Sli }[] {
     }
     for (const [key, child] of Object.entries(node)) if (key !== 'events' && key !== 'raw') visit(child, own);
   };
-  for (const document of parseAllDocuments(readFileSync(PEERS + file, 'utf8'))) visit(document.toJS() as Json, '');
+  for (const document of parseAllDocuments(readFileSync(join(PEERS, file), 'utf8'))) visit(document.toJS() as Json, '');
   return found;
 }
 
 /** The first objective's op and value in a file (OpenSLO threshold SLIs compare against them). */
 function firstObjective(file: string): Objective | undefined {
-  const match = /- displayName: .*\n\s+op: (\w+)\n\s+value: (\d+)/.exec(readFileSync(PEERS + file, 'utf8'));
+  const match = /- displayName: .*\n\s+op: (\w+)\n\s+value: (\d+)/.exec(readFileSync(join(PEERS, file), 'utf8'));
   return match ? { key: 'first', target: 0.99, op: match[1] as ThresholdOp, value: Number(match[2]) } : undefined;
 }
 
@@ -112,7 +111,7 @@ describe('peer example specs', () => {
   });
 
   it('covers every peer example file', () => {
-    const files = ['sloth/examples', 'openslo'].flatMap((folder) => readdirSync(PEERS + folder).filter((file) => /\.ya?ml$/.test(file)).map((file) => `${folder}/${file}`));
+    const files = ['sloth/examples', 'openslo'].flatMap((folder) => readdirSync(join(PEERS, folder)).filter((file) => /\.ya?ml$/.test(file)).map((file) => `${folder}/${file}`));
     expect(TABLE.map(([file]) => file).sort()).toEqual(files.sort());
   });
 });

@@ -2,11 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/core/index.js';
-import { loadSpecs, type LoadResult } from '../../src/spec/index.js';
-
-/** Specs written by other projects, checked out beside this repository (CI clones it next to a copy of shared/). */
-const PEERS = '../shared/peers';
+import { formatProblem } from '../src/core/index.js';
+import { loadSpecs, type LoadResult } from '../src/spec/index.js';
+import { PEERS } from './peers-folder.js';
 
 function walk(dir: string): string[] {
   return readdirSync(dir)
