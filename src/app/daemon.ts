@@ -59,14 +59,15 @@ export interface Component {
 }
 
 /** Reads and validates the configured spec paths; returns every problem instead of throwing. */
-export function readSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'>): { specs: SpecSet; problems: readonly Problem[] } {
+export function readSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'> & Partial<Pick<SloeConfig, 'sloth'>>): { specs: SpecSet; problems: readonly Problem[] } {
   const files = readSpecFiles(config.slos);
-  const result = loadSpecs(files.inputs, { remoteSources: config.sources.map((source) => source.name) });
+  const period = config.sloth === undefined ? undefined : parseDuration(config.sloth.defaultSloPeriod);
+  const result = loadSpecs(files.inputs, { remoteSources: config.sources.map((source) => source.name), ...(period === undefined ? {} : { defaultSloPeriod: period }) });
   return { specs: result.specs, problems: [...files.problems, ...result.problems] };
 }
 
 /** Reads and validates the configured spec paths; throws with every problem when the set is invalid. */
-export function loadSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'>): SpecSet {
+export function loadSpecSet(config: Pick<SloeConfig, 'slos' | 'sources'> & Partial<Pick<SloeConfig, 'sloth'>>): SpecSet {
   const { specs, problems } = readSpecSet(config);
   if (problems.length > 0) {
     throw new SloeError('specs_invalid', `invalid specs:\n${problems.map(formatProblem).join('\n')}`, { status: 400 });

@@ -24,6 +24,7 @@ export interface SloeConfig {
   listen: string;
   dataDir: string;
   slos: string[];
+  sloth: { defaultSloPeriod: string };
   evaluationInterval: string;
   retention: string;
   shutdownTimeout: string;

@@ -22,6 +22,8 @@ export interface Located<T> {
 export interface LoadState {
   readonly problems: Problem[];
   readonly remoteSources: readonly string[];
+  /** The period of SLOs whose format cannot state one (Sloth's `--default-slo-period`). */
+  readonly defaultSloPeriod: DurationMs;
   /** Custom alert-window tables (Sloth AlertWindows) by SLO period. */
   readonly alertTables: Map<DurationMs, Located<AlertTier[]>>;
   readonly slos: Located<Slo>[];
