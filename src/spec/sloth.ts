@@ -59,19 +59,15 @@ function readAlert(alerting: Fields, key: string): SeverityOverride | undefined 
   return { ...(disable === undefined ? {} : { disable }), labels: alert.labels('labels'), annotations: alert.labels('annotations') };
 }
 
-/** Prometheus refuses a rule file whose alert name is not a metric name. */
-const ALERT_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
-/** Sloth's alerting block; undefined (with a problem) when its alert name could not name a Prometheus alert. */
+/** Sloth's alerting block; undefined (with a problem) when its alert name is empty (no rule could carry it). */
 function readAlerting(slo: Fields, naming: Naming): AlertingSpec | undefined {
   const alerting = slo.map('alerting', ['name', 'labels', 'annotations', naming.pageAlert, naming.ticketAlert]);
   if (alerting === undefined) return {};
   const name = alerting.string('name');
   const page = readAlert(alerting, naming.pageAlert);
   const ticket = readAlert(alerting, naming.ticketAlert);
-  if (name !== undefined && !ALERT_NAME.test(name)) {
-    const why = name === '' ? 'must not be empty' : `must be a Prometheus alert name (letters, digits, _ and :, not starting with a digit), got '${name}'`;
-    alerting.ctx.report(alerting.at('name'), `'${alerting.fieldPath('name')}' ${why}`);
+  if (name?.trim() === '') {
+    alerting.ctx.report(alerting.at('name'), `'${alerting.fieldPath('name')}' must not be empty`);
     return undefined;
   }
   // Sloth writes no alerts at all when both are disabled; a no-data alert nobody asked for would be the only one.
