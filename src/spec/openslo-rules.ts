@@ -14,12 +14,14 @@ const MAX_NAME = 63;
 export const MAX_DESCRIPTION = 1050;
 
 /** `metadata.name`, which must be an RFC 1123 label (it becomes a Kubernetes object name and a reference key). */
-export function readObjectName(metadata: Fields): string | undefined {
-  const name = metadata.string('name', true);
+export function readObjectName(metadata: Fields, required = true): string | undefined {
+  const name = metadata.string('name', required);
   if (name === undefined) return undefined;
   if (name.length > MAX_NAME || !RFC1123_LABEL.test(name)) {
     const why = name.length > MAX_NAME ? `is ${name.length} characters; at most ${MAX_NAME}` : 'may hold only lower-case letters, digits and -, and must start and end with a letter or digit';
     metadata.ctx.report(metadata.at('name'), `'${metadata.fieldPath('name')}' must be an RFC 1123 label name: '${name}' ${why}`);
+    // Undefined, so the object is not loaded and no later check reports the same name again.
+    return undefined;
   }
   return name;
 }

@@ -143,7 +143,7 @@ class OpenSloV1 {
       const indicator = fields.map('indicator', ['metadata', 'spec'], true);
       if (indicator === undefined) return undefined;
       const metadata = indicator.map('metadata', METADATA);
-      metadata?.string('name');
+      if (metadata !== undefined) readObjectName(metadata, false);
       metadata?.string('displayName');
       readOpenSloLabels(metadata);
       metadata?.labels('annotations');
