@@ -60,7 +60,9 @@ export function readOpenSloLabels(metadata: Fields | undefined): Labels {
     const items = isSeq(value) ? value.items.map((item) => metadata.ctx.resolve(item)) : [value];
     const texts: string[] = [];
     items.forEach((item, index) => {
-      if (isScalar(item) && item.value !== null && typeof item.value !== 'object') texts.push(item.source ?? String(item.value as string | number | boolean));
+      const scalar: unknown = isScalar(item) ? item.value : undefined;
+      // Numbers and booleans keep their source text (`version: [1.10]` stays 1.10), as map labels do.
+      if (isScalar(item) && (typeof scalar === 'string' || typeof scalar === 'number' || typeof scalar === 'boolean')) texts.push(typeof scalar === 'string' ? scalar : (item.source ?? String(scalar)));
       else metadata.ctx.report(item ?? key, `'${isSeq(value) ? childPath(childPath(path, name), index) : childPath(path, name)}' must be a string${isSeq(value) ? '' : ' or a list of strings'}, got ${describe(item)}`);
     });
     labels[name] = texts.join(LIST_LABEL_SEPARATOR);
