@@ -7,6 +7,7 @@ import { parseSpecFile, type SpecObject } from './parse.js';
 import { checkEmbeddedSubset } from './subset.js';
 import { createOpenSloLoader } from './openslo.js';
 import { createSloeLoader } from './sloe.js';
+import { createPyrraLoader } from './pyrra.js';
 import { createSlothLoader } from './sloth.js';
 import type { FormatLoader, Header, LoadState } from './state.js';
 import { unknownMessage } from './suggest.js';
@@ -44,7 +45,7 @@ export interface LoadResult {
 }
 
 function createLoaders(): FormatLoader[] {
-  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader()];
+  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader(), createPyrraLoader()];
 }
 
 function compareProblems(a: Problem, b: Problem): number {
