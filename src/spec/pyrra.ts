@@ -1,5 +1,4 @@
-import { parseDuration } from '../core/index.js';
-import type { Labels, Objective, Query, Sli, Slo } from '../core/index.js';
+import type { Objective, Query, Sli, Slo } from '../core/index.js';
 import { resolveAlerting, type AlertingSpec } from './alerting.js';
 import { checkQuery } from './common.js';
 import { readMap, type Fields } from './fields.js';
@@ -186,7 +185,7 @@ function loadSlo(object: SpecObject, root: Fields, state: LoadState): void {
     name,
     service: k8sLabels[PYRRA_SERVICE_LABEL] ?? namespace ?? name,
     ...(description === undefined || description === '' ? {} : { description }),
-    labels: labels as Labels,
+    labels: labels,
     sli: indicator.sli,
     objectives: [{ key: name, target, ...indicator.threshold }],
     window,
