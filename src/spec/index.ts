@@ -8,6 +8,7 @@ import { checkEmbeddedSubset } from './subset.js';
 import { createOpenSloLoader } from './openslo.js';
 import { createSloeLoader } from './sloe.js';
 import { createPyrraLoader } from './pyrra.js';
+import { createSloGeneratorLoader } from './slo-generator.js';
 import { createSlothLoader } from './sloth.js';
 import type { FormatLoader, Header, LoadState } from './state.js';
 import { unknownMessage } from './suggest.js';
@@ -45,7 +46,7 @@ export interface LoadResult {
 }
 
 function createLoaders(): FormatLoader[] {
-  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader(), createPyrraLoader()];
+  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader(), createPyrraLoader(), createSloGeneratorLoader()];
 }
 
 function compareProblems(a: Problem, b: Problem): number {
