@@ -15,6 +15,8 @@ import { unknownMessage } from './suggest.js';
 
 export { MAX_SPEC_FILE_BYTES, MAX_YAML_ALIASES, DEFAULT_NO_DATA_FOR_MS } from './limits.js';
 export { promqlErrorOffset } from './promql.js';
+export { convertSpecs, TARGET_FORMATS } from './write/index.js';
+export type { ConvertedFile, Inexpressible, TargetFormat } from './write/index.js';
 
 /** One file's bytes, as read by the caller (spec/ does no I/O). */
 export interface SpecInput {
