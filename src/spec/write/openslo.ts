@@ -67,5 +67,27 @@ export function writeOpenSlo(slos: readonly Slo[]): WriteResult {
       },
     });
   }
+  // A query bound to a source refers to it as a DataSource, which must be defined for the file to load.
+  const sources = [...new Set(slos.flatMap((slo) => queriesOf(slo.sli).map((query) => query.source)).filter((source): source is string => source !== undefined))].sort();
+  for (const source of sources) {
+    documents.push({
+      fileName: 'datasources.yaml',
+      approximations: ['the DataSource type and connection: sloe reads its sources from the configuration (`sources:`); only the name is kept'],
+      body: { apiVersion: 'openslo/v1', kind: 'DataSource', metadata: { name: source }, spec: { type: 'Prometheus', connectionDetails: {} } },
+    });
+  }
   return { documents, inexpressible };
+}
+
+function queriesOf(sli: Sli): Query[] {
+  switch (sli.kind) {
+    case 'ratio':
+      return [sli.good, sli.bad, sli.total].filter((query): query is Query => query !== undefined);
+    case 'latency':
+      return [sli.histogram];
+    case 'threshold':
+      return [sli.metric];
+    case 'rawRatio':
+      return [sli.query];
+  }
 }
