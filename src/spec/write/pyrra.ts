@@ -60,6 +60,9 @@ export function writePyrra(slos: readonly Slo[]): WriteResult {
     const pyrra = pyrraTiers(slo.window.duration);
     const sameTiers = slo.alerting.tiers.length === pyrra.length && slo.alerting.tiers.every((tier, index) => tier.burnRateThreshold === pyrra[index]?.burnRateThreshold && tier.longWindow === pyrra[index]?.longWindow);
     if (!sameTiers && enabled.length > 0) approximations.push("the burn-rate tiers: Pyrra uses its own table (factors 14, 7, 2, 1); the SLO's tiers are not kept");
+    if (slo.sli.kind === 'ratio' && [slo.sli.bad, slo.sli.total].some((query) => query !== undefined && !isBare(query))) {
+      approximations.push('sum(rate(SELECTOR[{{.window}}])) written as the bare SELECTOR, which Pyrra rates itself');
+    }
     if (Object.keys(slo.alerting.labels).length > 0 || Object.keys(slo.alerting.annotations).length > 0) approximations.push('alert labels and annotations (Pyrra has no field for them)');
     const labels: Record<string, string> = { [PYRRA_SERVICE_LABEL]: slo.service };
     for (const [key, value] of Object.entries(slo.labels)) labels[`${PYRRA_LABEL_PREFIX}${key}`] = value;
