@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readSpecSet } from '../app/index.js';
 import { loadSpecs } from '../spec/index.js';
 import type { CommandContext } from './context.js';
 import { buildProgram } from './main.js';
@@ -125,6 +126,14 @@ describe('Sloth: --default-slo-period', () => {
     const result = await run('validate', '--default-slo-period', 'monthly', file('period-bad.yaml', sloth('      name: ApiErrors')));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('expected a duration such as 30d');
+  });
+
+  it('is a flag of sloe serve, and the daemon reads Sloth files with the configured period', async () => {
+    expect((await run('serve', '--help')).stdout).toContain('--default-slo-period <duration>');
+    const path = file('period-serve.yaml', sloth('      name: ApiErrors'));
+    const { specs, problems } = readSpecSet({ slos: [path], sources: [], sloth: { defaultSloPeriod: '28d' } });
+    expect(problems).toEqual([]);
+    expect(specs.slos[0]?.window).toEqual({ kind: 'rolling', duration: 28 * 86_400_000 });
   });
 
   it('comes from the configuration key sloth.defaultSloPeriod', async () => {
