@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../src/core/index.js';
 import { loadSpecs, type LoadResult } from '../src/spec/index.js';
 import { PEERS } from './peers-folder.js';
+import { unsupportedSourceMessage } from '../src/spec/openslo-source.js';
 
 function walk(dir: string): string[] {
   return readdirSync(dir)
@@ -21,6 +22,10 @@ function load(path: string, remoteSources: readonly string[] = []): LoadResult {
 
 const SLI_PLUGIN = 'Sloth SLI plugins are Go code sloe cannot run; rewrite as events or raw';
 const SLO_PLUGIN = 'Sloth SLO plugins are Go code sloe cannot run; remove the plugin chain (sloe makes its own rules) or rewrite what the plugin does in the spec';
+
+function anySource(path: string): string {
+  return unsupportedSourceMessage(path, 'Any');
+}
 
 /** The peer specs sloe refuses, with exactly what it says. Everything else must load without a problem. */
 const REFUSED: Record<string, string[]> = {
@@ -42,8 +47,20 @@ const REFUSED: Record<string, string[]> = {
     "44:24: 'slos[1].sli.events.error_query' is not valid PromQL: unknown function 'histogram_share'",
   ],
   // Validated against the OpenSLO spec: `1m` is one minute, which is no calendar window (the example means 1M).
+  // The OpenSLO examples' `type: Any` is a placeholder for "your backend": sloe names what it reads instead.
   'openslo/budgeting-method--timeslices-slo.yaml': [
+    `18:19: ${anySource('spec.indicator.spec.ratioMetric.good.metricSource.type')}`,
+    `23:19: ${anySource('spec.indicator.spec.ratioMetric.total.metricSource.type')}`,
     "27:17: 'spec.timeWindow[0].duration': a calendar window is 1w, 1M, 1Q or 1Y; '1m' is 1 minute (did you mean '1M'?)",
+  ],
+  'openslo/budgeting-method--occurences-slo.yaml': [`17:17: ${anySource('spec.indicator.spec.thresholdMetric.metricSource.type')}`],
+  'openslo/budgeting-method--ratio-timeslices.yaml': [
+    `18:19: ${anySource('spec.indicator.spec.ratioMetric.good.metricSource.type')}`,
+    `23:19: ${anySource('spec.indicator.spec.ratioMetric.total.metricSource.type')}`,
+  ],
+  'openslo/treat-low-traffic-as-equally-important--timeslices-slo.yaml': [
+    `16:19: ${anySource('spec.indicator.spec.ratioMetric.good.metricSource.type')}`,
+    `21:19: ${anySource('spec.indicator.spec.ratioMetric.total.metricSource.type')}`,
   ],
 };
 

@@ -8,6 +8,7 @@ import { applyFolder, isGeneratedDashboard, isGeneratedRuleFile, planFolder } fr
 import type { FileChange } from '../provision/index.js';
 import { loadSpecs } from '../spec/index.js';
 import type { CommandContext } from './context.js';
+import { SLO_PERIOD_HELP, sloPeriodArgument, sloPeriodOption } from './slo-period.js';
 
 export interface GenerateFlags {
   slos: string[];
@@ -19,6 +20,7 @@ export interface GenerateFlags {
   longInterval: string;
   check?: boolean;
   source?: string[];
+  defaultSloPeriod?: string;
 }
 
 function describe(dir: string, changes: readonly FileChange[]): string[] {
@@ -32,7 +34,7 @@ export interface Generated {
 }
 
 /** Loads specs and generates; prints every problem and returns undefined when the specs are invalid. */
-export function loadAndGenerate(flags: Pick<GenerateFlags, 'slos' | 'labelProfile' | 'split' | 'interval' | 'longInterval' | 'source'>, context: CommandContext): Generated | undefined {
+export function loadAndGenerate(flags: Pick<GenerateFlags, 'slos' | 'labelProfile' | 'split' | 'interval' | 'longInterval' | 'source' | 'defaultSloPeriod'>, context: CommandContext): Generated | undefined {
   if (flags.labelProfile !== 'default' && flags.labelProfile !== 'sloth') throw new Error(`--label-profile: expected default or sloth, got ${flags.labelProfile}`);
   const interval = parseDuration(flags.interval);
   const longInterval = parseDuration(flags.longInterval);
@@ -40,7 +42,8 @@ export function loadAndGenerate(flags: Pick<GenerateFlags, 'slos' | 'labelProfil
   if (longInterval === undefined) throw new Error(`--long-interval: expected a duration such as 5m, got ${flags.longInterval}`);
   const options: RuleOptions = { labelProfile: flags.labelProfile, split: flags.split === true, interval, longInterval };
   const files = readSpecFiles(flags.slos);
-  const loaded = loadSpecs(files.inputs, { remoteSources: flags.source ?? [] });
+  // Prometheus evaluates the generated rules, so a query outside the embedded engine's subset is no problem here.
+  const loaded = loadSpecs(files.inputs, { remoteSources: flags.source ?? [], embeddedSubset: 'ignore', ...sloPeriodOption(flags.defaultSloPeriod) });
   const problems = [...files.problems, ...loaded.problems];
   const artifacts = problems.length > 0 ? undefined : generateArtifacts(loaded.specs.slos, options);
   problems.push(...(artifacts?.problems ?? []));
@@ -66,6 +69,7 @@ export function registerGenerate(program: Command, context: CommandContext): voi
     .option('--long-interval <duration>', 'evaluation interval of the long-window group with --split', '5m')
     .option('--check', 'write nothing; exit 1 when the files on disk differ from what would be generated')
     .option('--source <name...>', 'names of remote query sources to assume configured')
+    .option('--default-slo-period <duration>', SLO_PERIOD_HELP, sloPeriodArgument, '30d')
     .action((flags: GenerateFlags) => {
       const generated = loadAndGenerate(flags, context);
       if (generated === undefined) return;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerConvert } from './convert.js';
 import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
@@ -24,6 +25,7 @@ export function buildProgram(context: CommandContext): Command {
   registerServe(program, context);
   registerValidate(program, context);
   registerGenerate(program, context);
+  registerConvert(program, context);
   registerProvision(program, context);
   registerGate(program, context);
   registerStatus(program, context);

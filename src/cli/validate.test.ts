@@ -118,10 +118,14 @@ describe('sloe validate', () => {
     expect(result).toEqual({ code: 1, stdout: `${big}:1:1: file is 52428800 bytes; spec files are limited to 10485760 bytes\n`, stderr: '1 problem in 1 file (0 files read)\n' });
   });
 
-  it('accepts queries outside the embedded subset only with a remote source', async () => {
+  it('accepts queries outside the embedded subset, noting the SLOs that need a remote source for sloe serve', async () => {
     const path = file('remote/a.yaml', VALID.replace('sum(rate(http_requests_total{job="api"}[{{.window}}]))', 'sum(sum_over_time(up{job="api"}[{{.window}}]))'));
-    expect((await run('validate', path)).code).toBe(1);
-    expect(await run('validate', '--source', 'mimir', path)).toMatchObject({ code: 0, stdout: '' });
+    const bare = await run('validate', path);
+    expect(bare).toMatchObject({ code: 0, stdout: '' });
+    expect(bare.stderr).toContain(`${path}:12:18: note: SLO 'api-availability'`);
+    const sourced = await run('validate', '--source', 'mimir', path);
+    expect(sourced).toMatchObject({ code: 0, stdout: '' });
+    expect(sourced.stderr).not.toContain('note:');
     const config = file('remote/sloe.yaml', 'sources:\n  - { name: mimir, url: http://127.0.0.1:9009/prometheus }\n');
     expect(await run('validate', '--config', config, path)).toMatchObject({ code: 0, stdout: '' });
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../core/index.js';
+import { SLO_PERIOD_HELP, sloPeriodArgument, sloPeriodOption } from './slo-period.js';
 import type { Problem } from '../core/index.js';
 import { readSpecFiles } from '../app/index.js';
 import { loadConfig } from '../config/index.js';
@@ -31,16 +32,21 @@ export function registerValidate(program: Command, context: CommandContext): voi
     .description('Validate files or folders of SLO specs and budget policies; prints every problem as FILE:LINE:COLUMN: message.')
     .argument('<path...>', 'spec files or folders (folders are read recursively for .yaml and .yml files)')
     .option('--source <name>', 'a remote query source to assume configured (repeatable); SLIs outside the embedded subset need one', (name: string, names: string[]) => [...names, name], [] as string[])
-    .option('--config <file>', 'take the remote query sources from this configuration file')
-    .action((paths: string[], options: { source: string[]; config?: string }) => {
-      const configured = options.config === undefined ? [] : loadConfig({ file: options.config, env: context.env, flags: {} }).sources.map((source) => source.name);
+    .option('--config <file>', 'take the remote query sources (and sloth.defaultSloPeriod) from this configuration file')
+    .option('--default-slo-period <duration>', `${SLO_PERIOD_HELP} (default: the configuration's sloth.defaultSloPeriod, else 30d)`, sloPeriodArgument)
+    .action((paths: string[], options: { source: string[]; config?: string; defaultSloPeriod?: string }) => {
+      const config = options.config === undefined ? undefined : loadConfig({ file: options.config, env: context.env, flags: {} });
+      const configured = config?.sources.map((source) => source.name) ?? [];
+      const defaultSloPeriod = sloPeriodOption(options.defaultSloPeriod ?? config?.sloth.defaultSloPeriod);
       const perPath = paths.map((path) => ({ path, files: readSpecFiles([path]) }));
       const inputs = perPath.flatMap(({ files }) => files.inputs);
       // Only a configuration (or --source) says which sources exist; without one, a source an SLI names is taken on trust.
       const sourcesKnown = options.config !== undefined || options.source.length > 0;
-      const result = loadSpecs(inputs, { remoteSources: [...options.source, ...configured], onlyConfiguredSources: sourcesKnown });
+      const result = loadSpecs(inputs, { remoteSources: [...options.source, ...configured], onlyConfiguredSources: sourcesKnown, embeddedSubset: 'note', ...defaultSloPeriod });
       const problems = [...perPath.flatMap(({ path, files }) => [...files.problems, ...nothingToRead(path, files)]), ...result.problems].sort(byPosition);
       for (const problem of problems) context.stdout(`${formatProblem(problem)}\n`);
+      // Notes go to stderr: stdout stays one problem per line for scripts, and a note is not a problem.
+      for (const note of result.notes) context.stderr(`${formatProblem(note)}\n`);
       const read = plural(inputs.length, 'file');
       if (problems.length > 0) {
         const inFiles = new Set(problems.map((problem) => problem.file)).size;

@@ -33,6 +33,7 @@ export interface SloeConfig {
   listen: string;
   dataDir: string;
   slos: string[];
+  sloth: { defaultSloPeriod: string; defaultSloPeriodMs: number };
   evaluationInterval: string;
   evaluationIntervalMs: number;
   retention: string;
@@ -220,7 +221,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth'> & {
+  sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;
   scrape: z.infer<typeof scrapeSchema>;
   sources: z.infer<typeof sourcesSchema>;
   notifiers: Omit<SloeConfig['notifiers'], 'resendIntervalMs'>;
@@ -235,5 +237,6 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     scrape: config.scrape.map((job) => ({ ...job, intervalMs: durationMs(`scrape[${job.job}].interval`, job.interval), timeoutMs: durationMs(`scrape[${job.job}].timeout`, job.timeout) })),
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
+    sloth: { ...config.sloth, defaultSloPeriodMs: durationMs('sloth.defaultSloPeriod', config.sloth.defaultSloPeriod) },
   };
 }

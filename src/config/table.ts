@@ -58,6 +58,7 @@ export const CONFIG_TABLE = [
   key({ key: 'listen', schema: hostPort, default: '127.0.0.1:9797', flag: '--listen <host:port>', description: 'Address the HTTP API, ingest endpoints and web UI listen on.' }),
   key({ key: 'dataDir', schema: path, default: './data', flag: '--data <dir>', description: 'Folder of the SQLite database (created if missing).' }),
   key({ key: 'slos', schema: z.array(path).min(1, 'expected at least one path').describe('a list of file or folder paths (in SLOE_SLOS: comma-separated)'), default: ['slo-definitions'], flag: '--slos <path...>', description: 'Files or folders of SLO specs and budget policies.' }),
+  key({ key: 'sloth.defaultSloPeriod', schema: durationText, default: '30d', flag: '--default-slo-period <duration>', description: 'The period of Sloth SLOs, whose files cannot state one (Sloth\'s own --default-slo-period; 28d and 7d setups set it here).' }),
   key({ key: 'evaluationInterval', schema: durationText, default: '30s', description: 'How often every SLO is evaluated.' }),
   key({ key: 'retention', schema: durationText, default: '90d', description: 'How long event buckets, decisions and notifications are kept.' }),
   key({

@@ -14,7 +14,7 @@ export interface SpecOrigin {
   readonly format: SpecFormat;
 }
 
-export type SpecFormat = 'openslo/v1' | 'openslo/v1alpha' | 'sloth/prometheus-v1' | 'sloth/k8s-v1' | 'sloe/v1';
+export type SpecFormat = 'openslo/v1' | 'openslo/v1alpha' | 'sloth/prometheus-v1' | 'sloth/k8s-v1' | 'pyrra/v1alpha1' | 'slo-generator/v2' | 'sloe/v1';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -177,6 +177,11 @@ export interface Slo {
   readonly alerting: Alerting;
   readonly exclusions: readonly Exclusion[];
   readonly maintenance: readonly MaintenanceWindow[];
+  /**
+   * Labels the spec asks to split the SLO by (Pyrra's `grouping`), kept so conversions carry them. The engine, rules
+   * and gates do not split by them yet: the SLO is evaluated over all its series together.
+   */
+  readonly groupBy?: readonly string[];
   readonly origin?: SpecOrigin;
 }
 

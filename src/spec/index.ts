@@ -1,16 +1,22 @@
-import type { Problem, Service, SpecSet } from '../core/index.js';
+import { DAY } from '../core/index.js';
+import type { DurationMs, Problem, Service, SpecSet } from '../core/index.js';
+import { ruleProblems } from '../generate/index.js';
 import { checkDuplicates } from './duplicates.js';
 import { readHeader } from './header.js';
 import { parseSpecFile, type SpecObject } from './parse.js';
 import { checkEmbeddedSubset } from './subset.js';
 import { createOpenSloLoader } from './openslo.js';
 import { createSloeLoader } from './sloe.js';
+import { createPyrraLoader } from './pyrra.js';
+import { createSloGeneratorLoader } from './slo-generator.js';
 import { createSlothLoader } from './sloth.js';
 import type { FormatLoader, Header, LoadState } from './state.js';
 import { unknownMessage } from './suggest.js';
 
 export { MAX_SPEC_FILE_BYTES, MAX_YAML_ALIASES, DEFAULT_NO_DATA_FOR_MS } from './limits.js';
 export { promqlErrorOffset } from './promql.js';
+export { convertSpecs, TARGET_FORMATS } from './write/index.js';
+export type { ConvertedFile, Inexpressible, TargetFormat } from './write/index.js';
 
 /** One file's bytes, as read by the caller (spec/ does no I/O). */
 export interface SpecInput {
@@ -26,16 +32,28 @@ export interface LoadOptions {
    * source is a problem: it would otherwise be accepted and read nothing. Without it, named sources are trusted.
    */
   readonly onlyConfiguredSources?: boolean;
+  /**
+   * What a query the embedded engine cannot evaluate (and no source serves) is: a problem (`sloe serve`, which must
+   * evaluate it), a note (`sloe validate`) or nothing (`sloe generate`: Prometheus evaluates the generated rules).
+   */
+  readonly embeddedSubset?: 'problem' | 'note' | 'ignore';
+  /** Period of Sloth SLOs, whose files cannot state one (Sloth's `--default-slo-period`); 30d when unset. */
+  readonly defaultSloPeriod?: DurationMs;
 }
+
+/** Sloth's own default period. */
+export const DEFAULT_SLO_PERIOD: DurationMs = 30 * DAY;
 
 export interface LoadResult {
   readonly specs: SpecSet;
   /** Every problem in every file, sorted by file, line and column. Empty when the set is valid. */
   readonly problems: readonly Problem[];
+  /** Remarks that do not make the set invalid (which SLOs the embedded engine needs a source for), sorted likewise. */
+  readonly notes: readonly Problem[];
 }
 
 function createLoaders(): FormatLoader[] {
-  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader()];
+  return [createSloeLoader(), createOpenSloLoader(), createSlothLoader(), createPyrraLoader(), createSloGeneratorLoader()];
 }
 
 function compareProblems(a: Problem, b: Problem): number {
@@ -66,11 +84,32 @@ function guard(object: SpecObject, load: () => void): void {
   }
 }
 
+/** The subset check's message for a query that only a source can evaluate (not one that is wrong everywhere). */
+const NEEDS_SOURCE = 'the embedded engine cannot evaluate this query';
+
+/**
+ * Runs the embedded-subset check and sorts what it finds by the mode. The check reports through the documents'
+ * contexts, so its problems are taken back off the end of the list and kept, turned into notes, or dropped.
+ */
+function checkSubset(state: LoadState, mode: NonNullable<LoadOptions['embeddedSubset']>): Problem[] {
+  const before = state.problems.length;
+  checkEmbeddedSubset(state);
+  if (mode === 'problem') return [];
+  const found = state.problems.splice(before);
+  const needsSource = found.filter((problem) => problem.message.includes(NEEDS_SOURCE));
+  state.problems.push(...found.filter((problem) => !problem.message.includes(NEEDS_SOURCE)));
+  if (mode === 'ignore') return [];
+  return needsSource.map((problem) => ({
+    ...problem,
+    message: `note: ${problem.message}; generated rules are fine (Prometheus evaluates them), but sloe serve refuses this SLO without a source`,
+  }));
+}
+
 /** Loads every document of every file into the model, resolving references across files. */
 export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {}): LoadResult {
   const problems: Problem[] = [];
   const loaders = createLoaders();
-  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], onlyConfiguredSources: options.onlyConfiguredSources ?? false, alertTables: new Map(), slos: [], services: [], policies: [] };
+  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], onlyConfiguredSources: options.onlyConfiguredSources ?? false, defaultSloPeriod: options.defaultSloPeriod ?? DEFAULT_SLO_PERIOD, alertTables: new Map(), slos: [], services: [], policies: [] };
   const claimed: { object: SpecObject; header: Header; loader: FormatLoader }[] = [];
   for (const input of inputs) {
     let objects: SpecObject[];
@@ -102,7 +141,9 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
   for (const { object, header, loader } of claimed) guard(object, () => loader.load(object, header, state));
   for (const loader of loaders) loader.finish?.(state);
   checkDuplicates(state, problems);
-  checkEmbeddedSubset(state);
+  const notes = checkSubset(state, options.embeddedSubset ?? 'problem');
+  // The rule generator's checks run here too, so validate, generate and serve refuse exactly the same specs.
+  problems.push(...ruleProblems(state.slos.map((slo) => slo.value)));
   const specs: SpecSet = {
     services: collectServices(state),
     slos: state.slos.map((slo) => slo.value),
@@ -110,5 +151,5 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
   };
   // A field merged into several mappings (YAML `<<`) is read once per mapping; report each problem once.
   const unique = [...new Map(problems.map((problem) => [`${problem.file}:${problem.line}:${problem.column}:${problem.message}`, problem])).values()];
-  return { specs, problems: unique.sort(compareProblems) };
+  return { specs, problems: unique.sort(compareProblems), notes: notes.sort(compareProblems) };
 }

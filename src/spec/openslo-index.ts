@@ -30,6 +30,8 @@ export class OpenSloIndex {
   private readonly definitions = new Map<NamedKind, Map<string, Definition>>();
   private readonly all: { kind: NamedKind; item: Located<string> }[] = [];
   private readonly parsed = new Map<string, unknown>();
+  /** Configured remote query sources: a DataSource named like one is served by it, whatever its type says. */
+  remoteSources: readonly string[] = [];
 
   define(kind: NamedKind, object: SpecObject): void {
     const peeked = peekName(object);

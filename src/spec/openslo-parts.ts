@@ -4,6 +4,8 @@ import type { CalendarUnit, DurationMs, NotificationTarget, Query, Sli, Window }
 import { checkQuery, readTimeZone } from './common.js';
 import { readMap, type Fields } from './fields.js';
 import type { NamedKind, OpenSloIndex } from './openslo-index.js';
+import { readDescription } from './openslo-rules.js';
+import { isPrometheusCompatible, readDataSource, unsupportedSourceMessage } from './openslo-source.js';
 import { closest } from './suggest.js';
 
 /** "a reference to nothing": names the kind and, when one is close, the name that was probably meant. */
@@ -23,8 +25,19 @@ function readMetric(parent: Fields, key: string, index: OpenSloIndex): Query | u
   const source = metric?.map('metricSource', ['metricSourceRef', 'type', 'spec'], true);
   if (source === undefined) return undefined;
   const ref = source.has('metricSourceRef') ? checkReference(source, 'metricSourceRef', 'DataSource', index) : undefined;
-  source.string('type');
+  const dataSource = ref === undefined ? undefined : index.get('DataSource', ref, readDataSource);
+  const inlineType = source.string('type');
   if (!source.has('type') && !source.has('metricSourceRef')) source.missing('type');
+  if (source.has('metricSourceRef') && ref === undefined) return undefined;
+  // The inline type wins over the DataSource's, as the specification lets an SLI narrow its source.
+  const type = inlineType ?? dataSource?.type;
+  const served = ref !== undefined && index.remoteSources.includes(ref);
+  if (type !== undefined && !isPrometheusCompatible(type) && !served) {
+    // Its spec holds that backend's own fields (a Redshift SQL query, CloudWatch metric stats), never PromQL.
+    const at = inlineType === undefined ? source.at('metricSourceRef') : source.at('type');
+    source.ctx.report(at, unsupportedSourceMessage(source.fieldPath(inlineType === undefined ? 'metricSourceRef' : 'type'), type, inlineType === undefined ? ref : undefined));
+    return undefined;
+  }
   // A metric source's spec is free-form in OpenSLO (each backend has its own fields); sloe needs its PromQL `query`.
   const specNode = source.required('spec');
   if (specNode === undefined) return undefined;
@@ -43,7 +56,7 @@ function allKeys(node: Node): string[] {
 export function readSliSpec(parent: Fields, key: string, index: OpenSloIndex): Sli | undefined {
   const spec = parent.map(key, ['description', 'thresholdMetric', 'ratioMetric'], true);
   if (spec === undefined) return undefined;
-  spec.string('description');
+  readDescription(spec);
   if (spec.has('thresholdMetric') === spec.has('ratioMetric')) {
     spec.ctx.report(spec.anchor, `'${spec.path}' needs exactly one of 'thresholdMetric' and 'ratioMetric'`);
     return undefined;
@@ -154,7 +167,7 @@ export interface ConditionDef {
 export function readConditionSpec(parent: Fields, name: string): ConditionDef | undefined {
   const spec = parent.map('spec', ['description', 'severity', 'condition'], true);
   if (spec === undefined) return undefined;
-  spec.string('description');
+  readDescription(spec);
   const severity = spec.string('severity', true);
   const condition = spec.map('condition', ['kind', 'op', 'threshold', 'lookbackWindow', 'alertAfter'], true);
   if (condition === undefined) return undefined;
@@ -178,7 +191,7 @@ export function readConditionSpec(parent: Fields, name: string): ConditionDef | 
 export function readTargetSpec(parent: Fields, name: string): NotificationTarget | undefined {
   const spec = parent.map('spec', ['description', 'target'], true);
   const target = spec?.string('target', true);
-  const description = spec?.string('description');
+  const description = readDescription(spec);
   if (target === undefined) return undefined;
   return { name, target, ...(description === undefined ? {} : { description }) };
 }

@@ -8,6 +8,8 @@ import { childPath, readMap, type Fields } from './fields.js';
 import { loadOpenSloAlphaSlo } from './openslo-alpha.js';
 import { OpenSloIndex, peekName, type NamedKind } from './openslo-index.js';
 import { checkReference, readConditionSpec, readShorthandDuration, readSliSpec, readTargetSpec, readTimeWindow, type ConditionDef } from './openslo-parts.js';
+import { readDescription, readObjectName, readOpenSloLabels } from './openslo-rules.js';
+import { readDataSource } from './openslo-source.js';
 import type { SpecObject } from './parse.js';
 import type { FormatLoader, Header, LoadState } from './state.js';
 import { unknownMessage } from './suggest.js';
@@ -31,9 +33,9 @@ function hasKey(node: Node, key: string): boolean {
 /** An object's root and metadata; `name` is undefined (reported) when missing. */
 function readObject(root: Fields): { metadata: Fields | undefined; name: string | undefined } {
   const metadata = root.map('metadata', METADATA, true);
-  const name = metadata?.string('name', true);
+  const name = metadata === undefined ? undefined : readObjectName(metadata);
   metadata?.string('displayName');
-  metadata?.labels('labels');
+  readOpenSloLabels(metadata);
   metadata?.labels('annotations');
   return { metadata, name };
 }
@@ -48,15 +50,7 @@ class OpenSloV1 {
     return readSliSpec(root, 'spec', this.index);
   };
 
-  dataSource = (object: SpecObject): string | undefined => {
-    const root = readMap(object.ctx, object.node, object.path, ROOT);
-    if (root === undefined) return undefined;
-    const { name } = readObject(root);
-    const spec = root.map('spec', ['description', 'type', 'connectionDetails'], true);
-    spec?.string('description');
-    const type = spec?.string('type', true);
-    return name !== undefined && type !== undefined ? name : undefined;
-  };
+  dataSource = readDataSource;
 
   condition = (object: SpecObject): ConditionDef | undefined => {
     const root = readMap(object.ctx, object.node, object.path, ROOT);
@@ -77,14 +71,14 @@ class OpenSloV1 {
     if (root === undefined) return undefined;
     const { metadata, name } = readObject(root);
     const spec = root.map('spec', ['description']);
-    const description = spec?.string('description');
+    const description = readDescription(spec);
     const displayName = metadata?.string('displayName');
     if (name === undefined) return undefined;
     return {
       name,
       ...(displayName === undefined ? {} : { displayName }),
       ...(description === undefined ? {} : { description }),
-      labels: metadata?.labels('labels') ?? {},
+      labels: readOpenSloLabels(metadata),
       origin: object.ctx.origin(object.node, 'openslo/v1'),
     };
   };
@@ -96,7 +90,7 @@ class OpenSloV1 {
     readObject(root);
     const spec = root.map('spec', ['description', 'alertWhenNoData', 'alertWhenResolved', 'alertWhenBreaching', 'conditions', 'notificationTargets'], true);
     if (spec === undefined) return undefined;
-    spec.string('description');
+    readDescription(spec);
     const alertWhenNoData = spec.boolean('alertWhenNoData') ?? false;
     spec.boolean('alertWhenResolved');
     spec.boolean('alertWhenBreaching');
@@ -149,9 +143,9 @@ class OpenSloV1 {
       const indicator = fields.map('indicator', ['metadata', 'spec'], true);
       if (indicator === undefined) return undefined;
       const metadata = indicator.map('metadata', METADATA);
-      metadata?.string('name');
+      if (metadata !== undefined) readObjectName(metadata, false);
       metadata?.string('displayName');
-      metadata?.labels('labels');
+      readOpenSloLabels(metadata);
       metadata?.labels('annotations');
       return readSliSpec(indicator, 'spec', this.index);
     }
@@ -184,6 +178,9 @@ class OpenSloV1 {
       if (sli !== 'none' && sli?.kind === 'threshold') {
         if (!fields.has('op')) fields.missing('op');
         if (!fields.has('value')) fields.missing('value');
+      } else if (sli !== 'none' && sli !== undefined && fields.has('op')) {
+        // The specification (and `oslo validate`) allow `op` only with a thresholdMetric: a ratio is met by its target.
+        fields.ctx.report(fields.keyNode('op'), `'${fields.fieldPath('op')}' only goes with a thresholdMetric SLI; a ratioMetric objective is met by its 'target' alone`);
       }
       const sliced = method === 'Timeslices' || method === 'RatioTimeslices';
       const timeSliceWindow = sliced || fields.has('timeSliceWindow') ? readShorthandDuration(fields, 'timeSliceWindow', sliced) : undefined;
@@ -238,7 +235,7 @@ class OpenSloV1 {
     const { metadata, name } = readObject(root);
     const spec = root.map('spec', ['description', 'service', 'indicator', 'indicatorRef', 'budgetingMethod', 'timeWindow', 'objectives', 'alertPolicies'], true);
     if (spec === undefined) return;
-    const description = spec.string('description');
+    const description = readDescription(spec);
     const service = spec.string('service', true);
     const budgetingMethod = spec.oneOf('budgetingMethod', BUDGETING_METHODS, true);
     const window = readTimeWindow(spec);
@@ -255,7 +252,7 @@ class OpenSloV1 {
       service,
       ...(displayName === undefined ? {} : { displayName }),
       ...(description === undefined ? {} : { description }),
-      labels: metadata?.labels('labels') ?? {},
+      labels: readOpenSloLabels(metadata),
       sli,
       objectives,
       window,
@@ -311,6 +308,7 @@ export function createOpenSloLoader(): FormatLoader {
       if (header.apiVersion === 'openslo/v1' && (NAMED as readonly string[]).includes(header.kind ?? '')) v1.index.define(header.kind as NamedKind, object);
     },
     load(object: SpecObject, header: Header, state: LoadState) {
+      v1.index.remoteSources = state.remoteSources;
       const kinds: readonly string[] = header.apiVersion === 'openslo/v1' ? V1_KINDS : ['SLO', 'Service'];
       const kind = header.kind;
       if (kind === undefined || !kinds.includes(kind)) {

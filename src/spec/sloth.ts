@@ -1,4 +1,4 @@
-import { burnRateThreshold, DAY, DEFAULT_TIERS } from '../core/index.js';
+import { burnRateThreshold, DEFAULT_TIERS } from '../core/index.js';
 import type { AlertTier, Slo, Sli } from '../core/index.js';
 import { resolveAlerting, type AlertingSpec, type SeverityOverride } from './alerting.js';
 import { percentToRatio, readQuery } from './common.js';
@@ -20,8 +20,6 @@ interface Naming {
 
 const FILE: Naming = { format: 'sloth/prometheus-v1', errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert', sloPlugins: 'slo_plugins' };
 const K8S: Naming = { format: 'sloth/k8s-v1', errorQuery: 'errorQuery', totalQuery: 'totalQuery', errorRatioQuery: 'errorRatioQuery', pageAlert: 'pageAlert', ticketAlert: 'ticketAlert', sloPlugins: 'sloPlugins' };
-/** Sloth's default SLO period; Sloth takes others from its command line, which a spec file cannot say. */
-const SLOTH_PERIOD = 30 * DAY;
 
 export const SLI_PLUGIN_MESSAGE = 'Sloth SLI plugins are Go code sloe cannot run; rewrite as events or raw';
 export const SLO_PLUGIN_MESSAGE = 'Sloth SLO plugins are Go code sloe cannot run; remove the plugin chain (sloe makes its own rules) or rewrite what the plugin does in the spec';
@@ -61,14 +59,22 @@ function readAlert(alerting: Fields, key: string): SeverityOverride | undefined 
   return { ...(disable === undefined ? {} : { disable }), labels: alert.labels('labels'), annotations: alert.labels('annotations') };
 }
 
-function readAlerting(slo: Fields, naming: Naming): AlertingSpec {
+/** Sloth's alerting block; undefined (with a problem) when its alert name is empty (no rule could carry it). */
+function readAlerting(slo: Fields, naming: Naming): AlertingSpec | undefined {
   const alerting = slo.map('alerting', ['name', 'labels', 'annotations', naming.pageAlert, naming.ticketAlert]);
   if (alerting === undefined) return {};
   const name = alerting.string('name');
   const page = readAlert(alerting, naming.pageAlert);
   const ticket = readAlert(alerting, naming.ticketAlert);
+  if (name?.trim() === '') {
+    alerting.ctx.report(alerting.at('name'), `'${alerting.fieldPath('name')}' must not be empty`);
+    return undefined;
+  }
+  // Sloth writes no alerts at all when both are disabled; a no-data alert nobody asked for would be the only one.
+  const silent = page?.disable === true && ticket?.disable === true;
   return {
     ...(name === undefined ? {} : { name }),
+    ...(silent ? { noDataFor: 0 } : {}),
     labels: alerting.labels('labels'),
     annotations: alerting.labels('annotations'),
     severities: { ...(page === undefined ? {} : { page }), ...(ticket === undefined ? {} : { ticket }) },
@@ -81,7 +87,8 @@ function loadService(object: SpecObject, spec: Fields, naming: Naming, state: Lo
   const service = spec.string('service', true);
   const serviceLabels = spec.labels('labels');
   refusePlugins(spec, naming.sloPlugins);
-  const window = { kind: 'rolling', duration: SLOTH_PERIOD } as const;
+  // Sloth takes the period from its command line (`--default-slo-period`), which a spec file cannot say.
+  const window = { kind: 'rolling', duration: state.defaultSloPeriod } as const;
   const tables = new Map([...state.alertTables].map(([period, table]) => [period, table.value]));
   spec.list('slos', true).forEach((node, index) => {
     const slo = readMap(ctx, node, childPath(spec.fieldPath('slos'), index), ['name', 'description', 'objective', 'labels', 'sli', 'alerting', 'plugins']);
@@ -93,7 +100,7 @@ function loadService(object: SpecObject, spec: Fields, naming: Naming, state: Lo
     refusePlugins(slo, 'plugins');
     const sli = readSli(slo, naming);
     const alerting = readAlerting(slo, naming);
-    if (service === undefined || name === undefined || target === undefined || sli === undefined) return;
+    if (service === undefined || name === undefined || target === undefined || sli === undefined || alerting === undefined) return;
     // Sloth identifies an SLO by service and name (its `sloth_id`), so two services may both have `requests-availability`.
     const id = `${service}-${name}`;
     const model: Slo = {

@@ -24,6 +24,8 @@ export interface LoadState {
   readonly remoteSources: readonly string[];
   /** A source an SLI names must be one of `remoteSources` (see LoadOptions). */
   readonly onlyConfiguredSources: boolean;
+  /** The period of SLOs whose format cannot state one (Sloth's `--default-slo-period`). */
+  readonly defaultSloPeriod: DurationMs;
   /** Custom alert-window tables (Sloth AlertWindows) by SLO period. */
   readonly alertTables: Map<DurationMs, Located<AlertTier[]>>;
   readonly slos: Located<Slo>[];

@@ -35,5 +35,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
 /** `unknown field 'x'` with a "did you mean" when a known field is close. */
 export function unknownMessage(what: string, word: string, candidates: readonly string[]): string {
   const suggestion = closest(word, candidates);
-  return suggestion === undefined ? `unknown ${what} '${word}'` : `unknown ${what} '${word}' (did you mean '${suggestion}'?)`;
+  // A key can hold line breaks (a quoted or mangled key); escaped, the problem stays one line.
+  const shown = [...word].some((char) => char.charCodeAt(0) < 0x20) ? JSON.stringify(word).slice(1, -1) : word;
+  return suggestion === undefined ? `unknown ${what} '${shown}'` : `unknown ${what} '${shown}' (did you mean '${suggestion}'?)`;
 }

@@ -15,7 +15,7 @@ describe('golden: spec files load into the model', () => {
 
   it('has inputs for every format', () => {
     const formats = inputs.map((name) => name.split('-')[0]);
-    expect(new Set(formats)).toEqual(new Set(['openslo', 'sloe', 'sloth']));
+    expect(new Set(formats)).toEqual(new Set(['openslo', 'pyrra', 'slogenerator', 'sloe', 'sloth']));
   });
 
   for (const name of inputs) {

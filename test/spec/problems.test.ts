@@ -117,7 +117,7 @@ describe('problems: each kind is reported at the offending node with a message n
 
   it('an unknown apiVersion and an unknown kind', () => {
     expect(problems({ 'a.yaml': patch('apiVersion: sloe/v1', 'apiVersion: sloe/v2'), 'b.yaml': patch('kind: SLO', 'kind: SLOs') })).toEqual([
-      "a.yaml:1:13: unknown apiVersion 'sloe/v2' (did you mean 'sloe/v1'?); expected one of sloe/v1, openslo/v1, openslo/v1alpha, sloth.slok.dev/v1, prometheus/v1",
+      "a.yaml:1:13: unknown apiVersion 'sloe/v2' (did you mean 'sloe/v1'?); expected one of sloe/v1, openslo/v1, openslo/v1alpha, sloth.slok.dev/v1, prometheus/v1, pyrra.dev/v1alpha1, sre.google.com/v2",
       "b.yaml:2:7: unknown kind 'SLOs' (did you mean 'SLO'?) for sloe/v1; expected SLO or BudgetPolicy",
     ]);
   });

@@ -40,6 +40,15 @@ function groupsOf(target: Target, rules: readonly PlacedRule[]): RuleGroup[] {
 }
 
 /**
+ * What the validation stage finds in these SLOs, without generating anything: the loaders run it too, so
+ * `sloe validate`, `sloe generate` and `sloe serve` refuse the same specs.
+ */
+export function ruleProblems(slos: readonly Slo[], options: Partial<RuleOptions> = {}): Problem[] {
+  const resolved: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...options };
+  return slos.flatMap((slo) => targetsOf(slo, resolved).flatMap(validateTarget));
+}
+
+/**
  * The model to rule files: every objective of every SLO through the stages (validate, event counts, SLI ratios,
  * metadata, alerts), grouped per objective and filed per service.
  */

@@ -1,4 +1,4 @@
-export { generateRules, safeFileName } from './generate.js';
+export { generateRules, ruleProblems, safeFileName } from './generate.js';
 export type { GeneratedRules } from './generate.js';
 export { renderRuleFile, renderRuleGroup } from './render.js';
 export { DEFAULT_RULE_OPTIONS } from './types.js';

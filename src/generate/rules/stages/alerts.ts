@@ -68,9 +68,20 @@ function tierAlert(target: Target, tier: AlertTier): AlertingRule {
   return { alert: slo.alerting.name, expr: tierExpression(target, tier), ...(tier.for > 0 ? { for: formatDuration(tier.for) } : {}), labels, annotations };
 }
 
+/**
+ * The tier a no-data alert is routed like: the least urgent enabled one (a ticket tier, else a page tier), so it
+ * reaches whoever the user routes that severity to (Alertmanager routes on these labels, e.g. `severity: slack`).
+ */
+function noDataRouting(target: Target): AlertTier | undefined {
+  return target.tiers.find((tier) => severityClass(tier) === 'ticket') ?? target.tiers.find((tier) => severityClass(tier) === 'page');
+}
+
 /** Fires when the SLI's base-window series is gone (the telemetry stopped or the query matches nothing). */
 function absentAlert(target: Target): AlertingRule {
   const { slo } = target;
+  const routing = noDataRouting(target);
+  const severity = routing?.severity ?? 'ticket';
+  const sloth: Labels = target.options.labelProfile === 'sloth' ? { [SLOTH_SEVERITY_LABEL]: routing === undefined ? 'ticket' : severityClass(routing) } : {};
   // Event-based SLIs watch the total count (zero traffic is data, a missing counter is not); raw ratios their ratio.
   const metric = target.sli.kind === 'rawRatio' ? METRICS.sliErrorRatio : METRICS.eventsTotal;
   const series = `${metric(formatDuration(target.baseWindow))}${target.selector}`;
@@ -79,7 +90,7 @@ function absentAlert(target: Target): AlertingRule {
     alert: `${slo.alerting.name}NoData`,
     expr: `absent(${series})`,
     for: noDataFor,
-    labels: baseLabels(target, 'ticket', NO_DATA_TIER, target.options.labelProfile === 'sloth' ? { [SLOTH_SEVERITY_LABEL]: 'ticket' } : {}),
+    labels: { ...baseLabels(target, severity, NO_DATA_TIER, sloth), ...routing?.labels, [TIER_LABEL]: NO_DATA_TIER },
     annotations: {
       summary: `${slo.displayName ?? target.name} (${slo.service}): no SLI data`,
       description: `No ${formatDuration(target.baseWindow)} events of ${target.name} for ${noDataFor}: its telemetry stopped or its query matches no series, so its error budget is not being measured.`,

@@ -1,0 +1,87 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CommandContext } from './context.js';
+import { buildProgram } from './main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sloe-convert-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
+  try {
+    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    return { code: 2, stdout, stderr };
+  }
+  return { code: context.exitCode, stdout, stderr };
+}
+
+const SLOTH = `version: "prometheus/v1"
+service: api
+slos:
+  - name: availability
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{job="api",code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(http_requests_total{job="api"}[{{.window}}]))
+`;
+
+const LATENCY = `apiVersion: pyrra.dev/v1alpha1
+kind: ServiceLevelObjective
+metadata:
+  name: api-latency
+spec:
+  target: "99"
+  window: 28d
+  indicator:
+    latency:
+      success:
+        metric: h_bucket{job="api",le="0.5"}
+      total:
+        metric: h_count{job="api"}
+`;
+
+describe('sloe convert', () => {
+  it('writes to stdout and exits 0', async () => {
+    const path = join(dir, 'sloth.yaml');
+    writeFileSync(path, SLOTH);
+    const result = await run('convert', '--to', 'openslo', path);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('apiVersion: openslo/v1');
+    expect(result.stdout).toContain('name: api-availability');
+  });
+
+  it('writes one file per SLO with --out', async () => {
+    const path = join(dir, 'sloth-out.yaml');
+    writeFileSync(path, SLOTH);
+    const out = join(dir, 'out');
+    expect((await run('convert', '--to', 'sloe', '--out', out, path)).code).toBe(0);
+    expect(readdirSync(out)).toEqual(['api-availability.yaml']);
+    expect(readFileSync(join(out, 'api-availability.yaml'), 'utf8')).toContain('apiVersion: sloe/v1');
+  });
+
+  it('exits 1 naming the SLO and what the target cannot express', async () => {
+    const path = join(dir, 'latency.yaml');
+    writeFileSync(path, LATENCY);
+    const result = await run('convert', '--to', 'sloth', path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${path}:1:1: SLO 'api-latency' cannot be written as sloth: a latency SLI (Sloth has events and raw SLIs only)`);
+  });
+
+  it('exits 1 with the problems of invalid specs, 2 for an unknown target', async () => {
+    const path = join(dir, 'bad.yaml');
+    writeFileSync(path, SLOTH.replace('objective: 99.9', 'objective: 120'));
+    const invalid = await run('convert', '--to', 'pyrra', path);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toContain("'slos[0].objective' must be a percent");
+    expect((await run('convert', '--to', 'nobl9', path)).code).toBe(2);
+    expect((await run('convert', path)).code).toBe(2);
+  });
+});
