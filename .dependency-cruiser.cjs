@@ -59,6 +59,13 @@ module.exports = {
       to: { path: '^src/app/' },
     },
     {
+      name: 'modules-are-used-through-their-index',
+      comment: "A module's public surface is its index.ts (every export named): another module imports that, never a file behind it.",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$1/', '^src/[^/]+/index\\.ts$'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -86,3 +86,22 @@ export { excludedOverlap, excludedRanges, includedFraction, isExcluded, mergeRan
 export type { TimeRange } from './exclusions.js';
 export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
 export type { Caller, RouteAccess, Scope } from './auth.js';
+export {
+  DEFAULT_POLICY,
+  DEFAULT_POLICY_NAME,
+  REASON_PLACEHOLDERS,
+  applicableFreezes,
+  decideGate,
+  decideSlo,
+  fillReason,
+  matchOverride,
+  namedEnvironments,
+  percent,
+  policyForService,
+  policyForSlo,
+  quotedBurnRate,
+  ruleMatches,
+  selectorSpecificity,
+  worse,
+} from './policy/index.js';
+export type { CoveredSlo, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, ReasonContext, ReasonPlaceholder, SloVerdict } from './policy/index.js';

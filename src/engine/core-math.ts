@@ -2,11 +2,8 @@
  * Where the engine meets the pure math of core/: budget figures (evaluateObjective), the alert state machine (step)
  * and the status (buildStatus). The engine supplies counts; everything derived from them is core's.
  */
-import type { AlertTransition, DurationMs, SloStatus, Window } from '../core/index.js';
-import { INACTIVE, alertTransitions, parseAlertState, step } from '../core/alerting/index.js';
-import type { AlertState } from '../core/alerting/index.js';
-import { NO_COUNTS, buildStatus, evaluateObjective } from '../core/budget/index.js';
-import { periodBounds } from '../core/calendar.js';
+import type { AlertState, AlertTransition, DurationMs, SloStatus, Window } from '../core/index.js';
+import { alertTransitions, buildStatus, evaluateObjective, INACTIVE, NO_COUNTS, parseAlertState, periodBounds, step } from '../core/index.js';
 import type { Counts } from './counts.js';
 import type { ObjectivePlan } from './plan.js';
 

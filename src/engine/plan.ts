@@ -1,6 +1,5 @@
 import type { AlertTier, CompiledSli, DurationMs, Objective, Query, Sli, Slo, SpecSet, Term } from '../core/index.js';
-import { alertWindows, compileSli, nominalPeriod, objectiveName } from '../core/index.js';
-import { sliceLength } from '../core/budget/index.js';
+import { alertWindows, compileSli, nominalPeriod, objectiveName, sliceLength } from '../core/index.js';
 
 /** How one objective gets its events. */
 export type Source =

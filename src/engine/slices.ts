@@ -1,6 +1,5 @@
 import type { TermIncrease } from '../core/index.js';
-import { FINE_BUCKET_MS } from '../core/index.js';
-import { sliceOutcome } from '../core/budget/index.js';
+import { FINE_BUCKET_MS, sliceOutcome } from '../core/index.js';
 import { sliCounts } from './counts.js';
 import type { Range } from './exclusions.js';
 import type { ObjectivePlan } from './plan.js';

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { GateAction } from '../core/index.js';
-import type { GateVerdict } from '../core/policy/index.js';
-import { SloeError, callerOrOpen, holds } from '../core/index.js';
+import type { GateAction, GateVerdict } from '../core/index.js';
+import { callerOrOpen, holds, SloeError } from '../core/index.js';
 import type { GateService } from './gate-service.js';
 import { parseAction, parseEnvironment, readJsonObject } from './release.js';
 

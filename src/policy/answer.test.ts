@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sloStatus } from '../../test/policy/status-fixture.js';
-import { DEFAULT_POLICY, decideGate } from '../core/policy/index.js';
+import { DEFAULT_POLICY, decideGate } from '../core/index.js';
 import { answerOf, renderAnswer, verdictData, verdictMembers } from './answer.js';
 
 describe('answer rendering', () => {

@@ -1,5 +1,4 @@
-import type { Decision } from '../core/index.js';
-import type { GateVerdict, SloVerdict } from '../core/policy/index.js';
+import type { Decision, GateVerdict, SloVerdict } from '../core/index.js';
 
 /** A decision: CONTRACT.md's gate answer, with each SLO's figures (the decision's inputs). */
 export interface GateAnswer extends Decision {

@@ -1,6 +1,5 @@
-import type { DocumentStore, GateDecision, Journal } from '../core/index.js';
-import { namedEnvironments } from '../core/policy/index.js';
-import type { SloVerdict } from '../core/policy/index.js';
+import type { DocumentStore, GateDecision, Journal, SloVerdict } from '../core/index.js';
+import { namedEnvironments } from '../core/index.js';
 import type { CloudEvent } from './cloudevents.js';
 import { FREEZE_EVENT_TYPE, THAW_EVENT_TYPE, cloudEvent } from './cloudevents.js';
 import type { GateService } from './gate-service.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sloStatus } from '../../test/policy/status-fixture.js';
 import type { BudgetPolicy, SloStatus } from '../core/index.js';
-import { DEFAULT_POLICY_NAME } from '../core/policy/index.js';
+import { DEFAULT_POLICY_NAME } from '../core/index.js';
 import { GateIndex } from './gate-index.js';
 
 const payments: BudgetPolicy = { name: 'payments', selector: { services: ['payments'], slos: [], labels: {} }, rules: [], overrides: [], onNoData: 'warn' };

@@ -1,6 +1,5 @@
-import type { BudgetPolicy, SloStatus, StatusReader } from '../core/index.js';
-import { policyForService, policyForSlo } from '../core/policy/index.js';
-import type { CoveredSlo } from '../core/policy/index.js';
+import type { BudgetPolicy, CoveredSlo, SloStatus, StatusReader } from '../core/index.js';
+import { policyForService, policyForSlo } from '../core/index.js';
 
 /** The SLOs of each service with the policy that governs each, as of one evaluation. */
 export interface ServiceIndex {

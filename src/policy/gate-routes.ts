@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { SloeError, callerOrOpen, holds, parseDuration } from '../core/index.js';
-import type { GateAction } from '../core/index.js';
-import type { ManualFreeze } from '../core/policy/index.js';
+import { callerOrOpen, holds, parseDuration, SloeError } from '../core/index.js';
+import type { GateAction, ManualFreeze } from '../core/index.js';
 import type { FreezeTracker } from './freezes.js';
 import type { GateService } from './gate-service.js';
 import { ACTIONS, parseAction, parseEnvironment, parseLabelPairs, parseRelease, readJsonObject } from './release.js';

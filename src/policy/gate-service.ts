@@ -1,5 +1,4 @@
-import type { BudgetPolicy, DocumentStore, Journal, StatusReader } from '../core/index.js';
-import type { GateVerdict, ManualFreeze } from '../core/policy/index.js';
+import type { BudgetPolicy, DocumentStore, GateVerdict, Journal, ManualFreeze, StatusReader } from '../core/index.js';
 import { answerOf, renderAnswer } from './answer.js';
 import type { DecisionExtra, GateAnswer } from './answer.js';
 import { DecisionJournal } from './decision-journal.js';

@@ -1,5 +1,4 @@
-import type { DocumentStore } from '../core/index.js';
-import type { ManualFreeze } from '../core/policy/index.js';
+import type { DocumentStore, ManualFreeze } from '../core/index.js';
 
 /** DocumentStore namespace of the freezes set by hand, keyed `service/environment`. */
 export const MANUAL_FREEZES_NAMESPACE = 'policy.manual-freezes';

@@ -1,6 +1,5 @@
-import type { GateAction, Labels } from '../core/index.js';
-import { decideGate } from '../core/policy/index.js';
-import type { GateVerdict, ManualFreeze } from '../core/policy/index.js';
+import type { GateAction, GateVerdict, Labels, ManualFreeze } from '../core/index.js';
+import { decideGate } from '../core/index.js';
 import { verdictData, verdictMembers } from './answer.js';
 import type { VerdictData } from './answer.js';
 import type { GateIndex, ServiceIndex } from './gate-index.js';

@@ -1,6 +1,5 @@
-import { parseDuration } from '../core/index.js';
+import { parseDuration, REASON_PLACEHOLDERS } from '../core/index.js';
 // The placeholders a rule's reason may use are the ones the gate fills in: one list, owned by core/policy.
-import { REASON_PLACEHOLDERS } from '../core/policy/index.js';
 import type { BudgetPolicy, GateAction, GateDecision, PolicyRule } from '../core/index.js';
 import { childPath, readMap, type Fields } from './fields.js';
 import type { SpecObject } from './parse.js';
