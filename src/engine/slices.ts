@@ -28,7 +28,7 @@ export function completeSlices(
   while (start + width <= now) {
     const end = start + width;
     if (excluded(start, end).length === 0) {
-      const counts = sliCounts(plan.source.sli, series, start, end, now, []);
+      const counts = sliCounts(plan.source.sli, series, start, end, []);
       if (counts.total > 0) {
         const good = sliceOutcome(counts.good, counts.total, plan.objective, plan.slo.budgetingMethod === 'RatioTimeslices' ? 'RatioTimeslices' : 'Timeslices') ?? 0;
         const bucket = start - (start % FINE_BUCKET_MS);
