@@ -238,7 +238,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     for (const plan of this.plan.objectives) {
       if (!plan.slices) continue;
       const width = plan.slices.width;
-      const lastEnd = this.sliceEnds.get(plan.name) ?? Math.floor(now / width) * width;
+      // At an objective's first evaluation, every slice of the period is decided from the buckets already stored.
+      const lastEnd = this.sliceEnds.get(plan.name) ?? Math.floor(periodRange(plan.slo.window, now).start / width) * width;
       const done = completeSlices(plan, lastEnd, now, this.series, (from, to) => this.exclusions.ranges(plan.slo.name, from, to), now - this.fineKeep);
       if (done.lastEnd !== lastEnd || !this.sliceEnds.has(plan.name)) {
         this.sliceEnds.set(plan.name, done.lastEnd);

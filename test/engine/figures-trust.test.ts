@@ -78,4 +78,25 @@ describe('figures an on-call engineer can trust', () => {
     expect(status.coverage).toBeCloseTo((2 * HOUR) / (30 * DAY), 12);
     expect(status.errorBudget.remaining).toBe(1);
   });
+
+  it('slices are decided for every minute, also after an outage longer than the 1-minute buckets (6 h)', async () => {
+    const slo = makeSlo({ name: 'slices', budgetingMethod: 'Timeslices', target: 0.9, objective: { timeSliceWindow: MINUTE, timeSliceTarget: 0.95 }, window: { kind: 'rolling', duration: DAY } });
+    const { engine, clock } = harness(specsOf(slo), DAY0);
+    await engine.evaluate(DAY0);
+    const traffic = new TrafficGenerator();
+    engine.append(traffic.minute(DAY0, 0, 0), 'remote_write');
+    // | 00:00-01:00 | 10 % errors: 60 bad slices | 01:00-08:00 | clean: 420 good slices | no evaluation until 08:00 |
+    for (let t = DAY0 + MINUTE; t <= DAY0 + 8 * HOUR; t += MINUTE) {
+      clock.now = t;
+      engine.append(traffic.minute(t, 100, t <= DAY0 + HOUR ? 0.1 : 0), 'remote_write');
+    }
+    const status = (await engine.evaluate(DAY0 + 8 * HOUR)).statuses[0]!;
+    expect(status.events).toEqual({ good: 420, total: 480 });
+    expect(status.sli).toBeCloseTo(420 / 480, 12);
+    // Budget: 60 bad slices of the 1,440 · 10 % = 144 a day allows.
+    expect(status.errorBudget.consumed).toBeCloseTo(60 / 144, 12);
+    // Burn rates count slices too (a 1-day period's windows are 2m to 2h24m): the recent slices are all good.
+    expect(new Set(Object.values(status.burnRates))).toEqual(new Set([0]));
+    expect(status.timeToExhaustion).toBeNull();
+  });
 });
