@@ -21,8 +21,9 @@ export interface HistoryRequest {
  * An objective's SLI, budget remaining and burn rates at each step in [from, to]: what the engine answered at that
  * instant, from the buckets that held only data up to it. While the 1-minute buckets still exist, a point is the
  * answer at its minute (t rounded down to the minute); beyond them, at its hour, and windows shorter than an hour are
- * then null rather than a share of an hour bucket. A point before the first data, or after a stretch of a step (at
- * least its resolution) without events, has null figures: the UI draws a gap there.
+ * then null rather than a share of an hour bucket. A point before the first data, or with no events in the stretch
+ * before it (its step, at least the shortest burn-rate window and its resolution), has null figures: the UI draws a gap
+ * there. Samples that arrived late (redelivered, backfilled) count at their own time, as they do in every window.
  */
 export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: Exclusions, request: HistoryRequest): HistoryPoint[] {
   const { from, to, step } = request;
@@ -54,7 +55,8 @@ export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: E
     const fine = t >= fineFloor + FINE_BUCKET_MS;
     const resolution = fine ? FINE_BUCKET_MS : COARSE_BUCKET_MS;
     const at = Math.floor(t / resolution) * resolution;
-    const recent = sliCounts(counted, series, at - Math.max(step, resolution), at, plan.slices ? [] : excluded);
+    // A scrape every few minutes is not a gap: the stretch is at least the shortest window (5m for 30 days).
+    const recent = sliCounts(counted, series, at - Math.max(step, resolution, plan.windows[0] ?? 0), at, plan.slices ? [] : excluded);
     if (!(recent.total > 0)) return empty(t);
     const period = periodRange(plan.slo.window, at);
     const windows = new Map<number, Counts>();

@@ -107,7 +107,7 @@ const scenario = fc.record({
 });
 
 describe('engine against a raw-sample oracle (property)', () => {
-  it('every window, the period, SLI and budget, for all three budgeting methods, rolling and calendar windows', async () => {
+  it('every window, the period, SLI, budget and history points, for all three budgeting methods, rolling and calendar windows', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ steps, method, calendar, instants }) => {
         const window: Window = calendar ? { kind: 'calendar', unit: 'month', timeZone: 'UTC' } : { kind: 'rolling', duration: 30 * DAY };
@@ -152,6 +152,26 @@ describe('engine against a raw-sample oracle (property)', () => {
             else expect(status.burnRates[key], `${context} ${key}`).toBeCloseTo(expected, 6);
           }
           if (!onTheHour) continue;
+          // History: each earlier hour-aligned instant's point is the oracle's figures there (null with no events in
+          // the 5 minutes before it, or the hour at hour resolution), at minute resolution within the 1-minute
+          // buckets, hour resolution before.
+          for (const at of evaluations.filter((instant) => instant <= now && instant % HOUR === 0)) {
+            const [point] = engine.history(slo.name, at, at, MINUTE)!;
+            const withinFine = at >= Math.ceil((now - 6 * HOUR) / MINUTE) * MINUTE + MINUTE;
+            const recent = countsOf(at - (withinFine ? 5 * MINUTE : HOUR), at);
+            if (recent.total <= 0) {
+              expect([point!.sli, point!.budgetRemaining], `history ${context} ${at}`).toEqual([null, null]);
+              continue;
+            }
+            const past = countsOf(periodStartOf(window, at), at);
+            expect(point!.sli, `history ${context} ${at}`).toBeCloseTo(past.good / past.total, 9);
+            for (const [key, length] of WINDOWS) {
+              const counts = countsOf(at - length, at);
+              const expected = (!withinFine && length < HOUR) || counts.total <= 0 ? null : (counts.total - counts.good) / counts.total / (1 - TARGET);
+              if (expected === null) expect(point!.burnRates[key], `history ${context} ${at} ${key}`).toBeNull();
+              else expect(point!.burnRates[key], `history ${context} ${at} ${key}`).toBeCloseTo(expected, 6);
+            }
+          }
           const period = countsOf(periodStart, now);
           expect(status.events.total, context).toBeCloseTo(period.total, 6);
           expect(status.events.good, context).toBeCloseTo(period.good, 6);
