@@ -46,7 +46,7 @@ beforeAll(async () => {
   let batch: FastSeries[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    const response = await fetch(`${prometheus.url}/api/v1/write`, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body: remoteWriteBody(batch) });
+    const response = await fetch(`${prometheus.url}/api/v1/write`, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body: new Uint8Array(remoteWriteBody(batch)) });
     if (response.status !== 204) throw new Error(`Prometheus refused remote write: ${response.status} ${await response.text()}`);
     batch = [];
   };
