@@ -18,12 +18,23 @@ export function coverageOf(sli: ResolvedSli, start: number, now: number, length:
     fineStart = Math.max(fineStart, oldest);
   }
   const split = Math.min(now, Math.max(start, Math.ceil(fineStart / COARSE_BUCKET_MS) * COARSE_BUCKET_MS));
-  let covered = 0;
-  // A bucket belongs to the period when it starts in [start, now), as window sums count it.
-  for (let hour = Math.ceil(start / COARSE_BUCKET_MS); hour * COARSE_BUCKET_MS < split; hour++) {
-    let total = 0;
-    for (const { term, sign } of terms) total += sign * term!.coarse.bucket(hour);
-    if (total > 0) covered += COARSE_BUCKET_MS;
+  const firstHour = Math.ceil(start / COARSE_BUCKET_MS);
+  // The hours part changes only when the hour turns or an old hour gets late events (its terms' running sums move):
+  // it is worked out again only then, not every tick for every objective.
+  const fingerprint = terms.map(({ term }) => term!.coarse.cumulative(Math.ceil(split / COARSE_BUCKET_MS) - 1)).join(',');
+  const cached = hoursCovered.get(sli);
+  let covered: number;
+  if (cached && cached.firstHour === firstHour && cached.split === split && cached.fingerprint === fingerprint) {
+    covered = cached.covered;
+  } else {
+    covered = 0;
+    // A bucket belongs to the period when it starts in [start, now), as window sums count it.
+    for (let hour = firstHour; hour * COARSE_BUCKET_MS < split; hour++) {
+      let total = 0;
+      for (const { term, sign } of terms) total += sign * term!.coarse.bucket(hour);
+      if (total > 0) covered += COARSE_BUCKET_MS;
+    }
+    hoursCovered.set(sli, { firstHour, split, fingerprint, covered });
   }
   for (let minute = Math.ceil(split / FINE_BUCKET_MS); minute * FINE_BUCKET_MS < now; minute++) {
     let total = 0;
@@ -32,3 +43,5 @@ export function coverageOf(sli: ResolvedSli, start: number, now: number, length:
   }
   return Math.min(1, covered / length);
 }
+
+const hoursCovered = new WeakMap<ResolvedSli, { firstHour: number; split: number; fingerprint: string; covered: number }>();
