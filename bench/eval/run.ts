@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       if (report.statuses.length !== SLOS) throw new Error(`expected ${SLOS} statuses, got ${report.statuses.length}`);
     }
     const sampleStatus = engine.get('slo-1')!;
-    console.log(`slo-1: sli ${sampleStatus.sli?.toFixed(6)}, remaining ${sampleStatus.errorBudget.remaining.toFixed(4)}, burn 1h ${sampleStatus.burnRates['1h']?.toFixed(3)}`);
+    console.log(`slo-1: sli ${sampleStatus.sli?.toFixed(6)}, remaining ${sampleStatus.errorBudget.remaining?.toFixed(4)}, burn 1h ${sampleStatus.burnRates['1h']?.toFixed(3)}`);
 
     // Baseline tick: every window of every SLO re-summed from the buckets in SQL (what incremental sums avoid).
     const sumCoarse = store.db.prepare('SELECT COALESCE(SUM(value), 0) AS v FROM buckets_coarse WHERE term_id = (SELECT id FROM terms WHERE key = ?) AND t >= ? AND t < ?');

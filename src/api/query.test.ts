@@ -16,6 +16,7 @@ function status(name: string, service: string, overrides: Partial<SloStatus> = {
     sli: 0.9995,
     events: { good: 9995, total: 10_000 },
     errorBudget: { total: 0.001, consumed: 0.5, remaining: 0.5 },
+    coverage: 1,
     burnRates: { '5m': 2, '1h': 0.5 },
     alerts: [{ tier: 'page-fast', severity: 'page', state: 'inactive', longWindow: '1h', shortWindow: '5m', burnRateThreshold: 14.4, longBurnRate: 0.5, shortBurnRate: 2 }],
     timeToExhaustion: null,

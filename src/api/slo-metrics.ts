@@ -12,6 +12,7 @@ const HELP: Readonly<Record<string, string>> = {
   'slo:period_burn_rate:ratio': 'Fraction of the period error budget consumed.',
   'slo:period_error_budget_remaining:ratio': 'Fraction of the period error budget remaining (may be negative).',
   'slo:alert_firing:bool': '1 while the alert tier is firing.',
+  'slo:coverage:ratio': 'Share of the period (0 to 1) for which the SLO had events; a budget over little coverage means little.',
 };
 
 /**

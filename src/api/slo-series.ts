@@ -44,6 +44,7 @@ export function sloSamples(statuses: readonly SloStatus[], profile: LabelProfile
       push(METRICS.periodBurnRate, status.errorBudget.consumed);
       push(METRICS.periodErrorBudgetRemaining, status.errorBudget.remaining);
     }
+    push(METRICS.coverage, status.coverage);
     push(METRICS.eventsGood(metricWindow(status.window)), status.events.good, { [keys.window]: status.window });
     push(METRICS.eventsTotal(metricWindow(status.window)), status.events.total, { [keys.window]: status.window });
     for (const alert of status.alerts) push(METRICS.alertFiring, alert.state === 'firing' ? 1 : 0, { [SEVERITY_LABEL]: alert.severity, [TIER_LABEL]: alert.tier });

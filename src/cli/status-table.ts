@@ -47,21 +47,24 @@ function row(status: SloStatus): Cell[] {
     { text: status.service },
     { text: percent(status.objective, status.objective > 0.99 ? 2 : 1), right: true },
     { text: percent(status.sli, status.sli !== null && status.sli > 0.99 ? 3 : 2), right: true },
-    { text: percent(remaining, 1), right: true, ...(remaining <= 0 ? { colour: 'red' as const } : remaining < 0.25 ? { colour: 'yellow' as const } : {}) },
+    { text: percent(remaining, 1), right: true, ...(remaining === null ? { colour: 'dim' as const } : remaining <= 0 ? { colour: 'red' as const } : remaining < 0.25 ? { colour: 'yellow' as const } : {}) },
+    { text: percent(status.coverage, 1), right: true, ...(status.coverage !== null && status.coverage < 0.9 ? { colour: 'yellow' as const } : {}) },
     { text: Object.entries(status.burnRates).map(([window, rate]) => `${window}:${burn(rate)}`).join(' ') || '-', ...(burning ? { colour: 'red' as const } : {}) },
     alertsText(status.alerts),
     { text: status.status, colour: STATUS_COLOUR[status.status] ?? 'dim' },
   ];
 }
 
-const HEADERS: readonly Cell[] = ['SLO', 'SERVICE', 'OBJECTIVE', 'SLI', 'BUDGET LEFT', 'BURN RATES', 'ALERTS', 'STATUS'].map((text, index) => ({ text, right: index >= 2 && index <= 4 }));
+// COVERAGE: the share of the period with data, so a budget worked out over two hours of a 30-day window says so.
+const HEADERS: readonly Cell[] = ['SLO', 'SERVICE', 'OBJECTIVE', 'SLI', 'BUDGET LEFT', 'COVERAGE', 'BURN RATES', 'ALERTS', 'STATUS'].map((text, index) => ({ text, right: index >= 2 && index <= 5 }));
 
 /**
  * Every SLO as a table, lowest budget first (what needs attention on top). Colours only when asked (a terminal);
  * widths are measured on the plain text so colour codes never shift the columns.
  */
 export function statusTable(statuses: readonly SloStatus[], options: { colour: boolean }): string {
-  const sorted = [...statuses].sort((a, b) => a.errorBudget.remaining - b.errorBudget.remaining || a.name.localeCompare(b.name));
+  // No data sorts last: unknown is not the most urgent.
+  const sorted = [...statuses].sort((a, b) => (a.errorBudget.remaining ?? Infinity) - (b.errorBudget.remaining ?? Infinity) || a.name.localeCompare(b.name));
   const rows = [HEADERS, ...sorted.map(row)];
   const widths = HEADERS.map((_, column) => Math.max(...rows.map((cells) => cells[column]?.text.length ?? 0)));
   const lines = rows.map((cells, index) =>

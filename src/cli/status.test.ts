@@ -37,11 +37,12 @@ describe('sloe status', () => {
     const { code, out } = await run(['--url', url]);
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^SLO\s+SERVICE\s+OBJECTIVE\s+SLI\s+BUDGET LEFT\s+BURN RATES\s+ALERTS\s+STATUS$/);
+    expect(lines[0]).toMatch(/^SLO\s+SERVICE\s+OBJECTIVE\s+SLI\s+BUDGET LEFT\s+COVERAGE\s+BURN RATES\s+ALERTS\s+STATUS$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).toEqual(BUDGET_ORDER);
     const exhausted = lines[1] ?? '';
     expect(exhausted).toContain('99.90%');
     expect(exhausted).toContain('-8.0%');
+    expect(exhausted).toContain('100.0%'); // coverage: data for the whole period
     expect(exhausted).toContain('5m:17.60');
     expect(exhausted).toContain('page:firing ticket:firing');
     expect(lines.find((line) => line.startsWith('checkout-latency'))).toContain('page:firing ticket:firing');

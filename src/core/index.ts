@@ -29,7 +29,7 @@ export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
 export { SloeError, formatProblem } from './errors.js';
 export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
-export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, tiersForPeriod } from './tiers.js';
+export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, periodWindows, tiersForPeriod } from './tiers.js';
 export type { TierTemplate } from './tiers.js';
 export { nominalPeriod, objectiveName, windowLabel } from './slo.js';
 export { INFO_LABELS, LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL } from './names.js';

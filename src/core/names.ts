@@ -29,6 +29,8 @@ export const METRICS = {
   burnRate: 'slo:burn_rate:ratio',
   periodBurnRate: 'slo:period_burn_rate:ratio',
   periodErrorBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
+  /** Share of the period with events, 0 to 1 (sloe's own /metrics; SloStatus.coverage). */
+  coverage: 'slo:coverage:ratio',
   /** SLI (success ratio) over the whole period. */
   periodSli: 'slo:period_sli:ratio',
   /** 1 while an alert tier is firing, 0 otherwise, with `severity` and `slo_tier` (sloe's own /metrics). */

@@ -30,10 +30,18 @@ export interface SloStatus {
   readonly objective: number;
   readonly window: string;
   readonly budgetingMethod: BudgetingMethod;
+  /** Over the whole period; null without events in it (unknown, not healthy). */
   readonly sli: number | null;
   readonly events: { readonly good: number; readonly total: number };
-  readonly errorBudget: { readonly total: number; readonly consumed: number; readonly remaining: number };
-  /** Keyed by window (`5m`, `1h`, ...); null when the window has no events. */
+  /** `consumed` and `remaining` are null without events in the period: an empty budget is unknown, not full. */
+  readonly errorBudget: { readonly total: number; readonly consumed: number | null; readonly remaining: number | null };
+  /**
+   * Share of the period (0 to 1) for which the SLO had events, at the buckets' resolution (minutes within the fine
+   * buckets, hours beyond): a budget worked out over two hours of a 30-day window says so. Null when sloe cannot tell
+   * (an SLI evaluated by a remote source).
+   */
+  readonly coverage: number | null;
+  /** Every burn-rate window of the SLO's period, whatever tiers are enabled; null when the window has no events. */
   readonly burnRates: Readonly<Record<string, number | null>>;
   readonly alerts: readonly AlertStatus[];
   /** Seconds until the budget is exhausted at the current (long-window page tier) burn; null when not burning. */

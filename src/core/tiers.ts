@@ -64,3 +64,11 @@ export function alertWindows(tiers: readonly AlertTier[]): DurationMs[] {
   }
   return [...windows].sort((a, b) => a - b);
 }
+
+/**
+ * Every burn-rate window an SLO of period T reports: those of the default tiers for T and those of its own tiers,
+ * enabled or not, shortest first. A "track it, don't page" SLO with every tier disabled still shows how fast it burns.
+ */
+export function periodWindows(period: DurationMs, tiers: readonly AlertTier[] = []): DurationMs[] {
+  return alertWindows([...tiersForPeriod(period), ...tiers]);
+}

@@ -15,6 +15,8 @@ export interface ObjectiveFigures {
   readonly reason?: string;
   readonly period?: Counts;
   readonly windows?: ReadonlyMap<DurationMs, Counts>;
+  /** Share of the period with events; absent when unknown (remote sources). */
+  readonly coverage?: number;
 }
 
 /** The part of the budget period that has elapsed at `now`: what its events are counted over. */
@@ -35,6 +37,7 @@ function evaluationOf(plan: ObjectivePlan, figures: ObjectiveFigures, now: numbe
     windows: figures.windows ?? EMPTY,
     tiers: plan.tiers,
     minEvents: plan.slo.alerting.minEvents,
+    coverage: figures.coverage ?? null,
     ...(figures.reason === undefined ? {} : { reason: figures.reason }),
   });
 }

@@ -7,13 +7,13 @@ export interface Counts {
   readonly total: number;
 }
 
-/** A term's events over [from, to) at evaluation time `now`, less the excluded ranges. */
-export function rangeEvents(kept: TermSeries, from: number, to: number, now: number, excluded: readonly Range[]): number {
-  let events = kept.sum(from, to, now);
+/** A term's events over [from, to), less the excluded ranges. */
+export function rangeEvents(kept: TermSeries, from: number, to: number, excluded: readonly Range[]): number {
+  let events = kept.sum(from, to);
   for (const [start, end] of excluded) {
     const clippedStart = Math.max(start, from);
     const clippedEnd = Math.min(end, to);
-    if (clippedEnd > clippedStart) events -= kept.sum(clippedStart, clippedEnd, now);
+    if (clippedEnd > clippedStart) events -= kept.sum(clippedStart, clippedEnd);
   }
   return events;
 }
@@ -57,9 +57,9 @@ type SliTerms = { readonly good: readonly SignedTerm[]; readonly total: readonly
  * Good and total events of an SLI over [from, to). Interpolated edges and bad-event subtraction can leave good a hair
  * outside [0, total]; it is clamped there, since neither more good than total nor negative events can be meant.
  */
-export function sliCounts(sli: SliTerms, series: ReadonlyMap<string, TermSeries>, from: number, to: number, now: number, excluded: readonly Range[]): Counts {
+export function sliCounts(sli: SliTerms, series: ReadonlyMap<string, TermSeries>, from: number, to: number, excluded: readonly Range[]): Counts {
   const coefficients = coefficientsOf(sli);
-  return countsOf(coefficients, resolve(coefficients, series), from, to, now, excluded);
+  return countsOf(coefficients, resolve(coefficients, series), from, to, excluded);
 }
 
 /** An SLI's distinct terms and their signs, with the series that hold them: looked up once, read every tick. */
@@ -75,15 +75,15 @@ export function resolveSli(sli: SliTerms, series: ReadonlyMap<string, TermSeries
 }
 
 /** `sliCounts` over [from, to) of an SLI resolved once. */
-export function resolvedCounts(sli: ResolvedSli, from: number, to: number, now: number, excluded: readonly Range[]): Counts {
-  return countsOf(sli.coefficients, sli.kept, from, to, now, excluded);
+export function resolvedCounts(sli: ResolvedSli, from: number, to: number, excluded: readonly Range[]): Counts {
+  return countsOf(sli.coefficients, sli.kept, from, to, excluded);
 }
 
 /** `sliCounts` over each window ending at `now` ([now - window, now)), keyed by the window. */
 export function windowCounts(sli: ResolvedSli, windows: readonly DurationMs[], now: number, excluded: readonly Range[]): Map<DurationMs, Counts> {
   const counts = new Map<DurationMs, Counts>();
   if (excluded.length > 0) {
-    for (const window of windows) counts.set(window, countsOf(sli.coefficients, sli.kept, now - window, now, now, excluded));
+    for (const window of windows) counts.set(window, countsOf(sli.coefficients, sli.kept, now - window, now, excluded));
     return counts;
   }
   // Term by term over every window (each term's shared reads made once), adding up in the same order as countsOf.
@@ -119,14 +119,14 @@ function resolve(coefficients: Coefficients, series: ReadonlyMap<string, TermSer
   return kept;
 }
 
-function countsOf(coefficients: Coefficients, kept: readonly (TermSeries | undefined)[], from: number, to: number, now: number, excluded: readonly Range[]): Counts {
+function countsOf(coefficients: Coefficients, kept: readonly (TermSeries | undefined)[], from: number, to: number, excluded: readonly Range[]): Counts {
   const { good: goodSigns, total: totalSigns } = coefficients;
   let good = 0;
   let total = 0;
   for (let index = 0; index < kept.length; index++) {
     const term = kept[index];
     if (!term) continue;
-    const events = excluded.length === 0 ? term.sum(from, to, now) : rangeEvents(term, from, to, now, excluded);
+    const events = excluded.length === 0 ? term.sum(from, to) : rangeEvents(term, from, to, excluded);
     good += goodSigns[index]! * events;
     total += totalSigns[index]! * events;
   }

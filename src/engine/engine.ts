@@ -14,7 +14,6 @@ import type {
   RemoteCounts,
   RemoteSliQuery,
   SampleAppender,
-  SignedTerm,
   SloStatus,
   SpecSet,
   StatusReader,
@@ -33,6 +32,8 @@ import { maintenanceRanges } from './maintenance.js';
 import { planSpecs } from './plan.js';
 import type { ObjectivePlan, Plan } from './plan.js';
 import { restoreSeries } from './restore.js';
+import { sliceSides } from './slice-sides.js';
+import { coverageOf } from './coverage.js';
 import { completeSlices } from './slices.js';
 import type { TermSeries } from './term-series.js';
 
@@ -174,8 +175,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   }
 
   /** Events of a term over [from, to) as the engine holds them (tests and benchmarks compare these with brute force). */
-  termEvents(term: string, from: number, to: number, now: number): number {
-    return this.series.get(term)?.sum(from, to, now) ?? 0;
+  termEvents(term: string, from: number, to: number): number {
+    return this.series.get(term)?.sum(from, to) ?? 0;
   }
 
   /** Evaluates every objective at `now`. Concurrent calls share one evaluation. */
@@ -237,7 +238,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     for (const plan of this.plan.objectives) {
       if (!plan.slices) continue;
       const width = plan.slices.width;
-      const lastEnd = this.sliceEnds.get(plan.name) ?? Math.floor(now / width) * width;
+      // At an objective's first evaluation, every slice of the period is decided from the buckets already stored.
+      const lastEnd = this.sliceEnds.get(plan.name) ?? Math.floor(periodRange(plan.slo.window, now).start / width) * width;
       const done = completeSlices(plan, lastEnd, now, this.series, (from, to) => this.exclusions.ranges(plan.slo.name, from, to), now - this.fineKeep);
       if (done.lastEnd !== lastEnd || !this.sliceEnds.has(plan.name)) {
         this.sliceEnds.set(plan.name, done.lastEnd);
@@ -280,9 +282,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const period = periodRange(plan.slo.window, now);
     const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
-    const windows = windowCounts(resolved.sli, plan.windows, now, excluded);
-    const periodCounts = resolvedCounts(resolved.period, period.start, period.end, now, plan.slices ? [] : excluded);
-    return { period: periodCounts, windows };
+    // Timeslices: burn rates count decided slices like the budget does (a slice touching an exclusion is never decided).
+    const windows = plan.slices ? windowCounts(resolved.period, plan.windows, now, []) : windowCounts(resolved.sli, plan.windows, now, excluded);
+    const periodCounts = resolvedCounts(resolved.period, period.start, period.end, plan.slices ? [] : excluded);
+    const coverage = coverageOf(resolved.period, period.start, now, plan.slo.window.kind === 'rolling' ? plan.slo.window.duration : now - period.start);
+    return { period: periodCounts, windows, coverage };
   }
 
   /** Re-reads a few terms from the store each tick, so memory and disk cannot drift apart for long. */
@@ -300,7 +304,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined {
     const plan = this.plan.objectives.find((candidate) => candidate.name === name);
     if (!plan) return undefined;
-    return historyOf(plan, this.options.store, this.exclusions, from, to, step);
+    return historyOf(plan, this.options.store, this.exclusions, { from, to, step, now: this.options.clock(), fineKeep: this.fineKeep });
   }
 }
 
@@ -311,17 +315,4 @@ function sameAlertState(before: AlertState | undefined, after: AlertState): bool
   if (!before) return false;
   if (before === after) return true;
   return ALERT_STATE_FIELDS.every((field) => before[field] === after[field]);
-}
-
-const sliceSidesCache = new WeakMap<object, { good: SignedTerm[]; total: SignedTerm[] }>();
-
-/** An objective's slice counts read as an SLI over its two synthetic slice terms. */
-export function sliceSides(slices: { readonly good: string; readonly total: string }): { good: SignedTerm[]; total: SignedTerm[] } {
-  let sides = sliceSidesCache.get(slices);
-  if (!sides) {
-    const side = (key: string): SignedTerm[] => [{ term: { key, metric: key, matchers: [], kind: 'counter' }, sign: 1 }];
-    sides = { good: side(slices.good), total: side(slices.total) };
-    sliceSidesCache.set(slices, sides);
-  }
-  return sides;
 }

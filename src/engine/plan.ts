@@ -1,5 +1,5 @@
 import type { AlertTier, CompiledSli, DurationMs, Objective, Query, Sli, Slo, SpecSet, Term } from '../core/index.js';
-import { alertWindows, compileSli, nominalPeriod, objectiveName, sliceLength } from '../core/index.js';
+import { compileSli, nominalPeriod, objectiveName, periodWindows, sliceLength } from '../core/index.js';
 
 /** How one objective gets its events. */
 export type Source =
@@ -17,7 +17,7 @@ export interface ObjectivePlan {
   /** Nominal period T (calendar windows: their usual length), for alert thresholds and the coarse ring size. */
   readonly period: DurationMs;
   readonly tiers: readonly AlertTier[];
-  /** Burn-rate windows, shortest first. */
+  /** Burn-rate windows of the period (`periodWindows`), shortest first. */
   readonly windows: readonly DurationMs[];
   /** Synthetic terms holding this objective's slice counts (Timeslices and RatioTimeslices). */
   readonly slices?: { readonly good: string; readonly total: string; readonly width: DurationMs };
@@ -42,7 +42,8 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean })
     const period = nominalPeriod(slo.window);
     const reach = slo.window.kind === 'calendar' ? period + CALENDAR_SLACK : period;
     const tiers = slo.alerting.tiers.filter((tier) => !tier.disabled);
-    const windows = alertWindows(tiers);
+    // Every window of the period, not only the enabled tiers': burn rates are reported whatever is paged on.
+    const windows = periodWindows(period, slo.alerting.tiers);
     const longest = Math.max(reach, ...windows);
     for (const objective of slo.objectives) {
       const name = objectiveName(slo, objective);

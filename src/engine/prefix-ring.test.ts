@@ -17,15 +17,16 @@ describe('PrefixRing', () => {
     expect(ring.bucket(3)).toBe(4);
   });
 
-  it('interpolates within a bucket, and takes the bucket holding the horizon as ending there', () => {
+  it('counts whole buckets that start before t, never a share of one (issue 13: an hour bucket spread over the hour)', () => {
     const ring = new PrefixRing(10, 5);
     ring.add(0, 10);
     ring.add(1, 10);
-    // Bucket 0 holds (0, 10]: events before 5 are half of it.
-    expect(ring.before(5, 100)).toBe(5);
-    // At horizon 15, bucket 1 holds only (10, 15]: its whole content is before 15.
-    expect(ring.before(15, 15)).toBe(20);
-    expect(ring.before(12.5, 15)).toBe(15);
+    // Bucket 0 holds (0, 10]; bucket 1 holds (10, 20].
+    expect(ring.before(0)).toBe(0);
+    expect(ring.before(5)).toBe(10);
+    expect(ring.before(10)).toBe(10);
+    expect(ring.before(10.5)).toBe(20);
+    expect(ring.before(20)).toBe(20);
   });
 
   it('loads rows from the store, ignoring those below the floor', () => {

@@ -69,18 +69,13 @@ export class PrefixRing {
   }
 
   /**
-   * Events at or before time `t` (ms); bucket i holds the time (i·width, (i+1)·width], interpolating linearly within the bucket that holds t. The bucket holding the
-   * evaluation time `horizon` is taken as ending at the horizon, since it only holds data up to then.
+   * Events of the buckets that start before time `t` (ms). Bucket i holds the time (i·width, (i+1)·width], so at a
+   * bucket boundary this is exactly the events up to t. Between boundaries it counts whole buckets, never a share of
+   * one: spreading a bucket's events evenly over it would make an hour that only began receiving data at :18 show
+   * events at :05 (issue 13). A window is thereby exact to the bucket width, which the docs state as its resolution.
    */
-  before(t: number, horizon: number): number {
-    const index = Math.floor(t / this.width);
-    const start = index * this.width;
-    const upToPrevious = this.cumulative(index - 1);
-    if (t === start) return upToPrevious;
-    const end = Math.min(start + this.width, Math.max(horizon, start + 1));
-    const fraction = Math.min(1, (t - start) / (end - start));
-    // cumulative(index) - cumulative(index - 1) is the bucket's value, and 0 outside what is kept (both clamp alike).
-    return upToPrevious + (this.cumulative(index) - upToPrevious) * fraction;
+  before(t: number): number {
+    return this.cumulative(Math.ceil(t / this.width) - 1);
   }
 
   /** Replaces the contents with these buckets (oldest first), e.g. when restoring from the store. */

@@ -26,26 +26,26 @@ export class TermSeries {
 
   /**
    * Events in [from, to), read at evaluation time `horizon`. The recent part comes from the fine buckets; what is
-   * older than they reach comes from the coarse ones, split on an hour boundary so neither side interpolates there.
-   * Within an edge bucket events are taken as spread evenly.
+   * older than they reach comes from the coarse ones, split on an hour boundary. A bucket counts when it starts in
+   * [from, to) (see PrefixRing.before): exact at minute resolution within the fine buckets, hour resolution beyond.
    */
-  sum(from: number, to: number, horizon: number): number {
+  sum(from: number, to: number): number {
     if (to <= from) return 0;
     const fineStart = this.fine.head === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : this.fine.oldest() * FINE_BUCKET_MS;
-    if (from >= fineStart) return this.fine.before(to, horizon) - this.fine.before(from, horizon);
+    if (from >= fineStart) return this.fine.before(to) - this.fine.before(from);
     const split = Math.ceil(fineStart / COARSE_BUCKET_MS) * COARSE_BUCKET_MS;
-    if (split >= to) return this.coarse.before(to, horizon) - this.coarse.before(from, horizon);
-    return this.coarse.before(split, horizon) - this.coarse.before(from, horizon) + this.fine.before(to, horizon) - this.fine.before(split, horizon);
+    if (split >= to) return this.coarse.before(to) - this.coarse.before(from);
+    return this.coarse.before(split) - this.coarse.before(from) + this.fine.before(to) - this.fine.before(split);
   }
 
   /**
-   * `sum(now - window, now, now)` for each window, into `out`: the same figures, but the reads every window shares (up
+   * `sum(now - window, now)` for each window, into `out`: the same figures, but the reads every window shares (up
    * to now, and at the fine/coarse split) are made once for all of them.
    */
   sumsToNow(windows: readonly number[], now: number, out: Float64Array): void {
     const fineStart = this.fine.head === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : this.fine.oldest() * FINE_BUCKET_MS;
     const split = Math.ceil(fineStart / COARSE_BUCKET_MS) * COARSE_BUCKET_MS;
-    const fineNow = this.fine.before(now, now);
+    const fineNow = this.fine.before(now);
     let shared = false;
     let coarseNow = 0;
     let coarseSplit = 0;
@@ -57,18 +57,18 @@ export class TermSeries {
         continue;
       }
       if (from >= fineStart) {
-        out[index] = fineNow - this.fine.before(from, now);
+        out[index] = fineNow - this.fine.before(from);
         continue;
       }
       if (!shared) {
-        coarseNow = this.coarse.before(now, now);
+        coarseNow = this.coarse.before(now);
         if (split < now) {
-          coarseSplit = this.coarse.before(split, now);
-          fineSplit = this.fine.before(split, now);
+          coarseSplit = this.coarse.before(split);
+          fineSplit = this.fine.before(split);
         }
         shared = true;
       }
-      out[index] = split >= now ? coarseNow - this.coarse.before(from, now) : coarseSplit - this.coarse.before(from, now) + fineNow - fineSplit;
+      out[index] = split >= now ? coarseNow - this.coarse.before(from) : coarseSplit - this.coarse.before(from) + fineNow - fineSplit;
     }
   }
 

@@ -82,7 +82,7 @@ function summaryOf(status: SloStatus, facts: IncidentFacts): string {
   const tier = facts.tier;
   const rate = tier ? `${burnText(tier.longBurnRate)} ` : '';
   const remaining = status.errorBudget.remaining;
-  const left = remaining > 0 ? `${percent(remaining)} of the budget left` : `budget exhausted (${percent(-remaining)} overspent)`;
+  const left = remaining === null ? 'budget unknown (no events in the period)' : remaining > 0 ? `${percent(remaining)} of the budget left` : `budget exhausted (${percent(-remaining)} overspent)`;
   return `${subject} is burning its error budget ${rate}too fast (${facts.severity}); ${left}`;
 }
 
@@ -98,7 +98,8 @@ function descriptionOf(status: SloStatus, facts: IncidentFacts): string {
   } else if (facts.state === 'resolved') {
     lines.push(`Every ${facts.severity} tier is back under its threshold.`);
   }
-  const remaining = `Error budget remaining: ${percent(status.errorBudget.remaining)} (consumed ${percent(status.errorBudget.consumed)}).`;
+  const { remaining: left, consumed } = status.errorBudget;
+  const remaining = left === null || consumed === null ? 'Error budget remaining: unknown (no events in the period).' : `Error budget remaining: ${percent(left)} (consumed ${percent(consumed)}).`;
   const exhaustion = status.timeToExhaustion === null ? '' : ` At the current burn the budget is exhausted in ${durationText(status.timeToExhaustion)}.`;
   lines.push(remaining + exhaustion);
   return lines.join('\n');
@@ -140,7 +141,7 @@ export function buildNotification(status: SloStatus, alerting: Alerting | undefi
     slo_url: ui,
     ...(links.runbook === undefined ? {} : { runbook_url: links.runbook }),
     ...(links.dashboard === undefined ? {} : { dashboard_url: links.dashboard }),
-    budget_remaining: status.errorBudget.remaining.toFixed(4),
+    budget_remaining: status.errorBudget.remaining === null ? 'unknown' : status.errorBudget.remaining.toFixed(4),
     ...(tier ? { tier: tier.tier, burn_rate: String(tier.longBurnRate ?? ''), burn_rate_threshold: String(tier.burnRateThreshold) } : {}),
   };
   return {

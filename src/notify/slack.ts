@@ -26,7 +26,7 @@ export function slackMessage(notification: AlertNotification): { text: string; b
   const figures = notification.figures;
   const burn = figures.burn;
   const fields = [
-    `*Budget remaining*\n${percent(figures.budgetRemaining)}`,
+    `*Budget remaining*\n${figures.budgetRemaining === null ? 'unknown (no data)' : percent(figures.budgetRemaining)}`,
     `*SLI / objective*\n${figures.sli === null ? 'no data' : percent(figures.sli, 3)} / ${percent(figures.objective, 3)} over ${figures.window}`,
   ];
   if (burn) fields.push(`*Burn rate*\n${burnText(burn.longBurnRate)} over ${burn.longWindow}, ${burnText(burn.shortBurnRate)} over ${burn.shortWindow} (threshold ${burn.threshold}×)`);

@@ -51,7 +51,8 @@ export interface AlertNotification {
     readonly objective: number;
     readonly window: string;
     readonly sli: number | null;
-    readonly budgetRemaining: number;
+    /** Null without events in the period. */
+    readonly budgetRemaining: number | null;
     readonly timeToExhaustionSeconds: number | null;
     /** The highest firing tier of this severity (the one that explains the incident); absent for no-data. */
     readonly burn?: BurnFigures;

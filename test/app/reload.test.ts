@@ -132,7 +132,7 @@ describe('reloading specs with the engine running', () => {
     const after = await get('checkout-availability');
     expect(after.status).toBe('exhausted');
     expect(after.events).toEqual(before.events);
-    expect(after.errorBudget.remaining).toBeCloseTo(before.errorBudget.remaining, 9);
+    expect(after.errorBudget.remaining).toBeCloseTo(before.errorBudget.remaining!, 9);
     for (const alert of active) {
       const same = after.alerts.find((candidate) => candidate.tier === alert.tier);
       expect(same?.state === 'pending' || same?.state === 'firing').toBe(true);

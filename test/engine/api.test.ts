@@ -94,6 +94,9 @@ describe('read API over a running engine', () => {
     const status = engine.get('api-availability')!;
     expect(text).toContain(`slo:period_error_budget_remaining:ratio{team="platform",slo_id="api-api-availability",slo_service="api",slo_name="api-availability"} ${status.errorBudget.remaining}`);
     expect(text).toMatch(/slo:burn_rate:ratio\{[^}]*slo_window="1h"\} (20|19\.9999\d*)\n/);
+    // Coverage: three hours of data in a 30-day window (issue 13).
+    expect(status.coverage).toBeCloseTo((3 * HOUR) / (30 * 86_400_000), 9);
+    expect(text).toContain(`slo:coverage:ratio{team="platform",slo_id="api-api-availability",slo_service="api",slo_name="api-availability"} ${status.coverage}`);
     expect(text).toMatch(/slo:alert_firing:bool\{[^}]*severity="page",slo_tier="page-fast"\} 1/);
     const response = await app.request(`/api/v1/query?query=${encodeURIComponent('slo:alert_firing:bool{slo_tier="page-fast"} == 1')}`);
     const body = (await response.json()) as { data: { result: { metric: Record<string, string> }[] } };

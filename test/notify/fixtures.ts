@@ -40,6 +40,7 @@ export function status(name: string, states: TierStates, options: { service?: st
     sli: options.health === 'nodata' ? null : 0.998,
     events: options.health === 'nodata' ? { good: 0, total: 0 } : { good: 998_000, total: 1_000_000 },
     errorBudget: { total: 0.001, consumed: 1 - remaining, remaining },
+    coverage: options.health === 'nodata' ? 0 : 1,
     burnRates: { '5m': (options.burnRate ?? 20) * 1.1, '1h': options.burnRate ?? 20 },
     alerts: tiers(states, options.burnRate ?? 20, options.activeSince),
     timeToExhaustion: anyPage ? 5400 : null,

@@ -54,6 +54,7 @@ export function sloStatus(figures: StatusFigures): SloStatus {
     sli: total === 0 ? null : (total - bad) / total,
     events: { good: total - bad, total },
     errorBudget: { total: budget, consumed, remaining },
+    coverage: total === 0 ? 0 : 1,
     burnRates: Object.fromEntries(windows.map((window) => [window, total === 0 ? null : burnRate])),
     alerts,
     timeToExhaustion: null,

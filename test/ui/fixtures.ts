@@ -37,6 +37,7 @@ function status(name: string, service: string, remaining: number, health: SloSta
     sli: health === 'nodata' ? null : 1 - bad / total,
     events: { good: Math.round(total - bad), total: health === 'nodata' ? 0 : total },
     errorBudget: { total: 1 - objective, consumed: 1 - remaining, remaining },
+    coverage: health === 'nodata' ? 0 : 1,
     burnRates: { '5m': burn * 1.1, '30m': burn, '1h': burn, '2h': burn * 0.9, '6h': burn * 0.8, '1d': burn * 0.7, '3d': burn * 0.6 },
     alerts: alerts(burn, burn * 1.1, states),
     timeToExhaustion: burn > 1 ? Math.round((remaining * 30 * 86_400) / burn) : null,
@@ -55,7 +56,7 @@ export const STATUSES: SloStatus[] = [
 ];
 
 /** The budget order the list must show, lowest remaining first. */
-export const BUDGET_ORDER = [...STATUSES].sort((a, b) => a.errorBudget.remaining - b.errorBudget.remaining).map((slo) => slo.name);
+export const BUDGET_ORDER = [...STATUSES].sort((a, b) => (a.errorBudget.remaining ?? Infinity) - (b.errorBudget.remaining ?? Infinity)).map((slo) => slo.name);
 
 /** History over the 30-day period: the budget burns down from 100 % to the SLO's current figure. */
 export function history(name: string): { t: string; sli: number; budgetRemaining: number; burnRates: Record<string, number> }[] {
@@ -65,7 +66,7 @@ export function history(name: string): { t: string; sli: number; budgetRemaining
   const start = NOW - 30 * 86_400_000;
   return Array.from({ length: points }, (_, index) => {
     const progress = index / (points - 1);
-    const remaining = 1 - (1 - slo.errorBudget.remaining) * progress ** 1.5;
+    const remaining = 1 - (1 - (slo.errorBudget.remaining ?? 1)) * progress ** 1.5;
     const wobble = Math.sin(index / 9);
     return {
       t: new Date(start + progress * 30 * 86_400_000).toISOString(),

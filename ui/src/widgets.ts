@@ -7,7 +7,9 @@ export function statusBadge(status: string): HTMLElement {
 }
 
 /** Budget remaining as a number and a bar; the bar empties as the budget is spent and turns red below zero. */
-export function budgetBar(remaining: number): HTMLElement {
+export function budgetBar(remaining: number | null): HTMLElement {
+  // Null is no data: unknown, never drawn as a full budget.
+  if (remaining === null) return h('div', { class: 'budget nodata', title: 'no events in the period: the budget is unknown' }, h('span', { class: 'num muted' }, 'no data'));
   const width = Math.max(0, Math.min(1, remaining)) * 100;
   const level = remaining <= 0 ? 'exhausted' : remaining < 0.25 ? 'warning' : 'ok';
   return h(

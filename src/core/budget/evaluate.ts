@@ -2,7 +2,8 @@ import { periodBounds } from '../calendar.js';
 import { formatDuration } from '../duration.js';
 import type { AlertTier, BudgetingMethod, DurationMs, Objective, Window } from '../model.js';
 import type { AlertStateName, SloHealth } from '../status.js';
-import { alertWindows } from '../tiers.js';
+import { nominalPeriod } from '../slo.js';
+import { periodWindows } from '../tiers.js';
 import type { Counts } from './counts.js';
 import { budgetTotal, burnRateAgainst, sliOf } from './counts.js';
 import { healthOf, tierClass } from './health.js';
@@ -29,6 +30,8 @@ export interface ObjectiveInput {
   readonly alertStates?: readonly (AlertStateName | undefined)[];
   /** Why there are no counts (a remote source failed): the status is nodata with this reason. */
   readonly reason?: string;
+  /** Share of the period with events (see SloStatus.coverage); null or absent when unknown. */
+  readonly coverage?: number | null;
 }
 
 export interface TierFigures {
@@ -45,8 +48,10 @@ export interface ObjectiveEvaluation {
   readonly period: { readonly start: number; readonly end: number };
   readonly sli: number | null;
   readonly events: Counts;
-  readonly errorBudget: { readonly total: number; readonly consumed: number; readonly remaining: number };
-  /** Burn rate per alert window, keyed as the window is written (`5m`, `1h`); null when it has no events. */
+  /** consumed and remaining are null without events in the period: unknown, not a full budget. */
+  readonly errorBudget: { readonly total: number; readonly consumed: number | null; readonly remaining: number | null };
+  readonly coverage: number | null;
+  /** Burn rate per window of the period (`periodWindows`), keyed as the window is written (`5m`, `1h`); null when it has no events. */
   readonly burnRates: Readonly<Record<string, number | null>>;
   readonly tiers: readonly TierFigures[];
   /** Seconds until the budget is gone at the current burn; null when not burning or already gone. */
@@ -63,9 +68,9 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
   const hasData = input.reason === undefined && counts.total > 0;
   const events = hasData ? counts : { good: 0, total: 0 };
   const allowed = budgetTotal(objective);
-  const consumed = hasData ? budgetConsumed(events, input.method, objective, periodLength) : 0;
-  const remaining = 1 - consumed;
-  const shape = tierShape(tiers);
+  const consumed = hasData ? budgetConsumed(events, input.method, objective, periodLength) : null;
+  const remaining = consumed === null ? null : 1 - consumed;
+  const shape = tierShape(tiers, input.window);
 
   const burnRates: Record<string, number | null> = {};
   for (let index = 0; index < shape.windows.length; index++) {
@@ -95,6 +100,7 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
     sli: sliOf(events),
     events,
     errorBudget: { total: allowed, consumed, remaining },
+    coverage: input.reason === undefined ? (input.coverage ?? null) : null,
     burnRates,
     tiers: tierFigures,
     timeToExhaustion: timeToExhaustion(tierFigures[shape.reference]?.longBurnRate, remaining, periodLength),
@@ -133,14 +139,14 @@ function calendarAwareLength(window: Window, period: { start: number; end: numbe
  * days): recent enough to reflect the current incident, long enough not to flap; other tiers stand in when no page
  * tier is enabled.
  */
-function timeToExhaustion(burn: number | null | undefined, remaining: number, periodLength: DurationMs): number | null {
-  if (burn === null || burn === undefined || !(burn > 0) || !(remaining > 0)) return null;
+function timeToExhaustion(burn: number | null | undefined, remaining: number | null, periodLength: DurationMs): number | null {
+  if (burn === null || burn === undefined || remaining === null || !(burn > 0) || !(remaining > 0)) return null;
   return (remaining * periodLength) / burn / 1000;
 }
 
 /** What depends only on an SLO's tiers, worked out once per tiers array rather than per objective per tick. */
 interface TierShape {
-  /** `alertWindows(tiers)` and each one's label (`5m`, `1h`). */
+  /** `periodWindows` of the SLO's period and tiers, and each one's label (`5m`, `1h`). */
   readonly windows: readonly DurationMs[];
   readonly labels: readonly string[];
   /** Index in `tiers` of the tier whose long-window burn times the budget's exhaustion (see timeToExhaustion); -1 when none is enabled. */
@@ -149,10 +155,11 @@ interface TierShape {
 
 const tierShapes = new WeakMap<readonly AlertTier[], TierShape>();
 
-function tierShape(tiers: readonly AlertTier[]): TierShape {
+function tierShape(tiers: readonly AlertTier[], window: Window): TierShape {
+  // Keyed by the tiers alone: an SLO's tiers array is made for its period, so the period cannot differ between calls.
   let shape = tierShapes.get(tiers);
   if (!shape) {
-    const windows = alertWindows(tiers);
+    const windows = periodWindows(nominalPeriod(window), tiers);
     // The stable sort keeps the tiers' order among equal long windows, as sorting the figures did.
     const enabled = tiers.map((tier, index) => ({ tier, index })).filter((entry) => !entry.tier.disabled).sort((a, b) => a.tier.longWindow - b.tier.longWindow);
     const reference = enabled.find((entry) => tierClass(entry.tier) === 'page') ?? enabled[0];

@@ -18,7 +18,8 @@ export function tierClass(tier: Pick<AlertTier, 'name' | 'severity'>): 'page' | 
 export interface HealthInput {
   /** Events (or slices) in the SLO window; 0 means no data. */
   readonly total: number;
-  readonly remaining: number;
+  /** Null without data (then total is 0 and the status is nodata). */
+  readonly remaining: number | null;
   readonly tiers: readonly Pick<AlertTier, 'name' | 'severity'>[];
   /** Alert state per tier, aligned with `tiers`; missing means inactive. */
   readonly states: readonly (AlertStateName | undefined)[];
@@ -30,7 +31,7 @@ export interface HealthInput {
  * `critical` (a page alert firing), `warning` (a ticket alert firing, or remaining below the warning level), `ok`.
  */
 export function healthOf(input: HealthInput): SloHealth {
-  if (!(input.total > 0)) return 'nodata';
+  if (!(input.total > 0) || input.remaining === null) return 'nodata';
   if (input.remaining <= 0) return 'exhausted';
   if (firing(input, 'page')) return 'critical';
   if (firing(input, 'ticket') || input.remaining < (input.warningLevel ?? DEFAULT_WARNING_LEVEL)) return 'warning';

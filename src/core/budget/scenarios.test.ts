@@ -135,7 +135,7 @@ describe('a calendar-month SLO resets on the 1st in its time zone', () => {
     // instant (UTC), Berlin wall clock, period start (UTC), hours counted, SLI, remaining, status
     // March has 31·24 − 1 (DST) = 743 hours; at 23:00 on the 31st, 742 have passed. 20 % bad is 20x the 1 % budget.
     ['2026-03-31T21:00:00Z', '31 Mar 23:00', '2026-02-28T23:00:00.000Z', 742, 0.8, -19, 'exhausted'],
-    ['2026-03-31T22:00:00Z', '1 Apr 00:00', '2026-03-31T22:00:00.000Z', 0, null, 1, 'nodata'],
+    ['2026-03-31T22:00:00Z', '1 Apr 00:00', '2026-03-31T22:00:00.000Z', 0, null, null, 'nodata'], // no data: unknown, not a full budget
     ['2026-03-31T23:00:00Z', '1 Apr 01:00', '2026-03-31T22:00:00.000Z', 1, 1, 1, 'ok'],
   ] as const)('%s (%s)', (instant, _wall, start, hours, sli, remaining, status) => {
     const result = atInstant(instant);

@@ -68,6 +68,6 @@ describe('buildStatus', () => {
     const now = 0;
     const evaluation = evaluateObjective({ objective: slo.objectives[0]!, method: 'Occurrences', window: slo.window, now, period: { good: 0, total: 0 }, windows: new Map(), tiers, reason: 'source mimir: 503' });
     const status = buildStatus({ slo, objective: slo.objectives[0]!, evaluation, alerts: [], now });
-    expect([status.status, status.reason, status.sli, status.errorBudget.remaining]).toEqual(['nodata', 'source mimir: 503', null, 1]);
+    expect([status.status, status.reason, status.sli, status.errorBudget.remaining]).toEqual(['nodata', 'source mimir: 503', null, null]);
   });
 });

@@ -54,6 +54,7 @@ export function buildStatus(input: StatusInput): SloStatus {
     sli: evaluation.sli,
     events: { good: evaluation.events.good, total: evaluation.events.total },
     errorBudget: evaluation.errorBudget,
+    coverage: evaluation.coverage,
     burnRates: evaluation.burnRates,
     alerts,
     timeToExhaustion: evaluation.timeToExhaustion,

@@ -25,7 +25,8 @@ export interface SloVerdict {
   readonly status: SloHealth;
   readonly objective: number;
   readonly sli: number | null;
-  readonly budgetRemaining: number;
+  /** Null without data (the policy's onNoData decides then). */
+  readonly budgetRemaining: number | null;
   readonly burnRates: Readonly<Record<string, number | null>>;
   /** Severities of the alerts firing. */
   readonly firing: readonly string[];
@@ -79,7 +80,7 @@ function applies(rule: PolicyRule, request: GateRequest): boolean {
 export function ruleMatches(rule: PolicyRule, status: SloStatus): boolean {
   const { when } = rule;
   if (when.status && !when.status.includes(status.status)) return false;
-  if (when.budgetRemainingBelow !== undefined && !(status.errorBudget.remaining < when.budgetRemainingBelow)) return false;
+  if (when.budgetRemainingBelow !== undefined && !(status.errorBudget.remaining !== null && status.errorBudget.remaining < when.budgetRemainingBelow)) return false;
   if (when.burnRateAbove) {
     const value = status.burnRates[when.burnRateAbove.window] ?? null;
     if (value === null || !(value > when.burnRateAbove.value)) return false;
@@ -241,7 +242,7 @@ export function decideGate(request: GateRequest, covered: readonly CoveredSlo[],
     reasons.push(`${refusedOverride.label}=${refusedOverride.value} asks for an override, which needs the admin token`);
   }
   if (reasons.length === 0 && verdicts.length > 0) {
-    const lowest = verdicts.reduce((low, verdict) => (verdict.budgetRemaining < low.budgetRemaining ? verdict : low));
+    const lowest = verdicts.reduce((low, verdict) => ((verdict.budgetRemaining ?? Infinity) < (low.budgetRemaining ?? Infinity) ? verdict : low));
     const count = verdicts.length === 1 ? '1 SLO' : `${verdicts.length} SLOs`;
     reasons.push(`${request.service}: ${count} within policy ${base.policy}; lowest error budget remaining ${percent(lowest.budgetRemaining)} (${lowest.name})`);
   }

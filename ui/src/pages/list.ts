@@ -32,7 +32,7 @@ function compare(sort: SortKey): (a: SloStatus, b: SloStatus) => number {
   if (sort === 'name') return (a, b) => a.name.localeCompare(b.name);
   // No data sorts after every figure: an SLO without data is not the most urgent.
   if (sort === 'sli') return (a, b) => (a.sli ?? Infinity) - (b.sli ?? Infinity) || a.name.localeCompare(b.name);
-  return (a, b) => a.errorBudget.remaining - b.errorBudget.remaining || a.name.localeCompare(b.name);
+  return (a, b) => (a.errorBudget.remaining ?? Infinity) - (b.errorBudget.remaining ?? Infinity) || a.name.localeCompare(b.name);
 }
 
 function select(name: string, label: string, value: string, options: readonly string[], onChange: (value: string) => void): HTMLElement {
@@ -83,7 +83,7 @@ export async function renderList(root: HTMLElement, params: URLSearchParams): Pr
             h('td', {}, slo.service),
             h('td', { class: 'num' }, percent(slo.objective, slo.objective > 0.99 ? 2 : 1), h('div', { class: 'muted small' }, slo.window)),
             h('td', { class: 'num' }, sliText(slo.sli)),
-            h('td', { 'data-budget': slo.errorBudget.remaining }, budgetBar(slo.errorBudget.remaining)),
+            h('td', { 'data-budget': slo.errorBudget.remaining ?? '' }, budgetBar(slo.errorBudget.remaining)),
             h('td', {}, burnRates(slo)),
             h('td', {}, alertBadges(slo.alerts)),
             h('td', { title: slo.reason ?? '' }, statusBadge(slo.status)),

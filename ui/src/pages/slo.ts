@@ -83,7 +83,7 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
       stat('Objective', percent(slo.objective, 3)),
       stat('SLI', sliText(slo.sli), `${slo.events.good.toLocaleString()} good of ${slo.events.total.toLocaleString()}`),
       stat('Budget remaining', budgetBar(slo.errorBudget.remaining), `${percent(slo.errorBudget.consumed, 1)} consumed`),
-      slo.errorBudget.remaining <= 0
+      slo.errorBudget.remaining !== null && slo.errorBudget.remaining <= 0
         ? stat('Time to exhaustion', 'exhausted', `${percent(-slo.errorBudget.remaining, 1)} over budget`)
         : stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
       stat('Burn rates', burnRates(slo)),
