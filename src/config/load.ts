@@ -134,7 +134,7 @@ function unknownKeys(file: unknown, sections: Map<string, Set<string>>, prefix =
   return problems;
 }
 
-function isScalarOf(schema: z.ZodType, kind: typeof z.ZodNumber | typeof z.ZodBoolean): boolean {
+function isScalarOf(schema: z.ZodType, kind: typeof z.ZodNumber | typeof z.ZodBoolean | typeof z.ZodString): boolean {
   let current = schema;
   while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
   return current instanceof kind;
@@ -193,7 +193,10 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
     let raw: unknown = getPath(fileValues, path);
     let origin = raw === undefined ? 'default' : (sources.file ?? 'file');
     const envValue = env[envName(entry.key)];
-    if (envValue !== undefined && envValue !== '') {
+    // An empty variable usually means "not set" (compose files and charts write them), except for a credential:
+    // `SLOE_AUTH_ADMIN_TOKEN=""` reads as "protected" to whoever wrote it, so it is an error, never an open scope.
+    const emptyCredential = envValue === '' && entry.secret === true && isScalarOf(entry.schema, z.ZodString);
+    if (envValue !== undefined && (envValue !== '' || emptyCredential)) {
       raw = fromText(entry, envValue);
       origin = envName(entry.key);
     }

@@ -30,6 +30,9 @@ const hostPort = z
 const url = z.string().url('expected an http(s) URL such as http://127.0.0.1:9093').describe('an http(s) URL');
 const headers = z.record(z.string(), z.string()).describe('a mapping of header names to values');
 const path = z.string().min(1, 'expected a non-empty path').describe('a file or folder path');
+// An empty or blank credential is refused wherever it is set: for a scope token it would mean "open" without a word,
+// for a signing secret an HMAC anyone can forge.
+const credential = z.string().regex(/\S/, 'expected a non-empty value; an empty credential is refused (unset the key to leave it open)').describe('a non-empty string');
 
 export const scrapeSchema = z.array(z.strictObject({ job: z.string().min(1), targets: z.array(z.string().min(1)).min(1), interval: durationText.default('15s'), timeout: durationText.default('5s'), path: z.string().default('/metrics'), scheme: z.enum(['http', 'https']).default('http') }));
 export const sourcesSchema = z.array(z.strictObject({ name: z.string().min(1), url, headers: headers.default({}), tenant: z.string().optional(), timeout: durationText.default('10s'), retries: z.number().int().min(0).max(10).default(2), partialResponse: z.boolean().default(false), default: z.boolean().default(false) }));
@@ -37,7 +40,7 @@ const receiverName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a receiver name of l
 export const alertmanagerSchema = z.array(z.strictObject({ url, headers: headers.default({}), name: receiverName }));
 export const pagerdutySchema = z.array(z.strictObject({ routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']), name: receiverName }));
 export const slackSchema = z.array(z.strictObject({ webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
-export const webhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
+export const webhooksSchema = z.array(z.strictObject({ url, secret: credential.optional(), severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
 export const notifierRoutesSchema = z.array(
   z.strictObject({
     match: z.strictObject({ services: z.array(z.string()).optional(), slos: z.array(z.string()).optional(), severities: z.array(z.string()).optional(), labels: z.record(z.string(), z.string()).optional() }).default({}),
@@ -45,10 +48,10 @@ export const notifierRoutesSchema = z.array(
     continue: z.boolean().default(false),
   }),
 );
-export const eventWebhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional() }));
+export const eventWebhooksSchema = z.array(z.strictObject({ url, secret: credential.optional() }));
 export const prometheusProvisioningSchema = z.strictObject({ rulesDir: z.string().min(1), reloadUrl: url.optional() }).optional();
 export const mimirProvisioningSchema = z.strictObject({ url, tenant: z.string().optional(), namespace: z.string().default('sloe'), prefix: z.string().default('/prometheus') }).optional();
-export const grafanaProvisioningSchema = z.strictObject({ url, token: z.string().optional(), folder: z.string().default('SLOs') }).optional();
+export const grafanaProvisioningSchema = z.strictObject({ url, token: credential.optional(), folder: z.string().default('SLOs') }).optional();
 
 function key<T extends z.ZodType>(entry: ConfigKey<T>): ConfigKey<T> {
   return entry;
@@ -75,9 +78,9 @@ export const CONFIG_TABLE = [
   key({ key: 'limits.seriesPerTerm', schema: z.coerce.number().int().min(1), default: 10_000, description: 'Series one SLI term (a selector of an SLI) keeps; new series past it are dropped and counted as cardinality_limit.' }),
   key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
   key({ key: 'publicUrl', schema: url.optional(), default: undefined, description: 'The URL users reach sloe at; links in notifications point there.', example: 'https://sloe.example.com' }),
-  key({ key: 'auth.readToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
-  key({ key: 'auth.writeToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
-  key({ key: 'auth.adminToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
+  key({ key: 'auth.readToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
+  key({ key: 'auth.writeToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
+  key({ key: 'auth.adminToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
   key({
     key: 'scrape',
     schema: scrapeSchema,
