@@ -8,7 +8,7 @@ export interface LogLimiterOptions {
 
 function codeOf(object: object): string {
   const err = (object as { err?: unknown }).err;
-  return err !== null && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : '';
+  return err !== null && typeof err === 'object' && 'code' in err ? String(err.code) : '';
 }
 
 /**
