@@ -52,6 +52,11 @@ export function readSpecFiles(paths: readonly string[]): SpecFiles {
       problems.push(problemAt(path, `is ${fileKind(stats)}${linked}; only regular files are read as specs`));
       return;
     }
+    // A regular file that says it is too large is refused unread; one that says less is still read only to the limit.
+    if (stats.size > MAX_SPEC_FILE_BYTES) {
+      problems.push(problemAt(path, `file is ${stats.size} bytes; spec files are limited to ${MAX_SPEC_FILE_BYTES} bytes`));
+      return;
+    }
     const read = readBoundedFile(path, MAX_SPEC_FILE_BYTES);
     if (read.ok) inputs.push({ path, content: read.content });
     else problems.push(problemAt(path, `${read.reason}${linked}`));

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { CONFIG_TABLE, configHelp, flagHelp, loadConfig, unknownVariables } from '../config/index.js';
 import { startDaemon } from '../app/index.js';
 import type { Daemon } from '../app/index.js';
+import { corruptStore, isCorruption } from '../store/index.js';
 import type { CommandContext } from './context.js';
+import { databasePath } from './doctor.js';
 
 export function registerServe(program: Command, context: CommandContext): void {
   const command = program
@@ -18,7 +20,14 @@ export function registerServe(program: Command, context: CommandContext): void {
     for (const { name, suggestion } of unknownVariables(context.env)) {
       context.stderr(`sloe: warning: ${name} is not a configuration variable${suggestion ? ` (did you mean ${suggestion}?)` : ''}; it is ignored\n`);
     }
-    const daemon = await startDaemon(config);
+    let daemon: Daemon;
+    try {
+      daemon = await startDaemon(config);
+    } catch (error) {
+      // Corruption can surface in any first read of the store (restore, not only open): name the file and the remedy.
+      if (isCorruption(error)) throw corruptStore(databasePath(config.dataDir), (error as Error).message, error);
+      throw error;
+    }
     context.stderr(`sloe serving on ${daemon.url}\n`);
     await untilStopped(daemon, config.shutdownTimeoutMs, context);
   });
