@@ -64,6 +64,15 @@ export interface SloeConfig {
     queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
+  server: {
+    headersTimeout: string;
+    headersTimeoutMs: number;
+    requestTimeout: string;
+    requestTimeoutMs: number;
+    keepAliveTimeout: string;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   provisioning: {
     prometheus: z.infer<typeof prometheusProvisioningSchema>;
     mimir: z.infer<typeof mimirProvisioningSchema>;
@@ -222,7 +231,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'server'> & {
+  server: Omit<SloeConfig['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
   scrape: z.infer<typeof scrapeSchema>;
   sources: z.infer<typeof sourcesSchema>;
   notifiers: Omit<SloeConfig['notifiers'], 'resendIntervalMs'>;
@@ -237,5 +247,11 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     scrape: config.scrape.map((job) => ({ ...job, intervalMs: durationMs(`scrape[${job.job}].interval`, job.interval), timeoutMs: durationMs(`scrape[${job.job}].timeout`, job.timeout) })),
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
+    server: {
+      ...config.server,
+      headersTimeoutMs: durationMs('server.headersTimeout', config.server.headersTimeout),
+      requestTimeoutMs: durationMs('server.requestTimeout', config.server.requestTimeout),
+      keepAliveTimeoutMs: durationMs('server.keepAliveTimeout', config.server.keepAliveTimeout),
+    },
   };
 }

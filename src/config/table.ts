@@ -113,4 +113,9 @@ export const CONFIG_TABLE = [
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+  // Slow and idle clients (issue 21): a slowloris must not hold sockets, or starve remote write and the gate.
+  key({ key: 'server.headersTimeout', schema: durationText, default: '10s', description: 'A client must send its request headers within this; slower ones are closed (408).' }),
+  key({ key: 'server.requestTimeout', schema: durationText, default: '60s', description: 'A client must send its whole request, body included, within this; slower ones are closed (408).' }),
+  key({ key: 'server.keepAliveTimeout', schema: durationText, default: '5s', description: 'An idle keep-alive connection is closed after this.' }),
+  key({ key: 'server.maxConnections', schema: z.coerce.number().int().min(16), default: 4096, description: 'Open connections at most; past it new connections are closed at once, so sockets cannot exhaust file descriptors.' }),
 ] as const;
