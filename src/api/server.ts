@@ -16,12 +16,41 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
 }
 
-export async function startServer(app: Hono, listen: string): Promise<RunningServer> {
+/** How long clients may take and how many may be connected: what keeps slow and idle clients from starving the rest. */
+export interface ConnectionLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 4096 };
+
+export async function startServer(app: Hono, listen: string, limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS): Promise<RunningServer> {
   const { host, port } = parseListen(listen);
+  // Node checks the header and request time-outs every connectionsCheckingInterval (30 s by default), so a trickling
+  // client could outlive its time-out by that much: check at a tenth of the header time-out, at least every second.
+  const checkEveryMs = Math.max(250, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 10)));
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(created));
+    const created = serve(
+      {
+        fetch: app.fetch,
+        hostname: host,
+        port,
+        serverOptions: {
+          headersTimeout: limits.headersTimeoutMs,
+          // Node requires requestTimeout ≥ headersTimeout (0 would disable it).
+          requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: checkEveryMs,
+        },
+      },
+      () => resolve(created),
+    );
     created.once('error', reject);
   });
+  // Past the cap, Node closes new sockets at once: file descriptors and memory stay bounded whatever clients do.
+  if ('maxConnections' in server) server.maxConnections = limits.maxConnections;
   const bound = server.address();
   const actualPort = typeof bound === 'object' && bound ? bound.port : port;
   return {

@@ -101,7 +101,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     // A route nobody gave a scope would fall back to the default rule silently; refuse to start instead.
     const undeclared = routeTable.undeclared(app.routes);
     if (undeclared.length > 0) throw new SloeError('route_scope_missing', `routes without a declared scope (src/auth/route-scopes.ts): ${undeclared.join(', ')}`);
-    server = await startServer(app, config.listen).catch((error: unknown) => {
+    server = await startServer(app, config.listen, config.server).catch((error: unknown) => {
       throw new SloeError('listen_failed', `cannot listen on ${config.listen}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
   } catch (error) {

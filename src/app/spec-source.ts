@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { SpecSet } from '../core/index.js';
 import type { SpecExcerpt } from '../api/index.js';
+import { MAX_SPEC_FILE_BYTES } from '../spec/index.js';
+import { readBoundedFile } from './bounded-file.js';
 
 /** Lines of a multi-document YAML file, split at `---` separators: the document holding `line` (1-based). */
 export function documentAt(text: string, line: number): { start: number; yaml: string } {
@@ -26,12 +27,10 @@ export function specExcerpts(specs: () => SpecSet): (name: string) => SpecExcerp
   return (name) => {
     const slo = specs().slos.find((candidate) => candidate.name === name || name.startsWith(`${candidate.name}:`));
     if (!slo?.origin) return undefined;
-    let text: string;
-    try {
-      text = readFileSync(slo.origin.file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    // The file may have changed since it was loaded (into a FIFO or a device, too): the same bounded reader as loading.
+    const read = readBoundedFile(slo.origin.file, MAX_SPEC_FILE_BYTES);
+    if (!read.ok) return undefined;
+    const text = read.content.toString('utf8');
     const { start, yaml } = documentAt(text, slo.origin.line);
     return { name: slo.name, file: slo.origin.file, line: start, format: slo.origin.format, yaml };
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerConvert } from './convert.js';
+import { registerDoctor } from './doctor.js';
 import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
@@ -29,6 +30,7 @@ export function buildProgram(context: CommandContext): Command {
   registerProvision(program, context);
   registerGate(program, context);
   registerStatus(program, context);
+  registerDoctor(program, context);
   return program;
 }
 

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { CONFIG_TABLE, configHelp, flagHelp, loadConfig, unknownVariables } from '../config/index.js';
 import { startDaemon } from '../app/index.js';
 import type { Daemon } from '../app/index.js';
+import { corruptStore, isCorruption } from '../store/index.js';
 import type { CommandContext } from './context.js';
+import { databasePath } from './doctor.js';
 
 export function registerServe(program: Command, context: CommandContext): void {
   const command = program
@@ -15,7 +17,14 @@ export function registerServe(program: Command, context: CommandContext): void {
   }
   command.action(async (flags: Record<string, unknown> & { config?: string }) => {
     const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags });
-    const daemon = await startDaemon(config);
+    let daemon: Daemon;
+    try {
+      daemon = await startDaemon(config);
+    } catch (error) {
+      // Corruption can surface in any first read of the store (restore, not only open): name the file and the remedy.
+      if (isCorruption(error)) throw corruptStore(databasePath(config.dataDir), (error as Error).message, error);
+      throw error;
+    }
     // From here on everything goes through the logger (the daemon logs where it listens), so the output is one
     // stream in one format: JSON lines a collector can parse, or pretty lines on a terminal.
     for (const { name, suggestion } of unknownVariables(context.env)) {

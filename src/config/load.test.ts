@@ -112,6 +112,18 @@ describe('loadConfig', () => {
     expect(message).not.toContain('s3cr3t');
   });
 
+  it('refuses an empty or blank token wherever it is set, never leaving its scope open', () => {
+    for (const key of ['SLOE_AUTH_ADMIN_TOKEN', 'SLOE_AUTH_WRITE_TOKEN', 'SLOE_AUTH_READ_TOKEN']) {
+      expect(problemsOf(() => loadConfig({ env: { [key]: '' } }))).toMatch(new RegExp(`auth\\.\\w+Token: got <redacted>; allowed: a non-empty string \\(from ${key}\\)`));
+      expect(problemsOf(() => loadConfig({ env: { [key]: '   ' } }))).toContain('allowed: a non-empty string');
+    }
+    expect(problemsOf(() => loadConfig({ file: configFile('auth:\n  adminToken: ""\n') }))).toContain('auth.adminToken: got <redacted>; allowed: a non-empty string');
+    expect(problemsOf(() => loadConfig({ file: configFile('notifiers:\n  webhooks: [{url: "http://127.0.0.1:1/h", secret: ""}]\n') }))).toContain('notifiers.webhooks[0].secret');
+    // An empty variable for a key that is not a credential still means "unset".
+    expect(loadConfig({ env: { SLOE_LOG_LEVEL: '' } }).logLevel).toBe(loadConfig({}).logLevel);
+    expect(loadConfig({ env: { SLOE_AUTH_ADMIN_TOKEN: 's3cr3t' } }).auth.adminToken).toBe('s3cr3t');
+  });
+
   it('refuses a file that is not YAML or not a mapping', () => {
     expect(() => loadConfig({ file: configFile('listen: [unclosed\n') })).toThrow(/not valid YAML/);
     expect(() => loadConfig({ file: configFile('- a\n- b\n') })).toThrow(/expected a mapping of configuration keys/);

@@ -66,6 +66,15 @@ export interface SloeConfig {
     queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
+  server: {
+    headersTimeout: string;
+    headersTimeoutMs: number;
+    requestTimeout: string;
+    requestTimeoutMs: number;
+    keepAliveTimeout: string;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   provisioning: {
     prometheus: z.infer<typeof prometheusProvisioningSchema>;
     mimir: z.infer<typeof mimirProvisioningSchema>;
@@ -136,7 +145,7 @@ function unknownKeys(file: unknown, sections: Map<string, Set<string>>, prefix =
   return problems;
 }
 
-function isScalarOf(schema: z.ZodType, kind: typeof z.ZodNumber | typeof z.ZodBoolean): boolean {
+function isScalarOf(schema: z.ZodType, kind: typeof z.ZodNumber | typeof z.ZodBoolean | typeof z.ZodString): boolean {
   let current = schema;
   while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
   return current instanceof kind;
@@ -195,7 +204,10 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
     let raw: unknown = getPath(fileValues, path);
     let origin = raw === undefined ? 'default' : (sources.file ?? 'file');
     const envValue = env[envName(entry.key)];
-    if (envValue !== undefined && envValue !== '') {
+    // An empty variable usually means "not set" (compose files and charts write them), except for a credential:
+    // `SLOE_AUTH_ADMIN_TOKEN=""` reads as "protected" to whoever wrote it, so it is an error, never an open scope.
+    const emptyCredential = envValue === '' && entry.secret === true && isScalarOf(entry.schema, z.ZodString);
+    if (envValue !== undefined && (envValue !== '' || emptyCredential)) {
       raw = fromText(entry, envValue);
       origin = envName(entry.key);
     }
@@ -221,8 +233,9 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'server'> & {
   sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;
+  server: Omit<SloeConfig['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
   scrape: z.infer<typeof scrapeSchema>;
   sources: z.infer<typeof sourcesSchema>;
   notifiers: Omit<SloeConfig['notifiers'], 'resendIntervalMs'>;
@@ -238,5 +251,11 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
     sloth: { ...config.sloth, defaultSloPeriodMs: durationMs('sloth.defaultSloPeriod', config.sloth.defaultSloPeriod) },
+    server: {
+      ...config.server,
+      headersTimeoutMs: durationMs('server.headersTimeout', config.server.headersTimeout),
+      requestTimeoutMs: durationMs('server.requestTimeout', config.server.requestTimeout),
+      keepAliveTimeoutMs: durationMs('server.keepAliveTimeout', config.server.keepAliveTimeout),
+    },
   };
 }

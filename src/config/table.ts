@@ -30,6 +30,9 @@ const hostPort = z
 const url = z.string().url('expected an http(s) URL such as http://127.0.0.1:9093').describe('an http(s) URL');
 const headers = z.record(z.string(), z.string()).describe('a mapping of header names to values');
 const path = z.string().min(1, 'expected a non-empty path').describe('a file or folder path');
+// An empty or blank credential is refused wherever it is set: for a scope token it would mean "open" without a word,
+// for a signing secret an HMAC anyone can forge.
+const credential = z.string().regex(/\S/, 'expected a non-empty value; an empty credential is refused (unset the key to leave it open)').describe('a non-empty string');
 
 export const scrapeSchema = z.array(z.strictObject({ job: z.string().min(1), targets: z.array(z.string().min(1)).min(1), interval: durationText.default('15s'), timeout: durationText.default('5s'), path: z.string().default('/metrics'), scheme: z.enum(['http', 'https']).default('http') }));
 export const sourcesSchema = z.array(z.strictObject({ name: z.string().min(1), url, headers: headers.default({}), tenant: z.string().optional(), timeout: durationText.default('10s'), retries: z.number().int().min(0).max(10).default(2), partialResponse: z.boolean().default(false), default: z.boolean().default(false) }));
@@ -37,7 +40,7 @@ const receiverName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a receiver name of l
 export const alertmanagerSchema = z.array(z.strictObject({ url, headers: headers.default({}), name: receiverName }));
 export const pagerdutySchema = z.array(z.strictObject({ routingKey: z.string().min(1), url: url.default('https://events.pagerduty.com/v2/enqueue'), severities: z.array(z.string()).default(['page']), name: receiverName }));
 export const slackSchema = z.array(z.strictObject({ webhookUrl: url, severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
-export const webhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional(), severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
+export const webhooksSchema = z.array(z.strictObject({ url, secret: credential.optional(), severities: z.array(z.string()).default(['page', 'ticket']), name: receiverName }));
 export const notifierRoutesSchema = z.array(
   z.strictObject({
     match: z.strictObject({ services: z.array(z.string()).optional(), slos: z.array(z.string()).optional(), severities: z.array(z.string()).optional(), labels: z.record(z.string(), z.string()).optional() }).default({}),
@@ -45,10 +48,10 @@ export const notifierRoutesSchema = z.array(
     continue: z.boolean().default(false),
   }),
 );
-export const eventWebhooksSchema = z.array(z.strictObject({ url, secret: z.string().optional() }));
+export const eventWebhooksSchema = z.array(z.strictObject({ url, secret: credential.optional() }));
 export const prometheusProvisioningSchema = z.strictObject({ rulesDir: z.string().min(1), reloadUrl: url.optional() }).optional();
 export const mimirProvisioningSchema = z.strictObject({ url, tenant: z.string().optional(), namespace: z.string().default('sloe'), prefix: z.string().default('/prometheus') }).optional();
-export const grafanaProvisioningSchema = z.strictObject({ url, token: z.string().optional(), folder: z.string().default('SLOs') }).optional();
+export const grafanaProvisioningSchema = z.strictObject({ url, token: credential.optional(), folder: z.string().default('SLOs') }).optional();
 
 function key<T extends z.ZodType>(entry: ConfigKey<T>): ConfigKey<T> {
   return entry;
@@ -77,9 +80,9 @@ export const CONFIG_TABLE = [
   key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
   key({ key: 'logFormat', schema: z.enum(['auto', 'json', 'pretty']), default: 'auto', flag: '--log-format <format>', description: 'json: one JSON object per line; pretty: one readable line per entry; auto: pretty on a terminal, JSON otherwise.' }),
   key({ key: 'publicUrl', schema: url.optional(), default: undefined, description: 'The URL users reach sloe at; links in notifications point there.', example: 'https://sloe.example.com' }),
-  key({ key: 'auth.readToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
-  key({ key: 'auth.writeToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
-  key({ key: 'auth.adminToken', schema: z.string().min(1).optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
+  key({ key: 'auth.readToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
+  key({ key: 'auth.writeToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
+  key({ key: 'auth.adminToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
   key({
     key: 'scrape',
     schema: scrapeSchema,
@@ -112,4 +115,9 @@ export const CONFIG_TABLE = [
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+  // Slow and idle clients (issue 21): a slowloris must not hold sockets, or starve remote write and the gate.
+  key({ key: 'server.headersTimeout', schema: durationText, default: '10s', description: 'A client must send its request headers within this; slower ones are closed (408).' }),
+  key({ key: 'server.requestTimeout', schema: durationText, default: '60s', description: 'A client must send its whole request, body included, within this; slower ones are closed (408).' }),
+  key({ key: 'server.keepAliveTimeout', schema: durationText, default: '5s', description: 'An idle keep-alive connection is closed after this.' }),
+  key({ key: 'server.maxConnections', schema: z.coerce.number().int().min(16), default: 4096, description: 'Open connections at most; past it new connections are closed at once, so sockets cannot exhaust file descriptors.' }),
 ] as const;

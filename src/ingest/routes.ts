@@ -5,10 +5,13 @@ import { WriteAdmission } from './http/admission.js';
 import type { IngestContext, IngestLogger } from './http/context.js';
 import { otlpRoutes } from './http/otlp-route.js';
 import type { BucketBounds } from './http/otlp-route.js';
+import { limitLogRate } from './http/log-limiter.js';
 import { remoteWriteRoutes } from './http/remote-write-route.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { IngestLimits } from './limits.js';
 import { IngestMetrics } from './metrics.js';
+
+const LOG_INTERVAL_MS = 60_000;
 
 export interface IngestOptions {
   /** The engine's sample port. */
@@ -47,7 +50,8 @@ export function createIngest(options: IngestOptions): Ingest {
     admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
     metrics: new IngestMetrics(options.registry),
     ...(options.guard === undefined ? {} : { guard: options.guard }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    // Ingest logs per request; rate-limited so a stretch of refusals (disk full, a bad sender) cannot flood the log.
+    ...(options.logger === undefined ? {} : { logger: limitLogRate(options.logger, { intervalMs: LOG_INTERVAL_MS }) }),
   };
   return { routes: [remoteWriteRoutes(context), otlpRoutes(context, options.bucketBounds ?? (() => []))], context };
 }

@@ -6,3 +6,5 @@ export type { SloeStore, SqliteStore, StoreOptions } from './sqlite/store.js';
 export { MIGRATIONS } from './sqlite/migrations.js';
 export type { Migration } from './sqlite/migrations.js';
 export { migrate, openDatabase } from './sqlite/database.js';
+export { checkIntegrity, corruptStore, headerProblem, isCorruption, moveAside } from './sqlite/health.js';
+export type { IntegrityReport } from './sqlite/health.js';

@@ -5,6 +5,7 @@ import { SloeError } from '../../core/index.js';
 import type { DecodedBatch } from '../decoded.js';
 import { decodeWriteRequestV1 } from '../remote-write/decode-v1.js';
 import { decodeWriteRequestV2 } from '../remote-write/decode-v2.js';
+import { assertRemoteWriteVersion } from '../remote-write/version-mismatch.js';
 import { inflateSnappy } from '../wire/snappy.js';
 import { parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
@@ -48,6 +49,7 @@ export function remoteWriteRoutes(ingest: IngestContext): Hono {
         const body = inflateSnappy(compressed, ingest.limits.maxDecompressedBytes);
         const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest };
         const batch: DecodedBatch = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
+        if (batch.stats.series === 0) assertRemoteWriteVersion(body, version);
         const outcome = commitBatch(ingest.appender, batch, protocol);
         ingest.metrics.recordSamples(protocol, batch.stats);
         if (outcome.rejected > 0) ingest.logger?.warn({ protocol, rejected: outcome.rejected, reasons: outcome.rejectedReasons }, 'remote write: samples refused');

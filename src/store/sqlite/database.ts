@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { SloeError } from '../../core/index.js';
+import { corruptStore, headerProblem, isCorruption } from './health.js';
 import { MIGRATIONS } from './migrations.js';
 import type { Migration } from './migrations.js';
 
@@ -12,19 +14,30 @@ export type { Connection };
  * needs synchronous=FULL (`durability: 'full'`), at the cost of an fsync per commit.
  */
 export function openDatabase(path: string, options: { durability?: 'normal' | 'full' } = {}): Connection {
+  // A damaged file is reported as such, naming it and what to do, never as SQLite's bare "database disk image is
+  // malformed" from deep inside a later query. The header check is cheap; a full check is `sloe doctor`'s.
+  const header = path === ':memory:' || !existsSync(path) ? undefined : headerProblem(path);
+  if (header !== undefined) throw corruptStore(path, header);
   let db: Connection;
   try {
     db = new Database(path);
   } catch (error) {
+    if (isCorruption(error)) throw corruptStore(path, (error as Error).message, error);
     throw new SloeError('store_open_failed', `cannot open the database at ${path}: ${(error as Error).message}`, { cause: error });
   }
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache: bucket upserts land all over the table's B-tree, and a small cache makes each one a read.
-  db.pragma('cache_size = -65536');
-  db.pragma('foreign_keys = ON');
-  migrate(db, MIGRATIONS);
+  try {
+    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache: bucket upserts land all over the table's B-tree, and a small cache makes each one a read.
+    db.pragma('cache_size = -65536');
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS);
+  } catch (error) {
+    db.close();
+    if (isCorruption(error)) throw corruptStore(path, (error as Error).message, error);
+    throw error;
+  }
   return db;
 }
 
