@@ -71,6 +71,7 @@ export interface SloeConfig {
     mimir: z.infer<typeof mimirProvisioningSchema>;
     grafana: z.infer<typeof grafanaProvisioningSchema>;
   };
+  selfScrape: { enabled: boolean; interval: string; intervalMs: number };
 }
 
 /** `auth.readToken` → `SLOE_AUTH_READ_TOKEN`. */
@@ -221,7 +222,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape'> & {
+  selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
   sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;
   scrape: z.infer<typeof scrapeSchema>;
   sources: z.infer<typeof sourcesSchema>;
@@ -238,5 +240,6 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
     sloth: { ...config.sloth, defaultSloPeriodMs: durationMs('sloth.defaultSloPeriod', config.sloth.defaultSloPeriod) },
+    selfScrape: { ...config.selfScrape, intervalMs: durationMs('selfScrape.interval', config.selfScrape.interval) },
   };
 }

@@ -112,4 +112,8 @@ export const CONFIG_TABLE = [
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+  // sloe's own /metrics, scraped through the normal scrape path, so the example SLOs on sloe's API have live figures
+  // within a minute of `npm start` with nothing else running (issue 17).
+  key({ key: 'selfScrape.enabled', schema: z.boolean(), default: true, description: 'Scrape sloe\'s own /metrics as job "sloe" (instance: the listen address), so SLOs on sloe\'s HTTP API have figures with nothing else running.' }),
+  key({ key: 'selfScrape.interval', schema: durationText, default: '10s', description: 'How often sloe scrapes its own /metrics.' }),
 ] as const;
