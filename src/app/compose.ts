@@ -6,7 +6,7 @@ import type { Component, SampleAppender } from '../core/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { createEngineComponent } from '../engine/index.js';
 import type { EngineComponent } from '../engine/index.js';
-import { createIngestComponent } from '../ingest/index.js';
+import { createIngestComponent, selfScrapeJob } from '../ingest/index.js';
 import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
 import { createPolicy } from '../policy/index.js';
 import { createProvisioning } from '../provision/index.js';
@@ -63,7 +63,9 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   });
   const appender = instrumentAppender(engine.ports.appender, metrics);
   const { seriesPerTerm: _engineLimit, ...ingestLimits } = config.limits;
-  const ingest = createIngestComponent({ appender, specs: initial, jobs: config.scrape, limits: ingestLimits, registry: metrics.registry, clock, logger });
+  const selfScrape = config.selfScrape.enabled ? selfScrapeJob({ listen: config.listen, intervalMs: config.selfScrape.intervalMs, ...(config.auth.readToken === undefined ? {} : { readToken: config.auth.readToken }) }) : undefined;
+  const jobs = selfScrape === undefined ? config.scrape : [...config.scrape, selfScrape];
+  const ingest = createIngestComponent({ appender, specs: initial, jobs, limits: ingestLimits, registry: metrics.registry, clock, logger });
 
   // engine → notify, policy, api, /metrics
   const notify = createNotifications({

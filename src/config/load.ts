@@ -80,6 +80,7 @@ export interface SloeConfig {
     mimir: z.infer<typeof mimirProvisioningSchema>;
     grafana: z.infer<typeof grafanaProvisioningSchema>;
   };
+  selfScrape: { enabled: boolean; interval: string; intervalMs: number };
 }
 
 /** `auth.readToken` → `SLOE_AUTH_READ_TOKEN`. */
@@ -233,7 +234,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'server'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server'> & {
+  selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
   sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;
   server: Omit<SloeConfig['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
   scrape: z.infer<typeof scrapeSchema>;
@@ -257,5 +259,6 @@ function withMilliseconds(config: TextConfig): SloeConfig {
       requestTimeoutMs: durationMs('server.requestTimeout', config.server.requestTimeout),
       keepAliveTimeoutMs: durationMs('server.keepAliveTimeout', config.server.keepAliveTimeout),
     },
+    selfScrape: { ...config.selfScrape, intervalMs: durationMs('selfScrape.interval', config.selfScrape.interval) },
   };
 }

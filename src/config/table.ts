@@ -120,4 +120,8 @@ export const CONFIG_TABLE = [
   key({ key: 'server.requestTimeout', schema: durationText, default: '60s', description: 'A client must send its whole request, body included, within this; slower ones are closed (408).' }),
   key({ key: 'server.keepAliveTimeout', schema: durationText, default: '5s', description: 'An idle keep-alive connection is closed after this.' }),
   key({ key: 'server.maxConnections', schema: z.coerce.number().int().min(16), default: 4096, description: 'Open connections at most; past it new connections are closed at once, so sockets cannot exhaust file descriptors.' }),
+  // sloe's own /metrics, scraped through the normal scrape path, so the example SLOs on sloe's API have live figures
+  // within a minute of `npm start` with nothing else running (issue 17).
+  key({ key: 'selfScrape.enabled', schema: z.boolean(), default: true, description: 'Scrape sloe\'s own /metrics as job "sloe" (instance: the listen address), so SLOs on sloe\'s HTTP API have figures with nothing else running.' }),
+  key({ key: 'selfScrape.interval', schema: durationText, default: '10s', description: 'How often sloe scrapes its own /metrics.' }),
 ] as const;

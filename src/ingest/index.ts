@@ -22,3 +22,5 @@ export type { Exposition, ParsedSample } from './scrape/parse.js';
 export { expositionToSeries } from './scrape/series.js';
 export { createIngestComponent } from './component.js';
 export type { IngestComponentOptions } from './component.js';
+export { selfScrapeJob, SELF_SCRAPE_JOB } from './scrape/self.js';
+export type { SelfScrapeOptions } from './scrape/self.js';

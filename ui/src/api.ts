@@ -1,6 +1,17 @@
-import type { Decision, SloStatus } from '../../src/core/index.js';
+import type { Decision, SloStatus as EngineStatus } from '../../src/core/index.js';
 
-export type { AlertStatus, Decision, SloStatus } from '../../src/core/index.js';
+export type { AlertStatus, Decision } from '../../src/core/index.js';
+
+/**
+ * An SLO's status as the page reads it: with no data in the period the SLI and budget are null (unknown, not
+ * healthy), and `coverage` is the share of the period with data. Both are read defensively, so the page also works
+ * against a daemon that reports neither.
+ */
+export type SloStatus = Omit<EngineStatus, 'errorBudget' | 'sli'> & {
+  readonly sli: number | null;
+  readonly errorBudget: { readonly total: number; readonly consumed: number | null; readonly remaining: number | null };
+  readonly coverage?: number | null;
+};
 
 export interface HistoryPoint {
   readonly t: string;
@@ -16,6 +27,8 @@ export interface Freeze {
   readonly decision: string;
   readonly since: string;
   readonly reasons: readonly string[];
+  /** When the budget recovers at the current rate; null when it does not recover; absent from older daemons. */
+  readonly expectedThaw?: string | null;
 }
 
 export interface NotificationEntry {
@@ -23,6 +36,18 @@ export interface NotificationEntry {
   readonly at: string;
   readonly slo: string;
   readonly [field: string]: unknown;
+}
+
+/** One incident of one tier, as `GET /api/v1/incidents` reports it (read loosely: that API is newer than this page). */
+export interface Incident {
+  readonly slo?: string;
+  readonly tier?: string;
+  readonly severity?: string;
+  readonly state?: string;
+  readonly startedAt?: string;
+  readonly firingAt?: string | null;
+  readonly endedAt?: string | null;
+  readonly budgetSpent?: number | null;
 }
 
 export interface SpecExcerpt {
@@ -81,5 +106,6 @@ export const api = {
     return optional<{ data: (Decision & { via?: string })[]; next?: string | number }>(`/api/v1/decisions?${query.toString()}`, { data: [] });
   },
   freezes: async () => (await optional<{ data: Freeze[] }>('/api/v1/freezes', { data: [] })).data,
+  incidents: async (slo: string) => (await optional<{ data: Incident[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data,
   notifications: async (slo: string) => (await optional<{ data: NotificationEntry[] }>(`/api/v1/notifications?slo=${enc(slo)}&limit=20`, { data: [] })).data,
 };

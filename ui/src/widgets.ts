@@ -6,10 +6,14 @@ export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge status-${status}` }, status);
 }
 
-/** Budget remaining as a number and a bar; the bar empties as the budget is spent and turns red below zero. */
-export function budgetBar(remaining: number | null): HTMLElement {
-  // Null is no data: unknown, never drawn as a full budget.
-  if (remaining === null) return h('div', { class: 'budget nodata', title: 'no events in the period: the budget is unknown' }, h('span', { class: 'num muted' }, 'no data'));
+/**
+ * Budget remaining as a number and a bar; the bar empties as the budget is spent and turns red below zero. With no
+ * data the budget is unknown (null, or absent from an older API): a grey "no data", never a full green bar.
+ */
+export function budgetBar(remaining: number | null | undefined): HTMLElement {
+  if (remaining === null || remaining === undefined || !Number.isFinite(remaining)) {
+    return h('div', { class: 'budget unknown', title: 'no data in the period: the budget is unknown' }, h('span', { class: 'num' }, 'no data'), h('span', { class: 'bar' }, h('span', { class: 'fill level-nodata', style: 'width:100%' })));
+  }
   const width = Math.max(0, Math.min(1, remaining)) * 100;
   const level = remaining <= 0 ? 'exhausted' : remaining < 0.25 ? 'warning' : 'ok';
   return h(
@@ -18,6 +22,12 @@ export function budgetBar(remaining: number | null): HTMLElement {
     h('span', { class: 'num' }, percent(remaining, 1)),
     h('span', { class: 'bar' }, h('span', { class: `fill level-${level}`, style: `width:${width.toFixed(1)}%` })),
   );
+}
+
+/** How much of the period had data (`coverage`, 0 to 1), when the API reports it and it is partial. */
+export function coverageNote(coverage: number | null | undefined): HTMLElement | null {
+  if (coverage === null || coverage === undefined || !Number.isFinite(coverage) || coverage >= 1) return null;
+  return h('div', { class: 'muted small coverage', title: 'share of the period for which this SLO had data' }, `data for ${percent(coverage, 1)} of the period`);
 }
 
 /** The thresholds any tier holds a window to, so a burn rate above one is marked. */

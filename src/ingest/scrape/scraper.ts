@@ -12,6 +12,8 @@ export interface ScrapeJob {
   readonly timeoutMs: number;
   readonly path: string;
   readonly scheme: 'http' | 'https';
+  /** Extra request headers (sloe's self-scrape sends its own read token here). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ScraperOptions {
@@ -97,7 +99,7 @@ export class Scraper {
     let scraped = 0;
     let error: string | undefined;
     try {
-      const response = await this.fetch(`${job.scheme}://${target}${job.path}`, { headers: { accept: ACCEPT, 'x-prometheus-scrape-timeout-seconds': String(job.timeoutMs / 1000) }, signal: AbortSignal.timeout(job.timeoutMs) });
+      const response = await this.fetch(`${job.scheme}://${target}${job.path}`, { headers: { ...job.headers, accept: ACCEPT, 'x-prometheus-scrape-timeout-seconds': String(job.timeoutMs / 1000) }, signal: AbortSignal.timeout(job.timeoutMs) });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const text = await response.text();
       if (text.length > (this.options.maxBodyBytes ?? 16 * 1024 * 1024)) throw new Error('exposition larger than the limit');

@@ -18,8 +18,8 @@ export async function renderDecisions(root: HTMLElement, params: URLSearchParams
       freezes.length === 0
         ? message('No service is frozen.')
         : h('table', { class: 'freezes' },
-            h('thead', {}, h('tr', {}, h('th', {}, 'Service'), h('th', {}, 'Environment'), h('th', {}, 'Since'), h('th', {}, 'Policy'), h('th', {}, 'Reasons'))),
-            h('tbody', {}, freezes.map((freeze) => h('tr', {}, h('td', {}, freeze.service), h('td', {}, freeze.environment), h('td', {}, time(freeze.since)), h('td', {}, freeze.policy), h('td', {}, freeze.reasons.join('; '))))),
+            h('thead', {}, h('tr', {}, h('th', {}, 'Service'), h('th', {}, 'Environment'), h('th', {}, 'Since'), h('th', {}, 'Expected thaw'), h('th', {}, 'Policy'), h('th', {}, 'Reasons'))),
+            h('tbody', {}, freezes.map((freeze) => h('tr', {}, h('td', {}, freeze.service), h('td', {}, freeze.environment), h('td', {}, time(freeze.since)), h('td', { class: 'thaw', 'data-thaw': freeze.expectedThaw ?? 'none' }, thaw(freeze.expectedThaw)), h('td', {}, freeze.policy), h('td', { class: 'wrap' }, freeze.reasons.join('; '))))),
           ),
     ),
     h('section', {},
@@ -41,4 +41,10 @@ export async function renderDecisions(root: HTMLElement, params: URLSearchParams
           ),
     ),
   );
+}
+
+/** The expected thaw: a time when the budget recovers at the current rate; absent from daemons that do not report it. */
+function thaw(expected: string | null | undefined): string {
+  if (expected === undefined) return '–';
+  return expected === null ? 'not at the current rate' : time(expected);
 }

@@ -1,8 +1,9 @@
 import type { SloStatus } from '../api.js';
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
-import { percent, sliText, time } from '../format.js';
-import { alertBadges, budgetBar, burnRates, message, statusBadge } from '../widgets.js';
+import { burn, percent, sliText, time } from '../format.js';
+import { howToSendData } from '../onboarding.js';
+import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
 const STATUSES = ['ok', 'warning', 'critical', 'exhausted', 'nodata'];
 type SortKey = 'budget' | 'name' | 'sli';
@@ -35,6 +36,29 @@ function compare(sort: SortKey): (a: SloStatus, b: SloStatus) => number {
   return (a, b) => (a.errorBudget.remaining ?? Infinity) - (b.errorBudget.remaining ?? Infinity) || a.name.localeCompare(b.name);
 }
 
+const SEVERITY = ['nodata', 'ok', 'warning', 'critical', 'exhausted'];
+
+/**
+ * One card per service, its border the worst status of its SLOs, with the least budget left and the fastest burn, so
+ * which budgets are burning shows at a glance. Unknown budgets are not counted as healthy ones.
+ */
+function overview(slos: readonly SloStatus[]): HTMLElement {
+  const services = [...new Set(slos.map((slo) => slo.service))].sort();
+  return h('div', { class: 'overview', 'data-overview': '' }, services.map((service) => {
+    const own = slos.filter((slo) => slo.service === service);
+    const worst = own.reduce((level, slo) => Math.max(level, SEVERITY.indexOf(slo.status)), 0);
+    const budgets = own.map((slo) => slo.errorBudget.remaining).filter((value): value is number => value !== null && value !== undefined);
+    const burns = own.flatMap((slo) => Object.values(slo.burnRates)).filter((value): value is number => value !== null && Number.isFinite(value));
+    const level = SEVERITY[worst] ?? 'nodata';
+    const firing = own.flatMap((slo) => slo.alerts).filter((alert) => alert.state === 'firing').length;
+    return h('a', { class: `service level-${level}`, href: `#/?service=${encodeURIComponent(service)}`, 'data-service': service, 'data-level': level },
+      h('div', { class: 'name' }, service, ' ', statusBadge(level)),
+      h('div', { class: 'line' }, `${own.length} SLO${own.length === 1 ? '' : 's'} · least budget ${budgets.length === 0 ? 'no data' : percent(Math.min(...budgets), 1)}`),
+      h('div', { class: 'line' }, `fastest burn ${burns.length === 0 ? '–' : burn(Math.max(...burns))}${firing > 0 ? ` · ${firing} firing` : ''}`),
+    );
+  }));
+}
+
 function select(name: string, label: string, value: string, options: readonly string[], onChange: (value: string) => void): HTMLElement {
   const element = h('select', { name, 'aria-label': label }, h('option', { value: '' }, `every ${label}`), options.map((option) => h('option', { value: option, selected: option === value }, option)));
   element.addEventListener('change', () => onChange(element.value));
@@ -65,6 +89,8 @@ export async function renderList(root: HTMLElement, params: URLSearchParams): Pr
       select('service', 'service', state.service, services, (service) => writeState({ ...state, service })),
       select('status', 'status', state.status, STATUSES, (status) => writeState({ ...state, status })),
     ),
+    overview(all),
+    all.some((slo) => slo.status === 'nodata') ? howToSendData(location.origin, all.every((slo) => slo.status === 'nodata')) : null,
     shown.length === 0
       ? message(all.length === 0 ? 'No SLOs are loaded. Add specs to the configured folders and reload.' : 'No SLO matches these filters.')
       : h('table', { class: 'slos' },
@@ -83,8 +109,8 @@ export async function renderList(root: HTMLElement, params: URLSearchParams): Pr
             h('td', {}, slo.service),
             h('td', { class: 'num' }, percent(slo.objective, slo.objective > 0.99 ? 2 : 1), h('div', { class: 'muted small' }, slo.window)),
             h('td', { class: 'num' }, sliText(slo.sli)),
-            h('td', { 'data-budget': slo.errorBudget.remaining ?? '' }, budgetBar(slo.errorBudget.remaining)),
-            h('td', {}, burnRates(slo)),
+            h('td', { 'data-budget': slo.errorBudget.remaining ?? 'nodata' }, budgetBar(slo.errorBudget.remaining), coverageNote(slo.coverage)),
+            h('td', { class: 'wrap' }, burnRates(slo)),
             h('td', {}, alertBadges(slo.alerts)),
             h('td', { title: slo.reason ?? '' }, statusBadge(slo.status)),
           ))),

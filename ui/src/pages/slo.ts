@@ -1,9 +1,10 @@
-import type { AlertStatus, SloStatus } from '../api.js';
+import type { AlertStatus, HistoryPoint, Incident, SloStatus } from '../api.js';
 import { api } from '../api.js';
 import { budgetChart, burnChart, sliChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { burn, duration, percent, sliText, time, windowSeconds } from '../format.js';
-import { alertBadges, budgetBar, burnRates, message, statusBadge } from '../widgets.js';
+import { howToSendData } from '../onboarding.js';
+import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
 function stat(label: string, value: Node | string, hint?: string): HTMLElement {
   return h('div', { class: 'stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), hint ? h('div', { class: 'muted small' }, hint) : null);
@@ -45,7 +46,36 @@ function rangeLinks(name: string, current: string): HTMLElement {
     const href = `#/slo/${encodeURIComponent(name)}${range ? `?range=${range}` : ''}`;
     return h('a', { href, class: range === current ? 'range active' : 'range', 'data-range': range || 'period' }, label);
   };
-  return h('p', { class: 'ranges' }, 'Show: ', link('period', ''), RANGES.flatMap((range) => [' · ', link(range, range)]));
+  return h('p', { class: 'ranges' }, 'Show: ', link('data', ''), RANGES.flatMap((range) => [' · ', link(range, range)]));
+}
+
+/** Points before the first figure are the time before the SLO had data: the default view starts at the data. */
+function fromFirstData(points: readonly HistoryPoint[]): readonly HistoryPoint[] {
+  const first = points.findIndex((point) => point.sli !== null || point.budgetRemaining !== null);
+  return first <= 0 ? points : points.slice(Math.max(0, first - 1));
+}
+
+/**
+ * Incidents of each tier, newest first: when each went pending, fired and resolved and the budget it cost, from the
+ * incidents API where the daemon has it, else from the tiers' current states.
+ */
+function incidentTimeline(incidents: readonly Incident[], alerts: readonly AlertStatus[]): HTMLElement {
+  const rows: Incident[] = incidents.length > 0
+    ? [...incidents]
+    : alerts.filter((alert) => alert.activeSince).map((alert) => ({ tier: alert.tier, severity: alert.severity, state: alert.state, startedAt: alert.activeSince ?? undefined, endedAt: null }));
+  if (rows.length === 0) return message('No incidents: no tier has been pending or firing.');
+  rows.sort((a, b) => Date.parse(b.startedAt ?? '') - Date.parse(a.startedAt ?? ''));
+  return h('table', { class: 'incidents' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Tier'), h('th', {}, 'State'), h('th', {}, 'Pending from'), h('th', {}, 'Firing from'), h('th', {}, 'Resolved'), h('th', { class: 'num' }, 'Budget cost'))),
+    h('tbody', {}, rows.map((incident) => h('tr', { 'data-incident': incident.tier ?? '' },
+      h('td', {}, incident.tier ?? '–', incident.severity ? h('div', { class: 'muted small' }, incident.severity) : null),
+      h('td', {}, h('span', { class: `badge alert-${incident.state ?? (incident.endedAt ? 'resolved' : 'firing')}` }, incident.state ?? (incident.endedAt ? 'resolved' : 'firing'))),
+      h('td', {}, incident.startedAt ? time(incident.startedAt) : '–'),
+      h('td', {}, incident.firingAt ? time(incident.firingAt) : '–'),
+      h('td', {}, incident.endedAt ? time(incident.endedAt) : 'ongoing'),
+      h('td', { class: 'num' }, percent(incident.budgetSpent, 1)),
+    ))),
+  );
 }
 
 export async function renderSlo(root: HTMLElement, name: string, params: URLSearchParams = new URLSearchParams()): Promise<void> {
@@ -53,22 +83,28 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
   const to = new Date(Date.parse(slo.evaluatedAt) || Date.now());
   const requested = params.get('range') ?? '';
   const range = RANGES.includes(requested) ? requested : '';
-  const period = range ? windowSeconds(range) : windowSeconds(slo.window);
+  // The default view is the data's own extent: the share of the period with data (coverage), with some margin, so
+  // minutes of data are not a sliver at the right edge of 30 days.
+  const windowLength = windowSeconds(slo.window);
+  const covered = slo.coverage !== null && slo.coverage !== undefined && Number.isFinite(slo.coverage) ? Math.min(windowLength, Math.max(600, slo.coverage * windowLength * 1.1)) : windowLength;
+  const period = range ? windowSeconds(range) : covered;
   const from = new Date(to.getTime() - period * 1000);
   // About 300 points over the period, in whole minutes.
   const step = Math.max(60, Math.round(period / 300 / 60) * 60);
-  const [points, spec, decisions, notifications] = await Promise.all([
+  const [history, spec, decisions, notifications, incidents] = await Promise.all([
     api.history(slo.name, from, to, step),
     api.spec(slo.name),
     api.decisions(slo.service),
     api.notifications(slo.name),
+    api.incidents(slo.name),
   ]);
+  const points = range ? history : fromFirstData(history);
 
   const width = chartWidth();
   const thresholds = [...new Map(slo.alerts.map((alert) => [alert.burnRateThreshold, { label: `${alert.tier} threshold`, value: alert.burnRateThreshold }])).values()];
   const charts = points.length === 0
     ? message('No history yet: charts appear once the engine has evaluated this SLO.')
-    : h('div', { class: 'charts' }, budgetChart(points, width), sliChart(points, slo.objective, width), burnChart(points, thresholds, width));
+    : h('div', { class: 'charts' }, budgetChart(points, width, slo.timeToExhaustion), sliChart(points, slo.objective, width), burnChart(points, thresholds, width));
 
   replace(
     root,
@@ -79,16 +115,21 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
       alertBadges(slo.alerts),
     ),
     h('p', { class: 'muted' }, `${slo.service} · ${slo.name} · ${slo.budgetingMethod} over ${slo.window} · evaluated ${time(slo.evaluatedAt)}`, slo.reason ? ` · ${slo.reason}` : ''),
+    slo.status === 'nodata' ? howToSendData(location.origin, true) : null,
     h('div', { class: 'stats' },
       stat('Objective', percent(slo.objective, 3)),
-      stat('SLI', sliText(slo.sli), `${slo.events.good.toLocaleString()} good of ${slo.events.total.toLocaleString()}`),
-      stat('Budget remaining', budgetBar(slo.errorBudget.remaining), `${percent(slo.errorBudget.consumed, 1)} consumed`),
-      slo.errorBudget.remaining !== null && slo.errorBudget.remaining <= 0
+      stat('SLI', sliText(slo.sli), slo.sli === null ? 'no data in the period' : `${slo.events.good.toLocaleString()} good of ${slo.events.total.toLocaleString()}`),
+      stat('Budget remaining', budgetBar(slo.errorBudget.remaining), slo.errorBudget.consumed === null ? 'unknown until data arrives' : `${percent(slo.errorBudget.consumed, 1)} consumed`),
+      slo.errorBudget.remaining === null
+        ? stat('Time to exhaustion', 'no data')
+        : slo.errorBudget.remaining <= 0
         ? stat('Time to exhaustion', 'exhausted', `${percent(-slo.errorBudget.remaining, 1)} over budget`)
         : stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
       stat('Burn rates', burnRates(slo)),
     ),
-    section(range ? `Over the last ${range}` : `Over the period (${slo.window})`, rangeLinks(slo.name, range), charts),
+    section(range ? `Over the last ${range}` : `Since the data began (period ${slo.window})`, rangeLinks(slo.name, range), charts),
+    coverageNote(slo.coverage),
+    section('Incidents', incidentTimeline(incidents, slo.alerts)),
     section('Alert tiers',
       slo.alerts.length === 0
         ? message('This SLO has no alert tiers.')
