@@ -74,7 +74,7 @@ async function within(ms: number, work: Promise<void>): Promise<void> {
 export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
   const logger = options.logger;
   const now = options.now ?? Date.now;
-  const gates = new GateService({
+  const gates: GateService = new GateService({
     statuses: options.statuses,
     policies: options.policies,
     ...(options.slos ? { slos: options.slos } : {}),
@@ -98,7 +98,7 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
       options.delivery?.onFailure?.(failure);
     },
   });
-  const freezes = new FreezeTracker({
+  const freezes: FreezeTracker = new FreezeTracker({
     gates,
     documents: options.documents,
     journal: options.journal,

@@ -111,7 +111,7 @@ describe('decision journal: one entry per distinct verdict per caller', () => {
   it('writes at the end of the flush interval without being asked', async () => {
     const journal = new MemoryJournal();
     const documents = new MemoryDocumentStore();
-    const decisions = new DecisionJournal({ journal, documents, flushMs: 0 });
+    const decisions = new DecisionJournal({ journal, documents, flushMs: 0, now: () => AT });
     decisions.record(asked('a', AT), judged(0.1));
     await new Promise((resolve) => setImmediate(resolve));
     expect(documents.list(OPEN_DECISIONS_NAMESPACE)).toHaveLength(1);

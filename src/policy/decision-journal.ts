@@ -54,7 +54,11 @@ export interface DecisionJournalOptions {
   readonly flushMs?: number;
   /** An entry nobody repeated for this long is closed (written to the journal). Default 10 minutes. */
   readonly idleMs?: number;
+  readonly now?: () => number;
 }
+
+/** Where a page of the audit trail starts: among the open entries (an offset), or the closed ones before a journal id. */
+export type DecisionCursor = { readonly open: number } | { readonly before: number };
 
 interface Open {
   entry: StoredEntry;
@@ -77,6 +81,7 @@ export class DecisionJournal {
   private readonly onWriteError: ((error: unknown, lost: number) => void) | undefined;
   private readonly flushMs: number;
   private readonly idleMs: number;
+  private readonly now: () => number;
   /** Open entries by caller and question. */
   private readonly open = new Map<string, Open>();
   private closed: StoredEntry[] = [];
@@ -90,6 +95,7 @@ export class DecisionJournal {
     this.onWriteError = options.onWriteError;
     this.flushMs = options.flushMs ?? 1000;
     this.idleMs = options.idleMs ?? 600_000;
+    this.now = options.now ?? Date.now;
     for (const { key, value } of this.documents?.list(OPEN_DECISIONS_NAMESPACE) ?? []) {
       const stored = value as { entry: StoredEntry; signature: string };
       this.open.set(key, { entry: stored.entry, signature: stored.signature, dirty: false });
@@ -130,7 +136,7 @@ export class DecisionJournal {
    * Writes a batch in one transaction: closed entries (and those idle for `idleMs` before `now`) to the journal,
    * counts still open to the document store. `closeAll` closes every entry (shutdown).
    */
-  flush(now = Date.now(), closeAll = false): void {
+  flush(now = this.now(), closeAll = false): void {
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate);
     this.flushTimer = undefined;
@@ -161,22 +167,26 @@ export class DecisionJournal {
   }
 
   /**
-   * The audit trail, newest first: the entries still counting repeats, then the closed ones. `before` is a cursor
-   * over the closed ones (the `next` of the previous page).
+   * The audit trail, newest first: the entries still counting repeats (latest repeat first), then the closed ones.
+   * `from` is the `next` of the previous page.
    */
-  decisions(query: { service?: string; limit: number; before?: number }): { data: AuditEntry[]; next?: number } {
+  decisions(query: { service?: string; limit: number; from?: DecisionCursor }): { data: AuditEntry[]; next?: DecisionCursor } {
     this.flush();
-    const open =
-      query.before === undefined
+    const from = query.from ?? { open: 0 };
+    const allOpen =
+      'open' in from
         ? [...this.open.values()]
             .map((entry) => entry.entry)
             .filter((entry) => query.service === undefined || entry.service === query.service)
-            .sort((a, b) => b.lastAt.localeCompare(a.lastAt))
-            .slice(0, query.limit)
+            .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.lastId.localeCompare(a.lastId))
         : [];
+    const openStart = 'open' in from ? from.open : 0;
+    const open = allOpen.slice(openStart, openStart + query.limit);
+    if (openStart + open.length < allOpen.length) return { data: open, next: { open: openStart + open.length } };
     const limit = query.limit - open.length;
-    if (limit <= 0) return { data: open };
-    const entries = this.journal.query(DECISION_KIND, { limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(query.before === undefined ? {} : { beforeId: query.before }) });
+    if (limit <= 0) return { data: open, next: { before: Number.MAX_SAFE_INTEGER } };
+    const before = 'before' in from ? from.before : undefined;
+    const entries = this.journal.query(DECISION_KIND, { limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(before === undefined ? {} : { beforeId: before }) });
     const verdicts = new Map<number, VerdictData | undefined>();
     const closed = entries.flatMap((entry): AuditEntry[] => {
       const data = entry.data as StoredEntry | LegacyDecision;
@@ -189,7 +199,7 @@ export class DecisionJournal {
       return verdict ? [{ ...verdict, ...record, count: 1, firstAt: record.decidedAt, lastAt: record.decidedAt, lastId: record.id, caller }] : [];
     });
     const last = entries.at(-1);
-    return { data: [...open, ...closed], ...(entries.length === limit && last ? { next: last.id } : {}) };
+    return { data: [...open, ...closed], ...(entries.length === limit && last ? { next: { before: last.id } } : {}) };
   }
 
   private scheduleFlush(): void {

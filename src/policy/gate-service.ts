@@ -4,7 +4,7 @@ import { answerOf, renderAnswer } from './answer.js';
 import type { GateAnswer } from './answer.js';
 import { FirstData } from './coverage-stand-in.js';
 import { DecisionJournal } from './decision-journal.js';
-import type { AuditEntry } from './decision-journal.js';
+import type { AuditEntry, DecisionCursor } from './decision-journal.js';
 import { GateIndex } from './gate-index.js';
 import { ManualFreezes } from './manual-freezes.js';
 import { ACTIONS } from './release.js';
@@ -79,6 +79,7 @@ export class GateService {
       ...(options.transaction ? { transaction: options.transaction } : {}),
       ...(options.onWriteError ? { onWriteError: options.onWriteError } : {}),
       ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
+      now: this.now,
     });
     this.idPrefix = `${this.now().toString(36)}-`;
   }
@@ -188,7 +189,7 @@ export class GateService {
   }
 
   /** The audit trail, newest first. `before` is the `next` of the previous page. */
-  decisions(query: { service?: string; limit: number; before?: number }): { data: AuditEntry[]; next?: number } {
+  decisions(query: { service?: string; limit: number; from?: DecisionCursor }): { data: AuditEntry[]; next?: DecisionCursor } {
     return this.journal.decisions(query);
   }
 }
