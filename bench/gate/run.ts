@@ -56,7 +56,7 @@ const decisions = await new Promise<string>((resolve) => {
 });
 const errors = [...gate, ...bare].reduce((sum, run) => sum + run.errors, 0);
 if (errors > 0) console.log(`WARNING: ${errors} errors, timeouts or non-2xx answers`);
-console.log(`decisions journalled: ${decisions}`);
+console.log(`decisions counted in the audit trail: ${decisions}`);
 
 const gateRps = gate.map((run) => run.rps);
 const bareRps = bare.map((run) => run.rps);

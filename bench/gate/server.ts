@@ -54,6 +54,8 @@ const policy = createPolicy({
   // As the daemon wires it: the decisions of one event-loop turn share one SQLite transaction.
   transaction: (work) => store.db.transaction(work)(),
 });
+// As the daemon does after each evaluation: every verdict decided up front, so a request only looks its answer up.
+policy.afterEvaluation?.({ now: Date.now(), statuses, transitions: [] });
 const gate = await startServer(createHttpApp([...(policy.routes ?? [])], { notReadyReasons: () => [] }), '127.0.0.1:0');
 
 const bareApp = new Hono();
@@ -65,8 +67,9 @@ console.log(`PORTS ${gate.address.port} ${bare.address.port}`);
 
 const stop = (): void => {
   void Promise.all([gate.close(100), bare.close(100)]).then(() => {
-    policy.flush();
-    const decisions = store.journal.query('decision', { limit: 1 })[0]?.id ?? 0;
+    // Decisions are counted per distinct verdict and caller (count, firstAt, lastAt): the sum of the counts.
+    const decisions = policy.gates.decisions({ limit: 1000 }).data.reduce((sum, entry) => sum + entry.count, 0);
+    policy.gates.flush(true);
     store.close();
     rmSync(dir, { recursive: true, force: true });
     console.log(`DECISIONS ${decisions}`);

@@ -84,6 +84,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   const policy = createPolicy({
     statuses: engine.ports.statuses,
     policies: initial.policies,
+    slos: initial.slos,
     journal,
     documents: store.documents,
     webhooks: config.events.webhooks,

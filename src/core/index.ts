@@ -87,10 +87,19 @@ export type { TimeRange } from './exclusions.js';
 export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
 export type { Caller, RouteAccess, Scope } from './auth.js';
 export {
+  DEFAULT_EVIDENCE,
+  DEFAULT_ON_INSUFFICIENT_DATA,
   DEFAULT_POLICY,
   DEFAULT_POLICY_NAME,
+  DEFAULT_THAW_MARGIN,
   REASON_PLACEHOLDERS,
   applicableFreezes,
+  assessEvidence,
+  currentBurn,
+  evidenceRule,
+  expectedThaw,
+  isBudgetRule,
+  onInsufficientData,
   decideGate,
   decideSlo,
   fillReason,
@@ -104,4 +113,4 @@ export {
   selectorSpecificity,
   worse,
 } from './policy/index.js';
-export type { CoveredSlo, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, ReasonContext, ReasonPlaceholder, SloVerdict } from './policy/index.js';
+export type { CoveredSlo, Evidence, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, PeriodEvidence, ReasonContext, ReasonPlaceholder, SloPeriod, SloVerdict, ThawPeriod } from './policy/index.js';

@@ -213,7 +213,30 @@ export interface BudgetPolicy {
   /** Release labels (e.g. `priority=P0`, `type=security`) that let a change through, recorded as an override. */
   readonly overrides: readonly { readonly label: string; readonly values: readonly string[] }[];
   readonly onNoData: 'allow' | 'warn' | 'deny';
+  /**
+   * The answer instead of a budget-based deny while an SLO has too little evidence for its budget to mean anything
+   * (see `evidence`). Default `warn`. Rules driven by a firing alert are not affected.
+   */
+  readonly onInsufficientData?: GateDecision;
+  /** How much evidence a budget-based deny needs; defaults in core/policy `DEFAULT_EVIDENCE`. */
+  readonly evidence?: EvidenceRule;
+  /**
+   * How far above the level that froze a service its budget remaining must come back before it thaws (a fraction of
+   * the budget, default 0.05), so a service at the edge does not flap between freeze and thaw.
+   */
+  readonly thawMargin?: number;
   readonly origin?: SpecOrigin;
+}
+
+/**
+ * Evidence a budget-based deny needs: the period's error budget must amount to at least `minBudgetEvents` bad events
+ * (total events x (1 - objective)), and the SLO must have had data for `minCoverage` of its period or for
+ * `minCoverageDuration`, whichever is less.
+ */
+export interface EvidenceRule {
+  readonly minBudgetEvents: number;
+  readonly minCoverage: number;
+  readonly minCoverageDuration: DurationMs;
 }
 
 /** Everything loaded from a set of spec files. */

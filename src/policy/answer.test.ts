@@ -9,9 +9,11 @@ describe('answer rendering', () => {
     const verdict = decideGate({ service: 'checkout', environment: 'production', action: 'deploy', labels: {}, overridesPermitted: false }, [{ status, policy: DEFAULT_POLICY }], DEFAULT_POLICY, Date.parse('2026-11-26T12:01:00Z'), []);
     const data = verdictData(verdict);
     const extra = { requester: 'ci "main"', decidedAt: '2026-11-26T12:01:00.000Z', via: 'gate' };
-    const body = renderAnswer('abc-1', extra, verdictMembers(data));
+    const body = renderAnswer('abc-1', extra.decidedAt, extra.via, { requester: extra.requester }, verdictMembers(data));
     expect(JSON.parse(body)).toEqual(answerOf('abc-1', extra, data));
     expect(Object.keys(JSON.parse(body) as object)[0]).toBe('id');
+    const bare = renderAnswer('abc-2', extra.decidedAt, 'flagger', {}, verdictMembers(data));
+    expect(JSON.parse(bare)).toEqual(answerOf('abc-2', { decidedAt: extra.decidedAt, via: 'flagger' }, data));
     expect(JSON.parse(body)).toMatchObject({ service: 'checkout', slos: ['checkout-availability'], figures: [{ name: 'checkout-availability' }] });
   });
 });

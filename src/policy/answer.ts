@@ -47,10 +47,11 @@ export function verdictMembers(data: VerdictData): string {
 
 /**
  * The answer body: the decision's own members spliced before the verdict's pre-serialized ones, so a gate under load
- * serializes a few short strings instead of every SLO's figures again. Same members and order as `answerOf`.
+ * builds no JSON beyond its id and time (and release metadata, when it sent some). Same members as `answerOf`.
  */
-export function renderAnswer(id: string, extra: DecisionExtra, members: string): string {
-  return `{"id":${JSON.stringify(id)},${JSON.stringify(extra).slice(1, -1)},${members}}`;
+export function renderAnswer(id: string, decidedAt: string, via: string, extra: { release?: unknown; requester?: string }, members: string): string {
+  const more = extra.release === undefined && extra.requester === undefined ? '' : `${JSON.stringify(extra).slice(1, -1)},`;
+  return `{"id":"${id}",${more}"decidedAt":"${decidedAt}","via":"${via}",${members}}`;
 }
 
 export function answerOf(id: string, extra: DecisionExtra, data: VerdictData): GateAnswer {

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { BudgetPolicy, Component, DocumentStore, Evaluation, Journal, SpecSet, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, Component, DocumentStore, Evaluation, Journal, Slo, SpecSet, StatusReader } from '../core/index.js';
 import { admissionRoutes } from './admission.js';
 import { EventDelivery } from './delivery.js';
 import type { DeliveryOptions, EventWebhook } from './delivery.js';
@@ -21,6 +21,8 @@ export interface PolicyLogger {
 export interface PolicyComponentOptions {
   readonly statuses: StatusReader;
   readonly policies: readonly BudgetPolicy[];
+  /** The SLOs in force at start (their windows give each status its period); reloads bring new ones. */
+  readonly slos?: readonly Slo[];
   readonly journal: Journal;
   readonly documents: DocumentStore;
   /** `events.webhooks`: receivers of freeze and thaw CloudEvents. */
@@ -72,9 +74,12 @@ async function within(ms: number, work: Promise<void>): Promise<void> {
 export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
   const logger = options.logger;
   const now = options.now ?? Date.now;
-  const gates = new GateService({
+  const gates: GateService = new GateService({
     statuses: options.statuses,
     policies: options.policies,
+    ...(options.slos ? { slos: options.slos } : {}),
+    // Freeze tracking needs the gate service, and the gates what is frozen (hysteresis): called only after both exist.
+    frozen: (service, environment) => freezes.isFrozen(service, environment),
     journal: options.journal,
     documents: options.documents,
     now,
@@ -93,7 +98,7 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
       options.delivery?.onFailure?.(failure);
     },
   });
-  const freezes = new FreezeTracker({
+  const freezes: FreezeTracker = new FreezeTracker({
     gates,
     documents: options.documents,
     journal: options.journal,
@@ -107,7 +112,10 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
   });
   const checkFreezes = (at = now()): FreezeTransition[] => {
     try {
-      return freezes.check(at);
+      const transitions = freezes.check(at);
+      // Every verdict as of this evaluation and these freezes, so a request only looks its answer up.
+      gates.precompute((service) => freezes.environmentsOf(service), at);
+      return transitions;
     } catch (error) {
       logger?.error({ err: error }, 'freeze tracking failed');
       return [];
@@ -124,13 +132,19 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
     // Events a previous run queued and could not deliver go out first (order per receiver).
     start: () => delivery.start(),
     afterEvaluation: (evaluation: Evaluation) => {
+      gates.refresh(evaluation.now);
       checkFreezes(evaluation.now);
-    },
-    onSpecChange: (specs: SpecSet) => gates.setPolicies(specs.policies),
-    flush: () => gates.flush(),
-    // Decisions are written at once (a local transaction); freeze events in flight get what is left of the deadline.
-    stop: async (timeoutMs) => {
+      // Audit entries idle long enough are closed into the journal.
       gates.flush();
+    },
+    onSpecChange: (specs: SpecSet) => {
+      gates.setSpecs(specs.policies, specs.slos);
+      checkFreezes();
+    },
+    flush: () => gates.flush(),
+    // Audit entries are closed into the journal (a local transaction); freeze events in flight get what is left of the deadline.
+    stop: async (timeoutMs) => {
+      gates.flush(true);
       await within(timeoutMs, delivery.shutdown());
     },
   };

@@ -1,112 +1,205 @@
-import type { GateDecision, Journal } from '../core/index.js';
+import type { DocumentStore, GateDecision, Journal } from '../core/index.js';
 import type { GateAnswer, VerdictData } from './answer.js';
-import type { Inputs } from './verdicts.js';
+import type { Judged } from './verdicts.js';
 
 /** Journal kind of gate decisions; the subject is the service. */
 export const DECISION_KIND = 'decision';
-/**
- * Journal kind of a verdict with its inputs (each SLO's figures), written once per evaluation and question and
- * referred to by every decision that it answered (`inputs`, the entry's journal id), which keeps decision rows small.
- */
+/** Journal kind of a verdict's inputs, as earlier versions wrote them once per verdict (still read). */
 export const INPUTS_KIND = 'decision-inputs';
+/** DocumentStore namespace of the audit entries still counting repeats, so a restart continues them. */
+export const OPEN_DECISIONS_NAMESPACE = 'policy.open-decisions';
 
-/** Decisions written per transaction at most; more are written at once, in another transaction. */
-const MAX_BATCH = 1024;
+/** An audit entry: one distinct verdict for one caller, however often it was given. */
+export interface AuditEntry extends GateAnswer {
+  /** How many times this caller got this verdict between `firstAt` and `lastAt`. */
+  readonly count: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+  /** The id of the last answer it counts (`id` is the first). */
+  readonly lastId: string;
+  /** Who asked: `via` and the requester or User-Agent. */
+  readonly caller: string;
+}
 
-/** What the journal holds for a decision: what is its own; the verdict and figures are in the `inputs` entry. */
-export interface StoredDecision {
+/** What the journal and the document store hold of an entry: the answer fields, the verdict's figures and counts. */
+type StoredEntry = Omit<AuditEntry, never>;
+
+/** An older decision row: its verdict in a separate `inputs` entry. */
+interface LegacyDecision {
   readonly id: string;
-  /** Also in the verdict; kept here so the row says what was decided on its own (metrics count it on write). */
   readonly decision: GateDecision;
   readonly inputs: number;
   readonly decidedAt: string;
   readonly via: string;
+}
+
+export interface DecisionRecord {
+  readonly id: string;
+  readonly at: number;
+  readonly via: string;
+  readonly caller: string;
   readonly release?: Readonly<Record<string, unknown>>;
   readonly requester?: string;
 }
 
 export interface DecisionJournalOptions {
   readonly journal: Journal;
-  /** Runs journal writes in one storage transaction; without it each is its own write. */
+  /** Where entries still counting are kept between batches; without it they live in memory until closed. */
+  readonly documents?: DocumentStore;
+  /** Runs a batch of writes in one storage transaction; without it each is its own write. */
   readonly transaction?: (work: () => void) => void;
   /** Called when recording decisions failed (they are lost; the answers were already given). */
   readonly onWriteError?: (error: unknown, lost: number) => void;
-  /** How long decisions wait to be written together, in ms; 0 writes at the end of the event loop's turn. */
+  /** How long records wait to be written together, in ms; 0 writes at the end of the event loop's turn. Default 1000. */
   readonly flushMs?: number;
+  /** An entry nobody repeated for this long is closed (written to the journal). Default 10 minutes. */
+  readonly idleMs?: number;
+  readonly now?: () => number;
+}
+
+/** Where a page of the audit trail starts: among the open entries (an offset), or the closed ones before a journal id. */
+export type DecisionCursor = { readonly open: number } | { readonly before: number };
+
+interface Open {
+  entry: StoredEntry;
+  /** Repeats the entry counts, by verdict signature and release. */
+  readonly signature: string;
+  dirty: boolean;
 }
 
 /**
- * The audit trail of gate decisions, written in batches: a gate answers at once and its record joins the others
- * decided within `flushMs` in one transaction. The trade-off: a crash loses at most that long of records, never an
- * answer; a gate under load costs a row, not a commit.
+ * The audit trail of gate decisions. Each distinct verdict a caller gets is one entry with `count`, `firstAt` and
+ * `lastAt`: a pipeline polling every second adds to a count in memory, not a row per poll. An entry is open while it
+ * is being repeated (kept in the document store, upserted once per batch, so a crash loses at most a batch of counts)
+ * and is closed into the journal when the caller gets another verdict for the same question, when it has not been
+ * repeated for `idleMs`, or on shutdown. A gate request does no storage work: it updates a map.
  */
 export class DecisionJournal {
   private readonly journal: Journal;
+  private readonly documents: DocumentStore | undefined;
   private readonly transaction: (work: () => void) => void;
   private readonly onWriteError: ((error: unknown, lost: number) => void) | undefined;
   private readonly flushMs: number;
-  private pending: { at: number; record: Omit<StoredDecision, 'inputs'>; inputs: Inputs }[] = [];
+  private readonly idleMs: number;
+  private readonly now: () => number;
+  /** Open entries by caller and question. */
+  private readonly open = new Map<string, Open>();
+  private closed: StoredEntry[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushImmediate: NodeJS.Immediate | undefined;
 
   constructor(options: DecisionJournalOptions) {
     this.journal = options.journal;
+    this.documents = options.documents;
     this.transaction = options.transaction ?? ((work) => work());
     this.onWriteError = options.onWriteError;
-    this.flushMs = options.flushMs ?? 10;
+    this.flushMs = options.flushMs ?? 1000;
+    this.idleMs = options.idleMs ?? 600_000;
+    this.now = options.now ?? Date.now;
+    for (const { key, value } of this.documents?.list(OPEN_DECISIONS_NAMESPACE) ?? []) {
+      const stored = value as { entry: StoredEntry; signature: string };
+      this.open.set(key, { entry: stored.entry, signature: stored.signature, dirty: false });
+    }
   }
 
-  /** Queues a decision's record; written with the others of this batch (at once when the batch is full). */
-  record(at: number, record: Omit<StoredDecision, 'inputs'>, inputs: Inputs): void {
-    this.pending.push({ at, record, inputs });
-    if (this.pending.length >= MAX_BATCH) this.flush();
-    else this.scheduleFlush();
+  /** Counts a decision: a repeat of the caller's open entry for this question, or a new entry. */
+  record(record: DecisionRecord, judged: Judged): void {
+    const { verdict } = judged;
+    const question = `${record.caller}\u0000${verdict.service}\u0000${verdict.environment}\u0000${verdict.action}`;
+    const signature = record.release === undefined ? judged.signature : `${judged.signature}\u0000${JSON.stringify(record.release)}`;
+    const at = new Date(record.at).toISOString();
+    const current = this.open.get(question);
+    if (current && current.signature === signature) {
+      current.entry = { ...current.entry, count: current.entry.count + 1, lastAt: at, lastId: record.id };
+      current.dirty = true;
+    } else {
+      if (current) this.closed.push(current.entry);
+      const entry: StoredEntry = {
+        ...judged.inputs.data,
+        id: record.id,
+        decidedAt: at,
+        via: record.via,
+        ...(record.release === undefined ? {} : { release: record.release }),
+        ...(record.requester === undefined ? {} : { requester: record.requester }),
+        caller: record.caller,
+        count: 1,
+        firstAt: at,
+        lastAt: at,
+        lastId: record.id,
+      };
+      this.open.set(question, { entry, signature, dirty: true });
+    }
+    this.scheduleFlush();
   }
 
-  /** Writes the decisions not yet in the journal, in one transaction. */
-  flush(): void {
+  /**
+   * Writes a batch in one transaction: closed entries (and those idle for `idleMs` before `now`) to the journal,
+   * counts still open to the document store. `closeAll` closes every entry (shutdown).
+   */
+  flush(now = this.now(), closeAll = false): void {
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     if (this.flushImmediate !== undefined) clearImmediate(this.flushImmediate);
     this.flushTimer = undefined;
     this.flushImmediate = undefined;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    const written: Inputs[] = [];
+    const closing = this.closed;
+    this.closed = [];
+    const closingKeys = new Set<string>();
+    for (const [question, open] of this.open) {
+      if (closeAll || now - Date.parse(open.entry.lastAt) >= this.idleMs) {
+        closing.push(open.entry);
+        closingKeys.add(question);
+      }
+    }
+    const dirty = [...this.open].filter(([question, open]) => open.dirty && !closingKeys.has(question));
+    if (closing.length === 0 && dirty.length === 0) return;
     try {
       this.transaction(() => {
-        for (const { at, record, inputs } of batch) {
-          if (inputs.journalId === undefined) {
-            inputs.journalId = this.journal.append(INPUTS_KIND, { at, subject: inputs.service, data: inputs.data });
-            written.push(inputs);
-          }
-          this.journal.append(DECISION_KIND, { at, subject: inputs.service, data: { ...record, inputs: inputs.journalId } });
-        }
+        for (const entry of closing) this.journal.append(DECISION_KIND, { at: Date.parse(entry.lastAt), subject: entry.service, data: entry });
+        for (const question of closingKeys) this.documents?.delete(OPEN_DECISIONS_NAMESPACE, question);
+        for (const [question, open] of dirty) this.documents?.put(OPEN_DECISIONS_NAMESPACE, question, { entry: open.entry, signature: open.signature });
       });
+      for (const question of closingKeys) this.open.delete(question);
+      for (const [, open] of dirty) open.dirty = false;
     } catch (error) {
-      // The transaction was rolled back: those inputs are not in the journal after all.
-      for (const inputs of written) delete inputs.journalId;
-      this.onWriteError?.(error, batch.length);
+      // Rolled back: the closed entries are lost (they were answered); the open ones are tried again next batch.
+      this.onWriteError?.(error, closing.length);
     }
   }
 
   /**
-   * The audit trail, newest first, with each decision's figures (decisions not yet written are written first).
-   * `before` is a cursor: the `next` of the previous page.
+   * The audit trail, newest first: the entries still counting repeats (latest repeat first), then the closed ones.
+   * `from` is the `next` of the previous page.
    */
-  decisions(query: { service?: string; limit: number; before?: number }): { data: GateAnswer[]; next?: number } {
+  decisions(query: { service?: string; limit: number; from?: DecisionCursor }): { data: AuditEntry[]; next?: DecisionCursor } {
     this.flush();
-    const entries = this.journal.query(DECISION_KIND, { limit: query.limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(query.before === undefined ? {} : { beforeId: query.before }) });
+    const from = query.from ?? { open: 0 };
+    const allOpen =
+      'open' in from
+        ? [...this.open.values()]
+            .map((entry) => entry.entry)
+            .filter((entry) => query.service === undefined || entry.service === query.service)
+            .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.lastId.localeCompare(a.lastId))
+        : [];
+    const openStart = 'open' in from ? from.open : 0;
+    const open = allOpen.slice(openStart, openStart + query.limit);
+    if (openStart + open.length < allOpen.length) return { data: open, next: { open: openStart + open.length } };
+    const limit = query.limit - open.length;
+    if (limit <= 0) return { data: open, next: { before: Number.MAX_SAFE_INTEGER } };
+    const before = 'before' in from ? from.before : undefined;
+    const entries = this.journal.query(DECISION_KIND, { limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(before === undefined ? {} : { beforeId: before }) });
     const verdicts = new Map<number, VerdictData | undefined>();
-    const data = entries.flatMap((entry): GateAnswer[] => {
-      const { inputs, ...record } = entry.data as StoredDecision;
+    const closed = entries.flatMap((entry): AuditEntry[] => {
+      const data = entry.data as StoredEntry | LegacyDecision;
+      if (!('inputs' in data) || typeof data.inputs !== 'number') return [data as StoredEntry];
+      const { inputs, ...record } = data;
       const verdict = verdicts.has(inputs) ? verdicts.get(inputs) : this.inputsOf(inputs);
       verdicts.set(inputs, verdict);
       // Retention removes old entries of every kind alike; a decision whose verdict is gone is not shown half.
-      return verdict ? [{ ...verdict, ...record }] : [];
+      const caller = record.via;
+      return verdict ? [{ ...verdict, ...record, count: 1, firstAt: record.decidedAt, lastAt: record.decidedAt, lastId: record.id, caller }] : [];
     });
     const last = entries.at(-1);
-    return { data, ...(entries.length === query.limit && last ? { next: last.id } : {}) };
+    return { data: [...open, ...closed], ...(entries.length === limit && last ? { next: { before: last.id } } : {}) };
   }
 
   private scheduleFlush(): void {

@@ -17,8 +17,9 @@ const productionOnly: BudgetPolicy = {
 function setup(documents = new MemoryDocumentStore(), journal = new MemoryJournal()) {
   let statuses: SloStatus[] = [];
   const events: CloudEvent[] = [];
-  const gates = new GateService({ statuses: { latest: () => statuses, get: () => undefined }, policies: [productionOnly], journal });
-  const tracker = new FreezeTracker({ gates, documents, journal, publish: (event) => events.push(event), source: 'urn:sloe:test' });
+  const gates: GateService = new GateService({ statuses: { latest: () => statuses, get: () => undefined }, policies: [productionOnly], journal, frozen: (service, environment) => tracker.isFrozen(service, environment) });
+  // Bound late, as createPolicy does: the gates ask the tracker whether a service is frozen (hysteresis).
+  const tracker: FreezeTracker = new FreezeTracker({ gates, documents, journal, publish: (event) => events.push(event), source: 'urn:sloe:test' });
   return { tracker, events, documents, journal, evaluate: (next: SloStatus[]) => (statuses = next) };
 }
 
@@ -51,6 +52,24 @@ describe('FreezeTracker', () => {
     expect(second.tracker.check(T0 + 60_000).map((transition) => transition.type)).toEqual(['thaw']);
     expect(second.events.map((event) => [event.type, (event.data as { frozenSince: string }).frozenSince])).toEqual([['dev.sloe.thaw', '2026-11-26T12:00:00.000Z']]);
     expect(first.journal.query('freeze', { limit: 10 }).map((entry) => (entry.data as { type: string }).type)).toEqual(['thaw', 'freeze']);
+  });
+});
+
+describe('a freeze that explains itself', () => {
+  it('reports the current figures, keeps those it began with, and thaws only above the thaw level', () => {
+    const { tracker, evaluate } = setup();
+    evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.1 })]);
+    tracker.check(T0);
+    evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.3 })]);
+    expect(tracker.check(T0 + 30_000)).toEqual([]);
+    expect(tracker.current()[0]).toMatchObject({ since: '2026-11-26T12:00:00.000Z', reasons: ['checkout-availability spent (-30%)'], frozenReasons: ['checkout-availability spent (-10%)'], updatedAt: '2026-11-26T12:00:30.000Z' });
+    expect(tracker.current()[0]?.expectedThaw).toMatch(/^2026-/);
+    // Back to 2 % remaining: above the freeze level (0), below the thaw level (0 + 5 %): still frozen, no flapping.
+    evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.98 })]);
+    expect(tracker.check(T0 + 60_000)).toEqual([]);
+    expect(tracker.current()[0]?.reasons).toEqual(['checkout-availability spent (2%)']);
+    evaluate([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.94 })]);
+    expect(tracker.check(T0 + 90_000).map((transition) => transition.type)).toEqual(['thaw']);
   });
 });
 

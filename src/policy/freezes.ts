@@ -16,8 +16,18 @@ export interface Freeze {
   readonly decision: GateDecision;
   /** ISO time the freeze began. */
   readonly since: string;
+  /** Why it holds, with the figures of the latest evaluation. */
   readonly reasons: readonly string[];
   readonly slos: readonly SloVerdict[];
+  /** Why it began, with the figures of then. */
+  readonly frozenReasons?: readonly string[];
+  /**
+   * When the gate is expected to let deploys through again (ISO): as bad events leave a rolling window at the current
+   * burn, at a calendar period's reset, or at a manual freeze's end; null when it does not recover at the current burn.
+   */
+  readonly expectedThaw?: string | null;
+  /** ISO time of the evaluation the figures are from. */
+  readonly updatedAt?: string;
 }
 
 export interface FreezeTransition {
@@ -57,6 +67,11 @@ export class FreezeTracker {
     for (const { key: stored, value } of options.documents.list(FREEZES_NAMESPACE)) this.frozen.set(stored, value as Freeze);
   }
 
+  /** Whether deploys to the service are frozen in the environment now. */
+  isFrozen(service: string, environment: string): boolean {
+    return this.frozen.has(key(service, environment));
+  }
+
   /** Freezes in force, by service then environment. */
   current(): Freeze[] {
     return [...this.frozen.values()].sort((a, b) => a.service.localeCompare(b.service) || a.environment.localeCompare(b.environment));
@@ -88,10 +103,28 @@ export class FreezeTracker {
     const verdict = this.options.gates.evaluate({ service, environment, action: 'deploy', admin: false }, now);
     const stored = this.frozen.get(key(service, environment));
     if (verdict.decision === 'deny' && !stored) {
-      const freeze: Freeze = { service, environment, policy: verdict.policy, decision: verdict.decision, since: new Date(now).toISOString(), reasons: verdict.reasons, slos: verdict.slos };
+      const freeze: Freeze = {
+        service,
+        environment,
+        policy: verdict.policy,
+        decision: verdict.decision,
+        since: new Date(now).toISOString(),
+        reasons: verdict.reasons,
+        slos: verdict.slos,
+        frozenReasons: verdict.reasons,
+        expectedThaw: verdict.expectedThaw ?? null,
+        updatedAt: new Date(now).toISOString(),
+      };
       this.frozen.set(key(service, environment), freeze);
       this.options.documents.put(FREEZES_NAMESPACE, key(service, environment), freeze);
       return this.announce({ type: 'freeze', freeze, at: now });
+    }
+    if (verdict.decision === 'deny' && stored) {
+      // Still frozen: the reasons follow the figures; the store is written only when the words change.
+      const current: Freeze = { ...stored, policy: verdict.policy, reasons: verdict.reasons, slos: verdict.slos, frozenReasons: stored.frozenReasons ?? stored.reasons, expectedThaw: verdict.expectedThaw ?? null, updatedAt: new Date(now).toISOString() };
+      this.frozen.set(key(service, environment), current);
+      if (current.reasons.join('\n') !== stored.reasons.join('\n') || current.expectedThaw !== stored.expectedThaw) this.options.documents.put(FREEZES_NAMESPACE, key(service, environment), current);
+      return undefined;
     }
     if (verdict.decision !== 'deny' && stored) {
       this.frozen.delete(key(service, environment));
@@ -109,8 +142,8 @@ export class FreezeTracker {
       policy: freeze.policy,
       frozenSince: freeze.since,
       ...(transition.type === 'freeze'
-        ? { decision: freeze.decision, reasons: freeze.reasons, slos: freeze.slos }
-        : { thawedAt: new Date(transition.at).toISOString(), frozenReasons: freeze.reasons, decision: transition.current?.decision, reasons: transition.current?.reasons, slos: transition.current?.slos }),
+        ? { decision: freeze.decision, reasons: freeze.reasons, slos: freeze.slos, expectedThaw: freeze.expectedThaw ?? null }
+        : { thawedAt: new Date(transition.at).toISOString(), frozenReasons: freeze.frozenReasons ?? freeze.reasons, lastReasons: freeze.reasons, decision: transition.current?.decision, reasons: transition.current?.reasons, slos: transition.current?.slos }),
     };
     this.options.journal.append(FREEZE_KIND, { at: transition.at, subject: freeze.service, data: { type: transition.type, ...data } });
     this.options.publish(

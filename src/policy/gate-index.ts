@@ -1,5 +1,5 @@
-import type { BudgetPolicy, CoveredSlo, SloStatus, StatusReader } from '../core/index.js';
-import { policyForService, policyForSlo } from '../core/index.js';
+import { nominalPeriod, parseDuration, periodBounds, policyForService, policyForSlo } from '../core/index.js';
+import type { BudgetPolicy, CoveredSlo, Slo, SloPeriod, SloStatus, StatusReader, Window } from '../core/index.js';
 
 /** The SLOs of each service with the policy that governs each, as of one evaluation. */
 export interface ServiceIndex {
@@ -14,12 +14,36 @@ export interface ServiceIndex {
  */
 export class GateIndex {
   private readonly statuses: StatusReader;
+  private readonly now: () => number;
   private policyList: readonly BudgetPolicy[];
+  private windows = new Map<string, Window>();
   private index: ServiceIndex | undefined;
 
-  constructor(statuses: StatusReader, policies: readonly BudgetPolicy[]) {
+  constructor(statuses: StatusReader, policies: readonly BudgetPolicy[], options: { now?: () => number; slos?: readonly Slo[] } = {}) {
     this.statuses = statuses;
     this.policyList = policies;
+    this.now = options.now ?? Date.now;
+    this.setSlos(options.slos ?? []);
+  }
+
+  /** The SLOs of the specs in force: their windows give each status its period. */
+  setSlos(slos: readonly Slo[]): void {
+    this.windows = new Map(slos.map((slo) => [slo.name, slo.window]));
+    this.index = undefined;
+  }
+
+  /** After an evaluation: rebuilds the index for it. */
+  refresh(now: number): ServiceIndex {
+    const latest = this.statuses.latest();
+    this.index = this.build(latest, now);
+    return this.index;
+  }
+
+  private period(status: SloStatus, now: number): SloPeriod {
+    const window = this.windows.get(status.slo);
+    const periodMs = window ? nominalPeriod(window) : (parseDuration(status.window) ?? 30 * 86_400_000);
+    // The engine's coverage: the share of the period with data (backfilled data included).
+    return { periodMs, coverage: status.coverage, ...(window?.kind === 'calendar' ? { resetsAt: periodBounds(window, now).end } : {}) };
   }
 
   policies(): readonly BudgetPolicy[] {
@@ -36,6 +60,11 @@ export class GateIndex {
   current(): ServiceIndex {
     const latest = this.statuses.latest();
     if (this.index?.source === latest) return this.index;
+    this.index = this.build(latest, this.now());
+    return this.index;
+  }
+
+  private build(latest: readonly SloStatus[], now: number): ServiceIndex {
     const byService = new Map<string, CoveredSlo[]>();
     for (const status of latest) {
       let list = byService.get(status.service);
@@ -43,10 +72,9 @@ export class GateIndex {
         list = [];
         byService.set(status.service, list);
       }
-      list.push({ status, policy: policyForSlo(this.policyList, status) });
+      list.push({ status, policy: policyForSlo(this.policyList, status), period: this.period(status, now) });
     }
-    this.index = { source: latest, byService };
-    return this.index;
+    return { source: latest, byService };
   }
 
   covered(service: string): readonly CoveredSlo[] {

@@ -39,10 +39,12 @@ describe('gate routes', () => {
     const body = (await response.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(expect.arrayContaining(['decision', 'allowed', 'reasons', 'slos', 'policy', 'id', 'evaluatedAt']));
     expect(body).toMatchObject({ decision: 'warn', allowed: true, environment: 'staging', action: 'provision', slos: ['checkout-availability'], policy: 'sloe-default', evaluatedAt: '2026-11-26T12:00:00.000Z' });
-    // Recorded at the end of the event loop's turn, with the others decided in it.
+    // Counted in memory; in the audit trail at once, and closed into the journal on shutdown.
     expect(journal.query('decision', { limit: 5 })).toEqual([]);
-    component.flush();
-    expect(journal.query('decision', { limit: 5 })[0]).toMatchObject({ subject: 'checkout', at: Date.parse('2026-11-26T12:01:02Z') });
+    const trail = (await (await app.request('/api/v1/decisions')).json()) as { data: unknown[] };
+    expect(trail.data).toEqual([expect.objectContaining({ id: body.id, count: 1, environment: 'staging' })]);
+    await component.stop?.(1000);
+    expect(journal.query('decision', { limit: 5 })[0]).toMatchObject({ subject: 'checkout', data: { id: body.id, count: 1, decidedAt: body.decidedAt } });
   });
 
   it('refuses bad input with 400 and says what was wrong', async () => {
@@ -81,14 +83,16 @@ describe('gate routes', () => {
   it('pages the audit trail newest first', async () => {
     const { app } = setup(healthy);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(((await (await app.request('/api/v1/gates/checkout')).json()) as { id: string }).id);
+    // Five callers (one entry each); the fourth asks twice, which is one entry with a count of 2.
+    for (let i = 0; i < 5; i++) ids.push(((await (await app.request('/api/v1/gates/checkout', { headers: { 'user-agent': `ci-${i}` } })).json()) as { id: string }).id);
+    await app.request('/api/v1/gates/checkout', { headers: { 'user-agent': 'ci-3' } });
     const first = (await (await app.request('/api/v1/decisions?limit=2')).json()) as { data: { id: string }[]; next: string };
-    expect(first.data.map((entry) => entry.id)).toEqual([ids[4], ids[3]]);
+    expect(first.data.map((entry) => entry.id)).toEqual([ids[3], ids[4]]);
     const second = (await (await app.request(`/api/v1/decisions?limit=2&before=${first.next}`)).json()) as { data: { id: string }[]; next: string };
     expect(second.data.map((entry) => entry.id)).toEqual([ids[2], ids[1]]);
-    const last = (await (await app.request(`/api/v1/decisions?limit=2&before=${second.next}`)).json()) as { data: { id: string }[]; next?: string };
+    const last = (await (await app.request(`/api/v1/decisions?limit=2&before=${second.next}`)).json()) as { data: { id: string; count: number }[]; next?: string };
     expect(last.data.map((entry) => entry.id)).toEqual([ids[0]]);
-    expect(last.next).toBeUndefined();
+    expect(first.data.map((entry) => (entry as { count?: number }).count)).toEqual([2, 1]);
     expect(((await (await app.request('/api/v1/decisions?service=search')).json()) as { data: unknown[] }).data).toEqual([]);
   });
 
@@ -123,7 +127,7 @@ describe('Flagger webhook', () => {
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('gate_denied');
     expect(body.error.message).toMatch(/^checkout held by policy sloe-default \(decision \S+\): checkout-availability: error budget spent \(-20% remaining of 30d/);
-    component.flush();
+    component.gates.flush(true);
     expect(journal.query('decision', { limit: 1 })[0]?.data).toMatchObject({ via: 'flagger', release: { canary: 'checkout-canary', namespace: 'shop', phase: 'Progressing' } });
   });
 

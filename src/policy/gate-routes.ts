@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
-import { callerOrOpen, holds, parseDuration, SloeError } from '../core/index.js';
+import { SloeError, callerOrOpen, holds, parseDuration } from '../core/index.js';
 import type { GateAction, ManualFreeze } from '../core/index.js';
+import type { DecisionCursor } from './decision-journal.js';
 import type { FreezeTracker } from './freezes.js';
 import type { GateService } from './gate-service.js';
 import { ACTIONS, parseAction, parseEnvironment, parseLabelPairs, parseRelease, readJsonObject } from './release.js';
@@ -43,6 +44,15 @@ function parseManualFreeze(service: string, body: Record<string, unknown>, defau
   return { service, environment, actions, reason: body.reason.trim(), ...(typeof body.by === 'string' ? { by: body.by } : {}), since: new Date(now).toISOString(), ...(until === undefined ? {} : { until }) };
 }
 
+/** `?before=`: the `next` of the previous page, `open.N` (among the entries still counting) or a journal id. */
+function parseCursor(text: string | undefined): DecisionCursor | undefined {
+  if (text === undefined || text === '') return undefined;
+  const open = /^open\.(\d{1,9})$/.exec(text);
+  if (open) return { open: Number(open[1]) };
+  const before = positiveInteger(text, 'before', undefined);
+  return before === undefined ? undefined : { before };
+}
+
 export interface GateRouteOptions {
   readonly now?: () => number;
   /** Called after a manual freeze is set or lifted, so the freeze or thaw is announced at once. */
@@ -76,17 +86,19 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
       admin: holds(callerOrOpen(c.get('caller')), 'admin'),
       ...(release ? { release: release.release } : {}),
       ...(release?.requester === undefined ? {} : { requester: release.requester }),
+      caller: c.req.header('user-agent') ?? 'anonymous',
       via: 'gate',
     });
     return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
+  // Each entry is one distinct verdict for one caller, with how often it was given (`count`, `firstAt`, `lastAt`).
   app.get('/api/v1/decisions', (c) => {
     const limit = Math.min(positiveInteger(c.req.query('limit'), 'limit', 100) ?? 100, MAX_LIMIT);
-    const before = positiveInteger(c.req.query('before'), 'before', undefined);
+    const from = parseCursor(c.req.query('before'));
     const service = c.req.query('service');
-    const page = gates.decisions({ limit, ...(before === undefined ? {} : { before }), ...(service ? { service } : {}) });
-    return c.json({ data: page.data, ...(page.next === undefined ? {} : { next: String(page.next) }) });
+    const page = gates.decisions({ limit, ...(from === undefined ? {} : { from }), ...(service ? { service } : {}) });
+    return c.json({ data: page.data, ...(page.next === undefined ? {} : { next: 'open' in page.next ? `open.${page.next.open}` : String(page.next.before) }) });
   });
 
   app.get('/api/v1/freezes', (c) => {

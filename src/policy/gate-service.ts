@@ -1,11 +1,13 @@
-import type { BudgetPolicy, DocumentStore, GateVerdict, Journal, ManualFreeze, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, DocumentStore, GateVerdict, Journal, ManualFreeze, Slo, StatusReader } from '../core/index.js';
 import { answerOf, renderAnswer } from './answer.js';
-import type { DecisionExtra, GateAnswer } from './answer.js';
+import type { GateAnswer } from './answer.js';
 import { DecisionJournal } from './decision-journal.js';
+import type { AuditEntry, DecisionCursor } from './decision-journal.js';
 import { GateIndex } from './gate-index.js';
 import { ManualFreezes } from './manual-freezes.js';
+import { ACTIONS } from './release.js';
 import { Verdicts } from './verdicts.js';
-import type { GateQuestion } from './verdicts.js';
+import type { FrozenLookup, GateQuestion, Judged } from './verdicts.js';
 
 export type { GateAnswer } from './answer.js';
 export { DECISION_KIND, INPUTS_KIND } from './decision-journal.js';
@@ -15,34 +17,38 @@ export type { GateQuestion } from './verdicts.js';
 export interface GateServiceOptions {
   readonly statuses: StatusReader;
   readonly policies: readonly BudgetPolicy[];
+  /** The SLOs in force (their windows); statuses of others are read by their `window` label. */
+  readonly slos?: readonly Slo[];
   readonly journal: Journal;
-  /** Where freezes set by hand are kept; without it they live in memory only. */
+  /** Where freezes set by hand, open audit entries and first-data times are kept; without it, in memory only. */
   readonly documents?: DocumentStore;
   readonly now?: () => number;
   /** The environment of a question that names none. Default `production`: the strictest reading. */
   readonly defaultEnvironment?: string;
   /** Called after each decision (metrics, logs). */
   readonly onDecision?: (answer: GateAnswer) => void;
-  /**
-   * Runs journal writes in one storage transaction (the SQLite store's `db.transaction`). Decisions are then written
-   * in groups: those decided in one turn of the event loop share one commit. Without it each is its own write.
-   */
+  /** Runs a batch of audit writes in one storage transaction (the SQLite store's `db.transaction`). */
   readonly transaction?: (work: () => void) => void;
   /** Called when recording decisions failed (they are lost; the answers were already given). */
   readonly onWriteError?: (error: unknown, lost: number) => void;
-  /**
-   * How long decisions wait to be written together, in ms. 0 writes at the end of the event loop's turn. The
-   * trade-off: a crash (kill -9, power loss) loses the decisions of at most this long; the answers were given.
-   * Default 10.
-   */
+  /** How long audit records wait to be written together, in ms (see DecisionJournal). Default 1000. */
   readonly flushMs?: number;
+  /** Whether freeze tracking holds the service frozen in an environment (hysteresis). */
+  readonly frozen?: FrozenLookup;
+}
+
+/** A decision as a request gets it: the id, the verdict and its answer body. */
+export interface Decided {
+  readonly id: string;
+  readonly judged: Judged;
+  readonly body: string;
+  readonly decidedAt: string;
 }
 
 /**
- * Answers gates from the engine's last evaluation in memory and records every decision. It asks its parts: the
- * gate index (service to SLOs and policies), the verdicts (kept per evaluation), the manual freezes, the decision
- * journal (batched writes) and the answer rendering (pre-serialized verdicts), so a gate costs a map lookup, a
- * small JSON string and a journal row.
+ * Answers gates from verdicts computed when an evaluation finishes (`refresh`), and keeps the audit trail. A request
+ * looks its verdict up, splices its id and time into the verdict's pre-serialized answer and counts the decision in
+ * memory; the audit trail is written in batches.
  */
 export class GateService {
   readonly defaultEnvironment: string;
@@ -52,6 +58,8 @@ export class GateService {
   private readonly journal: DecisionJournal;
   private readonly now: () => number;
   private readonly onDecision: ((answer: GateAnswer) => void) | undefined;
+  /** Environments freeze tracking follows per service, set by `refresh`. */
+  private environmentsOf: (service: string) => readonly string[] = () => [this.defaultEnvironment];
   /** Decision ids: unique per daemon run (start time, then a counter), known before the journal write. */
   private readonly idPrefix: string;
   private sequence = 0;
@@ -60,16 +68,29 @@ export class GateService {
     this.now = options.now ?? Date.now;
     this.onDecision = options.onDecision;
     this.defaultEnvironment = options.defaultEnvironment ?? 'production';
-    this.index = new GateIndex(options.statuses, options.policies);
-    this.verdicts = new Verdicts(this.index, this.defaultEnvironment);
+    this.index = new GateIndex(options.statuses, options.policies, { now: this.now, ...(options.slos ? { slos: options.slos } : {}) });
+    this.verdicts = new Verdicts(this.index, this.defaultEnvironment, options.frozen);
     this.manual = new ManualFreezes(options.documents);
     this.journal = new DecisionJournal({
       journal: options.journal,
+      ...(options.documents ? { documents: options.documents } : {}),
       ...(options.transaction ? { transaction: options.transaction } : {}),
       ...(options.onWriteError ? { onWriteError: options.onWriteError } : {}),
       ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
+      now: this.now,
     });
     this.idPrefix = `${this.now().toString(36)}-`;
+  }
+
+  /** After an evaluation: the index for its statuses. Call `precompute` once freezes are tracked. */
+  refresh(now = this.now()): void {
+    this.index.refresh(now);
+  }
+
+  /** Decides every service in every tracked environment for every action, so requests only look verdicts up. */
+  precompute(environmentsOf: (service: string) => readonly string[], now = this.now()): number {
+    this.environmentsOf = environmentsOf;
+    return this.verdicts.precompute(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
   }
 
   /** Freezes set by hand, in force or expired but not lifted. */
@@ -80,19 +101,26 @@ export class GateService {
   /** Sets (or replaces) the manual freeze of a service in an environment. */
   freeze(freeze: ManualFreeze): void {
     this.manual.set(freeze);
-    this.verdicts.invalidate();
+    this.precompute(this.environmentsOf);
   }
 
   /** Lifts a manual freeze; false when there was none. */
   lift(service: string, environment: string): boolean {
     if (!this.manual.lift(service, environment)) return false;
-    this.verdicts.invalidate();
+    this.precompute(this.environmentsOf);
     return true;
+  }
+
+  /** New policies and SLOs after a reload. */
+  setSpecs(policies: readonly BudgetPolicy[], slos?: readonly Slo[]): void {
+    this.index.setPolicies(policies);
+    if (slos) this.index.setSlos(slos);
+    this.verdicts.invalidate();
   }
 
   /** New policies after a reload. */
   setPolicies(policies: readonly BudgetPolicy[]): void {
-    this.index.setPolicies(policies);
+    this.setSpecs(policies);
   }
 
   currentPolicies(): readonly BudgetPolicy[] {
@@ -124,37 +152,42 @@ export class GateService {
     return this.verdicts.judge(question, this.manual.of(question.service), now).verdict;
   }
 
-  /**
-   * Decides and records; `body` is the answer as JSON. The answer is given at once; the record is written to the
-   * journal with the others decided within the flush interval (see `transaction`).
-   */
-  decideJson(question: GateQuestion): { answer: GateAnswer; body: string } {
+  /** Decides and counts the decision in the audit trail; `body` is the answer as JSON. */
+  decideJson(question: GateQuestion): Decided {
     const now = this.now();
-    const { verdict, inputs, json } = this.verdicts.judge(question, this.manual.of(question.service), now);
+    const judged = this.verdicts.judge(question, this.manual.of(question.service), now);
     const id = `${this.idPrefix}${(++this.sequence).toString(36)}`;
-    const extra: DecisionExtra = {
-      ...(question.release === undefined ? {} : { release: question.release }),
-      ...(question.requester === undefined ? {} : { requester: question.requester }),
-      decidedAt: new Date(now).toISOString(),
-      via: question.via,
-    };
-    this.journal.record(now, { id, decision: verdict.decision, ...extra }, inputs);
-    const answer = answerOf(id, extra, inputs.data);
-    this.onDecision?.(answer);
-    return { answer, body: renderAnswer(id, extra, json) };
+    const decidedAt = new Date(now).toISOString();
+    this.journal.record(
+      {
+        id,
+        at: now,
+        via: question.via,
+        caller: `${question.via}:${question.requester ?? question.caller ?? 'anonymous'}`,
+        ...(question.release === undefined ? {} : { release: question.release }),
+        ...(question.requester === undefined ? {} : { requester: question.requester }),
+      },
+      judged,
+    );
+    const extra = { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
+    const body = renderAnswer(id, decidedAt, question.via, extra, judged.json);
+    if (this.onDecision) this.onDecision(answerOf(id, { ...extra, decidedAt, via: question.via }, judged.inputs.data));
+    return { id, judged, body, decidedAt };
   }
 
   decide(question: GateQuestion): GateAnswer {
-    return this.decideJson(question).answer;
+    const decided = this.decideJson(question);
+    const extra = { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
+    return answerOf(decided.id, { ...extra, decidedAt: decided.decidedAt, via: question.via }, decided.judged.inputs.data);
   }
 
-  /** Writes the decisions not yet in the journal, in one transaction. */
-  flush(): void {
-    this.journal.flush();
+  /** Writes the audit batch now; `closeAll` closes every open entry (shutdown). */
+  flush(closeAll = false): void {
+    this.journal.flush(this.now(), closeAll);
   }
 
-  /** The audit trail, newest first, with each decision's figures. `before` is the `next` of the previous page. */
-  decisions(query: { service?: string; limit: number; before?: number }): { data: GateAnswer[]; next?: number } {
+  /** The audit trail, newest first. `before` is the `next` of the previous page. */
+  decisions(query: { service?: string; limit: number; from?: DecisionCursor }): { data: AuditEntry[]; next?: DecisionCursor } {
     return this.journal.decisions(query);
   }
 }

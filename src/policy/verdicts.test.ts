@@ -23,14 +23,23 @@ describe('verdicts', () => {
     expect(driven.verdicts.judge({ service: 'checkout', admin: false }, [], NOW).verdict.decision).toBe('deny');
   });
 
-  it('decides afresh for labelled questions and while a manual freeze concerns the service', () => {
+  it('decides afresh for labelled questions, and once a manual freeze it rests on has ended', () => {
     const { verdicts } = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })]);
     const labelled = verdicts.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW);
     expect(verdicts.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW)).not.toBe(labelled);
-    const freeze = { service: 'checkout', environment: 'production', actions: [], reason: 'holiday', since: '2026-11-26T12:00:00.000Z' };
+    const freeze = { service: 'checkout', environment: 'production', actions: [], reason: 'holiday', since: '2026-11-26T12:00:00.000Z', until: '2026-11-26T12:05:00.000Z' };
     const frozen = verdicts.judge({ service: 'checkout', admin: false }, [freeze], NOW);
     expect(frozen.verdict.decision).toBe('deny');
-    expect(verdicts.judge({ service: 'checkout', admin: false }, [freeze], NOW)).not.toBe(frozen);
-    expect(verdicts.judge({ service: 'checkout', admin: false }, [], NOW).verdict.decision).toBe('allow');
+    expect(verdicts.judge({ service: 'checkout', admin: false }, [freeze], NOW + 60_000)).toBe(frozen);
+    expect(verdicts.judge({ service: 'checkout', admin: false }, [freeze], Date.parse('2026-11-26T12:05:00Z')).verdict.decision).toBe('allow');
+  });
+
+  it('precomputes every service, environment and action after an evaluation', () => {
+    const { verdicts } = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 })]);
+    expect(verdicts.precompute(['checkout'], () => ['production', 'staging'], ['deploy', 'provision', 'config'], () => [], NOW)).toBe(6);
+    const deploy = verdicts.judge({ service: 'checkout', admin: false }, [], NOW);
+    expect(deploy.verdict.decision).toBe('deny');
+    expect(verdicts.judge({ service: 'checkout', environment: 'production', action: 'deploy', admin: false }, [], NOW)).toBe(deploy);
+    expect(verdicts.judge({ service: 'checkout', action: 'provision', admin: false }, [], NOW).verdict.decision).toBe('warn');
   });
 });

@@ -1,5 +1,5 @@
+import { applicableFreezes, decideGate } from '../core/index.js';
 import type { GateAction, GateVerdict, Labels, ManualFreeze } from '../core/index.js';
-import { decideGate } from '../core/index.js';
 import { verdictData, verdictMembers } from './answer.js';
 import type { VerdictData } from './answer.js';
 import type { GateIndex, ServiceIndex } from './gate-index.js';
@@ -14,15 +14,16 @@ export interface GateQuestion {
   /** Release metadata as sent (version, labels, ...), kept with the decision. */
   readonly release?: Readonly<Record<string, unknown>>;
   readonly requester?: string;
-  /** Where the question came from: `gate`, `flagger`, `admission`. */
+  /** Who asks, for the audit trail's dedupe: the requester, else the client's User-Agent. */
+  readonly caller?: string;
+  /** Where the question came from: `gate`, `flagger`, `admission`, `github`. */
   readonly via: string;
 }
 
-/** A verdict with its figures, journalled once (`journalId` once written). */
+/** A verdict with its figures. */
 export interface Inputs {
   readonly service: string;
   readonly data: VerdictData;
-  journalId?: number;
 }
 
 export interface Judged {
@@ -30,48 +31,103 @@ export interface Judged {
   readonly inputs: Inputs;
   /** The verdict's fields as JSON members (no braces). */
   readonly json: string;
+  /** What makes two verdicts the same for the audit trail: decision, reasons, policy, override (not the figures). */
+  readonly signature: string;
+  /** Unix ms after which a manual freeze it rests on expires (the verdict must be decided again); else Infinity. */
+  readonly validUntil: number;
+}
+
+/** Environments a daemon keeps verdicts for between evaluations, besides those precomputed: a bound on what callers can make it hold. */
+const MAX_EXTRA_VERDICTS = 4096;
+
+/** Whether the service is frozen in the environment now (freeze tracking's state). */
+export type FrozenLookup = (service: string, environment: string) => boolean;
+
+function judged(verdict: GateVerdict, validUntil: number): Judged {
+  const data = verdictData(verdict);
+  const signature = JSON.stringify([verdict.service, verdict.environment, verdict.action, verdict.decision, verdict.reasons, verdict.policy, data.override ?? null]);
+  return { verdict, inputs: { service: verdict.service, data }, json: verdictMembers(data), signature, validUntil };
 }
 
 /**
  * Verdicts computed from the statuses and policy. The verdict of a question without labels (the common case) depends
- * only on the statuses, which change once per evaluation, so it is kept until the index changes: every gate asked
- * between two evaluations shares one verdict, one serialization and one journalled set of inputs.
+ * only on the statuses, which change once per evaluation: `precompute` decides every service, environment and action
+ * when an evaluation finishes, so a gate request is a map lookup and shares the verdict's serialization with every
+ * other request until the next evaluation.
  */
 export class Verdicts {
   private readonly index: GateIndex;
   private readonly defaultEnvironment: string;
+  private readonly frozen: FrozenLookup;
   private cache = new Map<string, Judged>();
+  private extra = 0;
   private cachedFor: ServiceIndex | undefined;
 
-  constructor(index: GateIndex, defaultEnvironment: string) {
+  constructor(index: GateIndex, defaultEnvironment: string, frozen: FrozenLookup = () => false) {
     this.index = index;
     this.defaultEnvironment = defaultEnvironment;
+    this.frozen = frozen;
   }
 
-  /** Forgets every kept verdict (a manual freeze was set or lifted, or the policies changed). */
+  /** Forgets every kept verdict (a manual freeze was set or lifted, the policies or a freeze changed). */
   invalidate(): void {
     this.cache = new Map();
+    this.extra = 0;
+  }
+
+  /** Decides every question without labels that the daemon knows to expect, as of `now`. */
+  precompute(services: readonly string[], environmentsOf: (service: string) => readonly string[], actions: readonly GateAction[], manualOf: (service: string) => readonly ManualFreeze[], now: number): number {
+    this.invalidate();
+    this.cachedFor = this.index.current();
+    let count = 0;
+    for (const service of services) {
+      const manual = manualOf(service);
+      for (const environment of environmentsOf(service)) {
+        for (const action of actions) {
+          const entry = this.decide({ service, environment, action, admin: false }, manual, now);
+          this.cache.set(key(service, environment, action), entry);
+          count += 1;
+        }
+      }
+    }
+    this.extra = 0;
+    return count;
   }
 
   judge(question: Omit<GateQuestion, 'via'>, manual: readonly ManualFreeze[], now: number): Judged {
     const current = this.index.current();
     if (current !== this.cachedFor) {
       this.cachedFor = current;
-      this.cache = new Map();
+      this.invalidate();
     }
+    const labels = question.labels;
+    const cacheable = labels === undefined || Object.keys(labels).length === 0;
+    if (!cacheable) return this.decide(question, manual, now);
+    const cacheKey = key(question.service, question.environment ?? this.defaultEnvironment, question.action ?? 'deploy');
+    const cached = this.cache.get(cacheKey);
+    if (cached && now < cached.validUntil) return cached;
+    const entry = this.decide(question, manual, now);
+    if (cached || this.extra < MAX_EXTRA_VERDICTS) {
+      if (!cached) this.extra += 1;
+      this.cache.set(cacheKey, entry);
+    }
+    return entry;
+  }
+
+  private decide(question: Omit<GateQuestion, 'via'>, manual: readonly ManualFreeze[], now: number): Judged {
+    const current = this.index.current();
     const covered = current.byService.get(question.service) ?? [];
-    const labels = question.labels ?? {};
     const environment = question.environment ?? this.defaultEnvironment;
     const action = question.action ?? 'deploy';
-    // Not while a manual freeze concerns the service: it may expire between evaluations.
-    const cacheable = covered.length > 0 && manual.length === 0 && Object.keys(labels).length === 0;
-    const key = cacheable ? `${question.service}\u0000${environment}\u0000${action}` : '';
-    const cached = cacheable ? this.cache.get(key) : undefined;
-    if (cached) return cached;
-    const verdict = decideGate({ service: question.service, environment, action, labels, overridesPermitted: question.admin }, covered, this.index.policyFor(question.service), now, manual);
-    const data = verdictData(verdict);
-    const judged: Judged = { verdict, inputs: { service: verdict.service, data }, json: verdictMembers(data) };
-    if (cacheable) this.cache.set(key, judged);
-    return judged;
+    const request = { service: question.service, environment, action, labels: question.labels ?? {}, overridesPermitted: question.admin, frozen: this.frozen(question.service, environment) };
+    const verdict = decideGate(request, covered, this.index.policyFor(question.service), now, manual);
+    // A manual freeze with an end changes the verdict when it expires, between evaluations.
+    let validUntil = Number.POSITIVE_INFINITY;
+    for (const freeze of applicableFreezes(manual, request, now)) if (freeze.until !== undefined) validUntil = Math.min(validUntil, Date.parse(freeze.until));
+    return judged(verdict, validUntil);
   }
+}
+
+function key(service: string, environment: string, action: string): string {
+  return `${service}\u0000${environment}\u0000${action}`;
 }

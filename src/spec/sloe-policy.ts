@@ -1,6 +1,6 @@
-import { parseDuration, REASON_PLACEHOLDERS } from '../core/index.js';
+import { DEFAULT_EVIDENCE, REASON_PLACEHOLDERS, parseDuration } from '../core/index.js';
 // The placeholders a rule's reason may use are the ones the gate fills in: one list, owned by core/policy.
-import type { BudgetPolicy, GateAction, GateDecision, PolicyRule } from '../core/index.js';
+import type { BudgetPolicy, EvidenceRule, GateAction, GateDecision, PolicyRule } from '../core/index.js';
 import { childPath, readMap, type Fields } from './fields.js';
 import type { SpecObject } from './parse.js';
 import type { LoadState } from './state.js';
@@ -69,11 +69,38 @@ function readRule(spec: Fields, node: Parameters<typeof readMap>[1], index: numb
   return { name, decision, when: conditions, environments, actions, reason };
 }
 
+/** A fraction of something (0..1), reported when outside. */
+function fraction(fields: Fields, key: string, what: string): number | undefined {
+  const value = fields.number(key);
+  if (value !== undefined && (value < 0 || value > 1)) {
+    fields.ctx.report(fields.at(key), `'${fields.fieldPath(key)}' is ${what} (0.1 for 10 %), between 0 and 1, got ${value}`);
+    return undefined;
+  }
+  return value;
+}
+
+/** `spec.evidence`: what a budget-based deny needs; unset fields keep their defaults. */
+function readEvidence(spec: Fields): EvidenceRule | undefined {
+  const evidence = spec.map('evidence', ['minBudgetEvents', 'minCoverage', 'minCoverageDuration']);
+  if (evidence === undefined) return undefined;
+  const minBudgetEvents = evidence.number('minBudgetEvents');
+  if (minBudgetEvents !== undefined && minBudgetEvents < 0) {
+    evidence.ctx.report(evidence.at('minBudgetEvents'), `'${evidence.fieldPath('minBudgetEvents')}' is a number of bad events, at least 0, got ${minBudgetEvents}`);
+  }
+  const minCoverage = fraction(evidence, 'minCoverage', 'a share of the period');
+  const minCoverageDuration = evidence.duration('minCoverageDuration', { allowZero: true });
+  return {
+    minBudgetEvents: minBudgetEvents !== undefined && minBudgetEvents >= 0 ? minBudgetEvents : DEFAULT_EVIDENCE.minBudgetEvents,
+    minCoverage: minCoverage ?? DEFAULT_EVIDENCE.minCoverage,
+    minCoverageDuration: minCoverageDuration ?? DEFAULT_EVIDENCE.minCoverageDuration,
+  };
+}
+
 /** Loads a `sloe/v1` BudgetPolicy document. */
 export function loadSloePolicy(object: SpecObject, root: Fields, state: LoadState): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
-  const spec = root.map('spec', ['description', 'selector', 'rules', 'overrides', 'onNoData'], true);
+  const spec = root.map('spec', ['description', 'selector', 'rules', 'overrides', 'onNoData', 'onInsufficientData', 'evidence', 'thawMargin'], true);
   const name = metadata?.string('name', true);
   metadata?.string('displayName');
   metadata?.labels('labels');
@@ -99,6 +126,9 @@ export function loadSloePolicy(object: SpecObject, root: Fields, state: LoadStat
     if (label !== undefined && values.length > 0) overrides.push({ label, values });
   });
   const onNoData = spec.has('onNoData') ? spec.oneOf('onNoData', DECISIONS) : 'warn';
+  const onInsufficientData = spec.has('onInsufficientData') ? spec.oneOf('onInsufficientData', DECISIONS) : undefined;
+  const evidence = readEvidence(spec);
+  const thawMargin = fraction(spec, 'thawMargin', 'a fraction of the budget');
   if (name === undefined || !valid || onNoData === undefined) return;
   const policy: BudgetPolicy = {
     name,
@@ -106,6 +136,9 @@ export function loadSloePolicy(object: SpecObject, root: Fields, state: LoadStat
     rules,
     overrides,
     onNoData,
+    ...(onInsufficientData === undefined ? {} : { onInsufficientData }),
+    ...(evidence === undefined ? {} : { evidence }),
+    ...(thawMargin === undefined ? {} : { thawMargin }),
     origin: ctx.origin(object.node, 'sloe/v1'),
   };
   state.policies.push({ value: policy, at: ctx.position(metadata?.value('name') ?? object.node) });

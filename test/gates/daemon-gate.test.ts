@@ -26,12 +26,54 @@ interface Gate {
   figures: { name: string; budgetRemaining: number }[];
 }
 
+const SECONDS_OF_DATA_POLICY = `apiVersion: sloe/v1
+kind: BudgetPolicy
+metadata:
+  name: checkout-releases
+spec:
+  selector: { services: [checkout] }
+  evidence: { minBudgetEvents: 10, minCoverage: 0, minCoverageDuration: 0s }
+  rules:
+    - { name: budget-exhausted, decision: deny, when: { status: [exhausted] }, reason: "{slo}: error budget spent ({budgetRemaining} remaining of {period}; SLI {sli} against objective {objective}); changes are frozen until it recovers" }
+    - { name: page-alert-firing, decision: deny, when: { alertFiring: [page] }, reason: "{slo}: page alert firing" }
+    - { name: budget-low, decision: warn, when: { budgetRemainingBelow: 0.25 }, reason: "{slo}: only {budgetRemaining} of the error budget remaining (below 25%)" }
+    - { name: ticket-alert-firing, decision: warn, when: { alertFiring: [ticket] }, reason: "{slo}: ticket alert firing" }
+  overrides:
+    - { label: type, values: [security] }
+`;
+
 describe('release gate in the daemon, on the real engine', () => {
+  it('a fresh daemon does not deny on a few hundred events under the default policy, and says why', async () => {
+    const space = workspace();
+    space.write('checkout.yaml', sloSpec('checkout-availability', 'checkout'));
+    const daemon: Daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '200ms' }), { env: {}, logDestination: logSink().stream });
+    cleanups.push(() => daemon.stop());
+    const at = Date.now() - 30_000;
+    const sample = (offset: number, total: number, errors: number) => [
+      { labels: { __name__: 'http_requests_total', job: 'checkout', code: '200' }, timestamps: [at + offset], values: [total - errors] },
+      { labels: { __name__: 'http_requests_total', job: 'checkout', code: '500' }, timestamps: [at + offset], values: [errors] },
+    ];
+    daemon.appender.append(sample(0, 0, 0), 'remote_write');
+    // 300 requests, 5 failed: -1567 % of a 99.9 % budget, but a budget of 0.3 bad events.
+    daemon.appender.append(sample(1_000, 300, 5), 'remote_write');
+    let answer: Gate | undefined;
+    for (let round = 0; round < 100 && answer?.figures[0]?.budgetRemaining === undefined; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const body = (await (await fetch(`${daemon.url}/api/v1/gates/checkout?env=production`)).json()) as Gate;
+      if (body.figures[0]?.budgetRemaining !== undefined && body.figures[0].budgetRemaining !== null && body.figures[0].budgetRemaining < 0) answer = body;
+    }
+    expect(answer).toMatchObject({ decision: 'warn', allowed: true, policy: 'sloe-default' });
+    expect(answer?.reasons[0]).toMatch(/^checkout-availability: too little data for a budget-based deny \(rule budget-exhausted would deny: .*\): 300 events in the period make an error budget of 0\.3 bad events at objective 99\.9%; a budget deny needs a budget of at least 10 \(10,000 events\); data for \d+s of the 30d period; it needs 1h; policy sloe-default answers warn until then$/);
+  });
+
   it('allows, warns, denies as the budget burns, lets a security fix through, and sends freeze then thaw', async () => {
     const receiver = await startReceiver();
     cleanups.push(receiver.close);
     const space = workspace();
     space.write('checkout.yaml', sloSpec('checkout-availability', 'checkout'));
+    // The default policy's rules, with a coverage floor of zero: this test's data spans seconds, not the hour a
+    // budget deny needs by default (that default is tested in 'a fresh daemon' below and in core/policy).
+    space.write('policy.yaml', SECONDS_OF_DATA_POLICY);
     const config = space.config(
       {},
       { SLOE_EVALUATION_INTERVAL: '200ms', SLOE_AUTH_READ_TOKEN: 'reader', SLOE_AUTH_ADMIN_TOKEN: 'admin', SLOE_EVENTS_WEBHOOKS: `[{ url: "${receiver.url}", secret: hook-secret }]` },

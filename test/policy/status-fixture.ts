@@ -21,6 +21,8 @@ export interface StatusFigures {
   readonly total?: number;
   readonly labels?: Record<string, string>;
   readonly evaluatedAt?: string;
+  /** Share of the period with data (`SloStatus.coverage`); default 1, a period with data throughout. */
+  readonly coverage?: number;
 }
 
 /** An SloStatus shaped as the engine makes it, with the status derived by CONTRACT.md's first-match rules. */
@@ -43,7 +45,7 @@ export function sloStatus(figures: StatusFigures): SloStatus {
   const status: SloHealth =
     total === 0 ? 'nodata' : remaining <= 0 ? 'exhausted' : severities.includes('page') ? 'critical' : severities.includes('ticket') || remaining < 0.25 ? 'warning' : 'ok';
   const windows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
-  return {
+  const status_: SloStatus = {
     name: figures.name,
     slo: figures.name,
     objectiveKey: 'default',
@@ -53,8 +55,9 @@ export function sloStatus(figures: StatusFigures): SloStatus {
     budgetingMethod: 'Occurrences',
     sli: total === 0 ? null : (total - bad) / total,
     events: { good: total - bad, total },
+    // The share of the period with data, as the engine reports it.
+    coverage: total === 0 ? 0 : (figures.coverage ?? 1),
     errorBudget: { total: budget, consumed, remaining },
-    coverage: total === 0 ? 0 : 1,
     burnRates: Object.fromEntries(windows.map((window) => [window, total === 0 ? null : burnRate])),
     alerts,
     timeToExhaustion: null,
@@ -63,4 +66,5 @@ export function sloStatus(figures: StatusFigures): SloStatus {
     labels: figures.labels ?? {},
     evaluatedAt: figures.evaluatedAt ?? '2026-11-26T12:00:00.000Z',
   };
+  return status_;
 }

@@ -9,7 +9,8 @@ export const DEFAULT_POLICY_NAME = 'sloe-default';
  * spent, or a page alert says it is burning fast, changes and releases stop, except P0 issues and security fixes.
  * Capacity may still be provisioned (it is how a team gets out of the hole), with a warning.
  * Below a quarter of the budget, or while a ticket alert fires, changes pass with a warning.
- * An SLO without data fails open with a warning: a new service should not be stuck behind a gate it cannot pass.
+ * An SLO without data fails open with a warning: a new service should not be stuck behind a gate it cannot pass;
+ * so does a budget deny on too little data (DEFAULT_EVIDENCE). A page alert firing denies at once.
  */
 export const DEFAULT_POLICY: BudgetPolicy = {
   name: DEFAULT_POLICY_NAME,
@@ -62,4 +63,6 @@ export const DEFAULT_POLICY: BudgetPolicy = {
     { label: 'type', values: ['security', 'security-fix'] },
   ],
   onNoData: 'warn',
+  // A budget deny on a handful of events would stop a pipeline the day sloe is installed (see DEFAULT_EVIDENCE).
+  onInsufficientData: 'warn',
 };

@@ -14,7 +14,9 @@ const request = (overrides: Partial<GateRequest> = {}): GateRequest => ({
   overridesPermitted: true,
   ...overrides,
 });
-const underDefault = (...statuses: ReturnType<typeof sloStatus>[]) => statuses.map((status) => ({ status, policy: DEFAULT_POLICY }));
+/** A 30-day period with data throughout: enough evidence for any budget rule with a million events. */
+const FULL = { periodMs: 30 * 86_400_000, coverage: 1 };
+const underDefault = (...statuses: ReturnType<typeof sloStatus>[]) => statuses.map((status) => ({ status, policy: DEFAULT_POLICY, period: FULL }));
 
 describe('the default policy (SRE Workbook)', () => {
   it('allows a healthy service and says how much budget is left', () => {
@@ -120,23 +122,23 @@ describe('a policy with per-environment and per-action rules', () => {
   const halfSpent = sloStatus({ name: 'platform-api-availability', service: 'platform-api', consumed: 0.6, burnRate: 2 });
 
   it('holds production but not staging', () => {
-    expect(decideSlo(frozenProduction, halfSpent, request({ service: 'platform-api' }))).toMatchObject({ decision: 'deny', rule: 'freeze-prod', reason: 'platform-api-availability has 40% left in production' });
-    expect(decideSlo(frozenProduction, halfSpent, request({ service: 'platform-api', environment: 'staging' }))).toMatchObject({ decision: 'allow' });
+    expect(decideSlo(frozenProduction, halfSpent, request({ service: 'platform-api' }), FULL)).toMatchObject({ decision: 'deny', rule: 'freeze-prod', reason: 'platform-api-availability has 40% left in production' });
+    expect(decideSlo(frozenProduction, halfSpent, request({ service: 'platform-api', environment: 'staging' }), FULL)).toMatchObject({ decision: 'allow' });
   });
 
   it('lets provisioning through by an allow rule placed first', () => {
-    expect(decideSlo(frozenProduction, halfSpent, request({ service: 'platform-api', action: 'provision' }))).toMatchObject({ decision: 'allow', rule: 'allow-provisioning' });
+    expect(decideSlo(frozenProduction, halfSpent, request({ service: 'platform-api', action: 'provision' }), FULL)).toMatchObject({ decision: 'allow', rule: 'allow-provisioning' });
   });
 
   it('tests a burn rate window in every environment', () => {
     const burning = sloStatus({ name: 'x', service: 'platform-api', consumed: 0.1, burnRate: 12.25 });
-    expect(decideSlo(frozenProduction, burning, request({ service: 'platform-api', environment: 'staging' }))).toMatchObject({ decision: 'deny', reason: 'x burning 12.25x over 1h' });
+    expect(decideSlo(frozenProduction, burning, request({ service: 'platform-api', environment: 'staging' }), FULL)).toMatchObject({ decision: 'deny', reason: 'x burning 12.25x over 1h' });
   });
 
   it('fails closed without data in production and open elsewhere', () => {
     const quiet = sloStatus({ name: 'q', service: 'platform-api', total: 0 });
-    expect(decideSlo(frozenProduction, quiet, request({ service: 'platform-api' }))).toMatchObject({ decision: 'deny', reason: 'q: no data in production, fail closed' });
-    expect(decideSlo(frozenProduction, quiet, request({ service: 'platform-api', environment: 'staging' }))).toMatchObject({ decision: 'allow', rule: 'onNoData' });
+    expect(decideSlo(frozenProduction, quiet, request({ service: 'platform-api' }), FULL)).toMatchObject({ decision: 'deny', reason: 'q: no data in production, fail closed' });
+    expect(decideSlo(frozenProduction, quiet, request({ service: 'platform-api', environment: 'staging' }), FULL)).toMatchObject({ decision: 'allow', rule: 'onNoData' });
   });
 });
 

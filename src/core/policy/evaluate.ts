@@ -1,6 +1,11 @@
+import { DAY, parseDuration } from '../duration.js';
 import type { BudgetPolicy, GateAction, GateDecision, Labels, PolicyRule } from '../model.js';
 import type { SloHealth, SloStatus } from '../status.js';
+import { assessEvidence, evidenceRule, onInsufficientData } from './evidence.js';
+import type { PeriodEvidence } from './evidence.js';
 import { fillReason, percent } from './reason.js';
+import { expectedThaw } from './thaw.js';
+import type { ThawPeriod } from './thaw.js';
 
 /** What a gate is asked: may this change to this service, in this environment, go ahead now? */
 export interface GateRequest {
@@ -11,7 +16,18 @@ export interface GateRequest {
   readonly labels: Labels;
   /** False when overrides need the admin token and the caller did not present it. */
   readonly overridesPermitted: boolean;
+  /**
+   * The service is frozen in this environment now: budget rules then hold until the budget is the policy's
+   * `thawMargin` above the level that froze it (hysteresis).
+   */
+  readonly frozen?: boolean;
 }
+
+/** The default `thawMargin`: a frozen service thaws once 5 % of its budget is back above the freeze level. */
+export const DEFAULT_THAW_MARGIN = 0.05;
+
+/** What the gate knows of an SLO's period: its length, how much of it had data, when a calendar period resets. */
+export type SloPeriod = PeriodEvidence & ThawPeriod;
 
 /** One SLO's figures and what its policy made of them, as gate answers and decision records carry them. */
 export interface SloVerdict {
@@ -19,9 +35,14 @@ export interface SloVerdict {
   readonly service: string;
   readonly policy: string;
   readonly decision: GateDecision;
-  /** The rule that decided; `onNoData` for the no-data answer; absent when no rule matched (allow). */
+  /**
+   * The rule that decided; `onNoData` for the no-data answer; `onInsufficientData` when a budget rule would deny on
+   * too little evidence; absent when no rule matched (allow).
+   */
   readonly rule?: string;
   readonly reason?: string;
+  /** With a deny: when the budget is expected back above the thaw level (ISO), null when not at the current burn. */
+  readonly expectedThaw?: string | null;
   readonly status: SloHealth;
   readonly objective: number;
   readonly sli: number | null;
@@ -53,6 +74,11 @@ export interface GateVerdict {
   /** The policies consulted, comma separated (usually one). */
   readonly policy: string;
   readonly override?: OverrideRecord;
+  /**
+   * With a deny: when the gate is expected to let the change through again (ISO), the latest of the denying SLOs'
+   * and manual freezes'; null when one of them does not recover at the current burn or cannot be foreseen.
+   */
+  readonly expectedThaw?: string | null;
   /** When the figures were computed: the oldest evaluation among the SLOs (the answer is as fresh as its stalest input). */
   readonly evaluatedAt: string;
 }
@@ -61,6 +87,8 @@ export interface GateVerdict {
 export interface CoveredSlo {
   readonly status: SloStatus;
   readonly policy: BudgetPolicy;
+  /** Its period; without it, the length read from `status.window` and the coverage the status reports. */
+  readonly period?: SloPeriod;
 }
 
 const SEVERITY: Record<GateDecision, number> = { allow: 0, warn: 1, deny: 2 };
@@ -76,11 +104,18 @@ function applies(rule: PolicyRule, request: GateRequest): boolean {
   return (rule.environments.length === 0 || rule.environments.includes(request.environment)) && (rule.actions.length === 0 || rule.actions.includes(request.action));
 }
 
-/** Every condition the rule sets holds for the SLO (a rule without conditions always matches). */
-export function ruleMatches(rule: PolicyRule, status: SloStatus): boolean {
+/**
+ * Every condition the rule sets holds for the SLO (a rule without conditions always matches). `margin` raises the
+ * budget levels a rule tests (a frozen service's thaw level): `exhausted` then holds below the margin.
+ */
+export function ruleMatches(rule: PolicyRule, status: SloStatus, margin = 0): boolean {
   const { when } = rule;
-  if (when.status && !when.status.includes(status.status)) return false;
-  if (when.budgetRemainingBelow !== undefined && !(status.errorBudget.remaining !== null && status.errorBudget.remaining < when.budgetRemainingBelow)) return false;
+  const remaining: number | null = status.errorBudget.remaining;
+  if (when.status && !when.status.includes(status.status)) {
+    const stillExhausted = margin > 0 && when.status.includes('exhausted') && status.status !== 'nodata' && remaining !== null && remaining < margin;
+    if (!stillExhausted) return false;
+  }
+  if (when.budgetRemainingBelow !== undefined && !(remaining !== null && remaining < when.budgetRemainingBelow + margin)) return false;
   if (when.burnRateAbove) {
     const value = status.burnRates[when.burnRateAbove.window] ?? null;
     if (value === null || !(value > when.burnRateAbove.value)) return false;
@@ -90,6 +125,33 @@ export function ruleMatches(rule: PolicyRule, status: SloStatus): boolean {
     if (!status.alerts.some((alert) => alert.state === 'firing' && (severities.includes(alert.severity) || severities.includes(alert.tier)))) return false;
   }
   return true;
+}
+
+/**
+ * A rule that judges the budget rather than a firing alert: it tests the budget remaining or a burn rate, or a status
+ * that the budget sets (`exhausted`, `warning` without an alert firing). An `alertFiring` rule never is: the alert
+ * tiers have their own low-traffic guard (`alerting.minEvents`).
+ */
+export function isBudgetRule(rule: PolicyRule, status: SloStatus): boolean {
+  const { when } = rule;
+  if (when.alertFiring) return false;
+  if (when.budgetRemainingBelow !== undefined || when.burnRateAbove !== undefined) return true;
+  if (!when.status) return false;
+  if (status.status === 'exhausted') return true;
+  return status.status === 'warning' && !status.alerts.some((alert) => alert.state === 'firing');
+}
+
+/** The budget level at which a rule stops holding a frozen service (its own level plus the margin). */
+function thawLevel(rule: PolicyRule, margin: number): number | undefined {
+  if (rule.when.budgetRemainingBelow !== undefined) return rule.when.budgetRemainingBelow + margin;
+  if (rule.when.status?.includes('exhausted')) return margin;
+  return undefined;
+}
+
+function periodOf(status: SloStatus, given: SloPeriod | undefined): SloPeriod {
+  if (given) return given;
+  // Calendar windows (`calendar-month`) are not durations: their nominal length is close enough for evidence.
+  return { periodMs: parseDuration(status.window) ?? 30 * DAY, coverage: status.coverage };
 }
 
 function figures(status: SloStatus, policy: BudgetPolicy): Omit<SloVerdict, 'decision' | 'rule' | 'reason'> {
@@ -107,19 +169,42 @@ function figures(status: SloStatus, policy: BudgetPolicy): Omit<SloVerdict, 'dec
   };
 }
 
-/** One SLO under its policy: the first rule that applies to the environment and action and matches decides. */
-export function decideSlo(policy: BudgetPolicy, status: SloStatus, request: GateRequest): SloVerdict {
+/**
+ * One SLO under its policy: the first rule that applies to the environment and action and matches decides. A budget
+ * rule that would deny on too little evidence gives way to the policy's `onInsufficientData`, unless a later rule
+ * (a page alert firing) denies on its own.
+ */
+export function decideSlo(policy: BudgetPolicy, status: SloStatus, request: GateRequest, given?: SloPeriod, now?: number): SloVerdict {
   const base = figures(status, policy);
   const context = { status, policy: policy.name, environment: request.environment, action: request.action };
   const noData = status.status === 'nodata';
+  const margin = request.frozen === true ? (policy.thawMargin ?? DEFAULT_THAW_MARGIN) : 0;
+  const period = periodOf(status, given);
+  let held: SloVerdict | undefined;
   for (const rule of policy.rules) {
     if (!applies(rule, request)) continue;
     // Without data the figures mean nothing: only rules written for `nodata` speak, else the policy's onNoData.
     if (noData && !rule.when.status?.includes('nodata')) continue;
-    if (!ruleMatches(rule, status)) continue;
+    if (!ruleMatches(rule, status, isBudgetRule(rule, status) ? margin : 0)) continue;
     const reason = fillReason(rule.reason.length > 0 ? rule.reason : DEFAULT_REASON, { ...context, rule, ruleName: rule.name });
+    if (rule.decision === 'deny' && isBudgetRule(rule, status)) {
+      const evidence = assessEvidence(status, evidenceRule(policy), period);
+      if (!evidence.sufficient) {
+        if (held) continue;
+        const decision = onInsufficientData(policy);
+        const why = `${status.name}: too little data for a budget-based deny (rule ${rule.name} would deny: ${reason}): ${evidence.missing.join('; ')}; policy ${policy.name} answers ${decision} until then`;
+        held = { ...base, decision, rule: 'onInsufficientData', reason: why };
+        continue;
+      }
+      const level = thawLevel(rule, policy.thawMargin ?? DEFAULT_THAW_MARGIN);
+      const thaw = level === undefined || now === undefined ? null : expectedThaw(status, period, level, now);
+      return { ...base, decision: 'deny', rule: rule.name, reason, expectedThaw: thaw === null ? null : new Date(thaw).toISOString() };
+    }
+    if (held && rule.decision !== 'deny') continue;
+    if (rule.decision === 'deny') return { ...base, decision: 'deny', rule: rule.name, reason, expectedThaw: null };
     return { ...base, decision: rule.decision, rule: rule.name, reason };
   }
+  if (held) return held;
   if (noData) {
     const template = NO_DATA_REASON.replace('{detail}', status.reason ?? 'no events in the window').replace('{decision}', policy.onNoData);
     return { ...base, decision: policy.onNoData, rule: 'onNoData', reason: fillReason(template, { ...context, rule: undefined, ruleName: 'onNoData' }) };
@@ -182,6 +267,18 @@ export function applicableFreezes(freezes: readonly ManualFreeze[], request: Pic
 interface Denial {
   readonly policy: BudgetPolicy;
   readonly reason: string;
+  /** ISO time it is expected to lift; null when not foreseeable. */
+  readonly thaw: string | null;
+}
+
+/** The latest of the denials' expected thaws: the gate opens when all of them have lifted. */
+function latestThaw(denials: readonly Denial[]): string | null {
+  let latest: string | null = null;
+  for (const denial of denials) {
+    if (denial.thaw === null) return null;
+    if (latest === null || denial.thaw > latest) latest = denial.thaw;
+  }
+  return latest;
 }
 
 /**
@@ -198,16 +295,16 @@ export function decideGate(request: GateRequest, covered: readonly CoveredSlo[],
   let decision: GateDecision = 'allow';
   if (covered.length === 0) {
     const reason = `${request.service}: no SLO measures this service; policy ${servicePolicy.name} answers ${servicePolicy.onNoData} without data`;
-    if (servicePolicy.onNoData === 'deny') denials.push({ policy: servicePolicy, reason });
+    if (servicePolicy.onNoData === 'deny') denials.push({ policy: servicePolicy, reason, thaw: null });
     else {
       decision = servicePolicy.onNoData;
       reasons.push(reason);
     }
   }
-  for (const { status, policy } of covered) {
-    const verdict = decideSlo(policy, status, request);
+  for (const { status, policy, period } of covered) {
+    const verdict = decideSlo(policy, status, request, period, now);
     verdicts.push(verdict);
-    if (verdict.decision === 'deny') denials.push({ policy, reason: verdict.reason ?? verdict.name });
+    if (verdict.decision === 'deny') denials.push({ policy, reason: verdict.reason ?? verdict.name, thaw: verdict.expectedThaw ?? null });
     else {
       decision = worse(decision, verdict.decision);
       if (verdict.decision !== 'allow' && verdict.reason !== undefined) reasons.push(verdict.reason);
@@ -215,13 +312,18 @@ export function decideGate(request: GateRequest, covered: readonly CoveredSlo[],
   }
   for (const freeze of applicableFreezes(freezes, request, now)) {
     const scope = freeze.environment === '*' ? 'every environment' : freeze.environment;
-    denials.push({ policy: servicePolicy, reason: `${request.service}: frozen by hand in ${scope}${freeze.by === undefined ? '' : ` by ${freeze.by}`} since ${freeze.since}${freeze.until === undefined ? '' : ` until ${freeze.until}`}: ${freeze.reason}` });
+    denials.push({
+      policy: servicePolicy,
+      reason: `${request.service}: frozen by hand in ${scope}${freeze.by === undefined ? '' : ` by ${freeze.by}`} since ${freeze.since}${freeze.until === undefined ? '' : ` until ${freeze.until}`}: ${freeze.reason}`,
+      thaw: freeze.until ?? null,
+    });
   }
   const overridden: string[] = [];
   const overridePolicies = new Set<string>();
   let override: { label: string; value: string } | undefined;
   let refusedOverride: { label: string; value: string } | undefined;
   const denied: string[] = [];
+  const held: Denial[] = [];
   for (const denial of denials) {
     const accepted = matchOverride(denial.policy, request.labels);
     if (accepted && request.overridesPermitted) {
@@ -233,6 +335,7 @@ export function decideGate(request: GateRequest, covered: readonly CoveredSlo[],
     if (accepted) refusedOverride ??= accepted;
     decision = 'deny';
     denied.push(denial.reason);
+    held.push(denial);
   }
   reasons.unshift(...denied);
   if (override) {
@@ -254,6 +357,7 @@ export function decideGate(request: GateRequest, covered: readonly CoveredSlo[],
     reasons,
     slos: verdicts,
     ...(override ? { override: { ...override, policies: [...overridePolicies], overridden } } : {}),
+    ...(decision === 'deny' ? { expectedThaw: latestThaw(held) } : {}),
     evaluatedAt: oldest(verdicts, now),
   };
 }

@@ -1,6 +1,10 @@
 export { DEFAULT_POLICY, DEFAULT_POLICY_NAME } from './default-policy.js';
-export { applicableFreezes, decideGate, decideSlo, matchOverride, ruleMatches, worse } from './evaluate.js';
-export type { CoveredSlo, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, SloVerdict } from './evaluate.js';
+export { DEFAULT_THAW_MARGIN, applicableFreezes, decideGate, decideSlo, isBudgetRule, matchOverride, ruleMatches, worse } from './evaluate.js';
+export type { CoveredSlo, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, SloPeriod, SloVerdict } from './evaluate.js';
+export { DEFAULT_EVIDENCE, DEFAULT_ON_INSUFFICIENT_DATA, assessEvidence, evidenceRule, onInsufficientData } from './evidence.js';
+export type { Evidence, PeriodEvidence } from './evidence.js';
+export { currentBurn, expectedThaw } from './thaw.js';
+export type { ThawPeriod } from './thaw.js';
 export { REASON_PLACEHOLDERS, fillReason, percent, quotedBurnRate } from './reason.js';
 export type { ReasonContext, ReasonPlaceholder } from './reason.js';
 export { namedEnvironments, policyForService, policyForSlo, selectorSpecificity } from './select.js';
