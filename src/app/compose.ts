@@ -10,6 +10,7 @@ import { createIngestComponent } from '../ingest/index.js';
 import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
 import { createPolicy } from '../policy/index.js';
 import { createProvisioning } from '../provision/index.js';
+import { createReviews } from '../review/index.js';
 import { createSources } from '../source/index.js';
 import type { SloeStore } from '../store/index.js';
 import { createTelemetry, instrumentAppender, instrumentJournal } from '../telemetry/index.js';
@@ -101,6 +102,19 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     uiRoot: UI_ROOT,
   });
 
+  // engine, notify, policy → reviews: incidents, postmortems (after notify, so an evaluation's pages are journalled)
+  const reviews = createReviews({
+    incidents: store.incidents,
+    journal,
+    documents: store.documents,
+    transaction: (work) => store.transaction(work),
+    registry: metrics.registry,
+    clock,
+    postmortemThreshold: config.postmortemThreshold,
+    postmortemReceivers: config.postmortems,
+    logger: logger.child({ component: 'reviews' }),
+  });
+
   // generate → provision
   const provisioning = createProvisioning({ config: config.provisioning, specs: initial, logger: logger.child({ component: 'provision' }) });
 
@@ -108,7 +122,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   // after that. Receivers of evaluations start before the engine and stop after it, so its last evaluation is
   // delivered and saved; ingest (scrapes) stops first, so nothing is appended once the engine has stopped.
   const closeStore: Component<never> = { name: 'store', stop: () => Promise.resolve(store.close()) };
-  const parts = [telemetry, closeStore, sources, notify, policy, api, provisioning, engine, ingest];
+  const parts = [telemetry, closeStore, sources, notify, policy, reviews, api, provisioning, engine, ingest];
   engine.emitTo(parts);
   return { parts, engine, appender };
 }

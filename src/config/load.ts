@@ -13,6 +13,9 @@ import type {
   notifierRoutesSchema,
   pagerdutySchema,
   prometheusProvisioningSchema,
+  reportsSchema,
+  reviewSlackSchema,
+  reviewWebhooksSchema,
   scrapeSchema,
   slackSchema,
   sourcesSchema,
@@ -24,6 +27,8 @@ import type { ConfigKey } from './table.js';
 export type ScrapeJobConfig = z.infer<typeof scrapeSchema>[number] & { intervalMs: number; timeoutMs: number };
 /** A query source with its timeout in milliseconds. */
 export type SourceConfig = z.infer<typeof sourcesSchema>[number] & { timeoutMs: number };
+/** A scheduled report with its range in milliseconds. */
+export type ReportScheduleConfig = z.infer<typeof reportsSchema>[number] & { rangeMs: number };
 
 /**
  * The parsed configuration: one property per table key, nested as in the YAML file. Every duration is also given in
@@ -69,6 +74,9 @@ export interface SloeConfig {
     mimir: z.infer<typeof mimirProvisioningSchema>;
     grafana: z.infer<typeof grafanaProvisioningSchema>;
   };
+  postmortemThreshold: number;
+  postmortems: { slack: z.infer<typeof reviewSlackSchema>; webhooks: z.infer<typeof reviewWebhooksSchema> };
+  reports: ReportScheduleConfig[];
 }
 
 /** `auth.readToken` → `SLOE_AUTH_READ_TOKEN`. */
@@ -219,7 +227,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'reports'> & {
+  reports: z.infer<typeof reportsSchema>;
   scrape: z.infer<typeof scrapeSchema>;
   sources: z.infer<typeof sourcesSchema>;
   notifiers: Omit<SloeConfig['notifiers'], 'resendIntervalMs'>;
@@ -234,5 +243,6 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     scrape: config.scrape.map((job) => ({ ...job, intervalMs: durationMs(`scrape[${job.job}].interval`, job.interval), timeoutMs: durationMs(`scrape[${job.job}].timeout`, job.timeout) })),
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
+    reports: config.reports.map((report) => ({ ...report, rangeMs: durationMs(`reports[${report.name}].range`, report.range) })),
   };
 }
