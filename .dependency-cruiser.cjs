@@ -5,7 +5,7 @@
  * backoff, signing, the durable queue): adapters use it the way they use core, and it uses nothing but core, so it
  * cannot become a back door between adapters.
  */
-const ADAPTERS = ['auth', 'ingest', 'store', 'source', 'engine', 'notify', 'api', 'config', 'telemetry', 'policy', 'provision'];
+const ADAPTERS = ['auth', 'ingest', 'store', 'source', 'engine', 'notify', 'api', 'config', 'telemetry', 'policy', 'provision', 'review', 'mcp'];
 const PURE_PACKAGES = '^(@prometheus-io/lezer-promql|@lezer/)';
 
 module.exports = {

@@ -9,7 +9,9 @@ import type { EngineComponent } from '../engine/index.js';
 import { createIngestComponent, selfScrapeJob } from '../ingest/index.js';
 import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
 import { createPolicy } from '../policy/index.js';
+import { createMcp } from '../mcp/index.js';
 import { createProvisioning } from '../provision/index.js';
+import { createReviews } from '../review/index.js';
 import { createSources } from '../source/index.js';
 import type { SloeStore } from '../store/index.js';
 import { createTelemetry, instrumentAppender, instrumentJournal } from '../telemetry/index.js';
@@ -104,6 +106,28 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     uiRoot: UI_ROOT,
   });
 
+  // engine, notify, policy → reviews: incidents, postmortems (after notify, so an evaluation's pages are journalled)
+  const reviews = createReviews({
+    incidents: store.incidents,
+    journal,
+    documents: store.documents,
+    transaction: (work) => store.transaction(work),
+    registry: metrics.registry,
+    clock,
+    postmortemThreshold: config.postmortemThreshold,
+    postmortemReceivers: config.postmortems,
+    logger: logger.child({ component: 'reviews' }),
+  });
+
+  // engine, policy → MCP: the same reads as the API, for agents; a gate check there is not recorded
+  const mcp = createMcp({
+    statuses: engine.ports.statuses,
+    history: engine.ports.history,
+    checkGate: (service, environment) => policy.gates.evaluate({ service, admin: false, ...(environment === undefined ? {} : { environment }) }),
+    clock,
+    version: process.env.npm_package_version ?? 'dev',
+  });
+
   // generate → provision
   const provisioning = createProvisioning({ config: config.provisioning, specs: initial, logger: logger.child({ component: 'provision' }) });
 
@@ -111,7 +135,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   // after that. Receivers of evaluations start before the engine and stop after it, so its last evaluation is
   // delivered and saved; ingest (scrapes) stops first, so nothing is appended once the engine has stopped.
   const closeStore: Component<never> = { name: 'store', stop: () => Promise.resolve(store.close()) };
-  const parts = [telemetry, closeStore, sources, notify, policy, api, provisioning, engine, ingest];
+  const parts = [telemetry, closeStore, sources, notify, policy, reviews, mcp, api, provisioning, engine, ingest];
   engine.emitTo(parts);
   return { parts, engine, appender };
 }

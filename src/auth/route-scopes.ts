@@ -51,6 +51,7 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'POST', path: '/api/v1/admission/:env', access: 'read' },
   // CONTRACT.md's second wave: reviews and the MCP server read ("the read token applies").
   { method: 'GET', path: '/api/v1/reports', access: 'read' },
+  { method: 'GET', path: '/api/v1/incidents', access: 'read' },
   { method: 'GET', path: '/api/v1/postmortems', access: 'read' },
   { method: 'POST', path: '/mcp', access: 'read' },
 ];

@@ -1,7 +1,7 @@
 export { CONFIG_TABLE } from './table.js';
 export type { ConfigKey } from './table.js';
 export { envName, flagProperty, loadConfig } from './load.js';
-export type { ConfigSources, ScrapeJobConfig, SloeConfig, SourceConfig } from './load.js';
+export type { ConfigSources, ReportScheduleConfig, ScrapeJobConfig, SloeConfig, SourceConfig } from './load.js';
 export { durationMs } from './durations.js';
 export { allowedValues, describeIssues } from './describe.js';
 export { unknownVariables } from './unknown-env.js';

@@ -13,6 +13,9 @@ import type {
   notifierRoutesSchema,
   pagerdutySchema,
   prometheusProvisioningSchema,
+  reportsSchema,
+  reviewSlackSchema,
+  reviewWebhooksSchema,
   scrapeSchema,
   slackSchema,
   sourcesSchema,
@@ -24,6 +27,8 @@ import type { ConfigKey } from './table.js';
 export type ScrapeJobConfig = z.infer<typeof scrapeSchema>[number] & { intervalMs: number; timeoutMs: number };
 /** A query source with its timeout in milliseconds. */
 export type SourceConfig = z.infer<typeof sourcesSchema>[number] & { timeoutMs: number };
+/** A scheduled report with its range in milliseconds. */
+export type ReportScheduleConfig = z.infer<typeof reportsSchema>[number] & { rangeMs: number };
 
 /**
  * The parsed configuration: one property per table key, nested as in the YAML file. Every duration is also given in
@@ -81,6 +86,9 @@ export interface SloeConfig {
     grafana: z.infer<typeof grafanaProvisioningSchema>;
   };
   selfScrape: { enabled: boolean; interval: string; intervalMs: number };
+  postmortemThreshold: number;
+  postmortems: { slack: z.infer<typeof reviewSlackSchema>; webhooks: z.infer<typeof reviewWebhooksSchema> };
+  reports: ReportScheduleConfig[];
 }
 
 /** `auth.readToken` → `SLOE_AUTH_READ_TOKEN`. */
@@ -234,7 +242,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports'> & {
+  reports: z.infer<typeof reportsSchema>;
   selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
   sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;
   server: Omit<SloeConfig['server'], 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
@@ -260,5 +269,6 @@ function withMilliseconds(config: TextConfig): SloeConfig {
       keepAliveTimeoutMs: durationMs('server.keepAliveTimeout', config.server.keepAliveTimeout),
     },
     selfScrape: { ...config.selfScrape, intervalMs: durationMs('selfScrape.interval', config.selfScrape.interval) },
+    reports: config.reports.map((report) => ({ ...report, rangeMs: durationMs(`reports[${report.name}].range`, report.range) })),
   };
 }

@@ -53,6 +53,20 @@ export const prometheusProvisioningSchema = z.strictObject({ rulesDir: z.string(
 export const mimirProvisioningSchema = z.strictObject({ url, tenant: z.string().optional(), namespace: z.string().default('sloe'), prefix: z.string().default('/prometheus') }).optional();
 export const grafanaProvisioningSchema = z.strictObject({ url, token: credential.optional(), folder: z.string().default('SLOs') }).optional();
 
+export const reviewSlackSchema = z.array(z.strictObject({ webhookUrl: url }));
+export const reviewWebhooksSchema = z.array(z.strictObject({ url, secret: credential.optional() }));
+export const reportsSchema = z.array(
+  z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, _ . -'),
+    schedule: z.string().min(1).describe('a 5-field cron expression'),
+    timeZone: z.string().default('UTC'),
+    range: z.string().default('30d').describe('a duration such as 7d'),
+    services: z.array(z.string()).optional(),
+    slos: z.array(z.string()).optional(),
+    receivers: z.strictObject({ slack: reviewSlackSchema.default([]), webhooks: reviewWebhooksSchema.default([]) }),
+  }),
+);
+
 function key<T extends z.ZodType>(entry: ConfigKey<T>): ConfigKey<T> {
   return entry;
 }
@@ -124,4 +138,16 @@ export const CONFIG_TABLE = [
   // within a minute of `npm start` with nothing else running (issue 17).
   key({ key: 'selfScrape.enabled', schema: z.boolean(), default: true, description: 'Scrape sloe\'s own /metrics as job "sloe" (instance: the listen address), so SLOs on sloe\'s HTTP API have figures with nothing else running.' }),
   key({ key: 'selfScrape.interval', schema: durationText, default: '10s', description: 'How often sloe scrapes its own /metrics.' }),
+  // Reviews (docs/reviews.md): postmortem triggers and scheduled reports.
+  key({ key: 'postmortemThreshold', schema: z.coerce.number().gt(0).max(1), default: 0.2, description: 'An incident that spends more than this share of its period\'s error budget gets a postmortem record, announced once.' }),
+  key({ key: 'postmortems.slack', schema: reviewSlackSchema, default: [], secret: true, description: 'Slack incoming webhooks postmortems are announced to.' }),
+  key({ key: 'postmortems.webhooks', schema: reviewWebhooksSchema, default: [], secret: true, description: 'JSON webhooks (an issue tracker\'s) postmortems are posted to, signed with HMAC-SHA256 when a secret is set.' }),
+  key({
+    key: 'reports',
+    schema: reportsSchema,
+    default: [],
+    secret: true,
+    description: 'Scheduled SLO reports: at each cron time, the report over the range before it, sent once (also across restarts and replicas sharing state).',
+    example: '[{ name: monthly, schedule: "0 9 1 * *", range: 30d, services: [checkout], receivers: { slack: [{ webhookUrl: ... }] } }]',
+  }),
 ] as const;

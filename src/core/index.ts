@@ -24,6 +24,10 @@ export type {
   HistoryReader,
   Component,
   Evaluation,
+  IncidentEvent,
+  IncidentQuery,
+  IncidentRecord,
+  IncidentStore,
 } from './ports.js';
 export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
 export { SloeError, formatProblem } from './errors.js';

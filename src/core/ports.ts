@@ -220,3 +220,64 @@ export interface Component<Routes = unknown> {
   /** Settles queued work and releases resources, within `timeoutMs`; components stop in reverse order. */
   stop?(timeoutMs: number): Promise<void>;
 }
+
+/** One entry of an incident's timeline: a tier's transition, a notification sent, a gate decision or a freeze. */
+export interface IncidentEvent {
+  /** Unix ms. */
+  readonly at: number;
+  readonly kind: 'transition' | 'notification' | 'decision' | 'freeze';
+  readonly text: string;
+}
+
+/**
+ * One incident of one SLO objective (docs/reviews.md): from the first tier pending to the moment no tier is pending or
+ * firing. Times are Unix ms. `budgetSpent` is a fraction of the period's budget (see docs/reviews.md for the rule).
+ */
+export interface IncidentRecord {
+  /** `<objective name>@<startedAt>`: stable, so a restart continues the same record. */
+  readonly id: string;
+  /** The objective's name as SloStatus names it (`slo` or `slo:objective`). */
+  readonly objective: string;
+  readonly slo: string;
+  readonly objectiveKey: string;
+  readonly service: string;
+  /** The group's labels, for grouped SLOs; absent for the SLO's own objective. */
+  readonly group?: Readonly<Record<string, string>>;
+  readonly startedAt: number;
+  /** When the shortest window's burn rate last rose above 1 before it started (the burn the tiers then caught). */
+  readonly burnStartedAt: number;
+  /** The first page or ticket sent for it; null while none was. */
+  readonly detectedAt: number | null;
+  /** No tier pending or firing any more; null while open. */
+  readonly resolvedAt: number | null;
+  /** Highest shortest-window burn rate seen during it. */
+  readonly peakBurnRate: number;
+  readonly budgetSpent: number;
+  /** Most urgent severity that fired (`page` before `ticket`); null when no tier got past pending. */
+  readonly severity: string | null;
+  /**
+   * False while the budget it spent is still being counted: open, or resolved while the shortest window still burns
+   * above 1 (the last bad events are still in it). True once its figures are final.
+   */
+  readonly final: boolean;
+  readonly timeline: readonly IncidentEvent[];
+}
+
+export interface IncidentQuery {
+  readonly objective?: string;
+  readonly slo?: string;
+  readonly service?: string;
+  /** Unix ms: incidents that overlap [from, to). */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** Incidents, durably (SQLite table `incidents`). Synchronous: committed on return. */
+export interface IncidentStore {
+  /** Inserts or replaces by id. */
+  save(incident: IncidentRecord): void;
+  /** Oldest first. */
+  list(query: IncidentQuery): IncidentRecord[];
+  /** Incidents whose figures are not final yet (`final` false), oldest first: what a restart resumes. */
+  unsettled(): IncidentRecord[];
+}

@@ -183,7 +183,7 @@ describe('sqlite store', () => {
     expect(second.documents.get('ns', 'k')).toEqual({ v: 1 });
     expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
     expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
-    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect(second.sizeOnDisk()).toBeGreaterThan(0);
     second.close();
   });

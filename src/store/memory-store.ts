@@ -1,5 +1,6 @@
 import { MemoryDocumentStore, MemoryJournal } from './memory-records.js';
 import { MemoryEngineStore } from './memory-engine-store.js';
+import { MemoryIncidentStore } from './memory-incidents.js';
 import { DEFAULT_FINE_KEEP, DEFAULT_RETENTION } from './sqlite/store.js';
 import type { SloeStore, StoreOptions } from './sqlite/store.js';
 
@@ -9,6 +10,7 @@ export function openMemoryStore(options: StoreOptions = {}): SloeStore {
     engine: new MemoryEngineStore({ retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP }),
     documents: new MemoryDocumentStore(),
     journal: new MemoryJournal(),
+    incidents: new MemoryIncidentStore(),
     transaction: (work) => work(),
     sizeOnDisk: () => 0,
     close: () => undefined,

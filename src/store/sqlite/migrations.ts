@@ -35,4 +35,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE bucket_log (id INTEGER PRIMARY KEY, term_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL);
     `,
   },
+  {
+    version: 3,
+    description: 'incidents: one row per incident of an SLO objective, its figures and timeline as JSON',
+    sql: `
+      -- started_at and resolved_at are Unix ms (resolved_at NULL while open); final is 0 while the spend still grows.
+      CREATE TABLE incidents (id TEXT PRIMARY KEY, objective TEXT NOT NULL, slo TEXT NOT NULL, service TEXT NOT NULL, started_at INTEGER NOT NULL, resolved_at INTEGER, final INTEGER NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+      CREATE INDEX incidents_started ON incidents (started_at);
+      CREATE INDEX incidents_unsettled ON incidents (final, started_at);
+    `,
+  },
 ];

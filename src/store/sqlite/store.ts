@@ -1,8 +1,9 @@
-import type { DocumentStore, EngineStore, Journal } from '../../core/index.js';
+import type { DocumentStore, EngineStore, IncidentStore, Journal } from '../../core/index.js';
 import { HOUR } from '../../core/index.js';
 import { openDatabase } from './database.js';
 import type { Connection } from './database.js';
 import { SqliteEngineStore } from './engine-store.js';
+import { SqliteIncidentStore } from './incidents.js';
 import { SqliteDocumentStore, SqliteJournal } from './records.js';
 
 export interface StoreOptions {
@@ -19,6 +20,7 @@ export interface SloeStore {
   readonly engine: EngineStore;
   readonly documents: DocumentStore;
   readonly journal: Journal;
+  readonly incidents: IncidentStore;
   /**
    * Runs `work` (writes through these ports) as one atomic unit: one commit for a group of journal writes instead of
    * one each, without handing the database itself to the caller.
@@ -48,6 +50,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
     engine,
     documents: new SqliteDocumentStore(db),
     journal: new SqliteJournal(db),
+    incidents: new SqliteIncidentStore(db),
     transaction: (work) => db.transaction(work)(),
     sizeOnDisk: () => {
       if (path === ':memory:') return 0;

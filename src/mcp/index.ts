@@ -1,0 +1,2 @@
+export { createMcp } from './component.js';
+export type { McpComponentOptions } from './component.js';

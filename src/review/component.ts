@@ -1,0 +1,127 @@
+import { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import type { Component, DocumentStore, Evaluation, IncidentStore, Journal } from '../core/index.js';
+import { DAY, SloeError } from '../core/index.js';
+import type { Fetch, Timers } from '../delivery/index.js';
+import { Announcer } from './announce.js';
+import type { ReviewReceivers } from './announce.js';
+import { IncidentTracker } from './incident-tracker.js';
+import { parseRange } from './params.js';
+import { Postmortems } from './postmortems.js';
+import type { Postmortem } from './postmortems.js';
+import { incidentView, serviceSummaries } from './summary.js';
+import type { IncidentView } from './summary.js';
+import { firstSent } from './timeline.js';
+
+/** What the review component logs through; pino's Logger fits. */
+export interface ReviewLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface ReviewComponentOptions {
+  readonly incidents: IncidentStore;
+  readonly journal: Journal;
+  readonly documents: DocumentStore;
+  readonly transaction: (work: () => void) => void;
+  readonly registry: Registry;
+  readonly clock: () => number;
+  /** `postmortemThreshold`: an incident spending more than this share of its period's budget gets a postmortem. */
+  readonly postmortemThreshold: number;
+  /** `postmortems`: where postmortems are announced. */
+  readonly postmortemReceivers: ReviewReceivers;
+  readonly logger: ReviewLogger;
+  /** Tests hand in their own fetch and timers. */
+  readonly fetch?: Fetch;
+  readonly timers?: Timers;
+}
+
+/** The review component as the app composes it, with what reports and the MCP server read. */
+export interface ReviewComponent extends Component<Hono> {
+  /** Incidents overlapping [from, to), oldest first. */
+  incidents(query: { slo?: string; service?: string; from: number; to: number }): IncidentView[];
+  postmortems(filter?: { service?: string; slo?: string }): Postmortem[];
+  /** Settles the postmortem announcements queued so far (tests; shutdown does it too). */
+  flush(timeoutMs: number): Promise<boolean>;
+}
+
+/** Default range of `GET /api/v1/incidents` without `from`: one 30-day period back. */
+const DEFAULT_SPAN = 30 * DAY;
+
+/**
+ * Incidents and postmortems (docs/reviews.md) as one part of the daemon: after each evaluation it updates the incident
+ * records from the statuses and transitions (and the notification journal, for detection), and turns a final incident
+ * that spent more than the threshold into one announced postmortem. It must come after notify in the composition, so
+ * the notifications of an evaluation are journalled when it looks for them.
+ */
+export function createReviews(options: ReviewComponentOptions): ReviewComponent {
+  if (!(options.postmortemThreshold > 0 && options.postmortemThreshold <= 1)) throw new SloeError('config_invalid', `postmortemThreshold must be in (0, 1], got ${options.postmortemThreshold}`);
+  const tracker = new IncidentTracker(options.incidents, (objective, since) => firstSent(options.journal, objective, since));
+  const announcer = new Announcer({
+    name: 'postmortems',
+    receivers: options.postmortemReceivers,
+    store: options.documents,
+    registry: options.registry,
+    logger: options.logger,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  const postmortems = new Postmortems({
+    documents: options.documents,
+    journal: options.journal,
+    threshold: options.postmortemThreshold,
+    transaction: options.transaction,
+    announce: (postmortem) =>
+      announcer.announce({
+        type: 'sloe.postmortem',
+        text: `*Postmortem needed*: ${postmortem.objective} (${postmortem.service}) spent ${(postmortem.budgetSpent * 100).toFixed(1)} % of its error budget in one incident, ${postmortem.startedAt} to ${postmortem.endedAt} (threshold ${(postmortem.threshold * 100).toFixed(0)} %).`,
+        body: postmortem,
+      }),
+  });
+
+  const incidents = (query: { slo?: string; service?: string; from: number; to: number }): IncidentView[] =>
+    options.incidents
+      .list({ from: query.from, to: query.to, ...(query.service ? { service: query.service } : {}) })
+      .filter((incident) => query.slo === undefined || incident.slo === query.slo || incident.objective === query.slo)
+      .map(incidentView);
+
+  const routes = new Hono();
+  routes.get('/api/v1/incidents', (c) => {
+    const range = parseRange(c.req.query('from'), c.req.query('to'), options.clock(), DEFAULT_SPAN);
+    const slo = c.req.query('slo') || undefined;
+    const service = c.req.query('service') || undefined;
+    const data = incidents({ ...range, ...(slo ? { slo } : {}), ...(service ? { service } : {}) });
+    return c.json({ data, services: serviceSummaries(data), from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
+  });
+  routes.get('/api/v1/postmortems', (c) => {
+    const slo = c.req.query('slo') || undefined;
+    const service = c.req.query('service') || undefined;
+    return c.json({ data: postmortems.list({ ...(slo ? { slo } : {}), ...(service ? { service } : {}) }) });
+  });
+
+  return {
+    name: 'reviews',
+    routes: [routes],
+    incidents,
+    postmortems: (filter) => postmortems.list(filter),
+    flush: (timeoutMs) => announcer.flush(timeoutMs),
+    afterEvaluation(evaluation: Evaluation) {
+      try {
+        // One transaction: an incident becomes final together with its postmortem, so a crash between the two cannot
+        // leave a final incident that no restart will look at again.
+        options.transaction(() => {
+          for (const incident of tracker.observe(evaluation)) {
+            const postmortem = postmortems.consider(incident, evaluation.now);
+            if (postmortem) options.logger.info({ slo: postmortem.objective, budgetSpent: postmortem.budgetSpent }, 'postmortem triggered');
+          }
+        });
+      } catch (error) {
+        // Reviews must never stop the evaluation loop; the next evaluation retries from the stored records.
+        options.logger.error({ err: error }, 'incident tracking failed');
+      }
+    },
+    start: () => announcer.start(),
+    stop: (timeoutMs) => announcer.stop(timeoutMs),
+  };
+}

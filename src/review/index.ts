@@ -1,0 +1,10 @@
+export { createReviews } from './component.js';
+export type { ReviewComponent, ReviewComponentOptions, ReviewLogger } from './component.js';
+export { Announcer } from './announce.js';
+export type { ReviewMessage, ReviewReceivers } from './announce.js';
+export { IncidentTracker } from './incident-tracker.js';
+export type { DetectionLookup } from './incident-tracker.js';
+export { POSTMORTEMS_NAMESPACE, Postmortems } from './postmortems.js';
+export type { Postmortem } from './postmortems.js';
+export { incidentView, median, serviceSummaries } from './summary.js';
+export type { IncidentView, ServiceSummary } from './summary.js';
