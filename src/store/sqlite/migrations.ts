@@ -35,4 +35,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE bucket_log (id INTEGER PRIMARY KEY, term_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL);
     `,
   },
+  {
+    version: 3,
+    description: 'ingest log: one row per group commit holding its increases and series states; series ids',
+    sql: `
+      -- A group commit of many requests writes one row here (a packed array of increases and series states) instead
+      -- of a row per (term, bucket) and per series; fold() moves it into the bucket and series tables.
+      CREATE TABLE ingest_log (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+      -- Small integer ids for series keys, so the ingest log refers to a series in 8 bytes.
+      CREATE TABLE series_ids (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+    `,
+  },
 ];
