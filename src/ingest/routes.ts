@@ -2,6 +2,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { SampleAppender } from '../core/index.js';
 import { WriteAdmission } from './http/admission.js';
+import { GroupCommit } from './http/group-commit.js';
 import type { IngestContext, IngestLogger } from './http/context.js';
 import { otlpRoutes } from './http/otlp-route.js';
 import type { BucketBounds } from './http/otlp-route.js';
@@ -43,6 +44,7 @@ export function createIngest(options: IngestOptions): Ingest {
   }
   const context: IngestContext = {
     appender: options.appender,
+    groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries }),
     limits,
     admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
     metrics: new IngestMetrics(options.registry),
