@@ -31,13 +31,8 @@ export class GroupCommit {
 
   /** Resolves with the request's own result once its group is committed; rejects when the commit failed. */
   append(series: readonly IncomingSeries[], protocol: IngestProtocol): Promise<AppendResult> {
-    if (this.appender.appendGroup === undefined) {
-      try {
-        return Promise.resolve(this.appender.append(series, protocol));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
+    // An appender without groups commits each request on its own, before the promise settles.
+    if (this.appender.appendGroup === undefined) return new Promise((resolve) => resolve(this.appender.append(series, protocol)));
     return new Promise<AppendResult>((resolve, reject) => {
       this.waiting.push({ series, protocol, resolve, reject });
       this.waitingSeries += series.length;
