@@ -42,12 +42,13 @@ export function createIngest(options: IngestOptions): Ingest {
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isFinite(value) || value <= 0) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
   }
+  const metrics = new IngestMetrics(options.registry);
   const context: IngestContext = {
     appender: options.appender,
-    groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries }),
+    groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries, onGroup: (requests) => metrics.commitGroupRequests.observe(requests) }),
     limits,
     admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
-    metrics: new IngestMetrics(options.registry),
+    metrics,
     ...(options.guard === undefined ? {} : { guard: options.guard }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };

@@ -12,6 +12,8 @@ export interface GroupCommitOptions {
   readonly windowMs: number;
   /** A group holding this many series is committed at once, without waiting out the window. */
   readonly maxSeries: number;
+  /** Told the size of each group committed (or failed). */
+  readonly onGroup?: (requests: number) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class GroupCommit {
     this.waiting = [];
     this.waitingSeries = 0;
     if (group.length === 0) return;
+    this.options.onGroup?.(group.length);
     let results: AppendResult[];
     try {
       results = this.appender.appendGroup!(group);
