@@ -43,6 +43,8 @@ export class SqliteEngineStore implements EngineStore {
     clearIngestLog: Statement;
     insertSeriesId: Statement;
     selectSeriesIds: Statement;
+    putSnapshot: Statement;
+    selectSnapshot: Statement;
     selectSeries: Statement;
     putAlert: Statement;
     deleteAlert: Statement;
@@ -55,14 +57,15 @@ export class SqliteEngineStore implements EngineStore {
   private readonly seriesIds = new Map<string, number>();
   /** Committed increases not folded yet: term id -> fine bucket -> increase. */
   private readonly pendingIncreases = new Map<number, Map<number, number>>();
-  /** Series states committed since the last fold, the latest per series id. */
-  private readonly pendingStates = new Map<number, SeriesState>();
+  /** Every series' latest committed state (the objects the appender handed over, kept by reference). */
+  private readonly latestStates = new Map<string, SeriesState>();
+  /** Whether a state changed since the last snapshot. */
+  private statesChanged = false;
   /** Entries in the ingest log; folded when it passes FOLD_AT even if nobody calls fold(). */
   private logEntries = 0;
   private readonly foldTransaction: () => number;
   private readonly addFine: ChunkedUpsert;
   private readonly addCoarse: ChunkedUpsert;
-  private readonly putSeries: ChunkedUpsert;
   private readonly selectTermId: Statement;
   private readonly scanFine: Statement;
   private readonly scanCoarse: Statement;
@@ -94,6 +97,8 @@ export class SqliteEngineStore implements EngineStore {
       clearIngestLog: db.prepare('DELETE FROM ingest_log'),
       insertSeriesId: db.prepare('INSERT INTO series_ids (key) VALUES (?)'),
       selectSeriesIds: db.prepare('SELECT id, key FROM series_ids'),
+      putSnapshot: db.prepare('INSERT INTO series_snapshot (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body'),
+      selectSnapshot: db.prepare('SELECT body FROM series_snapshot WHERE id = 1'),
       logSums: db.prepare('SELECT term_id, t, SUM(value) AS value FROM bucket_log GROUP BY term_id, t'),
       clearLog: db.prepare('DELETE FROM bucket_log'),
       selectSeries: db.prepare('SELECT key, last_ts, last_value, start_time FROM series_state'),
@@ -113,12 +118,6 @@ export class SqliteEngineStore implements EngineStore {
     const addTo = (table: string) => (values: string) => `INSERT INTO ${table} (term_id, t, value) VALUES ${values} ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value`;
     this.addFine = new ChunkedUpsert(db, 3, addTo('buckets_fine'));
     this.addCoarse = new ChunkedUpsert(db, 3, addTo('buckets_coarse'));
-    this.putSeries = new ChunkedUpsert(
-      db,
-      4,
-      (values) =>
-        `INSERT INTO series_state (key, last_ts, last_value, start_time) VALUES ${values} ON CONFLICT (key) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, start_time = excluded.start_time`,
-    );
     this.commitTransaction = db.transaction((increases: readonly TermIncrease[], series: readonly SeriesState[]) => {
       let kept = 0;
       for (const increase of increases) if (increase.value !== 0) kept++;
@@ -177,61 +176,82 @@ export class SqliteEngineStore implements EngineStore {
       }
     const coarseRows: number[] = [];
     for (const [id, hours] of coarse) for (const [hour, value] of hours) coarseRows.push(id, hour, value);
-    const seriesRows: (string | number)[] = [];
-    for (const state of this.pendingStates.values()) seriesRows.push(state.key, state.lastTimestamp, state.lastValue, state.startTime);
     this.addFine.run(fineRows);
     this.addCoarse.run(coarseRows);
-    this.putSeries.run(seriesRows);
+    if (this.statesChanged) this.statements.putSnapshot.run(this.snapshot());
     this.statements.clearLog.run();
     this.statements.clearIngestLog.run();
     return fineRows.length / 3;
   }
 
+  /** Every state with a series id, packed: [count, (series id, ts, value, start)...]. */
+  private snapshot(): Buffer {
+    const body = new Float64Array(1 + this.latestStates.size * STATE_FIELDS);
+    let at = 1;
+    for (const state of this.latestStates.values()) {
+      const id = this.seriesIds.get(state.key);
+      // States read from the old series_state table keep living there until their series is seen again.
+      if (id === undefined) continue;
+      body[at++] = id;
+      body[at++] = state.lastTimestamp;
+      body[at++] = state.lastValue;
+      body[at++] = state.startTime;
+    }
+    body[0] = (at - 1) / STATE_FIELDS;
+    return Buffer.from(body.buffer, body.byteOffset, at * 8);
+  }
+
   /** After a fold committed: the tables now hold what memory held. */
   private foldedInMemory(): void {
     this.pendingIncreases.clear();
-    this.pendingStates.clear();
+    this.statesChanged = false;
     this.logEntries = 0;
   }
 
-  /** Term and series ids, and what the ingest log holds that the tables do not yet. */
+  /** Term and series ids, every series' state (table, snapshot, then the log replayed), and the unfolded increases. */
   private loadIds(): void {
     this.reloadIds();
     const seriesKeys = new Map<number, string>();
     for (const [key, id] of this.seriesIds) seriesKeys.set(id, key);
+    this.latestStates.clear();
+    for (const row of this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]) {
+      this.latestStates.set(row.key, { key: row.key, lastTimestamp: row.last_ts, lastValue: row.last_value, startTime: row.start_time });
+    }
+    const snapshot = this.statements.selectSnapshot.raw().get() as [Buffer] | undefined;
+    if (snapshot !== undefined) {
+      const body = aligned(snapshot[0]);
+      for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(seriesKeys.get(body[at]!), body, at + 1);
+    }
     this.foldedInMemory();
     for (const row of this.statements.selectIngestLog.raw().iterate() as IterableIterator<[Buffer]>) {
-      // Copied: a Float64Array needs an 8-byte aligned buffer, which SQLite's is not always.
-      const bytes = new Uint8Array(row[0].byteLength);
-      bytes.set(row[0]);
-      this.remember(new Float64Array(bytes.buffer), seriesKeys);
+      const body = aligned(row[0]);
+      this.rememberIncreases(body);
+      const at = HEADER + (body[0] ?? 0) * INCREASE_FIELDS;
+      for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
+      this.logEntries += body[1] ?? 0;
     }
   }
 
-  /** Adds one committed ingest log entry to memory. */
-  private remember(body: Float64Array, seriesKeys?: ReadonlyMap<number, string>): void {
+  /** A state read back from a packed row: (ts, value, start) at `at`. */
+  private rememberState(key: string | undefined, body: Float64Array, at: number): void {
+    if (key === undefined) return;
+    this.latestStates.set(key, { key, lastTimestamp: body[at]!, lastValue: body[at + 1]!, startTime: body[at + 2]! });
+    this.statesChanged = true;
+  }
+
+  /** Adds a committed ingest log entry's increases to memory. */
+  private rememberIncreases(body: Float64Array): void {
     const increases = body[0] ?? 0;
-    const states = body[1] ?? 0;
-    let at = HEADER;
-    for (let i = 0; i < increases; i++, at += INCREASE_FIELDS) addTo(this.pendingIncreases, body[at]!, body[at + 1]!, body[at + 2]!);
-    for (let i = 0; i < states; i++, at += STATE_FIELDS) {
-      const id = body[at]!;
-      const key = seriesKeys?.get(id) ?? this.pendingKeys.get(id);
-      if (key === undefined) continue;
-      this.pendingStates.set(id, { key, lastTimestamp: body[at + 1]!, lastValue: body[at + 2]!, startTime: body[at + 3]! });
-    }
-    this.logEntries += increases + states;
+    for (let i = 0, at = HEADER; i < increases; i++, at += INCREASE_FIELDS) addTo(this.pendingIncreases, body[at]!, body[at + 1]!, body[at + 2]!);
+    this.logEntries += increases;
   }
 
-  /** Folds the bucket log now (the engine does at every evaluation); returns the (term, minute) rows folded. */
+  /** Folds the logs now (the engine does at every evaluation); returns the (term, minute) rows folded. */
   fold(): number {
     const folded = this.foldTransaction();
     this.foldedInMemory();
     return folded;
   }
-
-  /** Keys of the series states a commit is writing, by id (filled in the transaction, read right after it). */
-  private readonly pendingKeys = new Map<number, string>();
 
   private seriesId(key: string): number {
     let id = this.seriesIds.get(key);
@@ -239,7 +259,6 @@ export class SqliteEngineStore implements EngineStore {
       id = Number(this.statements.insertSeriesId.run(key).lastInsertRowid);
       this.seriesIds.set(key, id);
     }
-    this.pendingKeys.set(id, key);
     return id;
   }
 
@@ -259,13 +278,14 @@ export class SqliteEngineStore implements EngineStore {
       body = this.commitTransaction(increases, series);
     } catch (error) {
       // A rolled-back transaction may have created term and series ids that no longer exist.
-      this.pendingKeys.clear();
       this.reloadIds();
       throw error;
     }
     // Committed: now memory may follow.
-    this.remember(body);
-    this.pendingKeys.clear();
+    this.rememberIncreases(body);
+    for (const state of series) this.latestStates.set(state.key, state);
+    if (series.length > 0) this.statesChanged = true;
+    this.logEntries += series.length;
     if (this.logEntries >= FOLD_AT) this.fold();
   }
 
@@ -315,12 +335,7 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   seriesStates(): SeriesState[] {
-    const states = new Map<string, SeriesState>();
-    for (const row of this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]) {
-      states.set(row.key, { key: row.key, lastTimestamp: row.last_ts, lastValue: row.last_value, startTime: row.start_time });
-    }
-    for (const state of this.pendingStates.values()) states.set(state.key, state);
-    return [...states.values()];
+    return [...this.latestStates.values()];
   }
 
   alertStates(): { key: string; value: unknown }[] {
@@ -336,6 +351,13 @@ export class SqliteEngineStore implements EngineStore {
     this.fold();
     return this.pruneTransaction(now);
   }
+}
+
+/** A Float64Array over a copy of `bytes`: it needs an 8-byte aligned buffer, which SQLite's is not always. */
+function aligned(bytes: Buffer): Float64Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float64Array(copy.buffer);
 }
 
 function addTo(sums: Map<number, Map<number, number>>, id: number, t: number, value: number): void {
