@@ -54,7 +54,7 @@ export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: num
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const share of (process.argv[2] ?? '0,0.1,1').split(',').map(Number) as (0 | 0.1 | 1)[]) {
-    const { cpuPerMillion } = appendCost(share);
+    const { cpuPerMillion } = appendCost(share, Number(process.env.ROUNDS ?? 4));
     console.log(`${share * 100} % matched: ${cpuPerMillion.toFixed(2)} CPU-s per million samples (decode + append + commit, in process)`);
   }
 }
