@@ -149,8 +149,9 @@ async function measure(target: 'sloe' | 'prometheus', specPath: string, bodies: 
   const receiver = await startReceiver(target, specPath);
   try {
     const url = `${receiver.url}/api/v1/write`;
-    await sendRounds(url, bodies, 0, 1);
+    // Resident memory before any series: what the receiver holds per series is the growth from here.
     const rssBefore = rssBytes(receiver.pid);
+    await sendRounds(url, bodies, 0, 1);
     const load = loadavg()[0] ?? 0;
     const cpuBefore = treeCpuSeconds(receiver.pid);
     const machineBefore = machineBusySeconds();
@@ -210,7 +211,7 @@ try {
       ...(cpuTarget === undefined ? {} : { target: `<= ${cpuTarget}x Prometheus`, met: median(cpu('sloe')) <= cpuTarget * median(cpu('prometheus')) }),
     });
     if (specs.matchedSeries > 0) {
-      figures.push({ name: `sloe resident memory growth per matched series over the measured rounds, ${label}`, unit: 'bytes', runs: runs.sloe.map((one) => one.rssBytes / specs.matchedSeries) });
+      figures.push({ name: `sloe resident memory growth per matched series, from start to the last round, ${label}`, unit: 'bytes', runs: runs.sloe.map((one) => one.rssBytes / specs.matchedSeries) });
     }
   }
 } finally {
