@@ -13,6 +13,11 @@ export interface IncomingSeries {
   readonly temporality?: 'cumulative' | 'delta' | 'gauge';
   /** OTLP start time of a cumulative series (Unix ms): a later start time means the counter was reset. */
   readonly startTimeMs?: number;
+  /**
+   * Start time of each sample (Unix ms; 0 where a sample has none, which then uses `startTimeMs`): remote write 2.0
+   * from rc.4 (Prometheus 3.8) sends one per sample.
+   */
+  readonly startTimesMs?: ArrayLike<number>;
 }
 
 export type IngestProtocol = 'remote_write' | 'remote_write_v2' | 'otlp' | 'scrape';

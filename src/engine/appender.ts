@@ -140,6 +140,7 @@ export class Appender implements SampleAppender {
       // A series only gauge terms read is a level whatever the protocol says (remote write does not say).
       const temporality: Temporality = terms.every((term) => term.kind === 'gauge') ? 'gauge' : (series.temporality ?? 'cumulative');
       const startTime = series.startTimeMs ?? 0;
+      const startTimes = series.startTimesMs;
       let state = work.pending.get(key);
       let seen = true;
       if (state === undefined) {
@@ -155,7 +156,7 @@ export class Appender implements SampleAppender {
           drop('invalid');
           continue;
         }
-        const increase = advanceSeries(state, seen, timestamp, value, temporality, startTime);
+        const increase = advanceSeries(state, seen, timestamp, value, temporality, (startTimes === undefined ? 0 : startTimes[i]) || startTime);
         if (increase < 0) {
           drop(DROP_REASONS[increase] ?? 'invalid');
           continue;
