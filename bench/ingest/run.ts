@@ -1,48 +1,84 @@
 /**
- * bench/ingest: realistic remote-write 1.0 requests (2,000 series of one sample each, a tenth of them read by an SLI)
- * sent over HTTP to sloe (the real engine and SQLite store, in its own process) and, in the same run, to Prometheus
- * 2.42's own receiver (`--web.enable-remote-write-receiver`). The same snappy bodies go to both, from the same load
- * generator: CONCURRENCY senders, each with its own series set and rising timestamps (as Prometheus's shards send).
- * Prints samples per second for both and their ratio; also the decoder micro-benchmark against protobufjs.
- * Run: `npm run bench -- ingest` or `npx tsx bench/ingest/run.ts`.
+ * bench/ingest: the realistic remote-write stream of stream.ts (100,000 series from 200 targets in 100 jobs, 500
+ * samples per request, 8 shards on 8 connections) sent to sloe and to Prometheus 2.42's own receiver
+ * (`--web.enable-remote-write-receiver`), at three matched shares (0 %, 10 %, 100 % of the series read by an SLI).
+ *
+ * Method: both receivers are pinned with taskset to core 1, this load generator to core 0. Every run starts a fresh
+ * receiver on fresh storage, sends one scrape round (not measured: it creates the series), then ROUNDS rounds that are
+ * measured: samples/s from the wall clock, and CPU-seconds per million samples from utime+stime of the receiver's
+ * process tree in /proc/<pid>/stat. Runs alternate sloe and Prometheus, the same bodies and the same client for both.
+ * Each run prints the machine's load and the CPU other processes used meanwhile (from /proc/stat), since the machine
+ * may be shared. Figures are medians over RUNS runs per receiver and share, with their spread.
+ * Run: `npm run bench -- ingest` or `npx tsx bench/ingest/run.ts [--shares 0,0.1,1] [--runs N]`.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compressSync } from 'snappy';
 import { startPrometheus } from '../../test/ingest/prometheus-process.js';
 import { median, reportFigures } from '../lib.js';
-import { measureDecoders } from './decoder.js';
-import { requestV1 } from './payload.js';
+import type { Figure } from '../lib.js';
+import { JOBS, SHARDS, TARGETS_PER_JOB, SERIES_PER_TARGET, matchedSpecs, streamBodies } from './stream.js';
 
-const SERIES = 2000;
-const CONCURRENCY = 8;
-const REQUESTS_PER_SENDER = 25;
-const RUNS = 5;
-const SAMPLES_PER_RUN = SERIES * CONCURRENCY * REQUESTS_PER_SENDER;
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
+};
+const SHARES = option('shares', '0,0.1,1').split(',').map(Number) as (0 | 0.1 | 1)[];
+const RUNS = Number(option('runs', '3'));
+const ROUNDS = Number(option('rounds', '5'));
+const PROFILE = args.includes('--cpu-prof');
+const SERIES = JOBS * TARGETS_PER_JOB * SERIES_PER_TARGET;
+const MEASURED_SAMPLES = ROUNDS * SERIES;
 const HEADERS = { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
+const RECEIVER_CORE = '1';
+const GENERATOR_CORE = '0';
+const CLOCK_TICKS = 100;
 
-/** Bodies per run, per sender; timestamps rise by one second per request and never repeat across runs. */
-function payloads(): Uint8Array[][][] {
-  const start = Date.now() - 60 * 60_000;
-  return Array.from({ length: RUNS }, (_, run) =>
-    Array.from({ length: CONCURRENCY }, (_, sender) =>
-      Array.from({ length: REQUESTS_PER_SENDER }, (_, request) => compressSync(requestV1(SERIES, start + (run * REQUESTS_PER_SENDER + request) * 1000, sender))),
-    ),
-  );
+/** Pins every thread of this process (the load generator) to its core. */
+execFileSync('taskset', ['-a', '-p', '-c', GENERATOR_CORE, String(process.pid)], { stdio: 'ignore' });
+
+/** utime+stime (seconds) of a process and all its descendants, read from /proc. */
+function treeCpuSeconds(root: number): number {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // After the command: state, ppid (index 1), ..., utime (11), stime (12).
+      parents.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let total = 0;
+  for (const [pid, own] of ticks) {
+    let at: number | undefined = pid;
+    while (at !== undefined && at !== root && at > 1) at = parents.get(at);
+    if (at === root) total += own;
+  }
+  return total / CLOCK_TICKS;
 }
 
-/** CPU seconds (user + system) a process has used, from /proc: the receivers' cost, whatever else the machine runs. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** Busy CPU-seconds of the whole machine so far, from /proc/stat. */
+function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
 
-/** One POST over a kept-alive connection (node:http: lighter than fetch, so the load generator is not the limit). */
+const agent = new Agent({ keepAlive: true, maxSockets: SHARDS });
+
+/** One POST over a kept-alive connection; a non-2xx fails the bench (a receiver refusing data is not measured). */
 function post(url: string, body: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, headers: { ...HEADERS, 'content-length': body.byteLength } }, (res) => {
@@ -55,21 +91,28 @@ function post(url: string, body: Uint8Array): Promise<void> {
   });
 }
 
-async function send(url: string, bodies: readonly Uint8Array[][]): Promise<number> {
-  const started = performance.now();
+/** Each shard sends its requests one after the other on its own connection, as Prometheus's shards do. */
+async function sendRounds(url: string, bodies: readonly Uint8Array[][], fromRound: number, toRound: number): Promise<void> {
   await Promise.all(
-    bodies.map(async (senderBodies) => {
-      for (const body of senderBodies) await post(url, body);
+    bodies.map(async (shardBodies) => {
+      const perRound = shardBodies.length / (ROUNDS + 1);
+      for (let i = fromRound * perRound; i < toRound * perRound; i++) await post(url, shardBodies[i]!);
     }),
   );
-  return SAMPLES_PER_RUN / ((performance.now() - started) / 1000);
 }
 
-async function startSloe(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sloe-server.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+interface Receiver {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+async function startSloe(specPath: string): Promise<Receiver> {
+  const node = [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(import.meta.dirname, 'profiles')}`] : []), '--import', 'tsx', join(import.meta.dirname, 'sloe-server.ts'), specPath];
+  const child = spawn('taskset', ['-c', RECEIVER_CORE, process.execPath, ...node], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('sloe did not start in 30 s')), 30_000);
+    const timer = setTimeout(() => reject(new Error('sloe did not start in 120 s')), 120_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /LISTENING (\S+)/.exec(out);
@@ -91,54 +134,87 @@ async function startSloe(): Promise<{ url: string; pid: number; stop: () => Prom
   };
 }
 
-console.log(`generating ${RUNS} runs x ${CONCURRENCY} senders x ${REQUESTS_PER_SENDER} requests of ${SERIES} series...`);
-const bodies = payloads();
-const sloe = await startSloe();
-const prometheus = await startPrometheus('global:\n  scrape_interval: 1m\n', ['--web.enable-remote-write-receiver']);
-const sloeRuns: number[] = [];
-const prometheusRuns: number[] = [];
-const sloeCpuRuns: number[] = [];
-const prometheusCpuRuns: number[] = [];
+async function startReceiver(target: 'sloe' | 'prometheus', specPath: string): Promise<Receiver> {
+  if (target === 'sloe') return startSloe(specPath);
+  return startPrometheus('global:\n  scrape_interval: 1m\n', ['--web.enable-remote-write-receiver'], ['taskset', '-c', RECEIVER_CORE]);
+}
+
+interface RunFigures {
+  samplesPerSecond: number;
+  cpuPerMillion: number;
+  rssBytes: number;
+}
+
+async function measure(target: 'sloe' | 'prometheus', specPath: string, bodies: readonly Uint8Array[][]): Promise<RunFigures> {
+  const receiver = await startReceiver(target, specPath);
+  try {
+    const url = `${receiver.url}/api/v1/write`;
+    // Resident memory before any series: what the receiver holds per series is the growth from here.
+    const rssBefore = rssBytes(receiver.pid);
+    await sendRounds(url, bodies, 0, 1);
+    const load = loadavg()[0] ?? 0;
+    const cpuBefore = treeCpuSeconds(receiver.pid);
+    const machineBefore = machineBusySeconds();
+    const selfBefore = process.cpuUsage();
+    const started = performance.now();
+    await sendRounds(url, bodies, 1, ROUNDS + 1);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = treeCpuSeconds(receiver.pid) - cpuBefore;
+    const self = process.cpuUsage(selfBefore);
+    const others = machineBusySeconds() - machineBefore - cpu - (self.user + self.system) / 1e6;
+    const figures = { samplesPerSecond: MEASURED_SAMPLES / seconds, cpuPerMillion: (cpu / MEASURED_SAMPLES) * 1e6, rssBytes: rssBytes(receiver.pid) - rssBefore };
+    console.log(
+      `  ${target.padEnd(10)} ${Math.round(figures.samplesPerSecond).toLocaleString('en-US').padStart(9)} samples/s, ${figures.cpuPerMillion.toFixed(2)} CPU-s per million samples (receiver ${cpu.toFixed(2)} CPU-s in ${seconds.toFixed(2)} s); load avg ${load.toFixed(1)}, other processes ${Math.max(0, others).toFixed(2)} CPU-s meanwhile`,
+    );
+    return figures;
+  } finally {
+    await receiver.stop();
+  }
+}
+
+console.log(`building ${ROUNDS + 1} scrape rounds of ${SERIES.toLocaleString('en-US')} series in ${SHARDS} shards...`);
+const bodies = streamBodies(ROUNDS + 1, Date.now() - 2 * 60 * 60_000);
+const dir = mkdtempSync(join(tmpdir(), 'sloe-bench-ingest-'));
+const figures: Figure[] = [];
 try {
-  // Warm up both on a run of their own (it is not counted: the receivers' first requests create every series).
-  const warmup = bodies[0]!;
-  await send(`${sloe.url}/api/v1/write`, warmup);
-  await send(`${prometheus.url}/api/v1/write`, warmup);
-  for (let run = 1; run < RUNS; run++) {
-    // Alternate who goes first, so neither always gets the warmer machine.
-    const order = run % 2 === 0 ? (['sloe', 'prometheus'] as const) : (['prometheus', 'sloe'] as const);
-    for (const target of order) {
-      const pid = target === 'sloe' ? sloe.pid : prometheus.pid;
-      const cpuBefore = cpuSeconds(pid);
-      const rate = await send(`${target === 'sloe' ? sloe.url : prometheus.url}/api/v1/write`, bodies[run]!);
-      const perCpuSecond = SAMPLES_PER_RUN / Math.max(0.01, cpuSeconds(pid) - cpuBefore);
-      (target === 'sloe' ? sloeRuns : prometheusRuns).push(rate);
-      (target === 'sloe' ? sloeCpuRuns : prometheusCpuRuns).push(perCpuSecond);
-      console.log(`run ${run}: ${target} ${Math.round(rate).toLocaleString('en-US')} samples/s, ${Math.round(perCpuSecond).toLocaleString('en-US')} samples per CPU-second of the receiver`);
+  for (const share of SHARES) {
+    const specs = matchedSpecs(share);
+    const specPath = join(dir, `slos-${share}.yaml`);
+    writeFileSync(specPath, specs.yaml);
+    console.log(`\n${share * 100} % matched: ${specs.slos} SLOs reading ${specs.matchedSeries.toLocaleString('en-US')} of ${SERIES.toLocaleString('en-US')} series`);
+    const runs: Record<'sloe' | 'prometheus', RunFigures[]> = { sloe: [], prometheus: [] };
+    for (let run = 0; run < RUNS; run++) {
+      // Alternate who goes first, so neither always meets the same moment of the machine's load.
+      const order = run % 2 === 0 ? (['sloe', 'prometheus'] as const) : (['prometheus', 'sloe'] as const);
+      console.log(`run ${run + 1}/${RUNS}`);
+      for (const target of order) runs[target].push(await measure(target, specPath, bodies));
+    }
+    const label = `${share * 100} % matched`;
+    const rate = (target: 'sloe' | 'prometheus') => runs[target].map((one) => one.samplesPerSecond);
+    const cpu = (target: 'sloe' | 'prometheus') => runs[target].map((one) => one.cpuPerMillion);
+    const rateTarget = share === 0.1 ? 2 : share === 1 ? 1 : undefined;
+    const cpuTarget = share === 0.1 ? 0.25 : share === 1 ? 0.5 : undefined;
+    figures.push({
+      name: `remote-write samples/s, realistic stream, ${label}`,
+      unit: 'samples/s',
+      runs: rate('sloe'),
+      baselineRuns: rate('prometheus'),
+      baselineName: 'Prometheus 2.42 receiver',
+      ...(rateTarget === undefined ? {} : { target: `>= ${rateTarget}x Prometheus`, met: median(rate('sloe')) >= rateTarget * median(rate('prometheus')) }),
+    });
+    figures.push({
+      name: `receiver CPU-seconds per million samples, ${label}`,
+      unit: 'CPU-s/M',
+      runs: cpu('sloe'),
+      baselineRuns: cpu('prometheus'),
+      baselineName: 'Prometheus 2.42 receiver',
+      ...(cpuTarget === undefined ? {} : { target: `<= ${cpuTarget}x Prometheus`, met: median(cpu('sloe')) <= cpuTarget * median(cpu('prometheus')) }),
+    });
+    if (specs.matchedSeries > 0) {
+      figures.push({ name: `sloe resident memory growth per matched series, from start to the last round, ${label}`, unit: 'bytes', runs: runs.sloe.map((one) => one.rssBytes / specs.matchedSeries) });
     }
   }
 } finally {
-  await sloe.stop();
-  await prometheus.stop();
+  rmSync(dir, { recursive: true, force: true });
 }
-const decoders = measureDecoders(5, 5);
-const ratio = median(sloeRuns) / median(prometheusRuns);
-reportFigures('ingest', [
-  {
-    name: 'remote-write samples/s over HTTP (2,000 series/request, 1 in 10 read by an SLI)',
-    unit: 'samples/s',
-    runs: sloeRuns,
-    baselineRuns: prometheusRuns,
-    baselineName: 'Prometheus 2.42 receiver',
-    target: '>= Prometheus and > 400,000',
-    met: ratio >= 1 && median(sloeRuns) > 400_000,
-  },
-  {
-    name: 'remote-write samples per CPU-second of the receiving process (load-independent)',
-    unit: 'samples/CPU-s',
-    runs: sloeCpuRuns,
-    baselineRuns: prometheusCpuRuns,
-    baselineName: 'Prometheus 2.42 receiver',
-  },
-  { name: 'remote-write 1.0 decode in process', unit: 'samples/s', runs: decoders.sloe, baselineRuns: decoders.protobufjs, baselineName: 'protobufjs decode' },
-]);
+reportFigures('ingest', figures);

@@ -1,27 +1,13 @@
 /**
  * sloe's ingest with the real engine and SQLite store, in its own process (so the load generator does not share its
- * event loop): prints `LISTENING <url>` and runs until stdin closes or SIGTERM.
+ * event loop), loading the specs at the path given: prints `LISTENING <url>` and runs until stdin closes or SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { startSloeIngest } from '../../test/ingest/sloe-harness.js';
-import { SLI_METRIC } from './payload.js';
 
-const specYaml = `
-apiVersion: sloe/v1
-kind: SLO
-metadata:
-  name: checkout-availability
-spec:
-  service: checkout
-  window: 30d
-  objectives:
-    - targetPercent: 99.9
-  sli:
-    ratio:
-      bad: sum(rate(${SLI_METRIC}{job="checkout",code=~"5.."}[{{.window}}]))
-      total: sum(rate(${SLI_METRIC}{job="checkout"}[{{.window}}]))
-`;
-
-const sloe = await startSloeIngest({ specYaml });
+const specPath = process.argv[2];
+if (specPath === undefined) throw new Error('usage: sloe-server.ts SPEC_FILE');
+const sloe = await startSloeIngest({ specYaml: readFileSync(specPath, 'utf8') });
 console.log(`LISTENING ${sloe.url}`);
 const stop = () => {
   void sloe.close().then(() => process.exit(0));

@@ -1,6 +1,7 @@
 export type * from './model.js';
 export type { AlertStateName, AlertStatus, AlertTransition, Decision, SloHealth, SloStatus } from './status.js';
 export type {
+  AppendRequest,
   AppendResult,
   DocumentStore,
   IncomingSeries,

@@ -13,6 +13,11 @@ export interface IncomingSeries {
   readonly temporality?: 'cumulative' | 'delta' | 'gauge';
   /** OTLP start time of a cumulative series (Unix ms): a later start time means the counter was reset. */
   readonly startTimeMs?: number;
+  /**
+   * Start time of each sample (Unix ms; 0 where a sample has none, which then uses `startTimeMs`): remote write 2.0
+   * from rc.4 (Prometheus 3.8) sends one per sample.
+   */
+  readonly startTimesMs?: ArrayLike<number>;
 }
 
 export type IngestProtocol = 'remote_write' | 'remote_write_v2' | 'otlp' | 'scrape';
@@ -34,6 +39,17 @@ export interface SampleAppender {
   /** A fast pre-filter for decoders: false means no SLI reads this metric name, so its labels need not be built. */
   wantsMetric(name: string): boolean;
   append(series: readonly IncomingSeries[], protocol: IngestProtocol): AppendResult;
+  /**
+   * Appends the series of several requests in one commit (group commit): one result per request, in order; when it
+   * returns all of them are durable, and when it throws none is. Optional: ingest falls back to one append each.
+   */
+  appendGroup?(requests: readonly AppendRequest[]): AppendResult[];
+}
+
+/** One request's series in a group commit. */
+export interface AppendRequest {
+  readonly series: readonly IncomingSeries[];
+  readonly protocol: IngestProtocol;
 }
 
 /** The engine's latest evaluation, held in memory; gates and the API read it without touching storage. */

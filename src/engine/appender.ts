@@ -1,7 +1,7 @@
-import type { AppendResult, EngineStore, IncomingSeries, IngestProtocol, SampleAppender, SeriesState, Term, TermIncrease } from '../core/index.js';
+import type { AppendRequest, AppendResult, EngineStore, IncomingSeries, IngestProtocol, SampleAppender, SeriesState, Term, TermIncrease } from '../core/index.js';
 import { FINE_BUCKET_MS, MatcherIndex } from '../core/index.js';
-import { applySample } from './counter.js';
-import type { Temporality } from './counter.js';
+import { DROP_REASONS, advanceSeries, copyState } from './counter.js';
+import type { MutableSeriesState, Temporality } from './counter.js';
 import { seriesKey } from './series-key.js';
 import type { TermSeries } from './term-series.js';
 
@@ -21,10 +21,22 @@ export interface AppenderOptions {
 
 type Dropped = Record<string, number>;
 
+/** What one group commit is building: shared by its requests, applied to memory only once it is committed. */
+interface GroupWork {
+  /** The group's copy of each series' state it touched. */
+  readonly pending: Map<string, MutableSeriesState>;
+  readonly newSeries: Map<string, readonly Term[]>;
+  readonly newCounts: Map<string, number>;
+  /** term key -> fine bucket start -> increase */
+  readonly increases: Map<string, Map<number, number>>;
+  readonly latestAllowed: number;
+}
+
 /**
  * Turns ingested samples into term increases: only the series some term matches are looked at, increases are summed
- * in memory per (term, minute), and each call is one transaction (one upsert per term and bucket, one per series),
- * committed before it returns. Memory is updated only after the commit, so a failed write changes nothing.
+ * in memory per (term, minute), and each group of requests is one store commit (one log entry), committed before it
+ * returns. Memory is updated only after the commit, so a failed write changes nothing. Per sample the hot path looks
+ * up the series and advances the group's copy of its state in place: no allocation per sample.
  */
 export class Appender implements SampleAppender {
   private readonly index: MatcherIndex;
@@ -56,20 +68,49 @@ export class Appender implements SampleAppender {
     return this.totals;
   }
 
-  append(batch: readonly IncomingSeries[], _protocol: IngestProtocol): AppendResult {
+  append(batch: readonly IncomingSeries[], protocol: IngestProtocol): AppendResult {
+    return this.appendGroup([{ series: batch, protocol }])[0]!;
+  }
+
+  appendGroup(requests: readonly AppendRequest[]): AppendResult[] {
+    const work: GroupWork = {
+      pending: new Map(),
+      newSeries: new Map(),
+      newCounts: new Map(),
+      increases: new Map(),
+      latestAllowed: this.options.clock() + this.options.maxFuture,
+    };
+    const results = requests.map((request) => this.collect(request.series, work));
+
+    const rows: TermIncrease[] = [];
+    for (const [term, buckets] of work.increases) for (const [bucket, value] of buckets) rows.push({ term, bucket, value });
+    this.options.store.commit(rows, [...work.pending.values()]);
+
+    // Committed: now memory may follow.
+    for (const [key, state] of work.pending) this.states.set(key, state);
+    for (const [key, terms] of work.newSeries) {
+      if (!work.pending.has(key)) continue;
+      this.seriesTerms.set(key, terms);
+      for (const term of terms) this.termSeriesCount.set(term.key, (this.termSeriesCount.get(term.key) ?? 0) + 1);
+    }
+    for (const row of rows) this.options.series.get(row.term)?.add(row.bucket, row.value);
+
+    for (const result of results) {
+      this.totals.received += result.received;
+      this.totals.applied += result.applied;
+      for (const [reason, n] of Object.entries(result.dropped)) this.totals.dropped[reason] = (this.totals.dropped[reason] ?? 0) + n;
+    }
+    return results;
+  }
+
+  /** One request's series into the group's work; returns what became of its samples. */
+  private collect(batch: readonly IncomingSeries[], work: GroupWork): AppendResult {
     const dropped: Dropped = {};
     const drop = (reason: string, count = 1): void => {
       dropped[reason] = (dropped[reason] ?? 0) + count;
     };
     let received = 0;
     let applied = 0;
-    const pending = new Map<string, SeriesState>();
-    const newSeries = new Map<string, readonly Term[]>();
-    const newCounts = new Map<string, number>();
-    // term key -> fine bucket start -> increase
-    const increases = new Map<string, Map<number, number>>();
-    const latestAllowed = this.options.clock() + this.options.maxFuture;
-
     for (const series of batch) {
       const count = Math.min(series.timestamps.length, series.values.length);
       received += count;
@@ -80,68 +121,60 @@ export class Appender implements SampleAppender {
         continue;
       }
       const key = seriesKey(series.labels);
-      let terms = this.seriesTerms.get(key) ?? newSeries.get(key);
+      let terms = this.seriesTerms.get(key) ?? work.newSeries.get(key);
       if (terms === undefined) {
         const matched = this.index.match(series.labels);
         if (matched.length === 0) {
           drop('unmatched', count);
           continue;
         }
-        const admitted = matched.filter((term) => (this.termSeriesCount.get(term.key) ?? 0) + (newCounts.get(term.key) ?? 0) < this.options.seriesLimitPerTerm);
+        const admitted = matched.filter((term) => (this.termSeriesCount.get(term.key) ?? 0) + (work.newCounts.get(term.key) ?? 0) < this.options.seriesLimitPerTerm);
         if (admitted.length === 0) {
           drop('cardinality_limit', count);
           continue;
         }
-        for (const term of admitted) newCounts.set(term.key, (newCounts.get(term.key) ?? 0) + 1);
-        newSeries.set(key, admitted);
+        for (const term of admitted) work.newCounts.set(term.key, (work.newCounts.get(term.key) ?? 0) + 1);
+        work.newSeries.set(key, admitted);
         terms = admitted;
       }
       // A series only gauge terms read is a level whatever the protocol says (remote write does not say).
       const temporality: Temporality = terms.every((term) => term.kind === 'gauge') ? 'gauge' : (series.temporality ?? 'cumulative');
       const startTime = series.startTimeMs ?? 0;
-      let state = pending.get(key) ?? this.states.get(key);
+      const startTimes = series.startTimesMs;
+      let state = work.pending.get(key);
+      let seen = true;
+      if (state === undefined) {
+        const committed = this.states.get(key);
+        seen = committed !== undefined;
+        state = committed === undefined ? { key, lastTimestamp: 0, lastValue: 0, startTime: 0 } : copyState(committed);
+      }
+      let advanced = false;
       for (let i = 0; i < count; i++) {
         const timestamp = series.timestamps[i]!;
         const value = series.values[i]!;
-        if (timestamp > latestAllowed) {
+        if (timestamp > work.latestAllowed) {
           drop('invalid');
           continue;
         }
-        const outcome = applySample(key, state, timestamp, value, temporality, startTime);
-        if (outcome.kind === 'dropped') {
-          drop(outcome.reason);
+        const increase = advanceSeries(state, seen, timestamp, value, temporality, (startTimes === undefined ? 0 : startTimes[i]) || startTime);
+        if (increase < 0) {
+          drop(DROP_REASONS[increase] ?? 'invalid');
           continue;
         }
         applied++;
-        state = outcome.state;
+        seen = true;
+        advanced = true;
         const bucket = bucketOf(timestamp);
         for (const term of terms) {
-          const events = term.kind === 'counter' ? outcome.increase : gaugeEvents(term, value);
+          const events = term.kind === 'counter' ? increase : gaugeEvents(term, value);
           if (events === 0) continue;
-          let buckets = increases.get(term.key);
-          if (!buckets) increases.set(term.key, (buckets = new Map<number, number>()));
+          let buckets = work.increases.get(term.key);
+          if (!buckets) work.increases.set(term.key, (buckets = new Map<number, number>()));
           buckets.set(bucket, (buckets.get(bucket) ?? 0) + events);
         }
       }
-      if (state !== undefined) pending.set(key, state);
+      if (advanced) work.pending.set(key, state);
     }
-
-    const rows: TermIncrease[] = [];
-    for (const [term, buckets] of increases) for (const [bucket, value] of buckets) rows.push({ term, bucket, value });
-    this.options.store.commit(rows, [...pending.values()]);
-
-    // Committed: now memory may follow.
-    for (const [key, state] of pending) this.states.set(key, state);
-    for (const [key, terms] of newSeries) if (pending.has(key)) this.seriesTerms.set(key, terms);
-    for (const [key, terms] of newSeries) {
-      if (!pending.has(key)) continue;
-      for (const term of terms) this.termSeriesCount.set(term.key, (this.termSeriesCount.get(term.key) ?? 0) + 1);
-    }
-    for (const row of rows) this.options.series.get(row.term)?.add(row.bucket, row.value);
-
-    this.totals.received += received;
-    this.totals.applied += applied;
-    for (const [reason, n] of Object.entries(dropped)) this.totals.dropped[reason] = (this.totals.dropped[reason] ?? 0) + n;
     return { received, applied, dropped };
   }
 }

@@ -99,7 +99,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
   return {
     name: 'engine',
     ports: {
-      appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol) },
+      appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol), appendGroup: (requests) => engine.appendGroup(requests) },
       statuses: { latest: () => engine.latest(), get: (name) => engine.get(name) },
       history: { history: (name, from, to, step) => engine.history(name, from, to, step) },
       exclusions: { list: (slo) => engine.exclusions.list(slo), add: (input, who, now) => engine.exclusions.add(input, who, now), remove: (id, who, now) => engine.exclusions.remove(id, who, now) },

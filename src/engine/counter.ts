@@ -2,9 +2,23 @@ import type { SeriesState } from '../core/index.js';
 
 export type Temporality = 'cumulative' | 'delta' | 'gauge';
 
-export type SampleOutcome =
-  | { readonly kind: 'applied'; readonly increase: number; readonly state: SeriesState }
-  | { readonly kind: 'dropped'; readonly reason: 'duplicate' | 'out_of_order' | 'invalid' };
+/** A series' state while a commit is being built: the appender's own copy, advanced in place sample by sample. */
+export interface MutableSeriesState {
+  key: string;
+  lastTimestamp: number;
+  lastValue: number;
+  startTime: number;
+}
+
+/** Why a sample was dropped; `advanceSeries` returns these as negative numbers so the hot path allocates nothing. */
+export const DROP_DUPLICATE = -1;
+export const DROP_OUT_OF_ORDER = -2;
+export const DROP_INVALID = -3;
+export const DROP_REASONS: Readonly<Record<number, 'duplicate' | 'out_of_order' | 'invalid'>> = {
+  [DROP_DUPLICATE]: 'duplicate',
+  [DROP_OUT_OF_ORDER]: 'out_of_order',
+  [DROP_INVALID]: 'invalid',
+};
 
 /**
  * One sample of a series against what the series last said, the way Prometheus's `increase()` reads counters:
@@ -12,32 +26,27 @@ export type SampleOutcome =
  * sample at or before the last seen timestamp is ignored, so a redelivered batch never counts twice. For OTLP
  * cumulative streams a later start time is a reset too. Delta samples are increases on their own; gauge samples
  * only move the last-seen timestamp (the caller turns each into one event).
+ *
+ * `state` is the series' state so far (`seen` false for a series never seen: its fields are then ignored) and is
+ * advanced in place when the sample applies. Returns the increase (>= 0), or a negative DROP_* code.
  */
-export function applySample(
-  key: string,
-  previous: SeriesState | undefined,
-  timestamp: number,
-  value: number,
-  temporality: Temporality,
-  startTime: number,
-): SampleOutcome {
-  if (!Number.isFinite(value) || !Number.isFinite(timestamp)) return { kind: 'dropped', reason: 'invalid' };
-  if (previous !== undefined && timestamp <= previous.lastTimestamp) {
-    return { kind: 'dropped', reason: timestamp === previous.lastTimestamp ? 'duplicate' : 'out_of_order' };
+export function advanceSeries(state: MutableSeriesState, seen: boolean, timestamp: number, value: number, temporality: Temporality, startTime: number): number {
+  if (!Number.isFinite(value) || !Number.isFinite(timestamp)) return DROP_INVALID;
+  if (seen && timestamp <= state.lastTimestamp) return timestamp === state.lastTimestamp ? DROP_DUPLICATE : DROP_OUT_OF_ORDER;
+  if (temporality !== 'gauge' && value < 0) return DROP_INVALID;
+  let increase = 0;
+  if (temporality === 'delta') increase = value;
+  else if (temporality === 'cumulative' && seen) {
+    const restarted = startTime > 0 && state.startTime > 0 && startTime > state.startTime;
+    increase = restarted || value < state.lastValue ? value : value - state.lastValue;
   }
-  const state: SeriesState = { key, lastTimestamp: timestamp, lastValue: value, startTime };
-  switch (temporality) {
-    case 'gauge':
-      return { kind: 'applied', increase: 0, state };
-    case 'delta':
-      if (value < 0) return { kind: 'dropped', reason: 'invalid' };
-      return { kind: 'applied', increase: value, state };
-    case 'cumulative': {
-      if (value < 0) return { kind: 'dropped', reason: 'invalid' };
-      if (previous === undefined) return { kind: 'applied', increase: 0, state };
-      const restarted = startTime > 0 && previous.startTime > 0 && startTime > previous.startTime;
-      if (restarted || value < previous.lastValue) return { kind: 'applied', increase: value, state };
-      return { kind: 'applied', increase: value - previous.lastValue, state };
-    }
-  }
+  state.lastTimestamp = timestamp;
+  state.lastValue = value;
+  state.startTime = startTime;
+  return increase;
+}
+
+/** A copy the appender may advance without touching the committed state. */
+export function copyState(state: SeriesState): MutableSeriesState {
+  return { key: state.key, lastTimestamp: state.lastTimestamp, lastValue: state.lastValue, startTime: state.startTime };
 }

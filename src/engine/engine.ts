@@ -1,5 +1,6 @@
 import type {
   AlertTransition,
+  AppendRequest,
   AppendResult,
   DocumentStore,
   DurationMs,
@@ -147,6 +148,10 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   append(series: readonly IncomingSeries[], protocol: IngestProtocol): AppendResult {
     return this.appender.append(series, protocol);
+  }
+
+  appendGroup(requests: readonly AppendRequest[]): AppendResult[] {
+    return this.appender.appendGroup(requests);
   }
 
   ingestCounters(): { received: number; applied: number; dropped: Readonly<Record<string, number>> } {

@@ -14,6 +14,10 @@ export interface IngestLimits {
   readonly maxInFlightBytes: number;
   /** Seconds a refused sender is asked to wait. */
   readonly retryAfterSeconds: number;
+  /** How long a write waits for others to share its commit (ms). */
+  readonly groupCommitMs: number;
+  /** Series that make a group commit at once, however short it has waited. */
+  readonly groupCommitMaxSeries: number;
 }
 
 export const DEFAULT_LIMITS: IngestLimits = {
@@ -23,6 +27,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxInFlightRequests: 64,
   maxInFlightBytes: 256 * 1024 * 1024,
   retryAfterSeconds: 1,
+  groupCommitMs: 2,
+  groupCommitMaxSeries: 20_000,
 };
 
 export function payloadTooLarge(message: string): SloeError {

@@ -10,6 +10,7 @@ export class IngestMetrics {
   readonly requestSeconds: Histogram<'protocol'>;
   readonly inFlight: Gauge;
   readonly scrapes: Counter<'job' | 'outcome'>;
+  readonly commitGroupRequests: Histogram;
 
   constructor(registry: Registry = new Registry()) {
     const registers = [registry];
@@ -23,6 +24,7 @@ export class IngestMetrics {
     });
     this.requestSeconds = new Histogram({ name: 'sloe_ingest_request_duration_seconds', help: 'Time from a write request arriving to its answer.', labelNames: ['protocol'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
     this.inFlight = new Gauge({ name: 'sloe_ingest_in_flight_requests', help: 'Write requests being received or decoded.', registers });
+    this.commitGroupRequests = new Histogram({ name: 'sloe_ingest_commit_group_requests', help: 'Write requests that shared one group commit.', buckets: [1, 2, 4, 8, 16, 32, 64], registers });
     this.scrapes = new Counter({ name: 'sloe_scrapes_total', help: 'Scrapes by job and outcome (success, failure).', labelNames: ['job', 'outcome'], registers });
   }
 

@@ -2,6 +2,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import type { SampleAppender } from '../core/index.js';
 import { WriteAdmission } from './http/admission.js';
+import { GroupCommit } from './http/group-commit.js';
 import type { IngestContext, IngestLogger } from './http/context.js';
 import { otlpRoutes } from './http/otlp-route.js';
 import type { BucketBounds } from './http/otlp-route.js';
@@ -44,11 +45,13 @@ export function createIngest(options: IngestOptions): Ingest {
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isFinite(value) || value <= 0) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
   }
+  const metrics = new IngestMetrics(options.registry);
   const context: IngestContext = {
     appender: options.appender,
+    groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries, onGroup: (requests) => metrics.commitGroupRequests.observe(requests) }),
     limits,
     admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
-    metrics: new IngestMetrics(options.registry),
+    metrics,
     ...(options.guard === undefined ? {} : { guard: options.guard }),
     // Ingest logs per request; rate-limited so a stretch of refusals (disk full, a bad sender) cannot flood the log.
     ...(options.logger === undefined ? {} : { logger: limitLogRate(options.logger, { intervalMs: LOG_INTERVAL_MS }) }),

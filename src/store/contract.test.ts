@@ -183,7 +183,7 @@ describe('sqlite store', () => {
     expect(second.documents.get('ns', 'k')).toEqual({ v: 1 });
     expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
     expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
-    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect(second.sizeOnDisk()).toBeGreaterThan(0);
     second.close();
   });
@@ -200,11 +200,33 @@ describe('sqlite store', () => {
     // Killed: the connection goes away without close() folding.
     first.db.close();
     const second = fileStore(dir);
-    expect(second.db.prepare('SELECT COUNT(*) AS n FROM bucket_log').get()).toEqual({ n: 1 });
+    expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 1 });
     expect(second.engine.buckets('coarse', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
     expect(second.engine.fold()).toBe(1);
     expect(second.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
-    expect(second.db.prepare('SELECT COUNT(*) AS n FROM bucket_log').get()).toEqual({ n: 0 });
+    expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
+    second.close();
+  });
+
+  it('series states committed but not folded yet survive a kill, the latest per series, and fold into the table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const first = fileStore(dir);
+    first.engine.commit([], [{ key: 's1', lastTimestamp: T0, lastValue: 1, startTime: 0 }]);
+    first.engine.fold();
+    first.engine.commit([{ term: 'a', bucket: T0, value: 1 }], [{ key: 's1', lastTimestamp: T0 + 1, lastValue: 2, startTime: 0 }, { key: 's2', lastTimestamp: T0, lastValue: 7, startTime: 5 }]);
+    first.engine.commit([], [{ key: 's1', lastTimestamp: T0 + 2, lastValue: 3, startTime: 0 }]);
+    first.db.close();
+    const second = fileStore(dir);
+    const byKey = (states: readonly { key: string }[]) => [...states].sort((a, b) => a.key.localeCompare(b.key));
+    const expected = [
+      { key: 's1', lastTimestamp: T0 + 2, lastValue: 3, startTime: 0 },
+      { key: 's2', lastTimestamp: T0, lastValue: 7, startTime: 5 },
+    ];
+    expect(byKey(second.engine.seriesStates())).toEqual(expected);
+    second.engine.fold();
+    expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
+    expect(byKey(second.engine.seriesStates())).toEqual(expected);
     second.close();
   });
 

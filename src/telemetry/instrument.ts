@@ -18,6 +18,17 @@ export function instrumentAppender(appender: SampleAppender, metrics: SelfMetric
         return result;
       });
     },
+    ...(appender.appendGroup === undefined
+      ? {}
+      : {
+          appendGroup(requests) {
+            return withSpan('ingest.append', { 'sloe.ingest.requests': requests.length }, () => {
+              const results = appender.appendGroup!(requests);
+              results.forEach((result, i) => metrics.recordAppend(requests[i]!.protocol, result));
+              return results;
+            });
+          },
+        }),
   };
 }
 

@@ -70,9 +70,13 @@ function batchBody(index: number, timestamp: number): Buffer {
   return compressSync(Buffer.from(encodeV1(series)));
 }
 
-/** Sends one batch until it is acknowledged (2xx), as Prometheus's remote-write queue does; bounded in time. */
-async function sendUntilAcknowledged(url: () => string, body: Buffer, deadline: number): Promise<void> {
+/**
+ * Sends one batch until it is acknowledged (2xx), as Prometheus's remote-write queue does; bounded in time. While
+ * `paused()` says so it holds its retries (the group-commit test checks the daemon before anything is resent).
+ */
+async function sendUntilAcknowledged(url: () => string, body: Buffer, deadline: number, paused: () => boolean = () => false): Promise<void> {
   while (Date.now() < deadline) {
+    while (paused() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     try {
       const response = await fetch(`${url()}/api/v1/write`, {
         method: 'POST',
@@ -92,9 +96,15 @@ async function sendUntilAcknowledged(url: () => string, body: Buffer, deadline: 
   throw new Error('a batch was not acknowledged in time');
 }
 
-async function sloStatus(url: string): Promise<{ events: { good: number; total: number }; alerts: { severity: string; state: string }[] }> {
-  const response = await fetch(`${url}/api/v1/slos/crash-availability`);
-  return (await response.json()) as { events: { good: number; total: number }; alerts: { severity: string; state: string }[] };
+interface Status {
+  events: { good: number; total: number };
+  alerts: { severity: string; state: string }[];
+  evaluatedAt: string;
+}
+
+async function sloStatus(url: string, name = 'crash-availability'): Promise<Status> {
+  const response = await fetch(`${url}/api/v1/slos/${name}`);
+  return (await response.json()) as Status;
 }
 
 async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, withinMs: number): Promise<T> {
@@ -184,5 +194,77 @@ describe('SIGKILL during remote-write ingest', () => {
     // The page survived every restart: still firing, and never sent again.
     expect(settled.alerts.find((alert) => alert.severity === 'page' && alert.state === 'firing')).toBeDefined();
     expect(pages().map((delivery) => delivery.status)).toEqual(['firing']);
+  });
+
+  it('acknowledges a request of a group commit only once the group is durable: after a kill, every acknowledged request of 8 concurrent writers is counted', { timeout: 240_000 }, async () => {
+    const groupKills = Number(process.env.SLOE_GROUP_KILLS ?? 5);
+    const writers = 8;
+    const root = mkdtempSync(join(tmpdir(), 'sloe-group-'));
+    mkdirSync(join(root, 'slos'));
+    writeFileSync(join(root, 'slos', 'group.yaml'), SPEC.replaceAll('crash', 'group'));
+    writeFileSync(join(root, 'sloe.yaml'), [`slos: [${join(root, 'slos')}]`, `dataDir: ${join(root, 'data')}`, 'evaluationInterval: 1s', ''].join('\n'));
+    const port = await freePort();
+    const args = ['--config', join(root, 'sloe.yaml')];
+    let sloe: SloeProcess = await startSloe(port, args);
+    cleanup.push(() => {
+      sloe.child.kill('SIGKILL');
+    });
+    const url = (): string => sloe.url;
+    const deadline = Date.now() + 200_000;
+    let paused = false;
+    // Per writer: the index of the next batch and of the last one acknowledged. Each writer owns its series (a shard),
+    // batch i carries good = 5·i and bad = 5·i; batch 0 is the baseline.
+    const next = Array.from({ length: writers }, () => 0);
+    const acknowledged = Array.from({ length: writers }, () => -1);
+    let lastTimestamp = Date.now();
+    const body = (writer: number, index: number): Buffer => {
+      lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
+      const labels = { job: 'group', shard: String(writer) };
+      return compressSync(
+        Buffer.from(
+          encodeV1([
+            { labels: { __name__: 'group_requests_total', ...labels, code: '200' }, samples: [{ value: GOOD_PER_BATCH * index, timestamp: lastTimestamp }] },
+            { labels: { __name__: 'group_requests_total', ...labels, code: '500' }, samples: [{ value: BAD_PER_BATCH * index, timestamp: lastTimestamp }] },
+          ]),
+        ),
+      );
+    };
+    let writing = true;
+    const failures: unknown[] = [];
+    const running = Array.from({ length: writers }, async (_, writer) => {
+      while (writing) {
+        const index = next[writer]!++;
+        await sendUntilAcknowledged(url, body(writer, index), deadline, () => paused);
+        acknowledged[writer] = index;
+      }
+    }).map((writer) => writer.catch((error: unknown) => failures.push(error)));
+    const countedFromAcknowledged = (): number => acknowledged.reduce((sum, index) => sum + (GOOD_PER_BATCH + BAD_PER_BATCH) * Math.max(0, index), 0);
+
+    let largestGroup = 1;
+    for (let kill = 0; kill < groupKills && failures.length === 0; kill++) {
+      await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 500));
+      const metrics = await (await fetch(`${sloe.url}/metrics`)).text();
+      const singles = Number(/sloe_ingest_commit_group_requests_bucket\{le="1"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      const groups = Number(/sloe_ingest_commit_group_requests_count (\d+)/.exec(metrics)?.[1] ?? 0);
+      if (groups > singles) largestGroup = 2;
+      paused = true;
+      sloe.child.kill('SIGKILL');
+      await sloe.exited();
+      // What was acknowledged before the kill; nothing is resent until the restarted daemon has been checked.
+      const mustHave = countedFromAcknowledged();
+      const restartedAt = Date.now();
+      sloe = await startSloe(port, args);
+      const status = await until('an evaluation after the restart', () => sloStatus(sloe.url, 'group-availability'), (value) => Date.parse(value.evaluatedAt) >= restartedAt, 15_000);
+      expect(status.events.total).toBeGreaterThanOrEqual(mustHave);
+      paused = false;
+    }
+    writing = false;
+    await Promise.all(running);
+    expect(failures).toEqual([]);
+    // Requests did share commits (the test would otherwise not exercise a group).
+    expect(largestGroup).toBeGreaterThan(1);
+    const expected = countedFromAcknowledged();
+    const final = await until('every batch to be evaluated', () => sloStatus(sloe.url, 'group-availability'), (status) => status.events.total >= expected, 15_000);
+    expect(final.events).toEqual({ total: expected, good: expected / 2 });
   });
 });

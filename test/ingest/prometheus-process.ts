@@ -22,14 +22,15 @@ export interface PrometheusProcess {
 }
 
 
-export async function startPrometheus(configYaml: string, extraFlags: readonly string[] = []): Promise<PrometheusProcess> {
+/** `wrap` runs Prometheus under another command (e.g. `['taskset', '-c', '1']`), whose pid it then keeps (it execs). */
+export async function startPrometheus(configYaml: string, extraFlags: readonly string[] = [], wrap: readonly string[] = []): Promise<PrometheusProcess> {
   const binary = requireBinary('prometheus');
   const dir = mkdtempSync(join(tmpdir(), 'sloe-prometheus-'));
   writeFileSync(join(dir, 'prometheus.yml'), configYaml);
   const port = await freePort();
   const child: ChildProcess = spawn(
-    binary,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extraFlags],
+    wrap[0] ?? binary,
+    [...wrap.slice(1), ...(wrap.length > 0 ? [binary] : []), `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...extraFlags],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let logged = '';

@@ -1,6 +1,7 @@
-import type { AppendResult, IngestProtocol, SampleAppender } from '../../core/index.js';
+import type { AppendResult, IngestProtocol } from '../../core/index.js';
 import { SloeError } from '../../core/index.js';
 import type { DecodedBatch } from '../decoded.js';
+import type { GroupCommit } from './group-commit.js';
 
 /** What a request did, for the response and the metrics: the decoder's early drops merged with the engine's. */
 export interface CommitOutcome {
@@ -18,14 +19,14 @@ const REFUSALS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Appends a decoded batch; the appender commits before it returns, so after this the request may be acknowledged.
- * A failure of the engine or its store is a 503: the data is not lost, the sender keeps it and retries.
+ * Appends a decoded batch with its group; it settles once the group is committed, so after this the request may be
+ * acknowledged. A failure of the engine or its store is a 503: the data is not lost, the sender keeps it and retries.
  */
-export function commitBatch(appender: SampleAppender, batch: DecodedBatch, protocol: IngestProtocol): CommitOutcome {
+export async function commitBatch(group: GroupCommit, batch: DecodedBatch, protocol: IngestProtocol): Promise<CommitOutcome> {
   let result: AppendResult | undefined;
   if (batch.series.length > 0) {
     try {
-      result = appender.append(batch.series, protocol);
+      result = await group.append(batch.series, protocol);
     } catch (error) {
       if (error instanceof SloeError && error.status < 500) throw error;
       throw new SloeError('storage_unavailable', `samples could not be committed, retry: ${error instanceof Error ? error.message : String(error)}`, { status: 503, cause: error });

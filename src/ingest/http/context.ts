@@ -3,6 +3,7 @@ import type { SampleAppender } from '../../core/index.js';
 import type { IngestLimits } from '../limits.js';
 import type { IngestMetrics } from '../metrics.js';
 import type { WriteAdmission } from './admission.js';
+import type { GroupCommit } from './group-commit.js';
 
 /** The minimal logger ingest needs (pino's shape). */
 export interface IngestLogger {
@@ -14,6 +15,8 @@ export interface IngestLogger {
 /** What every ingest route shares: the engine's port, limits, the admission bound, metrics and the write guard. */
 export interface IngestContext {
   readonly appender: SampleAppender;
+  /** Where write routes append: requests within a few ms share one commit. */
+  readonly groupCommit: GroupCommit;
   readonly limits: IngestLimits;
   readonly admission: WriteAdmission;
   readonly metrics: IngestMetrics;

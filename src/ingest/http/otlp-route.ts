@@ -36,7 +36,7 @@ export function otlpRoutes(ingest: IngestContext, bucketBounds: BucketBounds): H
         const request = type === 'application/json' ? decodeOtlpJson(body, ingest.limits.maxSeriesPerRequest) : decodeOtlpProto(body, ingest.limits.maxSeriesPerRequest);
         const stats = emptyStats();
         const series = otlpToSeries(request, { wantsMetric: (name) => ingest.appender.wantsMetric(name), bucketBounds }, stats);
-        const outcome = commitBatch(ingest.appender, { series, stats }, 'otlp');
+        const outcome = await commitBatch(ingest.groupCommit, { series, stats }, 'otlp');
         ingest.metrics.recordSamples('otlp', stats);
         const response = { rejectedDataPoints: outcome.rejected, errorMessage: outcome.rejectedReasons.join('; ') };
         if (outcome.rejected > 0) ingest.logger?.warn({ protocol: 'otlp', rejected: outcome.rejected, reasons: outcome.rejectedReasons }, 'otlp: data points refused');

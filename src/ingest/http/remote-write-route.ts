@@ -50,7 +50,7 @@ export function remoteWriteRoutes(ingest: IngestContext): Hono {
         const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest };
         const batch: DecodedBatch = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
         if (batch.stats.series === 0) assertRemoteWriteVersion(body, version);
-        const outcome = commitBatch(ingest.appender, batch, protocol);
+        const outcome = await commitBatch(ingest.groupCommit, batch, protocol);
         ingest.metrics.recordSamples(protocol, batch.stats);
         if (outcome.rejected > 0) ingest.logger?.warn({ protocol, rejected: outcome.rejected, reasons: outcome.rejectedReasons }, 'remote write: samples refused');
         if (version === 2) {

@@ -189,13 +189,15 @@ function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: Symbol
     }
     labels[labelName] = symbols.get(valueRef);
   }
-  const { timestamps, values, startTimestamp } = readSamples(scratch, sampleOffsets);
-  const start = startTimestamp || createdTimestamp;
+  const { timestamps, values, startTimestamp, startTimestamps } = readSamples(scratch, sampleOffsets);
+  // rc.4 senders give each sample its start time; earlier ones one created timestamp for the series.
+  const start = startTimestamps?.[0] || startTimestamp || createdTimestamp;
   return {
     labels,
     timestamps,
     values,
     ...(gauge ? { temporality: 'gauge' as const } : {}),
     ...(start > 0 && !gauge ? { startTimeMs: start } : {}),
+    ...(startTimestamps !== undefined && !gauge ? { startTimesMs: startTimestamps } : {}),
   };
 }

@@ -23,14 +23,15 @@ export class Offsets {
 
 /**
  * Reads the samples whose message ranges are in `ranges` (pairs of start and end), using `reader` as scratch.
- * Sample: `double value = 1; int64 timestamp = 2;` (the same in remote write 1.0 and 2.0; 2.0's
- * `start_timestamp = 3` is returned as the latest start time seen, 0 when absent).
+ * Sample: `double value = 1; int64 timestamp = 2;` (the same in remote write 1.0 and 2.0). 2.0 from rc.4 adds
+ * `start_timestamp = 3`: returned per sample (`startTimestamps`, only when some sample has one) and as the latest seen.
  */
-export function readSamples(reader: ProtoReader, ranges: Offsets): { timestamps: number[]; values: number[]; startTimestamp: number } {
+export function readSamples(reader: ProtoReader, ranges: Offsets): { timestamps: number[]; values: number[]; startTimestamp: number; startTimestamps: number[] | undefined } {
   const count = ranges.length / 2;
   const timestamps = new Array<number>(count);
   const values = new Array<number>(count);
   let startTimestamp = 0;
+  let startTimestamps: number[] | undefined;
   for (let i = 0; i < count; i++) {
     reader.reset(ranges.data[2 * i]!, ranges.data[2 * i + 1]!);
     let value = 0;
@@ -39,11 +40,14 @@ export function readSamples(reader: ProtoReader, ranges: Offsets): { timestamps:
       const tag = reader.tag();
       if (tag === ((1 << 3) | FIXED64)) value = reader.double();
       else if (tag === ((2 << 3) | VARINT)) timestamp = reader.int64();
-      else if (tag === ((3 << 3) | VARINT)) startTimestamp = reader.int64();
-      else reader.skip(tag & 7);
+      else if (tag === ((3 << 3) | VARINT)) {
+        startTimestamp = reader.int64();
+        startTimestamps ??= new Array<number>(count).fill(0);
+        startTimestamps[i] = startTimestamp;
+      } else reader.skip(tag & 7);
     }
     timestamps[i] = timestamp;
     values[i] = value;
   }
-  return { timestamps, values, startTimestamp };
+  return { timestamps, values, startTimestamp, startTimestamps };
 }

@@ -3,8 +3,15 @@ import type { BucketResolution, BucketRow, EngineStore, SeriesState, TermIncreas
 import { COARSE_BUCKET_MS } from '../../core/index.js';
 import type { Connection } from './database.js';
 
-/** The bucket log is folded inside a commit once it holds this many rows, so it stays small between evaluations. */
-const FOLD_AT = 200_000;
+/**
+ * The ingest log is folded after a commit once it holds this many entries (increases plus series states), so it and
+ * the memory holding what it says stay bounded between evaluations.
+ */
+const FOLD_AT = 400_000;
+/** Each ingest log row is a Float64Array: [increases, states, (term id, bucket, value)..., (series id, ts, value, start)...]. */
+const HEADER = 2;
+const INCREASE_FIELDS = 3;
+const STATE_FIELDS = 4;
 
 export interface RetentionOptions {
   /** How long coarse buckets and journal entries are kept (ms). */
@@ -15,9 +22,12 @@ export interface RetentionOptions {
 
 /**
  * EngineStore on SQLite. Every increase is added to its 1-minute bucket and to its 1-hour bucket, so downsampling
- * is only deleting old fine rows. Terms get integer ids so a bucket row is a few bytes. An ingest commit appends its
- * increases to a log (sequential pages, whatever terms it touches) and fold() moves them into the bucket tables in
- * batches; reads include the log, so folding changes nothing a reader sees.
+ * is only deleting old fine rows. Terms and series get integer ids so a row is a few bytes. A commit (one group
+ * commit of many ingest requests) is one row of the ingest log: its increases and series states packed in one blob,
+ * so its cost does not grow with the rows it would otherwise touch. What the log holds is also kept in memory
+ * (increases per term and minute, the latest state per series) until fold() moves it into the bucket and series
+ * tables in one transaction; reads add the memory to the tables, so folding changes nothing a reader sees. At open
+ * the log is replayed into that memory, so a kill loses nothing committed.
  */
 export class SqliteEngineStore implements EngineStore {
   private readonly termIds = new Map<string, number>();
@@ -26,9 +36,15 @@ export class SqliteEngineStore implements EngineStore {
     selectTerms: Statement;
     selectFine: Statement;
     selectCoarse: Statement;
-    logSize: Statement;
     logSums: Statement;
     clearLog: Statement;
+    insertIngestLog: Statement;
+    selectIngestLog: Statement;
+    clearIngestLog: Statement;
+    insertSeriesId: Statement;
+    selectSeriesIds: Statement;
+    putSnapshot: Statement;
+    selectSnapshot: Statement;
     selectSeries: Statement;
     putAlert: Statement;
     deleteAlert: Statement;
@@ -37,14 +53,19 @@ export class SqliteEngineStore implements EngineStore {
     pruneCoarse: Statement;
     pruneJournal: Statement;
   };
-  private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => void;
-  private readonly appendLog: ChunkedUpsert;
-  /** Rows in bucket_log; folded when it passes FOLD_AT even if nobody calls fold(). */
-  private logRows = 0;
+  private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => Float64Array;
+  private readonly seriesIds = new Map<string, number>();
+  /** Committed increases not folded yet: term id -> fine bucket -> increase. */
+  private readonly pendingIncreases = new Map<number, Map<number, number>>();
+  /** Every series' latest committed state (the objects the appender handed over, kept by reference). */
+  private readonly latestStates = new Map<string, SeriesState>();
+  /** Whether a state changed since the last snapshot. */
+  private statesChanged = false;
+  /** Entries in the ingest log; folded when it passes FOLD_AT even if nobody calls fold(). */
+  private logEntries = 0;
   private readonly foldTransaction: () => number;
   private readonly addFine: ChunkedUpsert;
   private readonly addCoarse: ChunkedUpsert;
-  private readonly putSeries: ChunkedUpsert;
   private readonly selectTermId: Statement;
   private readonly scanFine: Statement;
   private readonly scanCoarse: Statement;
@@ -71,7 +92,13 @@ export class SqliteEngineStore implements EngineStore {
            UNION ALL SELECT t - t % ${COARSE_BUCKET_MS} AS t, value FROM bucket_log WHERE term_id = @term AND t - t % ${COARSE_BUCKET_MS} >= @from AND t - t % ${COARSE_BUCKET_MS} < @to)
          GROUP BY t ORDER BY t`,
       ),
-      logSize: db.prepare('SELECT COUNT(*) AS n FROM bucket_log'),
+      insertIngestLog: db.prepare('INSERT INTO ingest_log (body) VALUES (?)'),
+      selectIngestLog: db.prepare('SELECT body FROM ingest_log ORDER BY id'),
+      clearIngestLog: db.prepare('DELETE FROM ingest_log'),
+      insertSeriesId: db.prepare('INSERT INTO series_ids (key) VALUES (?)'),
+      selectSeriesIds: db.prepare('SELECT id, key FROM series_ids'),
+      putSnapshot: db.prepare('INSERT INTO series_snapshot (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body'),
+      selectSnapshot: db.prepare('SELECT body FROM series_snapshot WHERE id = 1'),
       logSums: db.prepare('SELECT term_id, t, SUM(value) AS value FROM bucket_log GROUP BY term_id, t'),
       clearLog: db.prepare('DELETE FROM bucket_log'),
       selectSeries: db.prepare('SELECT key, last_ts, last_value, start_time FROM series_state'),
@@ -83,34 +110,37 @@ export class SqliteEngineStore implements EngineStore {
       pruneCoarse: db.prepare('DELETE FROM buckets_coarse WHERE term_id = ? AND t < ?'),
       pruneJournal: db.prepare('DELETE FROM journal WHERE at < ?'),
     };
-    for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
-    this.logRows = (this.statements.logSize.get() as { n: number }).n;
+    this.loadIds();
     this.selectTermId = db.prepare('SELECT id FROM terms WHERE key = ?');
     // Primary-key order: each term's rows come together, oldest first.
     this.scanFine = db.prepare('SELECT term_id, t, value FROM buckets_fine WHERE t >= ? ORDER BY term_id, t');
     this.scanCoarse = db.prepare('SELECT term_id, t, value FROM buckets_coarse WHERE t >= ? ORDER BY term_id, t');
     const addTo = (table: string) => (values: string) => `INSERT INTO ${table} (term_id, t, value) VALUES ${values} ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value`;
-    this.appendLog = new ChunkedUpsert(db, 3, (values) => `INSERT INTO bucket_log (term_id, t, value) VALUES ${values}`);
     this.addFine = new ChunkedUpsert(db, 3, addTo('buckets_fine'));
     this.addCoarse = new ChunkedUpsert(db, 3, addTo('buckets_coarse'));
-    this.putSeries = new ChunkedUpsert(
-      db,
-      4,
-      (values) =>
-        `INSERT INTO series_state (key, last_ts, last_value, start_time) VALUES ${values} ON CONFLICT (key) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, start_time = excluded.start_time`,
-    );
     this.commitTransaction = db.transaction((increases: readonly TermIncrease[], series: readonly SeriesState[]) => {
-      const log: number[] = [];
+      let kept = 0;
+      for (const increase of increases) if (increase.value !== 0) kept++;
+      const body = new Float64Array(HEADER + kept * INCREASE_FIELDS + series.length * STATE_FIELDS);
+      body[0] = kept;
+      body[1] = series.length;
+      let at = HEADER;
       for (const increase of increases) {
         if (increase.value === 0) continue;
-        log.push(this.termId(increase.term), increase.bucket, increase.value);
+        if (!Number.isFinite(increase.value) || !Number.isFinite(increase.bucket)) throw new Error(`increase of term ${increase.term} is not a finite number: ${increase.value}`);
+        body[at++] = this.termId(increase.term);
+        body[at++] = increase.bucket;
+        body[at++] = increase.value;
       }
-      const seriesRows: (string | number)[] = [];
-      for (const state of series) seriesRows.push(state.key, state.lastTimestamp, state.lastValue, state.startTime);
-      this.appendLog.run(log);
-      this.putSeries.run(seriesRows);
-      this.logRows += log.length / 3;
-      if (this.logRows >= FOLD_AT) this.foldRows();
+      for (const state of series) {
+        if (!Number.isFinite(state.lastValue) || !Number.isFinite(state.lastTimestamp)) throw new Error(`state of series ${state.key} is not finite`);
+        body[at++] = this.seriesId(state.key);
+        body[at++] = state.lastTimestamp;
+        body[at++] = state.lastValue;
+        body[at++] = state.startTime;
+      }
+      this.statements.insertIngestLog.run(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+      return body;
     });
     this.foldTransaction = db.transaction(() => this.foldRows());
     this.pruneTransaction = db.transaction((now: number) => {
@@ -129,31 +159,107 @@ export class SqliteEngineStore implements EngineStore {
     });
   }
 
-  /** Moves the bucket log into the bucket tables: one upsert per (term, minute) and per (term, hour). */
+  /**
+   * Moves what the logs hold into the tables: one upsert per (term, minute) and per (term, hour), one per series
+   * state. Reads the old per-row bucket log too (databases written before the ingest log). Runs in a transaction.
+   */
   private foldRows(): number {
-    const sums = this.statements.logSums.raw().all() as [number, number, number][];
-    if (sums.length === 0) return 0;
-    const fine: number[] = [];
+    const fine = new Map<number, Map<number, number>>();
+    for (const [id, buckets] of this.pendingIncreases) fine.set(id, new Map(buckets));
+    for (const [id, t, value] of this.statements.logSums.raw().all() as [number, number, number][]) addTo(fine, id, t, value);
+    const fineRows: number[] = [];
     const coarse = new Map<number, Map<number, number>>();
-    for (const [id, t, value] of sums) {
-      fine.push(id, t, value);
-      const hour = t - (t % COARSE_BUCKET_MS);
-      let hours = coarse.get(id);
-      if (!hours) coarse.set(id, (hours = new Map<number, number>()));
-      hours.set(hour, (hours.get(hour) ?? 0) + value);
-    }
+    for (const [id, buckets] of fine)
+      for (const [t, value] of buckets) {
+        fineRows.push(id, t, value);
+        addTo(coarse, id, t - (t % COARSE_BUCKET_MS), value);
+      }
     const coarseRows: number[] = [];
     for (const [id, hours] of coarse) for (const [hour, value] of hours) coarseRows.push(id, hour, value);
-    this.addFine.run(fine);
+    this.addFine.run(fineRows);
     this.addCoarse.run(coarseRows);
+    if (this.statesChanged) this.statements.putSnapshot.run(this.snapshot());
     this.statements.clearLog.run();
-    this.logRows = 0;
-    return sums.length;
+    this.statements.clearIngestLog.run();
+    return fineRows.length / 3;
   }
 
-  /** Folds the bucket log now (the engine does at every evaluation); returns the (term, minute) rows folded. */
+  /** Every state with a series id, packed: [count, (series id, ts, value, start)...]. */
+  private snapshot(): Buffer {
+    const body = new Float64Array(1 + this.latestStates.size * STATE_FIELDS);
+    let at = 1;
+    for (const state of this.latestStates.values()) {
+      const id = this.seriesIds.get(state.key);
+      // States read from the old series_state table keep living there until their series is seen again.
+      if (id === undefined) continue;
+      body[at++] = id;
+      body[at++] = state.lastTimestamp;
+      body[at++] = state.lastValue;
+      body[at++] = state.startTime;
+    }
+    body[0] = (at - 1) / STATE_FIELDS;
+    return Buffer.from(body.buffer, body.byteOffset, at * 8);
+  }
+
+  /** After a fold committed: the tables now hold what memory held. */
+  private foldedInMemory(): void {
+    this.pendingIncreases.clear();
+    this.statesChanged = false;
+    this.logEntries = 0;
+  }
+
+  /** Term and series ids, every series' state (table, snapshot, then the log replayed), and the unfolded increases. */
+  private loadIds(): void {
+    this.reloadIds();
+    const seriesKeys = new Map<number, string>();
+    for (const [key, id] of this.seriesIds) seriesKeys.set(id, key);
+    this.latestStates.clear();
+    for (const row of this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]) {
+      this.latestStates.set(row.key, { key: row.key, lastTimestamp: row.last_ts, lastValue: row.last_value, startTime: row.start_time });
+    }
+    const snapshot = this.statements.selectSnapshot.raw().get() as [Buffer] | undefined;
+    if (snapshot !== undefined) {
+      const body = aligned(snapshot[0]);
+      for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(seriesKeys.get(body[at]!), body, at + 1);
+    }
+    this.foldedInMemory();
+    for (const row of this.statements.selectIngestLog.raw().iterate() as IterableIterator<[Buffer]>) {
+      const body = aligned(row[0]);
+      this.rememberIncreases(body);
+      const at = HEADER + (body[0] ?? 0) * INCREASE_FIELDS;
+      for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
+      this.logEntries += body[1] ?? 0;
+    }
+  }
+
+  /** A state read back from a packed row: (ts, value, start) at `at`. */
+  private rememberState(key: string | undefined, body: Float64Array, at: number): void {
+    if (key === undefined) return;
+    this.latestStates.set(key, { key, lastTimestamp: body[at]!, lastValue: body[at + 1]!, startTime: body[at + 2]! });
+    this.statesChanged = true;
+  }
+
+  /** Adds a committed ingest log entry's increases to memory. */
+  private rememberIncreases(body: Float64Array): void {
+    const increases = body[0] ?? 0;
+    for (let i = 0, at = HEADER; i < increases; i++, at += INCREASE_FIELDS) addTo(this.pendingIncreases, body[at]!, body[at + 1]!, body[at + 2]!);
+    this.logEntries += increases;
+  }
+
+  /** Folds the logs now (the engine does at every evaluation); returns the (term, minute) rows folded. */
   fold(): number {
-    return this.foldTransaction();
+    const folded = this.foldTransaction();
+    this.foldedInMemory();
+    return folded;
+  }
+
+  private seriesId(key: string): number {
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      id = Number(this.statements.insertSeriesId.run(key).lastInsertRowid);
+      this.seriesIds.set(key, id);
+    }
+    return id;
   }
 
   private termId(term: string): number {
@@ -167,21 +273,43 @@ export class SqliteEngineStore implements EngineStore {
 
   commit(increases: readonly TermIncrease[], series: readonly SeriesState[]): void {
     if (increases.length === 0 && series.length === 0) return;
+    let body: Float64Array;
     try {
-      this.commitTransaction(increases, series);
+      body = this.commitTransaction(increases, series);
     } catch (error) {
-      // A rolled-back transaction may have created term ids that no longer exist.
-      this.termIds.clear();
-      for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
+      // A rolled-back transaction may have created term and series ids that no longer exist.
+      this.reloadIds();
       throw error;
     }
+    // Committed: now memory may follow.
+    this.rememberIncreases(body);
+    for (const state of series) this.latestStates.set(state.key, state);
+    if (series.length > 0) this.statesChanged = true;
+    this.logEntries += series.length;
+    if (this.logEntries >= FOLD_AT) this.fold();
+  }
+
+  private reloadIds(): void {
+    this.termIds.clear();
+    for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
+    this.seriesIds.clear();
+    for (const row of this.statements.selectSeriesIds.all() as { id: number; key: string }[]) this.seriesIds.set(row.key, row.id);
   }
 
   buckets(resolution: BucketResolution, term: string, from: number, to: number): BucketRow[] {
     const id = this.termIds.get(term);
     if (id === undefined) return [];
     const statement = resolution === 'fine' ? this.statements.selectFine : this.statements.selectCoarse;
-    return statement.all({ term: id, from, to }) as BucketRow[];
+    const rows = statement.all({ term: id, from, to }) as BucketRow[];
+    const pending = this.pendingIncreases.get(id);
+    if (pending === undefined || pending.size === 0) return rows;
+    const sums = new Map<number, number>();
+    for (const row of rows) sums.set(row.t, row.value);
+    for (const [t, value] of pending) {
+      const at = resolution === 'fine' ? t : t - (t % COARSE_BUCKET_MS);
+      if (at >= from && at < to) sums.set(at, (sums.get(at) ?? 0) + value);
+    }
+    return [...sums].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
   }
 
   scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void {
@@ -207,12 +335,7 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   seriesStates(): SeriesState[] {
-    return (this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]).map((row) => ({
-      key: row.key,
-      lastTimestamp: row.last_ts,
-      lastValue: row.last_value,
-      startTime: row.start_time,
-    }));
+    return [...this.latestStates.values()];
   }
 
   alertStates(): { key: string; value: unknown }[] {
@@ -228,6 +351,19 @@ export class SqliteEngineStore implements EngineStore {
     this.fold();
     return this.pruneTransaction(now);
   }
+}
+
+/** A Float64Array over a copy of `bytes`: it needs an 8-byte aligned buffer, which SQLite's is not always. */
+function aligned(bytes: Buffer): Float64Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float64Array(copy.buffer);
+}
+
+function addTo(sums: Map<number, Map<number, number>>, id: number, t: number, value: number): void {
+  let buckets = sums.get(id);
+  if (!buckets) sums.set(id, (buckets = new Map<number, number>()));
+  buckets.set(t, (buckets.get(t) ?? 0) + value);
 }
 
 /**

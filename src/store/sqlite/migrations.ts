@@ -45,4 +45,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX incidents_unsettled ON incidents (final, started_at);
     `,
   },
+  {
+    version: 4,
+    description: 'ingest log: one row per group commit holding its increases and series states; series ids and snapshot',
+    sql: `
+      -- A group commit of many requests writes one row here (a packed array of increases and series states) instead
+      -- of a row per (term, bucket) and per series; fold() moves it into the bucket and series tables.
+      CREATE TABLE ingest_log (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+      -- Small integer ids for series keys, so the ingest log refers to a series in 8 bytes.
+      CREATE TABLE series_ids (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+      -- Every series' latest state as one packed row, rewritten at each fold: a fold costs one row, not one per series.
+      CREATE TABLE series_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL);
+    `,
+  },
 ];

@@ -1,0 +1,60 @@
+/**
+ * The receive path in process, without HTTP: decode (remote-write 1.0) and group-commit the realistic stream into the
+ * real engine and SQLite store, 8 requests per group, at a given matched share. Prints CPU-seconds per million
+ * samples, so the cost of a matched sample can be set beside an unmatched one. Profile it with
+ * `node --cpu-prof --import tsx bench/ingest/append.ts 1`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uncompressSync } from 'snappy';
+import { Engine } from '../../src/engine/index.js';
+import { decodeWriteRequestV1 } from '../../src/ingest/index.js';
+import { loadSpecs } from '../../src/spec/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { SHARDS, matchedSpecs, streamBodies } from './stream.js';
+
+export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: number; samples: number } {
+  const specs = matchedSpecs(share);
+  const loaded = loadSpecs([{ path: 'slos.yaml', content: new TextEncoder().encode(specs.yaml) }], { remoteSources: [] });
+  const dir = mkdtempSync(join(tmpdir(), 'sloe-append-'));
+  const store = openSqliteStore(join(dir, 'sloe.db'));
+  try {
+    const engine = new Engine({ specs: loaded.specs, store: store.engine, documents: store.documents, journal: store.journal, clock: Date.now });
+    const bodies = streamBodies(rounds + 1, Date.now() - 2 * 60 * 60_000).map((shard) => shard.map((body) => new Uint8Array(uncompressSync(Buffer.from(body)) as Buffer)));
+    const options = { wantsMetric: (name: string) => engine.wantsMetric(name), maxSeries: 100_000 };
+    const round = (index: number): number => {
+      let samples = 0;
+      // Shards hold different numbers of series: each takes its own share of requests per round.
+      const perRound = bodies.map((shard) => shard.length / (rounds + 1));
+      const most = Math.max(...perRound);
+      for (let request = 0; request < most; request++) {
+        const group = [];
+        for (let shard = 0; shard < SHARDS; shard++) {
+          if (request >= perRound[shard]!) continue;
+          const batch = decodeWriteRequestV1(bodies[shard]![index * perRound[shard]! + request]!, options);
+          samples += batch.stats.samples;
+          group.push({ series: batch.series, protocol: 'remote_write' as const });
+        }
+        engine.appendGroup(group);
+      }
+      return samples;
+    };
+    round(0);
+    const before = process.cpuUsage();
+    let samples = 0;
+    for (let index = 1; index <= rounds; index++) samples += round(index);
+    const used = process.cpuUsage(before);
+    return { cpuPerMillion: ((used.user + used.system) / 1e6 / samples) * 1e6, samples };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const share of (process.argv[2] ?? '0,0.1,1').split(',').map(Number) as (0 | 0.1 | 1)[]) {
+    const { cpuPerMillion } = appendCost(share, Number(process.env.ROUNDS ?? 4));
+    console.log(`${share * 100} % matched: ${cpuPerMillion.toFixed(2)} CPU-s per million samples (decode + append + commit, in process)`);
+  }
+}
