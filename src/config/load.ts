@@ -53,6 +53,7 @@ export interface SloeConfig {
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
   scrape: ScrapeJobConfig[];
   sources: SourceConfig[];
+  pull: { chunk: string; chunkMs: number; queriesPerSecond: number; delay: string; delayMs: number };
   notifiers: {
     alertmanager: z.infer<typeof alertmanagerSchema>;
     pagerduty: z.infer<typeof pagerdutySchema>;
@@ -219,7 +220,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'pull' | 'notifiers'> & {
+  pull: { chunk: string; queriesPerSecond: number; delay: string };
   scrape: z.infer<typeof scrapeSchema>;
   sources: z.infer<typeof sourcesSchema>;
   notifiers: Omit<SloeConfig['notifiers'], 'resendIntervalMs'>;
@@ -233,6 +235,7 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     shutdownTimeoutMs: durationMs('shutdownTimeout', config.shutdownTimeout),
     scrape: config.scrape.map((job) => ({ ...job, intervalMs: durationMs(`scrape[${job.job}].interval`, job.interval), timeoutMs: durationMs(`scrape[${job.job}].timeout`, job.timeout) })),
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
+    pull: { ...config.pull, chunkMs: durationMs('pull.chunk', config.pull.chunk), delayMs: durationMs('pull.delay', config.pull.delay) },
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
   };
 }

@@ -110,4 +110,8 @@ export const CONFIG_TABLE = [
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+  // Pulling remote SLIs and backfills from sources (docs/sources.md).
+  key({ key: 'pull.chunk', schema: durationText, default: '1d', description: 'Longest range one backfill query asks a source for (1-minute steps: 1d is 1,440 points; Prometheus refuses more than 11,000).' }),
+  key({ key: 'pull.queriesPerSecond', schema: z.coerce.number().positive().max(1000), default: 20, description: 'Backfill queries per second, all sources together, so a backfill does not starve the source\'s other users.' }),
+  key({ key: 'pull.delay', schema: durationText, default: '15s', description: 'A minute is pulled from a source once it ended this long ago (the source\'s ingest lag); the last minutes are pulled again each tick to count late samples.' }),
 ] as const;

@@ -1,5 +1,5 @@
 export type * from './model.js';
-export type { AlertStateName, AlertStatus, AlertTransition, Decision, SloHealth, SloStatus } from './status.js';
+export type { AlertStateName, AlertStatus, AlertTransition, BackfillStatus, Decision, SloHealth, SloStatus } from './status.js';
 export type {
   AppendResult,
   DocumentStore,
@@ -16,6 +16,10 @@ export type {
   EngineStore,
   RemoteCounts,
   RemoteSliQuery,
+  RangePoint,
+  RemoteSeries,
+  RemoteTermQuery,
+  BackfillAdmin,
   SeriesState,
   TermIncrease,
   ExclusionAdmin,
@@ -41,6 +45,7 @@ export {
   evaluateInstant,
   findWindowPlaceholders,
   formatBound,
+  formatMatcher,
   hasWindowPlaceholder,
   maskWindowPlaceholders,
   mergeTerms,

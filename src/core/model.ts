@@ -177,6 +177,8 @@ export interface Slo {
   readonly alerting: Alerting;
   readonly exclusions: readonly Exclusion[];
   readonly maintenance: readonly MaintenanceWindow[];
+  /** An SLO kept from ingested samples whose period is first filled from this source (`spec.backfill.source`). */
+  readonly backfill?: { readonly source: string };
   readonly origin?: SpecOrigin;
 }
 

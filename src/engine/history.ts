@@ -5,6 +5,7 @@ import type { Counts } from './counts.js';
 import { sliCounts } from './counts.js';
 import type { Exclusions } from './exclusions.js';
 import type { ObjectivePlan } from './plan.js';
+import { sliTerms } from './plan.js';
 import { TermSeries } from './term-series.js';
 
 /**
@@ -12,17 +13,18 @@ import { TermSeries } from './term-series.js';
  * (coarse ones for the whole range, fine ones where they still exist), so it reaches back as far as the retention.
  */
 export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: Exclusions, from: number, to: number, step: number): HistoryPoint[] {
-  const source = plan.source;
+  const source = { sli: sliTerms(plan) };
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
-  if (source.kind !== 'embedded') return times.map((t) => ({ t, sli: null, budgetRemaining: null, burnRates: Object.fromEntries(plan.windows.map((window) => [formatDuration(window), null])) }));
+  if (!source.sli) return times.map((t) => ({ t, sli: null, budgetRemaining: null, burnRates: Object.fromEntries(plan.windows.map((window) => [formatDuration(window), null])) }));
 
   const longest = Math.max(...times.map((t) => t - periodRange(plan.slo.window, t).start), ...plan.windows);
   const readFrom = from - longest - COARSE_BUCKET_MS;
   const span = to - readFrom + 2 * COARSE_BUCKET_MS;
   const sliceSide = (key: string): SignedTerm[] => [{ term: { key, metric: key, matchers: [], kind: 'counter' }, sign: 1 }];
-  const periodSli = plan.slices ? { good: sliceSide(plan.slices.good), total: sliceSide(plan.slices.total) } : source.sli;
-  const keys = new Set([...source.sli.good, ...source.sli.total, ...periodSli.good, ...periodSli.total].map((signed) => signed.term.key));
+  const sli = source.sli;
+  const periodSli = plan.slices ? { good: sliceSide(plan.slices.good), total: sliceSide(plan.slices.total) } : sli;
+  const keys = new Set([...sli.good, ...sli.total, ...periodSli.good, ...periodSli.total].map((signed) => signed.term.key));
   const series = new Map<string, TermSeries>();
   for (const key of keys) {
     const kept = new TermSeries(key, { fineKeep: span, longestWindow: span });
@@ -37,7 +39,7 @@ export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: E
   return times.map((t) => {
     const period = periodRange(plan.slo.window, t);
     const windows = new Map<number, Counts>();
-    for (const window of plan.windows) windows.set(window, sliCounts(source.sli, series, t - window, t, horizon, excluded));
+    for (const window of plan.windows) windows.set(window, sliCounts(sli, series, t - window, t, horizon, excluded));
     const periodCounts = sliCounts(periodSli, series, period.start, period.end, horizon, plan.slices ? [] : excluded);
     const status = statusOf(plan, { period: periodCounts, windows }, t);
     return { t, sli: status.sli, budgetRemaining: status.sli === null ? null : status.errorBudget.remaining, burnRates: status.burnRates };

@@ -4,6 +4,7 @@ import { sliceOutcome } from '../core/budget/index.js';
 import { sliCounts } from './counts.js';
 import type { Range } from './exclusions.js';
 import type { ObjectivePlan } from './plan.js';
+import { sliTerms } from './plan.js';
 import type { TermSeries } from './term-series.js';
 
 /**
@@ -20,7 +21,8 @@ export function completeSlices(
   oldestFine: number,
 ): { increases: TermIncrease[]; lastEnd: number } {
   const slices = plan.slices;
-  if (!slices || plan.source.kind !== 'embedded') return { increases: [], lastEnd };
+  const terms = sliTerms(plan);
+  if (!slices || !terms) return { increases: [], lastEnd };
   const width = slices.width;
   const increases: TermIncrease[] = [];
   // Slices older than the fine buckets reach cannot be decided any more.
@@ -28,7 +30,7 @@ export function completeSlices(
   while (start + width <= now) {
     const end = start + width;
     if (excluded(start, end).length === 0) {
-      const counts = sliCounts(plan.source.sli, series, start, end, now, []);
+      const counts = sliCounts(terms, series, start, end, now, []);
       if (counts.total > 0) {
         const good = sliceOutcome(counts.good, counts.total, plan.objective, plan.slo.budgetingMethod === 'RatioTimeslices' ? 'RatioTimeslices' : 'Timeslices') ?? 0;
         const bucket = start - (start % FINE_BUCKET_MS);

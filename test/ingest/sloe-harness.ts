@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpApp, startServer } from '../../src/api/index.js';
-import type { RemoteCounts } from '../../src/core/index.js';
+import type { RemoteSeries } from '../../src/core/index.js';
 import { Engine } from '../../src/engine/index.js';
 import { createIngest } from '../../src/ingest/index.js';
 import type { Ingest, IngestOptions } from '../../src/ingest/index.js';
@@ -20,7 +20,7 @@ export interface SloeIngest {
   close(): Promise<void>;
 }
 
-export async function startSloeIngest(options: { specYaml: string; clock?: () => number; remote?: RemoteCounts; remoteSources?: string[]; ingest?: Partial<IngestOptions> }): Promise<SloeIngest> {
+export async function startSloeIngest(options: { specYaml: string; clock?: () => number; remote?: RemoteSeries; remoteSources?: string[]; ingest?: Partial<IngestOptions> }): Promise<SloeIngest> {
   const loaded = loadSpecs([{ path: 'slos.yaml', content: new TextEncoder().encode(options.specYaml) }], { remoteSources: options.remoteSources ?? [] });
   if (loaded.problems.length > 0) throw new Error(`test specs invalid: ${JSON.stringify(loaded.problems)}`);
   const dir = mkdtempSync(join(tmpdir(), 'sloe-ingest-'));
