@@ -306,6 +306,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     return objectives;
   }
 
+  /** Resolves once no backfill is running (tests and `sloe replay` wait for history to be filled). */
+  backfillSettled(): Promise<void> {
+    return this.puller?.idle() ?? Promise.resolve();
+  }
+
   /** Stops background work (a running backfill, after its current chunk). */
   close(): Promise<void> {
     return this.puller?.close() ?? Promise.resolve();

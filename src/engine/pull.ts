@@ -155,6 +155,11 @@ export class Puller {
     return marks.length;
   }
 
+  /** Resolves when the backfill worker has nothing left to do (or is waiting out a failed source). */
+  async idle(): Promise<void> {
+    while (this.worker) await this.worker;
+  }
+
   /** Stops the backfill worker after its current chunk (the cursor of that chunk is saved). */
   async close(): Promise<void> {
     this.closed = true;
@@ -182,9 +187,11 @@ export class Puller {
   /** One pull at a time, one chunk at a time, paced to `queriesPerSecond`; a pull finishes before the next starts. */
   private async backfill(): Promise<void> {
     const pause = 1000 / this.options.settings.queriesPerSecond;
+    // A pull that failed waits for a later tick: the worker does not hammer a source that is down.
+    const failed = new Set<string>();
     while (!this.closed) {
       const now = this.options.clock();
-      const pull = this.behind(now)[0];
+      const pull = this.behind(now).find((candidate) => !failed.has(candidate.id));
       if (!pull) return;
       const progress = this.progress.get(pull.id)!;
       if (!progress.announced) {
@@ -193,6 +200,7 @@ export class Puller {
       }
       const end = Math.min(progress.to ?? this.target(now), alignedChunkEnd(progress.cursor, this.options.settings.chunkMs));
       const ok = await this.pullRange(pull, progress, progress.cursor, end, now);
+      if (!ok) failed.add(pull.id);
       if (ok && !this.isBehind(pull, this.progress.get(pull.id)!, this.target(this.options.clock()))) {
         this.options.log?.info({ pull: pull.id, objectives: pull.objectives }, 'backfill done');
       }
