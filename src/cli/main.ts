@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerBackfill } from './backfill.js';
 import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
@@ -27,6 +28,7 @@ export function buildProgram(context: CommandContext): Command {
   registerProvision(program, context);
   registerGate(program, context);
   registerStatus(program, context);
+  registerBackfill(program, context);
   return program;
 }
 

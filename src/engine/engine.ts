@@ -302,7 +302,15 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       chosen.push(...filled.map((plan) => plan.name));
     }
     const objectives = slos === undefined || slos.length === 0 ? [...pulled] : chosen;
-    this.puller?.restart(objectives, now);
+    const puller = this.puller;
+    if (!puller) return objectives;
+    puller.restart(objectives, now);
+    // Readers see the backfill running at once, not only from the next evaluation.
+    this.statuses = this.statuses.map((status) => {
+      const backfill = objectives.includes(status.name) ? puller.status(status.name, now) : undefined;
+      return backfill ? { ...status, backfill } : status;
+    });
+    this.byName = new Map(this.statuses.map((status) => [status.name, status]));
     return objectives;
   }
 
