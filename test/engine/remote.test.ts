@@ -164,4 +164,32 @@ describe('remote SLIs pulled into the ledger', () => {
     // 30 % bad for the last hour: the 5m and 1h windows burn at 30, above 14.4; the page tier goes pending.
     expect(after.statuses[0]!.alerts.find((alert) => alert.longWindow === '1h')?.state).not.toBe('inactive');
   });
+
+  it('fills an ingested SLO naming a backfill source over its period, up to where its own ingest began', async () => {
+    const since = NOW - 2 * DAY;
+    const asked: string[] = [];
+    const remote: RemoteSeries = {
+      queries: () => [],
+      termQuery: (term, _step, source) => ({ source, promql: term.key, side: 'total' }),
+      range: (_source, promql, start, end, step) => {
+        asked.push(promql);
+        const points: RangePoint[] = [];
+        for (let t = start; t <= end; t += step) if (t > since) points.push({ t, value: promql.includes('5..') ? 10 : 1000 });
+        return Promise.resolve(points);
+      },
+    };
+    const slo = { ...makeSlo({ target: 0.99 }), backfill: { source: 'prom' } };
+    const { engine } = harness(specsOf(slo), NOW, { remote, pullSettings: FAST });
+    await engine.evaluate(NOW);
+    await engine.backfillSettled();
+    const status = (await engine.evaluate(NOW)).statuses[0]!;
+    // The two selectors the SLI compiles to, each asked of the source as the per-minute increase.
+    expect(new Set(asked)).toEqual(new Set(['http_requests_total{code=~"5..",job="api"}', 'http_requests_total{job="api"}']));
+    expect(status.backfill).toMatchObject({ state: 'done', progress: 1, to: new Date(NOW).toISOString() });
+    expect(status.events).toEqual(oracle(NOW - 30 * DAY, NOW, since));
+    // A history pull ends where it started: later ticks ask nothing more of the source.
+    const before = asked.length;
+    await engine.evaluate(NOW + 30_000);
+    expect(asked.length).toBe(before);
+  });
 });
