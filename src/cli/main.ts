@@ -4,6 +4,7 @@ import { registerBackfill } from './backfill.js';
 import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
+import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
@@ -29,6 +30,7 @@ export function buildProgram(context: CommandContext): Command {
   registerGate(program, context);
   registerStatus(program, context);
   registerBackfill(program, context);
+  registerReplay(program, context);
   return program;
 }
 

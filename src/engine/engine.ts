@@ -314,6 +314,15 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     return objectives;
   }
 
+  /** Pulls everything due at `now` and waits for every backfill to finish, without evaluating (replay fills first). */
+  async fill(now: number): Promise<void> {
+    if (!this.puller) return;
+    await this.puller.tick(now);
+    await this.puller.idle();
+    const failures = this.puller.failures();
+    if (failures.length > 0) throw new SloeError('source_unavailable', `the history could not be pulled: ${failures.join('; ')}`, { status: 503 });
+  }
+
   /** Resolves once no backfill is running (tests and `sloe replay` wait for history to be filled). */
   backfillSettled(): Promise<void> {
     return this.puller?.idle() ?? Promise.resolve();

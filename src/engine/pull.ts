@@ -17,6 +17,8 @@ export interface PullSettings {
   readonly liveLimitMs: number;
   /** Wait after a failed query before that pull is tried again. */
   readonly retryMs: number;
+  /** How far back a new pull's backfill reaches, when more than its SLOs' periods (a replay reaching further back). */
+  readonly reach?: number;
 }
 
 export const DEFAULT_PULL_SETTINGS: PullSettings = { chunkMs: 24 * 3_600_000, queriesPerSecond: 20, delayMs: 15_000, overlapMs: 3 * FINE_BUCKET_MS, liveLimitMs: 15 * FINE_BUCKET_MS, retryMs: 30_000 };
@@ -84,7 +86,7 @@ export class Puller {
       let known = saved.get(pull.id);
       if (!known || !Number.isFinite(known.cursor) || !Number.isFinite(known.from)) {
         // The period is filled from whole hours, so old buckets can be compared with the store's hourly ones.
-        const from = Math.floor((now - pull.reach) / HOUR) * HOUR;
+        const from = Math.floor((now - Math.max(pull.reach, options.settings.reach ?? 0)) / HOUR) * HOUR;
         known = { from, cursor: from, ...(pull.mode === 'history' ? { to: Math.floor(now / STEP) * STEP } : {}) };
         fresh.push({ key: `${MARK}${pull.id}`, value: known });
       }
@@ -158,6 +160,14 @@ export class Puller {
   /** Resolves when the backfill worker has nothing left to do (or is waiting out a failed source). */
   async idle(): Promise<void> {
     while (this.worker) await this.worker;
+  }
+
+  /** The reasons pulls are failing now, one per failing pull. */
+  failures(): string[] {
+    return this.options.pulls.flatMap((pull) => {
+      const error = this.progress.get(pull.id)?.error;
+      return error === undefined ? [] : [`${pull.promql}: ${error}`];
+    });
   }
 
   /** Stops the backfill worker after its current chunk (the cursor of that chunk is saved). */
