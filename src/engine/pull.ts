@@ -72,6 +72,8 @@ const STEP = FINE_BUCKET_MS;
  */
 export class Puller {
   private readonly progress = new Map<string, Progress>();
+  /** The pulls feeding each objective, so a status is read without scanning every pull. */
+  private readonly byObjective = new Map<string, PullPlan[]>();
   private readonly sleep: (ms: number) => Promise<void>;
   private worker: Promise<void> | undefined;
   private closed = false;
@@ -91,6 +93,11 @@ export class Puller {
         fresh.push({ key: `${MARK}${pull.id}`, value: known });
       }
       this.progress.set(pull.id, { ...known, busy: false, announced: false });
+      for (const objective of pull.objectives) {
+        const pulls = this.byObjective.get(objective) ?? [];
+        pulls.push(pull);
+        this.byObjective.set(objective, pulls);
+      }
     }
     options.store.saveAlertStates(fresh);
   }
@@ -124,8 +131,7 @@ export class Puller {
     let span = 0;
     let running = false;
     let reason: string | undefined;
-    for (const pull of this.options.pulls) {
-      if (!pull.objectives.includes(objective)) continue;
+    for (const pull of this.byObjective.get(objective) ?? []) {
       const progress = this.progress.get(pull.id)!;
       const end = progress.to ?? target;
       from = Math.min(from, progress.from);

@@ -90,8 +90,12 @@ describe('the engine pulling from a real VictoriaMetrics', () => {
       };
       const sloe = await startSloeIngest({ specYaml: spec(window), clock: () => now, remote: new SourceRemoteSeries([{ ...source, url: vm.url }], { fetch: counting }), remoteSources: ['vm'], pullSettings: settings });
       try {
-        await sloe.engine.evaluate(now);
-        await sloe.engine.backfillSettled();
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const status = (await sloe.engine.evaluate(now)).statuses[0]!;
+          if (status.backfill?.state === 'done') break;
+          await sloe.engine.backfillSettled();
+        }
+        expect(sloe.engine.get('api')?.backfill?.state).toBe('done');
         const before = asked;
         for (let tick = 0; tick < 4; tick++) {
           now += 30_000;
