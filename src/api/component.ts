@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { Component, ExclusionAdmin, HistoryReader, Journal, StatusReader } from '../core/index.js';
+import type { BackfillAdmin, Component, ExclusionAdmin, HistoryReader, Journal, StatusReader } from '../core/index.js';
+import { backfillRoutes } from './backfill.js';
 import { exclusionRoutes } from './exclusions.js';
 import { historyRoutes } from './history.js';
 import { journalRoutes } from './journal-routes.js';
@@ -15,7 +16,7 @@ import { uiRoutes } from './ui-routes.js';
 
 export interface ApiComponentOptions {
   /** The engine's read ports. */
-  readonly engine: { readonly statuses: StatusReader; readonly history: HistoryReader; readonly exclusions: ExclusionAdmin };
+  readonly engine: { readonly statuses: StatusReader; readonly history: HistoryReader; readonly exclusions: ExclusionAdmin; readonly backfill?: BackfillAdmin };
   readonly journal: Journal;
   readonly clock: () => number;
   /** The /metrics registry: every SLO's `slo:*` figures are added to it. */
@@ -45,6 +46,7 @@ export function createApi(options: ApiComponentOptions): Component<Hono> {
       historyRoutes(engine.history, clock),
       queryRoutes(engine.statuses, clock),
       exclusionRoutes(engine.exclusions, clock),
+      ...(engine.backfill ? [backfillRoutes(engine.backfill, clock)] : []),
       specRoutes(options.specExcerpt),
       uiRoutes(options.uiRoot),
     ],

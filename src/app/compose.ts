@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createApi } from '../api/index.js';
 import type { Component, SampleAppender } from '../core/index.js';
 import type { SloeConfig } from '../config/index.js';
-import { createEngineComponent } from '../engine/index.js';
+import { DEFAULT_PULL_SETTINGS, createEngineComponent } from '../engine/index.js';
 import type { EngineComponent } from '../engine/index.js';
 import { createIngestComponent, selfScrapeJob } from '../ingest/index.js';
 import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
@@ -60,6 +60,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     evaluationIntervalMs: config.evaluationIntervalMs,
     seriesLimitPerTerm: config.limits.seriesPerTerm,
     ...(sources.remote === undefined ? {} : { remote: sources.remote }),
+    pullSettings: { ...DEFAULT_PULL_SETTINGS, chunkMs: config.pull.chunkMs, queriesPerSecond: config.pull.queriesPerSecond, delayMs: config.pull.delayMs },
     logger: logger.child({ component: 'engine' }),
     observe: (report, now) => telemetry.observeEvaluation(report, now),
   });

@@ -36,6 +36,7 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'GET', path: '/api/v1/exclusions', access: 'read' },
   { method: 'POST', path: '/api/v1/exclusions', access: 'admin' },
   { method: 'DELETE', path: '/api/v1/exclusions/:id', access: 'admin' },
+  { method: 'POST', path: '/api/v1/backfill', access: 'admin' },
   { method: 'GET', path: '/api/v1/silences', access: 'read' },
   { method: 'POST', path: '/api/v1/silences', access: 'admin' },
   { method: 'DELETE', path: '/api/v1/silences/:id', access: 'admin' },

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerConvert } from './convert.js';
 import { registerDoctor } from './doctor.js';
+import { registerBackfill } from './backfill.js';
 import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
+import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
@@ -31,6 +33,8 @@ export function buildProgram(context: CommandContext): Command {
   registerGate(program, context);
   registerStatus(program, context);
   registerDoctor(program, context);
+  registerBackfill(program, context);
+  registerReplay(program, context);
   return program;
 }
 

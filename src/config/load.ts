@@ -60,6 +60,7 @@ export interface SloeConfig {
   auth: { readToken?: string; writeToken?: string; adminToken?: string };
   scrape: ScrapeJobConfig[];
   sources: SourceConfig[];
+  pull: { chunk: string; chunkMs: number; queriesPerSecond: number; delay: string; delayMs: number };
   notifiers: {
     alertmanager: z.infer<typeof alertmanagerSchema>;
     pagerduty: z.infer<typeof pagerdutySchema>;
@@ -242,7 +243,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports' | 'pull'> & {
+  pull: { chunk: string; queriesPerSecond: number; delay: string };
   reports: z.infer<typeof reportsSchema>;
   selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
   sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;
@@ -260,6 +262,7 @@ function withMilliseconds(config: TextConfig): SloeConfig {
     shutdownTimeoutMs: durationMs('shutdownTimeout', config.shutdownTimeout),
     scrape: config.scrape.map((job) => ({ ...job, intervalMs: durationMs(`scrape[${job.job}].interval`, job.interval), timeoutMs: durationMs(`scrape[${job.job}].timeout`, job.timeout) })),
     sources: config.sources.map((source) => ({ ...source, timeoutMs: durationMs(`sources[${source.name}].timeout`, source.timeout) })),
+    pull: { ...config.pull, chunkMs: durationMs('pull.chunk', config.pull.chunk), delayMs: durationMs('pull.delay', config.pull.delay) },
     notifiers: { ...config.notifiers, resendIntervalMs: durationMs('notifiers.resendInterval', config.notifiers.resendInterval) },
     sloth: { ...config.sloth, defaultSloPeriodMs: durationMs('sloth.defaultSloPeriod', config.sloth.defaultSloPeriod) },
     server: {

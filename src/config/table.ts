@@ -150,4 +150,8 @@ export const CONFIG_TABLE = [
     description: 'Scheduled SLO reports: at each cron time, the report over the range before it, sent once (also across restarts and replicas sharing state).',
     example: '[{ name: monthly, schedule: "0 9 1 * *", range: 30d, services: [checkout], receivers: { slack: [{ webhookUrl: ... }] } }]',
   }),
+  // Pulling remote SLIs and backfills from sources (docs/sources.md).
+  key({ key: 'pull.chunk', schema: durationText, default: '1d', description: 'Longest range one backfill query asks a source for (1-minute steps: 1d is 1,440 points; Prometheus refuses more than 11,000).' }),
+  key({ key: 'pull.queriesPerSecond', schema: z.coerce.number().positive().max(1000), default: 20, description: 'Backfill queries per second, all sources together, so a backfill does not starve the source\'s other users.' }),
+  key({ key: 'pull.delay', schema: durationText, default: '15s', description: 'A minute is pulled from a source once it ended this long ago (the source\'s ingest lag); the last minutes are pulled again each tick to count late samples.' }),
 ] as const;

@@ -1,5 +1,5 @@
 export type * from './model.js';
-export type { AlertStateName, AlertStatus, AlertTransition, Decision, SloHealth, SloStatus } from './status.js';
+export type { AlertStateName, AlertStatus, AlertTransition, BackfillStatus, Decision, SloHealth, SloStatus } from './status.js';
 export type {
   AppendRequest,
   AppendResult,
@@ -17,6 +17,10 @@ export type {
   EngineStore,
   RemoteCounts,
   RemoteSliQuery,
+  RangePoint,
+  RemoteSeries,
+  RemoteTermQuery,
+  BackfillAdmin,
   SeriesState,
   TermIncrease,
   ExclusionAdmin,
@@ -46,6 +50,7 @@ export {
   evaluateInstant,
   findWindowPlaceholders,
   formatBound,
+  formatMatcher,
   hasWindowPlaceholder,
   maskWindowPlaceholders,
   mergeTerms,

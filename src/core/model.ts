@@ -182,6 +182,8 @@ export interface Slo {
    * and gates do not split by them yet: the SLO is evaluated over all its series together.
    */
   readonly groupBy?: readonly string[];
+  /** An SLO kept from ingested samples whose period is first filled from this source (`spec.backfill.source`). */
+  readonly backfill?: { readonly source: string };
   readonly origin?: SpecOrigin;
 }
 

@@ -1,5 +1,6 @@
 import type { AlertTransition, SloStatus } from './status.js';
 import type { Labels, Sli, SpecSet, ThresholdOp } from './model.js';
+import type { Term } from './promql/types.js';
 
 /** One series of incoming samples, in whatever protocol it arrived. Timestamps are Unix milliseconds. */
 export interface IncomingSeries {
@@ -174,6 +175,38 @@ export interface RemoteCounts {
   counts(query: RemoteSliQuery, window: number, now: number): Promise<{ good: number; total: number }>;
 }
 
+/**
+ * One query of a remote SLI whose value at each step t is the events of one side in (t - step, t], aggregated on the
+ * source (`sum(increase(SEL[step]))` and its kin), so the engine lands them in its buckets like ingested increases.
+ */
+export interface RemoteTermQuery {
+  /** The configured source it is asked of (resolved: never the implicit default). */
+  readonly source: string;
+  readonly promql: string;
+  /** `ratio`: the query gives a ratio per step, not counts (raw SLIs); `meaning` says whether it is the good or bad share. */
+  readonly side: 'good' | 'bad' | 'total' | 'ratio';
+  readonly meaning?: 'good' | 'bad';
+}
+
+/** One point of a range query: its time (Unix ms) and value. */
+export interface RangePoint {
+  readonly t: number;
+  readonly value: number;
+}
+
+/** Range queries against Prometheus-compatible sources: what remote SLIs are pulled and ingested SLOs backfilled through. */
+export interface RemoteSeries {
+  /** The per-step queries of a remote SLI (one per side); throws SloeError when the SLI names an unknown source. */
+  queries(query: RemoteSliQuery, stepMs: number): RemoteTermQuery[];
+  /** The per-step query giving an embedded term's events (ingested SLOs backfilled from a source). */
+  termQuery(term: Term, stepMs: number, source: string): RemoteTermQuery;
+  /**
+   * `promql` summed over its series at every step in [start, end] (Unix ms, multiples of step). A step where the
+   * source has no data is absent, not zero. Rejects with SloeError when the source fails.
+   */
+  range(source: string, promql: string, start: number, end: number, stepMs: number): Promise<RangePoint[]>;
+}
+
 /** An exclusion as the engine keeps it: from the spec, from a maintenance window, or set through the admin API. */
 export interface ExclusionRecord {
   readonly id: string;
@@ -194,6 +227,15 @@ export interface ExclusionAdmin {
   add(input: { slo: string; start: number; end: number; reason: string }, who: string, now: number): ExclusionRecord;
   /** False when no exclusion set through the API has this id (spec exclusions cannot be removed). */
   remove(id: string, who: string, now: number): boolean;
+}
+
+/** Starts backfills through the admin API (`POST /api/v1/backfill`); progress shows in each SloStatus.backfill. */
+export interface BackfillAdmin {
+  /**
+   * Fills the named SLOs' periods again from their sources (every SLO pulled from one when none is named). Returns
+   * the objectives (status names) being filled; throws SloeError 404 for an unknown SLO, 409 for one with no source.
+   */
+  start(slos: readonly string[] | undefined, now: number): string[];
 }
 
 /** One point of an SLO's history. */

@@ -17,6 +17,18 @@ export interface AlertStatus {
   readonly activeSince?: string;
 }
 
+/** How far an SLO's period has been filled from its source (remote SLIs, and ingested SLOs naming a backfill source). */
+export interface BackfillStatus {
+  readonly state: 'running' | 'done' | 'failed';
+  /** Share of [from, to) pulled so far, 0 to 1. */
+  readonly progress: number;
+  /** ISO times of the range being filled. */
+  readonly from: string;
+  readonly to: string;
+  /** Why it failed (the source's error); it is retried while the daemon runs. */
+  readonly reason?: string;
+}
+
 export type SloHealth = 'ok' | 'warning' | 'critical' | 'exhausted' | 'nodata';
 
 /** What the engine knows of one SLO objective after an evaluation: the CONTRACT.md `SloStatus`. */
@@ -51,6 +63,8 @@ export interface SloStatus {
   readonly reason?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly evaluatedAt: string;
+  /** For SLOs whose history is pulled from a source: how far its backfill has come. */
+  readonly backfill?: BackfillStatus;
 }
 
 /** A change of an alert tier's state, as the engine's step() produced it. */

@@ -7,7 +7,8 @@ import type {
   ExclusionAdmin,
   HistoryReader,
   Journal,
-  RemoteCounts,
+  BackfillAdmin,
+  RemoteSeries,
   SampleAppender,
   SpecSet,
   StatusReader,
@@ -16,6 +17,7 @@ import { SloeError } from '../core/index.js';
 import { Engine } from './engine.js';
 import type { EvaluationReport } from './engine.js';
 import { EvaluationLoop } from './loop.js';
+import type { PullSettings } from './pull.js';
 
 /** What the rest of the daemon reads and writes the engine through; the same objects for the daemon's lifetime. */
 export interface EnginePorts {
@@ -23,11 +25,15 @@ export interface EnginePorts {
   readonly statuses: StatusReader;
   readonly history: HistoryReader;
   readonly exclusions: ExclusionAdmin;
+  readonly backfill: BackfillAdmin;
 }
 
 /** The log calls the engine makes (pino's signature). */
 export interface EngineLogger {
   debug(object: object, message: string): void;
+  /** Backfills say when they run and finish (info) and when a source fails (warn). */
+  info?(object: object, message: string): void;
+  warn?(object: object, message: string): void;
   error(object: object, message: string): void;
 }
 
@@ -40,7 +46,9 @@ export interface EngineComponentOptions {
   /** New series past this many per SLI term are dropped (`limits.seriesPerTerm`). */
   readonly seriesLimitPerTerm?: number;
   readonly fineKeep?: DurationMs;
-  readonly remote?: RemoteCounts;
+  /** The sources remote SLIs are pulled from; `pullSettings` paces them (DEFAULT_PULL_SETTINGS otherwise). */
+  readonly remote?: RemoteSeries;
+  readonly pullSettings?: PullSettings;
   readonly logger: EngineLogger;
   /** Sees every report, duration included (self-metrics, traces); listeners get the Evaluation without it. */
   readonly observe?: (report: EvaluationReport, now: number) => void;
@@ -78,6 +86,8 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
       journal: options.store.journal,
       clock: options.clock,
       ...(options.remote === undefined ? {} : { remote: options.remote }),
+      ...(options.pullSettings === undefined ? {} : { pullSettings: options.pullSettings }),
+      log: { info: (object, message) => options.logger.info?.(object, message), warn: (object, message) => options.logger.warn?.(object, message) },
       ...(options.fineKeep === undefined ? {} : { fineKeep: options.fineKeep }),
       ...(options.seriesLimitPerTerm === undefined ? {} : { seriesLimitPerTerm: options.seriesLimitPerTerm }),
     });
@@ -103,6 +113,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
       statuses: { latest: () => engine.latest(), get: (name) => engine.get(name) },
       history: { history: (name, from, to, step) => engine.history(name, from, to, step) },
       exclusions: { list: (slo) => engine.exclusions.list(slo), add: (input, who, now) => engine.exclusions.add(input, who, now), remove: (id, who, now) => engine.exclusions.remove(id, who, now) },
+      backfill: { start: (slos, now) => engine.backfill(slos, now) },
     },
     evaluated: () => evaluatedOnce,
     evaluate,
@@ -114,11 +125,16 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
     // A reload answers once the new set is in force and evaluated, so readers (gates, UI) see carried-over figures.
     async onSpecChange(specs) {
       await loop.stop();
+      // The old engine's backfill saves its cursor and stops; the new one resumes from it.
+      await engine.close();
       engine = build(specs);
       loop.start();
       await evaluate(options.clock());
     },
-    // Stops after the running evaluation; everything the engine wrote is already committed.
-    stop: () => loop.stop(),
+    // Stops after the running evaluation and backfill chunk; everything the engine wrote is already committed.
+    stop: async () => {
+      await loop.stop();
+      await engine.close();
+    },
   };
 }

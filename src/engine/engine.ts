@@ -12,15 +12,14 @@ import type {
   IncomingSeries,
   IngestProtocol,
   Journal,
-  RemoteCounts,
-  RemoteSliQuery,
+  RemoteSeries,
   SampleAppender,
   SloStatus,
   SpecSet,
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
-import { HOUR, MINUTE } from '../core/index.js';
+import { HOUR, MINUTE, SloeError } from '../core/index.js';
 import { Appender } from './appender.js';
 import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
 import type { AlertState, ObjectiveFigures } from './core-math.js';
@@ -30,8 +29,10 @@ import { Exclusions } from './exclusions.js';
 import type { MaintenanceExpander } from './exclusions.js';
 import { historyOf } from './history.js';
 import { maintenanceRanges } from './maintenance.js';
-import { planSpecs } from './plan.js';
+import { planSpecs, sliTerms } from './plan.js';
 import type { ObjectivePlan, Plan } from './plan.js';
+import { DEFAULT_PULL_SETTINGS, Puller } from './pull.js';
+import type { PullLog, PullSettings } from './pull.js';
 import { restoreSeries } from './restore.js';
 import { sliceSides } from './slice-sides.js';
 import { coverageOf } from './coverage.js';
@@ -45,7 +46,10 @@ export interface EngineOptions {
   readonly journal: Journal;
   /** Unix ms; the daemon passes Date.now, tests a fake clock. Only ingest reads it (to refuse far-future samples). */
   readonly clock: () => number;
-  readonly remote?: RemoteCounts;
+  /** The sources remote SLIs are pulled from (and ingested SLOs naming `backfill.source` backfilled from). */
+  readonly remote?: RemoteSeries;
+  readonly pullSettings?: PullSettings;
+  readonly log?: PullLog;
   /** Default: the SLO's cron maintenance windows (engine/maintenance.ts). */
   readonly expandMaintenance?: MaintenanceExpander;
   /** How long 1-minute buckets are kept (must match the store's). Default 6 h. */
@@ -100,12 +104,18 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private resyncCursor = 0;
   private lastPrune = 0;
   private evaluating: Promise<EvaluationReport> | undefined;
+  /** Fills pulled terms from their sources; undefined when nothing is pulled. */
+  private readonly puller: Puller | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.fineKeep = options.fineKeep ?? 6 * HOUR;
     const now = options.clock();
-    this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined });
+    this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
     this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    this.puller =
+      options.remote && this.plan.pulls.size > 0
+        ? new Puller({ store: options.store, series: this.series, remote: options.remote, pulls: [...this.plan.pulls.values()], fineKeep: this.fineKeep, settings: options.pullSettings ?? DEFAULT_PULL_SETTINGS, clock: options.clock, ...(options.log ? { log: options.log } : {}) })
+        : undefined;
     this.appender = new Appender({
       store: options.store,
       terms: [...this.plan.terms.values()].map((entry) => entry.term),
@@ -134,10 +144,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
   }
 
-  /** An embedded objective's SLI terms, and its slice terms, resolved once in `series`; none for a remote one. */
+  /** An objective's SLI terms (ingested, or pulled for a remote one), and its slice terms, resolved once in `series`. */
   private resolve(plan: ObjectivePlan): ResolvedTerms | undefined {
-    if (plan.source.kind !== 'embedded') return undefined;
-    const sli = resolveSli(plan.source.sli, this.series);
+    const terms = sliTerms(plan);
+    if (!terms) return undefined;
+    const sli = resolveSli(terms, this.series);
     return { sli, period: plan.slices ? resolveSli(sliceSides(plan.slices), this.series) : sli };
   }
 
@@ -195,18 +206,16 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   private async evaluateNow(now: number): Promise<EvaluationReport> {
     const started = performance.now();
+    // Remote SLIs' new minutes land in their buckets first; from there every objective is read the same way.
+    if (this.puller) await this.puller.tick(now);
     this.options.store.fold?.();
     this.completeSlices(now);
-    // Embedded objectives are read synchronously from memory; only remote ones wait on their source.
     const objectives = this.objectives;
     const figures: ObjectiveFigures[] = new Array<ObjectiveFigures>(objectives.length);
-    const remote: Promise<void>[] = [];
     for (let index = 0; index < objectives.length; index++) {
       const { plan, resolved } = objectives[index]!;
-      if (plan.source.kind === 'remote') remote.push(this.remoteFigures(plan, now).then((result) => void (figures[index] = result)));
-      else figures[index] = this.localFigures(plan, resolved, now);
+      figures[index] = this.localFigures(plan, resolved, now);
     }
-    if (remote.length > 0) await Promise.all(remote);
     const statuses: SloStatus[] = new Array<SloStatus>(objectives.length);
     const transitions: AlertTransition[] = [];
     const changed: { key: string; value: unknown }[] = [];
@@ -214,8 +223,14 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const objective = objectives[index]!;
       const keys = objective.alertKeys;
       const previous = objective.alertStates;
+      const backfill = this.puller?.status(objective.plan.name, now);
+      if (backfill?.state === 'running') {
+        // Alerts do not fire on history still being filled in: the states stand until the backfill is done.
+        statuses[index] = { ...statusOf(objective.plan, figures[index]!, now, previous), backfill };
+        continue;
+      }
       const evaluated = evaluateWithAlerts(objective.plan, figures[index]!, previous, now);
-      statuses[index] = evaluated.status;
+      statuses[index] = backfill ? { ...evaluated.status, backfill } : evaluated.status;
       for (const transition of evaluated.transitions) transitions.push(transition);
       for (let tier = 0; tier < keys.length; tier++) {
         const state = evaluated.states[tier]!;
@@ -258,32 +273,10 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     for (const increase of increases) this.series.get(increase.term)?.add(increase.bucket, increase.value);
   }
 
-  private async remoteFigures(plan: ObjectivePlan, now: number): Promise<ObjectiveFigures> {
-    const source = plan.source;
-    const remote = this.options.remote;
-    if (source.kind !== 'remote' || !remote) return { reason: 'no remote source is configured' };
-    const period = periodRange(plan.slo.window, now);
-    const { op, value } = plan.objective;
-    const query: RemoteSliQuery = {
-      slo: plan.slo.name,
-      objective: plan.objective.key,
-      sli: source.sli,
-      ...(source.source === undefined ? {} : { source: source.source }),
-      // A threshold SLI's good samples are those meeting the objective's comparison: the source needs it to count.
-      ...(source.sli.kind === 'threshold' && op !== undefined && value !== undefined ? { threshold: { op, value } } : {}),
-    };
-    try {
-      const [periodCounts, ...windowCounts] = await Promise.all([remote.counts(query, period.end - period.start, now), ...plan.windows.map((window) => remote.counts(query, window, now))]);
-      return { period: periodCounts, windows: new Map(plan.windows.map((window, index) => [window, windowCounts[index]!])) };
-    } catch (error) {
-      return { reason: `remote source failed: ${(error as Error).message}` };
-    }
-  }
-
   private localFigures(plan: ObjectivePlan, resolved: ResolvedTerms | undefined, now: number): ObjectiveFigures {
     const source = plan.source;
     if (source.kind === 'none') return { reason: source.reason };
-    if (source.kind !== 'embedded' || !resolved) return { reason: 'no remote source is configured' };
+    if (!resolved) return { reason: 'no remote source is configured' };
     const period = periodRange(plan.slo.window, now);
     const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
@@ -304,6 +297,49 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       this.series.get(key)?.restore(this.options.store, now, this.fineKeep);
     }
     this.resyncCursor = (this.resyncCursor + count) % keys.length;
+  }
+
+  /** BackfillAdmin: fills the named SLOs' periods again from their sources (every pulled SLO when none is named). */
+  backfill(slos: readonly string[] | undefined, now: number): string[] {
+    const pulled = new Set([...this.plan.pulls.values()].flatMap((pull) => pull.objectives));
+    const chosen: string[] = [];
+    for (const slo of slos ?? []) {
+      const objectives = this.plan.objectives.filter((plan) => plan.slo.name === slo || plan.name === slo);
+      if (objectives.length === 0) throw new SloeError('not_found', `no SLO is named ${slo}`, { status: 404 });
+      const filled = objectives.filter((plan) => pulled.has(plan.name));
+      if (filled.length === 0) throw new SloeError('no_source', `SLO ${slo} is not pulled from a source (a remote SLI, or spec.backfill.source)`, { status: 409 });
+      chosen.push(...filled.map((plan) => plan.name));
+    }
+    const objectives = slos === undefined || slos.length === 0 ? [...pulled] : chosen;
+    const puller = this.puller;
+    if (!puller) return objectives;
+    puller.restart(objectives, now);
+    // Readers see the backfill running at once, not only from the next evaluation.
+    this.statuses = this.statuses.map((status) => {
+      const backfill = objectives.includes(status.name) ? puller.status(status.name, now) : undefined;
+      return backfill ? { ...status, backfill } : status;
+    });
+    this.byName = new Map(this.statuses.map((status) => [status.name, status]));
+    return objectives;
+  }
+
+  /** Pulls everything due at `now` and waits for every backfill to finish, without evaluating (replay fills first). */
+  async fill(now: number): Promise<void> {
+    if (!this.puller) return;
+    await this.puller.tick(now);
+    await this.puller.idle();
+    const failures = this.puller.failures();
+    if (failures.length > 0) throw new SloeError('source_unavailable', `the history could not be pulled: ${failures.join('; ')}`, { status: 503 });
+  }
+
+  /** Resolves once no backfill is running (tests and `sloe replay` wait for history to be filled). */
+  backfillSettled(): Promise<void> {
+    return this.puller?.idle() ?? Promise.resolve();
+  }
+
+  /** Stops background work (a running backfill, after its current chunk). */
+  close(): Promise<void> {
+    return this.puller?.close() ?? Promise.resolve();
   }
 
   history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined {

@@ -5,6 +5,7 @@ import type { Counts } from './counts.js';
 import { sliCounts } from './counts.js';
 import type { Exclusions } from './exclusions.js';
 import type { ObjectivePlan } from './plan.js';
+import { sliTerms } from './plan.js';
 import { sliceSides } from './slice-sides.js';
 import { TermSeries } from './term-series.js';
 
@@ -27,11 +28,12 @@ export interface HistoryRequest {
  */
 export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: Exclusions, request: HistoryRequest): HistoryPoint[] {
   const { from, to, step } = request;
-  const source = plan.source;
   const times: number[] = [];
   for (let t = from; t <= to; t += step) times.push(t);
   const empty = (t: number): HistoryPoint => ({ t, sli: null, budgetRemaining: null, burnRates: Object.fromEntries(plan.windows.map((window) => [formatDuration(window), null])) });
-  if (source.kind !== 'embedded') return times.map(empty);
+  // Remote SLIs are pulled into synthetic terms, so they have history like ingested ones.
+  const sli = sliTerms(plan);
+  if (!sli) return times.map(empty);
 
   const longest = Math.max(...times.map((t) => t - periodRange(plan.slo.window, t).start), ...plan.windows);
   const readFrom = Math.floor((from - longest) / COARSE_BUCKET_MS) * COARSE_BUCKET_MS - COARSE_BUCKET_MS;
@@ -39,8 +41,8 @@ export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: E
   // The store keeps 1-minute rows from here on; older ones may already be pruned, so only hours answer before it.
   const fineFloor = Math.ceil((request.now - request.fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
   // Timeslices: every figure comes from the decided slices, as in the live evaluation.
-  const counted = plan.slices ? sliceSides(plan.slices) : source.sli;
-  const keys = new Set([...source.sli.good, ...source.sli.total, ...counted.good, ...counted.total].map((signed) => signed.term.key));
+  const counted = plan.slices ? sliceSides(plan.slices) : sli;
+  const keys = new Set([...sli.good, ...sli.total, ...counted.good, ...counted.total].map((signed) => signed.term.key));
   const series = new Map<string, TermSeries>();
   for (const key of keys) {
     const kept = new TermSeries(key, { fineKeep: span, longestWindow: span });

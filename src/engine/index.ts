@@ -7,3 +7,5 @@ export type { LoopOptions } from './loop.js';
 export { EXCLUSIONS_NAMESPACE, EXCLUSION_JOURNAL_KIND } from './exclusions.js';
 export type { MaintenanceExpander, Range } from './exclusions.js';
 export { seriesKey } from './series-key.js';
+export { DEFAULT_PULL_SETTINGS } from './pull.js';
+export type { PullLog, PullSettings } from './pull.js';

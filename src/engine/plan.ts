@@ -1,10 +1,11 @@
-import type { AlertTier, CompiledSli, DurationMs, Objective, Query, Sli, Slo, SpecSet, Term } from '../core/index.js';
-import { compileSli, nominalPeriod, objectiveName, periodWindows, sliceLength } from '../core/index.js';
+import type { AlertTier, CompiledSli, DurationMs, Objective, Query, RemoteSeries, RemoteSliQuery, SignedTerm, Sli, Slo, SpecSet, Term } from '../core/index.js';
+import { FINE_BUCKET_MS, compileSli, nominalPeriod, objectiveName, periodWindows, sliceLength } from '../core/index.js';
 
 /** How one objective gets its events. */
 export type Source =
   | { readonly kind: 'embedded'; readonly sli: CompiledSli }
-  | { readonly kind: 'remote'; readonly sli: Sli; readonly source?: string }
+  /** Pulled from a source into the synthetic terms `terms` reads (plan.pulls fill them). */
+  | { readonly kind: 'remote'; readonly sli: Sli; readonly source?: string; readonly terms: CompiledSli }
   | { readonly kind: 'none'; readonly reason: string };
 
 /** Everything the engine needs to evaluate one objective of one SLO, worked out once per spec set. */
@@ -29,15 +30,39 @@ export interface Plan {
   readonly terms: ReadonlyMap<string, { readonly term: Term; readonly longestWindow: DurationMs }>;
   /** Synthetic slice terms, with their longest window. */
   readonly sliceTerms: ReadonlyMap<string, DurationMs>;
+  /** What is pulled from sources (remote SLIs, and backfills of ingested SLOs), by pull id. */
+  readonly pulls: ReadonlyMap<string, PullPlan>;
+}
+
+/** How a pulled value becomes the events of one term's bucket. */
+export type PullRead = 'events' | 'share' | 'complement' | 'one';
+
+/** One per-step query pulled from a source into one or more terms' buckets. */
+export interface PullPlan {
+  /** `remote:` for live remote SLIs (pulled every tick), `history:` for an ingested SLO's backfill (pulled once). */
+  readonly id: string;
+  readonly source: string;
+  readonly promql: string;
+  readonly mode: 'live' | 'history';
+  readonly targets: readonly { readonly key: string; readonly read: PullRead }[];
+  /** How far back the backfill reaches: the longest period or window of the SLOs reading it. */
+  readonly reach: DurationMs;
+  /** The objectives it feeds (status names), for their backfill status. */
+  readonly objectives: readonly string[];
 }
 
 /** Calendar periods can be longer than their nominal length (a 31-day month, a 92-day quarter). */
 const CALENDAR_SLACK: DurationMs = 3 * 86_400_000;
 
-export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean }): Plan {
+export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; remote?: RemoteSeries }): Plan {
   const objectives: ObjectivePlan[] = [];
   const terms = new Map<string, { term: Term; longestWindow: DurationMs }>();
   const sliceTerms = new Map<string, DurationMs>();
+  const pulls = new Map<string, PullPlan>();
+  const addPull = (pull: PullPlan): void => {
+    const known = pulls.get(pull.id);
+    pulls.set(pull.id, known ? { ...known, reach: Math.max(known.reach, pull.reach), objectives: [...known.objectives, ...pull.objectives] } : pull);
+  };
   for (const slo of specs.slos) {
     const period = nominalPeriod(slo.window);
     const reach = slo.window.kind === 'calendar' ? period + CALENDAR_SLACK : period;
@@ -48,11 +73,22 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean })
     for (const objective of slo.objectives) {
       const name = objectiveName(slo, objective);
       const sli = objective.sli ?? slo.sli;
-      const source = sourceOf(sli, objective, options.remoteAvailable);
+      let source = sourceOf(sli, objective, options.remoteAvailable);
+      if (source.kind === 'remote' && options.remote) {
+        const pulled = remotePulls(options.remote, slo, objective, source, name, longest);
+        if ('reason' in pulled) source = { kind: 'none', reason: pulled.reason };
+        else {
+          source = { ...source, terms: pulled.terms };
+          for (const pull of pulled.pulls) addPull(pull);
+        }
+      }
       if (source.kind === 'embedded') {
         for (const signed of [...source.sli.good, ...source.sli.total]) {
           const known = terms.get(signed.term.key);
           terms.set(signed.term.key, { term: signed.term, longestWindow: Math.max(known?.longestWindow ?? 0, longest) });
+        }
+        if (slo.backfill && options.remote) {
+          for (const pull of historyPulls(options.remote, slo.backfill.source, source.sli, name, longest)) addPull(pull);
         }
       }
       let slices: ObjectivePlan['slices'];
@@ -65,7 +101,71 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean })
       objectives.push({ name, slo, objective, source, period, tiers, windows, ...(slices ? { slices } : {}) });
     }
   }
-  return { objectives, terms, sliceTerms };
+  return { objectives, terms, sliceTerms, pulls };
+}
+
+/** A synthetic term holding pulled events: read like any counter term, matched by no ingested series. */
+function pulledTerm(key: string, sign: 1 | -1 = 1): SignedTerm {
+  return { term: { key, metric: key, matchers: [], kind: 'counter' }, sign };
+}
+
+/** A remote SLI's per-minute queries, and the synthetic terms its good and total are read from. */
+function remotePulls(remote: RemoteSeries, slo: Slo, objective: Objective, source: { sli: Sli; source?: string }, name: string, reach: DurationMs): { pulls: PullPlan[]; terms: CompiledSli } | { reason: string } {
+  const { op, value } = objective;
+  const query: RemoteSliQuery = {
+    slo: slo.name,
+    objective: objective.key,
+    sli: source.sli,
+    ...(source.source === undefined ? {} : { source: source.source }),
+    // A threshold SLI's good samples are those meeting the objective's comparison: the source needs it to count.
+    ...(source.sli.kind === 'threshold' && op !== undefined && value !== undefined ? { threshold: { op, value } } : {}),
+  };
+  let queries;
+  try {
+    queries = remote.queries(query, FINE_BUCKET_MS);
+  } catch (error) {
+    return { reason: (error as Error).message };
+  }
+  const pulls: PullPlan[] = [];
+  const good: SignedTerm[] = [];
+  const total: SignedTerm[] = [];
+  for (const side of queries) {
+    const id = `remote:${side.source} ${side.promql}`;
+    const base = { id, source: side.source, promql: side.promql, mode: 'live' as const, reach, objectives: [name] };
+    if (side.side === 'ratio') {
+      // A raw ratio has no counts: each minute is one event, good to the extent of that minute's ratio.
+      pulls.push({ ...base, targets: [{ key: `${id} | good`, read: side.meaning === 'bad' ? 'complement' : 'share' }, { key: `${id} | count`, read: 'one' }] });
+      good.push(pulledTerm(`${id} | good`));
+      total.push(pulledTerm(`${id} | count`));
+      continue;
+    }
+    pulls.push({ ...base, targets: [{ key: id, read: 'events' }] });
+    if (side.side === 'total') total.push(pulledTerm(id));
+    else if (side.side === 'good') good.push(pulledTerm(id));
+    else good.push(pulledTerm(id, -1));
+  }
+  // good = total - bad when the SLI counts bad events.
+  if (queries.some((side) => side.side === 'bad')) good.unshift(...total);
+  return { pulls, terms: { good, total } };
+}
+
+/** The pulls that fill an ingested SLO's terms from a source over its period before sloe received its samples. */
+function historyPulls(remote: RemoteSeries, source: string, sli: CompiledSli, name: string, reach: DurationMs): PullPlan[] {
+  const seen = new Set<string>();
+  const pulls: PullPlan[] = [];
+  for (const { term } of [...sli.good, ...sli.total]) {
+    if (seen.has(term.key)) continue;
+    seen.add(term.key);
+    let query;
+    try {
+      query = remote.termQuery(term, FINE_BUCKET_MS, source);
+    } catch {
+      // An unknown source is a spec problem reported at load; the SLO is still kept from ingested samples.
+      continue;
+    }
+    pulls.push({ id: `history:${query.source} ${query.promql}`, source: query.source, promql: query.promql, mode: 'history', targets: [{ key: term.key, read: 'events' }], reach, objectives: [name] });
+  }
+  return pulls;
 }
 
 function queriesOf(sli: Sli): Query[] {
@@ -87,9 +187,18 @@ function queriesOf(sli: Sli): Query[] {
  */
 function sourceOf(sli: Sli, objective: Objective, remoteAvailable: boolean): Source {
   const named = queriesOf(sli).find((query) => query.source !== undefined)?.source;
-  if (named !== undefined && remoteAvailable) return { kind: 'remote', sli, source: named };
+  // The terms are filled in by remotePulls once the source's queries are known.
+  const none = { good: [], total: [] };
+  if (named !== undefined && remoteAvailable) return { kind: 'remote', sli, source: named, terms: none };
   const compiled = compileSli(sli, objective);
   if (compiled.ok) return { kind: 'embedded', sli: compiled.sli };
-  if (remoteAvailable) return { kind: 'remote', sli, ...(named === undefined ? {} : { source: named }) };
+  if (remoteAvailable) return { kind: 'remote', sli, ...(named === undefined ? {} : { source: named }), terms: none };
   return { kind: 'none', reason: `the SLI cannot be kept from ingested samples (${compiled.reason}) and no remote source is configured` };
+}
+
+/** The terms an objective's SLI is read from: compiled from its queries, or the synthetic terms it is pulled into. */
+export function sliTerms(plan: ObjectivePlan): { readonly good: readonly SignedTerm[]; readonly total: readonly SignedTerm[] } | undefined {
+  if (plan.source.kind === 'embedded') return plan.source.sli;
+  if (plan.source.kind === 'remote') return plan.source.terms;
+  return undefined;
 }

@@ -11,14 +11,19 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     kept.restore(store, now, fineKeep);
     series.set(key, kept);
   };
+  // Terms remote SLIs are pulled into, beside the ingested and slice ones.
+  const pulled = new Map<string, number>();
+  for (const pull of plan.pulls.values()) if (pull.mode === 'live') for (const target of pull.targets) pulled.set(target.key, Math.max(pulled.get(target.key) ?? 0, pull.reach));
   if (!store.scanBuckets) {
     for (const [key, entry] of plan.terms) make(key, entry.longestWindow);
     for (const [key, longestWindow] of plan.sliceTerms) make(key, longestWindow);
+    for (const [key, longestWindow] of pulled) make(key, longestWindow);
     return series;
   }
   // One pass over each table instead of two queries per term.
   for (const [key, entry] of plan.terms) series.set(key, new TermSeries(key, { fineKeep, longestWindow: entry.longestWindow }));
   for (const [key, longestWindow] of plan.sliceTerms) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
+  for (const [key, longestWindow] of pulled) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
   const fineFrom = Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
   const longest = Math.max(0, ...[...series.values()].map((kept) => kept.coarse.size));
   const coarseFrom = (Math.floor(now / COARSE_BUCKET_MS) - longest + 1) * COARSE_BUCKET_MS;

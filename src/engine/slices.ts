@@ -4,6 +4,7 @@ import type { Counts } from '../core/index.js';
 import { sliCounts } from './counts.js';
 import type { Range } from './exclusions.js';
 import type { ObjectivePlan } from './plan.js';
+import { sliTerms } from './plan.js';
 import type { TermSeries } from './term-series.js';
 
 /**
@@ -25,8 +26,8 @@ export function completeSlices(
   oldestFine: number,
 ): { increases: TermIncrease[]; lastEnd: number } {
   const slices = plan.slices;
-  if (!slices || plan.source.kind !== 'embedded') return { increases: [], lastEnd };
-  const sli = plan.source.sli;
+  const sli = sliTerms(plan);
+  if (!slices || !sli) return { increases: [], lastEnd };
   const method = plan.slo.budgetingMethod === 'RatioTimeslices' ? 'RatioTimeslices' : 'Timeslices';
   const width = slices.width;
   // Slices ending at or before this are read from hour buckets (only whole hours, as window sums read them).

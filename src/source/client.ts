@@ -22,6 +22,12 @@ export interface VectorSample {
   readonly value: number;
 }
 
+/** One series of a range query's answer. */
+export interface RangeSeries {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly points: readonly { readonly t: number; readonly value: number }[];
+}
+
 export interface ClientOptions {
   readonly fetch?: Fetch;
   /** Waits between attempts; tests pass a recorder. */
@@ -77,10 +83,24 @@ export class PrometheusClient {
   }
 
   /** Evaluates `query` at `timeMs` (Unix ms); a scalar answer is returned as one sample without labels. */
-  async instant(query: string, timeMs: number): Promise<VectorSample[]> {
+  instant(query: string, timeMs: number): Promise<VectorSample[]> {
+    const form = { query, time: (timeMs / 1000).toFixed(3) };
+    return this.retried(() => this.attempt('query', query, form, (data) => parseResult(this.config.name, data)));
+  }
+
+  /**
+   * Evaluates `query` at every step in [startMs, endMs] (`/api/v1/query_range`); each series with its points, a
+   * step where a series has no value being absent from it.
+   */
+  range(query: string, startMs: number, endMs: number, stepMs: number): Promise<RangeSeries[]> {
+    const form = { query, start: (startMs / 1000).toFixed(3), end: (endMs / 1000).toFixed(3), step: `${stepMs / 1000}s` };
+    return this.retried(() => this.attempt('query_range', query, form, (data) => parseMatrix(this.config.name, data)));
+  }
+
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
     const attempts = this.config.retries + 1;
     try {
-      return await withRetry(() => this.attempt(query, timeMs), (error) => (error instanceof Retryable ? { retry: true, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) } : { retry: false }), {
+      return await withRetry(attempt, (error) => (error instanceof Retryable ? { retry: true, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) } : { retry: false }), {
         attempts,
         backoff: { initialMs: this.backoffMs, maxMs: Math.max(this.backoffMs, MAX_BACKOFF_MS), jitter: 1 },
         sleep: this.sleep,
@@ -92,11 +112,11 @@ export class PrometheusClient {
     }
   }
 
-  private async attempt(query: string, timeMs: number): Promise<VectorSample[]> {
-    const body = new URLSearchParams({ query, time: (timeMs / 1000).toFixed(3), partial_response: String(this.config.partialResponse) });
+  private async attempt<T>(endpoint: 'query' | 'query_range', query: string, form: Record<string, string>, parse: (data: PrometheusAnswer['data']) => T): Promise<T> {
+    const body = new URLSearchParams({ ...form, partial_response: String(this.config.partialResponse) });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...this.config.headers };
     if (this.config.tenant !== undefined) headers['X-Scope-OrgID'] = this.config.tenant;
-    const reply = await exchange({ url: `${this.config.url.replace(/\/+$/, '')}/api/v1/query`, method: 'POST', body, headers, timeoutMs: this.config.timeoutMs }, this.fetch);
+    const reply = await exchange({ url: `${this.config.url.replace(/\/+$/, '')}/api/v1/${endpoint}`, method: 'POST', body, headers, timeoutMs: this.config.timeoutMs }, this.fetch);
     if (reply.kind === 'unanswered') throw new Retryable(reply.timedOut ? `no answer within ${this.config.timeoutMs} ms` : `unreachable (${describe(reply.cause)})`);
     let answer: PrometheusAnswer | undefined;
     try {
@@ -111,7 +131,7 @@ export class PrometheusClient {
       const reason = answer?.error ?? (reply.body.slice(0, 200) || `HTTP ${reply.status}`);
       throw new SloeError('source_query_failed', `source ${this.config.name} refused the query ${query}: ${reason}`, { status: 502 });
     }
-    return parseResult(this.config.name, answer.data);
+    return parse(answer.data);
   }
 }
 
@@ -123,6 +143,24 @@ function parseResult(source: string, data: PrometheusAnswer['data']): VectorSamp
     if (item === null || typeof item !== 'object') throw invalid();
     const { metric, value } = item as { metric?: Record<string, string>; value?: unknown };
     return { metric: metric ?? {}, value: sampleValue(value, invalid) };
+  });
+}
+
+function parseMatrix(source: string, data: PrometheusAnswer['data']): RangeSeries[] {
+  const invalid = () => new SloeError('source_query_failed', `source ${source}: the answer is not a Prometheus range query result`, { status: 502 });
+  if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) throw invalid();
+  return data.result.map((item: unknown) => {
+    if (item === null || typeof item !== 'object') throw invalid();
+    const { metric, values } = item as { metric?: Record<string, string>; values?: unknown };
+    if (!Array.isArray(values)) throw invalid();
+    return {
+      metric: metric ?? {},
+      points: values.map((pair: unknown) => {
+        if (!Array.isArray(pair) || typeof pair[0] !== 'number') throw invalid();
+        // Seconds with a fraction: rounded to the millisecond so points land exactly on step boundaries.
+        return { t: Math.round(pair[0] * 1000), value: sampleValue(pair, invalid) };
+      }),
+    };
   });
 }
 

@@ -6,3 +6,5 @@ export { countQueries, eventsQuery, withBucket } from './promql.js';
 export type { CountQueries } from './promql.js';
 export { createSources } from './component.js';
 export type { SourcesComponent } from './component.js';
+export { SourceRemoteSeries } from './remote-series.js';
+export type { RangeSeries } from './client.js';

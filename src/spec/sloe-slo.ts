@@ -229,11 +229,24 @@ function readMaintenance(spec: Fields): MaintenanceWindow[] {
   return out;
 }
 
+/** `spec.backfill: {source: NAME}`: the configured source an ingested SLO's period is first filled from. */
+function readBackfill(spec: Fields, state: LoadState): { source: string } | undefined {
+  if (!spec.has('backfill')) return undefined;
+  const fields = spec.map('backfill', ['source'], true);
+  const source = fields?.string('source', true);
+  if (fields === undefined || source === undefined) return undefined;
+  if (!state.remoteSources.includes(source)) {
+    fields.ctx.report(fields.at('source'), `'${fields.fieldPath('source')}' names '${source}', which is not a configured source (configured: ${state.remoteSources.join(', ') || 'none'})`);
+    return undefined;
+  }
+  return { source };
+}
+
 /** Loads a `sloe/v1` SLO document. */
 export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
-  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance'], true);
+  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill'], true);
   const name = metadata?.string('name', true);
   const displayName = metadata?.string('displayName');
   const labels = metadata?.labels('labels') ?? {};
@@ -247,6 +260,7 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
   const alerting = readAlerting(spec);
   const exclusions = readExclusions(spec);
   const maintenance = readMaintenance(spec);
+  const backfill = readBackfill(spec, state);
   if (name === undefined || service === undefined || window === undefined || budgetingMethod === undefined || sli === undefined || objectives === undefined) return;
   const tables = new Map([...state.alertTables].map(([period, table]) => [period, table.value]));
   const slo: Slo = {
@@ -262,6 +276,7 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
     alerting: resolveAlerting(name, window, alerting, tables),
     exclusions,
     maintenance,
+    ...(backfill === undefined ? {} : { backfill }),
     origin: ctx.origin(object.node, 'sloe/v1'),
   };
   state.slos.push({ value: slo, at: ctx.position(metadata?.value('name') ?? object.node) });

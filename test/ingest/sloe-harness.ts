@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpApp, startServer } from '../../src/api/index.js';
-import type { RemoteCounts } from '../../src/core/index.js';
+import type { RemoteSeries } from '../../src/core/index.js';
 import { Engine } from '../../src/engine/index.js';
+import type { PullSettings } from '../../src/engine/index.js';
 import { createIngest } from '../../src/ingest/index.js';
 import type { Ingest, IngestOptions } from '../../src/ingest/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
@@ -20,7 +21,7 @@ export interface SloeIngest {
   close(): Promise<void>;
 }
 
-export async function startSloeIngest(options: { specYaml: string; clock?: () => number; remote?: RemoteCounts; remoteSources?: string[]; ingest?: Partial<IngestOptions> }): Promise<SloeIngest> {
+export async function startSloeIngest(options: { specYaml: string; clock?: () => number; remote?: RemoteSeries; pullSettings?: PullSettings; remoteSources?: string[]; ingest?: Partial<IngestOptions> }): Promise<SloeIngest> {
   const loaded = loadSpecs([{ path: 'slos.yaml', content: new TextEncoder().encode(options.specYaml) }], { remoteSources: options.remoteSources ?? [] });
   if (loaded.problems.length > 0) throw new Error(`test specs invalid: ${JSON.stringify(loaded.problems)}`);
   const dir = mkdtempSync(join(tmpdir(), 'sloe-ingest-'));
@@ -32,6 +33,7 @@ export async function startSloeIngest(options: { specYaml: string; clock?: () =>
     journal: store.journal,
     clock: options.clock ?? Date.now,
     ...(options.remote === undefined ? {} : { remote: options.remote }),
+    ...(options.pullSettings === undefined ? {} : { pullSettings: options.pullSettings }),
   });
   const ingest = createIngest({ appender: engine, ...options.ingest });
   const server = await startServer(createHttpApp(ingest.routes, { notReadyReasons: () => [] }), '127.0.0.1:0');
@@ -40,6 +42,7 @@ export async function startSloeIngest(options: { specYaml: string; clock?: () =>
     engine,
     ingest,
     close: async () => {
+      await engine.close();
       await server.close(1_000);
       store.close();
       rmSync(dir, { recursive: true, force: true });
