@@ -95,6 +95,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     now: clock,
     logger: logger.child({ component: 'policy' }),
     registry: metrics.registry,
+    onDecision: (decision) => metrics.recordDecision(decision),
     transaction: (work) => store.transaction(work),
   });
   const api = createApi({

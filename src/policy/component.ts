@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { BudgetPolicy, Component, DocumentStore, Evaluation, Journal, Slo, SpecSet, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, Component, DocumentStore, GateDecision, Evaluation, Journal, Slo, SpecSet, StatusReader } from '../core/index.js';
 import { admissionRoutes } from './admission.js';
 import { EventDelivery } from './delivery.js';
 import type { DeliveryOptions, EventWebhook } from './delivery.js';
@@ -9,7 +9,6 @@ import { FreezeTracker } from './freezes.js';
 import type { FreezeTransition } from './freezes.js';
 import { gateRoutes } from './gate-routes.js';
 import { GateService } from './gate-service.js';
-import type { GateAnswer } from './gate-service.js';
 
 /** What the policy component logs through; pino's Logger fits. Tokens and secrets are never passed to it. */
 export interface PolicyLogger {
@@ -35,7 +34,7 @@ export interface PolicyComponentOptions {
   readonly registry?: Registry;
   readonly now?: () => number;
   readonly logger?: PolicyLogger;
-  readonly onDecision?: (answer: GateAnswer) => void;
+  readonly onDecision?: (decision: GateDecision) => void;
   readonly onTransition?: (transition: FreezeTransition) => void;
   /** One storage transaction around a group of journal writes (see GateServiceOptions.transaction). */
   readonly transaction?: (work: () => void) => void;

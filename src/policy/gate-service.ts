@@ -1,4 +1,4 @@
-import type { BudgetPolicy, DocumentStore, GateVerdict, Journal, ManualFreeze, Slo, StatusReader } from '../core/index.js';
+import type { BudgetPolicy, DocumentStore, GateDecision, GateVerdict, Journal, ManualFreeze, Slo, StatusReader } from '../core/index.js';
 import { answerOf, renderAnswer } from './answer.js';
 import type { GateAnswer } from './answer.js';
 import { DecisionJournal } from './decision-journal.js';
@@ -25,8 +25,8 @@ export interface GateServiceOptions {
   readonly now?: () => number;
   /** The environment of a question that names none. Default `production`: the strictest reading. */
   readonly defaultEnvironment?: string;
-  /** Called after each decision (metrics, logs). */
-  readonly onDecision?: (answer: GateAnswer) => void;
+  /** Called after each decision with its outcome (the `sloe_gate_decisions_total` counter); kept cheap on purpose. */
+  readonly onDecision?: (decision: GateDecision) => void;
   /** Runs a batch of audit writes in one storage transaction (the SQLite store's `db.transaction`). */
   readonly transaction?: (work: () => void) => void;
   /** Called when recording decisions failed (they are lost; the answers were already given). */
@@ -57,7 +57,7 @@ export class GateService {
   private readonly manual: ManualFreezes;
   private readonly journal: DecisionJournal;
   private readonly now: () => number;
-  private readonly onDecision: ((answer: GateAnswer) => void) | undefined;
+  private readonly onDecision: ((decision: GateDecision) => void) | undefined;
   /** Environments freeze tracking follows per service, set by `refresh`. */
   private environmentsOf: (service: string) => readonly string[] = () => [this.defaultEnvironment];
   /** Decision ids: unique per daemon run (start time, then a counter), known before the journal write. */
@@ -171,7 +171,7 @@ export class GateService {
     );
     const extra = { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
     const body = renderAnswer(id, decidedAt, question.via, extra, judged.json);
-    if (this.onDecision) this.onDecision(answerOf(id, { ...extra, decidedAt, via: question.via }, judged.inputs.data));
+    if (this.onDecision) this.onDecision(judged.verdict.decision);
     return { id, judged, body, decidedAt };
   }
 
