@@ -3,15 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
 import type { BackfillStatus } from '../core/index.js';
-import type { CommandContext } from './context.js';
-import { buildProgram } from './main.js';
+import { runCli } from '../../test/helpers/cli.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const context: CommandContext = { exitCode: 0, stdout: (text) => (out += text), stderr: (text) => (err += text), env: {}, isTTY: false };
-  await buildProgram(context).parseAsync(['node', 'sloe', 'backfill', ...args]);
-  return { code: context.exitCode, out, err };
+  const { code, stdout, stderr } = await runCli(['backfill', ...args]);
+  return { code, out: stdout, err: stderr };
 }
 
 const FROM = '2026-11-01T00:00:00.000Z';

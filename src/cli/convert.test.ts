@@ -1,25 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandContext } from './context.js';
-import { buildProgram } from './main.js';
+import { runCli } from '../../test/helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sloe-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
-  try {
-    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    return { code: 2, stdout, stderr };
-  }
-  return { code: context.exitCode, stdout, stderr };
+/** Runs `sloe ...` through the real program. */
+function run(...args: string[]): ReturnType<typeof runCli> {
+  return runCli(args);
 }
 
 const SLOTH = `version: "prometheus/v1"

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/index.js';
 import { loadSpecs } from '../spec/index.js';
 import { openSqliteStore } from '../store/index.js';
-import type { CommandContext } from './context.js';
-import { buildProgram } from './main.js';
+import { runCli } from '../../test/helpers/cli.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 2, 0);
@@ -27,11 +26,8 @@ spec:
 `;
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const context: CommandContext = { exitCode: 0, stdout: (text) => (out += text), stderr: (text) => (err += text), env: {}, isTTY: false };
-  await buildProgram(context).parseAsync(['node', 'sloe', 'replay', ...args]);
-  return { code: context.exitCode, out, err };
+  const { code, stdout, stderr } = await runCli(['replay', ...args]);
+  return { code, out: stdout, err: stderr };
 }
 
 describe('sloe replay', () => {

@@ -1,13 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSpecSet } from '../app/index.js';
 import { loadSpecs } from '../spec/index.js';
-import type { CommandContext } from './context.js';
-import { buildProgram } from './main.js';
+import { runCli } from '../../test/helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sloe-sloth-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,17 +16,9 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
-  try {
-    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    return { code: 2, stdout, stderr };
-  }
-  return { code: context.exitCode, stdout, stderr };
+/** Runs `sloe ...` through the real program. */
+function run(...args: string[]): ReturnType<typeof runCli> {
+  return runCli(args);
 }
 
 function sloth(alerting: string, errorQuery = 'sum(rate(http_requests_total{job="api",code=~"5.."}[{{.window}}]))'): string {

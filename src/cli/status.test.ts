@@ -3,15 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../api/index.js';
 import type { RunningServer } from '../api/index.js';
 import { BUDGET_ORDER, STATUSES } from '../../test/ui/fixtures.js';
-import type { CommandContext } from './context.js';
-import { buildProgram } from './main.js';
+import { runCli } from '../../test/helpers/cli.js';
 
 async function run(args: string[], env: Record<string, string> = {}, isTTY = false): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const context: CommandContext = { exitCode: 0, stdout: (text) => (out += text), stderr: (text) => (err += text), env, isTTY };
-  await buildProgram(context).parseAsync(['node', 'sloe', 'status', ...args]);
-  return { code: context.exitCode, out, err };
+  const { code, stdout, stderr } = await runCli(['status', ...args], { env, isTTY });
+  return { code, out: stdout, err: stderr };
 }
 
 describe('sloe status', () => {

@@ -1,10 +1,9 @@
 import { mkdtempSync, mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandContext } from './context.js';
-import { buildProgram, main } from './main.js';
+import { main } from './main.js';
+import { runCli } from '../../test/helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sloe-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,18 +29,9 @@ function file(name: string, text: string): string {
   return path;
 }
 
-/** Runs `sloe ...` through the real program and returns its exit status and output. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
-  try {
-    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    return { code: 2, stdout, stderr };
-  }
-  return { code: context.exitCode, stdout, stderr };
+/** Runs `sloe ...` through the real program. */
+function run(...args: string[]): ReturnType<typeof runCli> {
+  return runCli(args);
 }
 
 describe('sloe validate', () => {
@@ -55,7 +45,7 @@ describe('sloe validate', () => {
     const result = await run('validate', 'slo-definitions');
     expect(result.stdout).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^ok: 8 SLOs, 4 services, 1 budget policy in 4 files\n$/);
+    expect(result.stderr).toMatch(/^ok: 10 SLOs, 5 services, 1 budget policy in 5 files\n$/);
   });
 
   it('exits 1 and prints every problem in every file as FILE:LINE:COLUMN: message', async () => {

@@ -63,7 +63,10 @@ describe('the daemon process: SIGHUP and graceful shutdown', () => {
       if (Date.now() > reloaded) throw new Error(`SIGHUP did not reload the specs: ${names.join(', ')}; ${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    // The outcome is a log line like every other, not plain text beside them.
+    // The outcome is a log line like every other, not plain text beside them. The logger writes asynchronously,
+    // so the line may follow the reloaded list by a moment.
+    const logged = Date.now() + 5_000;
+    while (!logs.includes('specs reloaded') && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 50));
     const lines = logs.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; trigger?: string; added?: string[] });
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'specs reloaded', trigger: 'SIGHUP', added: ['search-availability'] }));
     expect(stderr).toBe('');

@@ -63,7 +63,7 @@ describe('release gate in the daemon, on the real engine', () => {
       if (body.figures[0]?.budgetRemaining !== undefined && body.figures[0].budgetRemaining !== null && body.figures[0].budgetRemaining < 0) answer = body;
     }
     expect(answer).toMatchObject({ decision: 'warn', allowed: true, policy: 'sloe-default' });
-    expect(answer?.reasons[0]).toMatch(/^checkout-availability: too little data for a budget-based deny \(rule budget-exhausted would deny: .*\): 300 events in the period make an error budget of 0\.3 bad events at objective 99\.9%; a budget deny needs a budget of at least 10 \(10,000 events\); data for \d+s of the 30d period; it needs 1h; policy sloe-default answers warn until then$/);
+    expect(answer?.reasons[0]).toMatch(/^checkout-availability: too little data for a budget-based deny \(rule budget-exhausted would deny: .*\): 300 events in the period make an error budget of 0\.3 bad events at objective 99\.9%; a budget deny needs a budget of at least 10 \(10,000 events\); data for \d+[sm] of the 30d period; it needs 1h; policy sloe-default answers warn until then$/);
   });
 
   it('allows, warns, denies as the budget burns, lets a security fix through, and sends freeze then thaw', async () => {
