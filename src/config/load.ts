@@ -57,7 +57,7 @@ export interface SloeConfig {
   logLevel: string;
   logFormat: 'auto' | 'json' | 'pretty';
   publicUrl: string | undefined;
-  auth: { readToken?: string; writeToken?: string; adminToken?: string };
+  auth: { readToken?: string; writeToken?: string; adminToken?: string; allowOpenRemote: boolean };
   scrape: ScrapeJobConfig[];
   sources: SourceConfig[];
   pull: { chunk: string; chunkMs: number; queriesPerSecond: number; delay: string; delayMs: number };

@@ -98,6 +98,13 @@ export const CONFIG_TABLE = [
   key({ key: 'auth.writeToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
   key({ key: 'auth.adminToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
   key({
+    key: 'auth.allowOpenRemote',
+    schema: z.boolean(),
+    default: false,
+    description:
+      'When sloe listens on a non-loopback address (0.0.0.0, as the container image does) and auth.writeToken or auth.adminToken is unset, write and admin requests from other hosts are refused (403) and the reason logged at start. true accepts them from anyone.',
+  }),
+  key({
     key: 'scrape',
     schema: scrapeSchema,
     default: [],
