@@ -52,6 +52,7 @@ export interface SloeConfig {
     maxSeriesPerRequest: number;
     maxInFlightRequests: number;
     maxInFlightBytes: number;
+    maxEventLoopLagMs: number;
     seriesPerTerm: number;
   };
   logLevel: string;

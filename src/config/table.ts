@@ -90,6 +90,12 @@ export const CONFIG_TABLE = [
   key({ key: 'limits.maxSeriesPerRequest', schema: z.coerce.number().int().min(1), default: 100_000, description: 'Most series (remote write) or data points (OTLP) in one ingest request; more get 413.' }),
   key({ key: 'limits.maxInFlightRequests', schema: z.coerce.number().int().min(1), default: 64, description: 'Ingest requests received or decoded at once; past it senders get 429 with Retry-After.' }),
   key({ key: 'limits.maxInFlightBytes', schema: z.coerce.number().int().min(1024), default: 256 * 1024 * 1024, description: 'Bytes of ingest bodies held at once; past it senders get 429 with Retry-After.' }),
+  key({
+    key: 'limits.maxEventLoopLagMs',
+    schema: z.coerce.number().int().min(0),
+    default: 50,
+    description: 'Ingest admission by load: while the event loop runs more than this many ms late, new ingest requests get 429 with Retry-After, so writers cannot starve the gate, health checks and the UI. 0 turns it off.',
+  }),
   key({ key: 'limits.seriesPerTerm', schema: z.coerce.number().int().min(1), default: 10_000, description: 'Series one SLI term (a selector of an SLI) keeps; new series past it are dropped and counted as cardinality_limit.' }),
   key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
   key({ key: 'logFormat', schema: z.enum(['auto', 'json', 'pretty']), default: 'auto', flag: '--log-format <format>', description: 'json: one JSON object per line; pretty: one readable line per entry; auto: pretty on a terminal, JSON otherwise.' }),
