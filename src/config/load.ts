@@ -73,6 +73,7 @@ export interface SloeConfig {
     queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
+  replicas: { claimFile: string | undefined; id: string | undefined; claimWindow: string; claimWindowMs: number };
   server: {
     headersTimeout: string;
     headersTimeoutMs: number;
@@ -244,7 +245,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports' | 'pull'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports' | 'pull' | 'replicas'> & {
+  replicas: Omit<SloeConfig['replicas'], 'claimWindowMs'>;
   pull: { chunk: string; queriesPerSecond: number; delay: string };
   reports: z.infer<typeof reportsSchema>;
   selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
@@ -272,6 +274,7 @@ function withMilliseconds(config: TextConfig): SloeConfig {
       requestTimeoutMs: durationMs('server.requestTimeout', config.server.requestTimeout),
       keepAliveTimeoutMs: durationMs('server.keepAliveTimeout', config.server.keepAliveTimeout),
     },
+    replicas: { ...config.replicas, claimWindowMs: durationMs('replicas.claimWindow', config.replicas.claimWindow) },
     selfScrape: { ...config.selfScrape, intervalMs: durationMs('selfScrape.interval', config.selfScrape.interval) },
     reports: config.reports.map((report) => ({ ...report, rangeMs: durationMs(`reports[${report.name}].range`, report.range) })),
   };

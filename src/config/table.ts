@@ -142,6 +142,17 @@ export const CONFIG_TABLE = [
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+  // Replicas fed the same stream (docs/operations.md "Replicas").
+  key({
+    key: 'replicas.claimFile',
+    schema: path.optional(),
+    default: undefined,
+    description:
+      'A SQLite file every replica opens (one host, or a volume with POSIX locks; not NFS). Slack and webhook deliveries are claimed there, so of replicas fed the same stream one sends each change of state. Unset: every replica sends.',
+    example: '/shared/sloe-claims.db',
+  }),
+  key({ key: 'replicas.id', schema: z.string().min(1).optional(), default: undefined, description: 'This replica\'s name in the claim file, stable across its restarts; the host name by default (set it when replicas share a host).' }),
+  key({ key: 'replicas.claimWindow', schema: durationText, default: '10m', description: 'How long a change claimed by one replica keeps the others from sending the same change; longer than the replicas can lag each other.' }),
   // Slow and idle clients (issue 21): a slowloris must not hold sockets, or starve remote write and the gate.
   key({ key: 'server.headersTimeout', schema: durationText, default: '10s', description: 'A client must send its request headers within this; slower ones are closed (408).' }),
   key({ key: 'server.requestTimeout', schema: durationText, default: '60s', description: 'A client must send its whole request, body included, within this; slower ones are closed (408).' }),
