@@ -93,6 +93,9 @@ for (const result of merged) {
   }
   lines.push('');
 }
+// The soak (npm run soak, too long for npm run bench) keeps its latest figures and method in its own file, kept here.
+const soak = join(root, 'soak', 'RESULTS.md');
+if (existsSync(soak)) lines.push(readFileSync(soak, 'utf8').trimEnd(), '');
 writeFileSync(join(root, 'RESULTS.md'), `${lines.join('\n')}\n`);
 console.log(`\nwrote bench/RESULTS.md (${results.length} run now, ${merged.length} in all)`);
 process.exitCode = results.every((result) => result.ok) ? 0 : 1;

@@ -1,18 +1,22 @@
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { createApi } from '../api/index.js';
 import type { Component, SampleAppender } from '../core/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { DEFAULT_PULL_SETTINGS, createEngineComponent } from '../engine/index.js';
 import type { EngineComponent } from '../engine/index.js';
 import { createIngestComponent, selfScrapeJob } from '../ingest/index.js';
-import { buildReceivers, createNotifications, leaseFor } from '../notify/index.js';
+import { ClaimedNotifier, buildReceivers, createNotifications, leaseFor, needsClaims } from '../notify/index.js';
+import type { Notifier } from '../notify/index.js';
 import { createPolicy } from '../policy/index.js';
 import { createMcp } from '../mcp/index.js';
 import { createProvisioning } from '../provision/index.js';
 import { createReviews } from '../review/index.js';
 import { createSources } from '../source/index.js';
+import { DeliveryClaims } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { createTelemetry, instrumentAppender, instrumentJournal } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
@@ -71,8 +75,10 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   const ingest = createIngestComponent({ appender, specs: initial, jobs, limits: ingestLimits, registry: metrics.registry, clock, logger });
 
   // engine → notify, policy, api, /metrics
+  const receivers = buildReceivers(config.notifiers, { leaseMs: leaseFor(config.notifiers.resendIntervalMs, config.evaluationIntervalMs) });
+  const claims = replicaClaims(config, receivers, metrics, logger);
   const notify = createNotifications({
-    notifiers: buildReceivers(config.notifiers, { leaseMs: leaseFor(config.notifiers.resendIntervalMs, config.evaluationIntervalMs) }),
+    notifiers: claims.notifiers,
     routes: config.notifiers.routes,
     store: store.documents,
     journal,
@@ -137,7 +143,32 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   // after that. Receivers of evaluations start before the engine and stop after it, so its last evaluation is
   // delivered and saved; ingest (scrapes) stops first, so nothing is appended once the engine has stopped.
   const closeStore: Component<never> = { name: 'store', stop: () => Promise.resolve(store.close()) };
-  const parts = [telemetry, closeStore, sources, notify, policy, reviews, mcp, api, provisioning, engine, ingest];
+  const parts = [telemetry, closeStore, claims.part, sources, notify, policy, reviews, mcp, api, provisioning, engine, ingest];
   engine.emitTo(parts);
   return { parts, engine, appender };
+}
+
+/**
+ * Replicas fed the same stream (docs/operations.md "Replicas"): with `replicas.claimFile`, Slack and webhook receivers
+ * send a change of state only when this replica claims it first in the shared file. Alertmanager merges the replicas'
+ * alerts itself and PagerDuty merges them by dedup_key, so they are left as they are.
+ */
+function replicaClaims(config: SloeConfig, receivers: Notifier[], metrics: SelfMetrics, logger: Logger): { notifiers: Notifier[]; part: Component<never> } {
+  const file = config.replicas.claimFile;
+  if (file === undefined) return { notifiers: receivers, part: { name: 'replica-claims' } };
+  const replica = config.replicas.id ?? hostname();
+  const claims = new DeliveryClaims(file, { replica, windowMs: config.replicas.claimWindowMs });
+  const skipped = new Counter({ name: 'sloe_notifications_claimed_elsewhere_total', help: 'Changes of state not sent because another replica claimed them first (replicas.claimFile), by receiver.', labelNames: ['receiver'], registers: [metrics.registry] });
+  const log = logger.child({ component: 'notify' });
+  log.info({ claimFile: file, replica }, 'replicas: Slack and webhook deliveries are claimed in the shared file, one replica sends each change');
+  const notifiers = receivers.map((receiver) =>
+    needsClaims(receiver)
+      ? new ClaimedNotifier(receiver, claims, (notification) => {
+          skipped.inc({ receiver: receiver.name });
+          log.info({ receiver: receiver.name, incident: notification.incident, state: notification.state }, 'not sent: another replica claimed this change');
+        })
+      : receiver,
+  );
+  // Closed after notifications stop (parts stop in reverse), so their last deliveries can still claim.
+  return { notifiers, part: { name: 'replica-claims', stop: () => Promise.resolve(claims.close()) } };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
-import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, startServer } from '../api/index.js';
+import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, parseListen, startServer } from '../api/index.js';
 import type { Middleware, RunningServer } from '../api/index.js';
 import type { SampleAppender } from '../core/index.js';
 import { SloeError } from '../core/index.js';
@@ -12,7 +12,8 @@ import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { countRequests, createLogger, createSelfMetrics, startTracing, traceRequests } from '../telemetry/index.js';
 import type { SelfMetrics } from '../telemetry/index.js';
-import { RouteTable, authenticate } from '../auth/index.js';
+import { RouteTable, authenticate, openRemotePolicy } from '../auth/index.js';
+import type { OpenRemotePolicy } from '../auth/index.js';
 import { compose } from './compose.js';
 import type { Composition } from './compose.js';
 import { stopInReverse } from './lifecycle.js';
@@ -55,12 +56,12 @@ const INGEST_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/v1/metrics
 const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/api/v1/admission/*', '/-/reload'];
 
 /** Before every route, in order: request metrics, traces, the one auth check, body limits. */
-function middleware(config: SloeConfig, metrics: SelfMetrics, routeTable: RouteTable): Middleware[] {
+function middleware(config: SloeConfig, metrics: SelfMetrics, routeTable: RouteTable, openRemote: OpenRemotePolicy): Middleware[] {
   return [
     { path: '*', handler: countRequests(metrics) },
     ...TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })),
     // The one route table says which scope each route needs; the caller is put on the request context.
-    { path: '*', handler: authenticate(config.auth, routeTable) },
+    { path: '*', handler: authenticate(config.auth, routeTable, openRemote) },
     // Ingest bodies have their own limits (compressed and inflated); every other body is bounded here.
     { path: '*', handler: limitBodies(MAX_API_BODY_BYTES, INGEST_PATHS) },
   ];
@@ -93,10 +94,13 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     const { parts, engine } = composition;
     for (const part of parts) if (part.onSpecChange) specs.onChange((next) => part.onSpecChange?.(next));
     const routeTable = new RouteTable();
+    const openRemote = openRemotePolicy(parseListen(config.listen).host, config.auth, config.auth.allowOpenRemote);
+    // Said once at start, loudly: an operator who forgot a token learns why other hosts get 403 (or that they do not).
+    if (openRemote.reason !== '') logger.warn({ listen: config.listen, restricted: [...openRemote.restricted] }, openRemote.reason);
     const app = createHttpApp(
       parts.flatMap((part) => part.routes ?? []),
       readiness(specs, () => engine.evaluated(), () => draining),
-      middleware(config, metrics, routeTable),
+      middleware(config, metrics, routeTable, openRemote),
     );
     // A route nobody gave a scope would fall back to the default rule silently; refuse to start instead.
     const undeclared = routeTable.undeclared(app.routes);

@@ -2,6 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { SloeError, holds } from '../core/index.js';
 import type { Caller, Scope } from '../core/index.js';
 import { parseCredentials } from './credentials.js';
+import { isLoopbackAddress, peerAddress } from './open-remote.js';
+import type { OpenRemotePolicy } from './open-remote.js';
 import type { Credentials } from './credentials.js';
 import { RouteTable } from './route-scopes.js';
 import { callerFor } from './tokens.js';
@@ -30,8 +32,18 @@ function refusal(scope: Scope, credentials: Credentials): SloeError {
   return new SloeError('unauthorized', message, { status: 401 });
 }
 
+/**
+ * Whether an open scope is refused to this request: restricted by the policy, asked from a non-loopback peer (or one
+ * whose address is unknown), and not carried by the admin token (which grants every scope).
+ */
+function refusedRemotely(scope: Scope, policy: OpenRemotePolicy | undefined, tokens: Tokens, caller: Caller, peer: string | undefined): boolean {
+  if (policy === undefined || !policy.restricted.has(scope)) return false;
+  if (peer !== undefined && isLoopbackAddress(peer)) return false;
+  return !(tokens.adminToken !== undefined && holds(caller, 'admin'));
+}
+
 /** What every request goes through: who the caller is, set as `caller`, and a 401 when it lacks what `needs` says. */
-function guard(tokens: Tokens, needs: (method: string, path: string) => Scope | undefined): MiddlewareHandler {
+function guard(tokens: Tokens, needs: (method: string, path: string) => Scope | undefined, policy?: OpenRemotePolicy): MiddlewareHandler {
   return async (c, next) => {
     const credentials = parseCredentials(c.req.header('authorization'));
     const caller = callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined);
@@ -41,16 +53,23 @@ function guard(tokens: Tokens, needs: (method: string, path: string) => Scope | 
       c.header('WWW-Authenticate', `Bearer realm="sloe", scope="${scope}"`);
       throw refusal(scope, credentials);
     }
+    if (scope !== undefined && refusedRemotely(scope, policy, tokens, caller, peerAddress(c))) {
+      throw new SloeError('remote_access_refused', `${scope} requests from ${peerAddress(c) ?? 'an unknown peer'} are refused: ${policy?.reason ?? ''}`, { status: 403 });
+    }
     await next();
   };
 }
 
 /** The daemon's middleware: each request needs what the route table says; the caller is set for the handlers. */
-export function authenticate(tokens: Tokens, table: RouteTable = new RouteTable()): MiddlewareHandler {
-  return guard(tokens, (method, path) => {
-    const access = table.accessOf(method, path);
-    return access === 'public' ? undefined : access;
-  });
+export function authenticate(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): MiddlewareHandler {
+  return guard(
+    tokens,
+    (method, path) => {
+      const access = table.accessOf(method, path);
+      return access === 'public' ? undefined : access;
+    },
+    policy,
+  );
 }
 
 /** The same check for one component's routes mounted on their own (tests, embedding): every request needs `scope`. */

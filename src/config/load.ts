@@ -52,12 +52,13 @@ export interface SloeConfig {
     maxSeriesPerRequest: number;
     maxInFlightRequests: number;
     maxInFlightBytes: number;
+    maxEventLoopLagMs: number;
     seriesPerTerm: number;
   };
   logLevel: string;
   logFormat: 'auto' | 'json' | 'pretty';
   publicUrl: string | undefined;
-  auth: { readToken?: string; writeToken?: string; adminToken?: string };
+  auth: { readToken?: string; writeToken?: string; adminToken?: string; allowOpenRemote: boolean };
   scrape: ScrapeJobConfig[];
   sources: SourceConfig[];
   pull: { chunk: string; chunkMs: number; queriesPerSecond: number; delay: string; delayMs: number };
@@ -72,6 +73,7 @@ export interface SloeConfig {
     queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
+  replicas: { claimFile: string | undefined; id: string | undefined; claimWindow: string; claimWindowMs: number };
   server: {
     headersTimeout: string;
     headersTimeoutMs: number;
@@ -243,7 +245,8 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 }
 
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
-type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports' | 'pull'> & {
+type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports' | 'pull' | 'replicas'> & {
+  replicas: Omit<SloeConfig['replicas'], 'claimWindowMs'>;
   pull: { chunk: string; queriesPerSecond: number; delay: string };
   reports: z.infer<typeof reportsSchema>;
   selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
@@ -271,6 +274,7 @@ function withMilliseconds(config: TextConfig): SloeConfig {
       requestTimeoutMs: durationMs('server.requestTimeout', config.server.requestTimeout),
       keepAliveTimeoutMs: durationMs('server.keepAliveTimeout', config.server.keepAliveTimeout),
     },
+    replicas: { ...config.replicas, claimWindowMs: durationMs('replicas.claimWindow', config.replicas.claimWindow) },
     selfScrape: { ...config.selfScrape, intervalMs: durationMs('selfScrape.interval', config.selfScrape.interval) },
     reports: config.reports.map((report) => ({ ...report, rangeMs: durationMs(`reports[${report.name}].range`, report.range) })),
   };

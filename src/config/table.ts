@@ -90,6 +90,12 @@ export const CONFIG_TABLE = [
   key({ key: 'limits.maxSeriesPerRequest', schema: z.coerce.number().int().min(1), default: 100_000, description: 'Most series (remote write) or data points (OTLP) in one ingest request; more get 413.' }),
   key({ key: 'limits.maxInFlightRequests', schema: z.coerce.number().int().min(1), default: 64, description: 'Ingest requests received or decoded at once; past it senders get 429 with Retry-After.' }),
   key({ key: 'limits.maxInFlightBytes', schema: z.coerce.number().int().min(1024), default: 256 * 1024 * 1024, description: 'Bytes of ingest bodies held at once; past it senders get 429 with Retry-After.' }),
+  key({
+    key: 'limits.maxEventLoopLagMs',
+    schema: z.coerce.number().int().min(0),
+    default: 50,
+    description: 'Ingest admission by load: while the event loop runs more than this many ms late, new ingest requests get 429 with Retry-After, so writers cannot starve the gate, health checks and the UI. 0 turns it off.',
+  }),
   key({ key: 'limits.seriesPerTerm', schema: z.coerce.number().int().min(1), default: 10_000, description: 'Series one SLI term (a selector of an SLI) keeps; new series past it are dropped and counted as cardinality_limit.' }),
   key({ key: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), default: 'info', flag: '--log-level <level>', description: 'pino log level.' }),
   key({ key: 'logFormat', schema: z.enum(['auto', 'json', 'pretty']), default: 'auto', flag: '--log-format <format>', description: 'json: one JSON object per line; pretty: one readable line per entry; auto: pretty on a terminal, JSON otherwise.' }),
@@ -97,6 +103,13 @@ export const CONFIG_TABLE = [
   key({ key: 'auth.readToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by read and gate endpoints; unset means open.' }),
   key({ key: 'auth.writeToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by the ingest endpoints; unset means open.' }),
   key({ key: 'auth.adminToken', schema: credential.optional(), default: undefined, secret: true, description: 'Bearer token required by admin endpoints (reload, exclusions, silences, overrides); unset means open.' }),
+  key({
+    key: 'auth.allowOpenRemote',
+    schema: z.boolean(),
+    default: false,
+    description:
+      'When sloe listens on a non-loopback address (0.0.0.0, as the container image does) and auth.writeToken or auth.adminToken is unset, write and admin requests from other hosts are refused (403) and the reason logged at start. true accepts them from anyone.',
+  }),
   key({
     key: 'scrape',
     schema: scrapeSchema,
@@ -129,6 +142,17 @@ export const CONFIG_TABLE = [
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),
+  // Replicas fed the same stream (docs/operations.md "Replicas").
+  key({
+    key: 'replicas.claimFile',
+    schema: path.optional(),
+    default: undefined,
+    description:
+      'A SQLite file every replica opens (one host, or a volume with POSIX locks; not NFS). Slack and webhook deliveries are claimed there, so of replicas fed the same stream one sends each change of state. Unset: every replica sends.',
+    example: '/shared/sloe-claims.db',
+  }),
+  key({ key: 'replicas.id', schema: z.string().min(1).optional(), default: undefined, description: 'This replica\'s name in the claim file, stable across its restarts; the host name by default (set it when replicas share a host).' }),
+  key({ key: 'replicas.claimWindow', schema: durationText, default: '10m', description: 'How long a change claimed by one replica keeps the others from sending the same change; longer than the replicas can lag each other.' }),
   // Slow and idle clients (issue 21): a slowloris must not hold sockets, or starve remote write and the gate.
   key({ key: 'server.headersTimeout', schema: durationText, default: '10s', description: 'A client must send its request headers within this; slower ones are closed (408).' }),
   key({ key: 'server.requestTimeout', schema: durationText, default: '60s', description: 'A client must send its whole request, body included, within this; slower ones are closed (408).' }),

@@ -12,6 +12,8 @@ export interface IngestLimits {
   readonly maxInFlightRequests: number;
   /** Bytes of request bodies held at once; more get 429 with Retry-After. */
   readonly maxInFlightBytes: number;
+  /** Event-loop lag (ms) past which new writes get 429, so ingest cannot starve the gate and the API; 0 turns it off. */
+  readonly maxEventLoopLagMs: number;
   /** Seconds a refused sender is asked to wait. */
   readonly retryAfterSeconds: number;
   /** How long a write waits for others to share its commit (ms). */
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxSeriesPerRequest: 100_000,
   maxInFlightRequests: 64,
   maxInFlightBytes: 256 * 1024 * 1024,
+  maxEventLoopLagMs: 50,
   retryAfterSeconds: 1,
   groupCommitMs: 2,
   groupCommitMaxSeries: 20_000,

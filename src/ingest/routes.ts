@@ -7,6 +7,7 @@ import type { IngestContext, IngestLogger } from './http/context.js';
 import { otlpRoutes } from './http/otlp-route.js';
 import type { BucketBounds } from './http/otlp-route.js';
 import { limitLogRate } from './http/log-limiter.js';
+import { processLoopLag } from './http/loop-lag.js';
 import { remoteWriteRoutes } from './http/remote-write-route.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { IngestLimits } from './limits.js';
@@ -43,14 +44,15 @@ export interface Ingest {
 export function createIngest(options: IngestOptions): Ingest {
   const limits: IngestLimits = { ...DEFAULT_LIMITS, ...options.limits };
   for (const [key, value] of Object.entries(limits)) {
-    if (!Number.isFinite(value) || value <= 0) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
+    // The lag bound alone may be 0 (off).
+    if (!Number.isFinite(value) || value < 0 || (value === 0 && key !== 'maxEventLoopLagMs')) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
   }
   const metrics = new IngestMetrics(options.registry);
   const context: IngestContext = {
     appender: options.appender,
     groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries, onGroup: (requests) => metrics.commitGroupRequests.observe(requests) }),
     limits,
-    admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds),
+    admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds, { lag: processLoopLag(), maxLagMs: limits.maxEventLoopLagMs }),
     metrics,
     ...(options.guard === undefined ? {} : { guard: options.guard }),
     // Ingest logs per request; rate-limited so a stretch of refusals (disk full, a bad sender) cannot flood the log.

@@ -1,4 +1,6 @@
 export { AlertmanagerNotifier, postableAlert } from './alertmanager.js';
+export { ClaimedNotifier, needsClaims } from './claimed.js';
+export type { ChangeClaims } from './claimed.js';
 export type { AlertmanagerOptions, PostableAlert } from './alertmanager.js';
 export { DEFAULT_ALERT_NAME, buildNotification, durationText, sloUrl } from './content.js';
 export type { ContentOptions, IncidentFacts } from './content.js';

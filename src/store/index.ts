@@ -9,3 +9,5 @@ export type { Migration } from './sqlite/migrations.js';
 export { migrate, openDatabase } from './sqlite/database.js';
 export { checkIntegrity, corruptStore, headerProblem, isCorruption, moveAside } from './sqlite/health.js';
 export type { IntegrityReport } from './sqlite/health.js';
+export { DeliveryClaims } from './sqlite/delivery-claims.js';
+export type { DeliveryClaimsOptions } from './sqlite/delivery-claims.js';
