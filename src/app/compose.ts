@@ -66,7 +66,8 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     ...(sources.remote === undefined ? {} : { remote: sources.remote }),
     pullSettings: { ...DEFAULT_PULL_SETTINGS, chunkMs: config.pull.chunkMs, queriesPerSecond: config.pull.queriesPerSecond, delayMs: config.pull.delayMs },
     logger: logger.child({ component: 'engine' }),
-    observe: (report, now) => telemetry.observeEvaluation(report, now),
+    observe: (cycle, now) => telemetry.observeEvaluation(cycle, now),
+    observeFailure: () => telemetry.observeFailure(),
   });
   const appender = instrumentAppender(engine.ports.appender, metrics);
   const { seriesPerTerm: _engineLimit, ...ingestLimits } = config.limits;

@@ -4,6 +4,7 @@ import type { Evaluation } from '../core/index.js';
 import { openMemoryStore } from '../store/index.js';
 import { TrafficGenerator, makeSlo, specsOf } from '../../test/engine/fixtures.js';
 import { createEngineComponent } from './component.js';
+import type { CycleReport } from './component.js';
 
 const START = Date.UTC(2026, 10, 5);
 const quiet = { debug: () => undefined, error: () => undefined };
@@ -46,5 +47,37 @@ describe('engine component', () => {
     expect(ports.statuses.get('api-availability')?.events).toEqual(before?.events);
     expect(ports.exclusions.list('api-strict')).toEqual([]);
     expect(ports.history.history('api-strict', START, clock.now, MINUTE)?.length).toBeGreaterThan(0);
+  });
+
+  it('reports every stage of a cycle to its observer: the engine\'s, then each listener\'s under its name', async () => {
+    const clock = { now: START };
+    const cycles: CycleReport[] = [];
+    const failures: unknown[] = [];
+    const engine = createEngineComponent({
+      specs: specsOf(makeSlo({ name: 'api-availability' })),
+      store: openMemoryStore(),
+      clock: () => clock.now,
+      evaluationIntervalMs: 60_000,
+      logger: quiet,
+      observe: (cycle) => cycles.push(cycle),
+      observeFailure: (error) => failures.push(error),
+    });
+    // A listener that takes a noticeable time: its stage must show it, and the cycle must include it.
+    const busy = (ms: number): void => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    engine.emitTo([{ name: 'notifications', afterEvaluation: () => busy(15) }, { name: 'policy', afterEvaluation: () => undefined }, {}]);
+    await engine.evaluate(START);
+    expect(cycles).toHaveLength(1);
+    const cycle = cycles[0]!;
+    expect(cycle.stages.map((stage) => stage.stage)).toEqual(['fold', 'slices', 'evaluate', 'persist', 'notifications', 'policy']);
+    const notify = cycle.stages.find((stage) => stage.stage === 'notifications')!;
+    expect(notify.durationMs).toBeGreaterThanOrEqual(14);
+    expect(cycle.cycleMs).toBeGreaterThanOrEqual(cycle.durationMs + notify.durationMs - 1);
+    // Stages follow one another in time.
+    for (let index = 1; index < cycle.stages.length; index++) expect(cycle.stages[index]!.startedAt).toBeGreaterThanOrEqual(cycle.stages[index - 1]!.startedAt);
+    expect(Math.abs(cycle.startedAt - Date.now())).toBeLessThan(60_000);
+    expect(failures).toEqual([]);
   });
 });

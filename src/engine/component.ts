@@ -17,6 +17,7 @@ import { SloeError } from '../core/index.js';
 import { Engine } from './engine.js';
 import type { EvaluationReport } from './engine.js';
 import { EvaluationLoop } from './loop.js';
+import { StageTimer } from './stages.js';
 import type { PullSettings } from './pull.js';
 
 /** What the rest of the daemon reads and writes the engine through; the same objects for the daemon's lifetime. */
@@ -50,8 +51,24 @@ export interface EngineComponentOptions {
   readonly remote?: RemoteSeries;
   readonly pullSettings?: PullSettings;
   readonly logger: EngineLogger;
-  /** Sees every report, duration included (self-metrics, traces); listeners get the Evaluation without it. */
-  readonly observe?: (report: EvaluationReport, now: number) => void;
+  /**
+   * Sees every cycle once its listeners are done: the engine's report with the listeners' stages added (self-metrics,
+   * traces); listeners get the Evaluation without timings.
+   */
+  readonly observe?: (cycle: CycleReport, now: number) => void;
+  /** Sees an evaluation that failed (counted; the loop logs it and the next tick tries again). */
+  readonly observeFailure?: (error: unknown, now: number) => void;
+}
+
+/** A part that works after each evaluation; its name labels that work's stage in the cycle metrics and spans. */
+export type EvaluationListener = Pick<Component, 'afterEvaluation'> & { readonly name?: string };
+
+/** One evaluation cycle: the engine's report, whose stages go on with one per listener (named after it). */
+export interface CycleReport extends EvaluationReport {
+  /** Unix ms the cycle started. */
+  readonly startedAt: number;
+  /** The whole cycle: the engine's evaluation and every listener's work after it. */
+  readonly cycleMs: number;
 }
 
 /** `Component<never>`: the engine serves no routes of its own; the API reads it through `ports`. */
@@ -65,7 +82,7 @@ export interface EngineComponent extends Component<never> {
    * The parts each Evaluation is handed to, in this order. Set once, by the composition root, before `start`:
    * the engine is built before its listeners exist because they read it through `ports`.
    */
-  emitTo(listeners: readonly Pick<Component, 'afterEvaluation'>[]): void;
+  emitTo(listeners: readonly EvaluationListener[]): void;
 }
 
 /**
@@ -92,16 +109,28 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
       ...(options.seriesLimitPerTerm === undefined ? {} : { seriesLimitPerTerm: options.seriesLimitPerTerm }),
     });
   let engine = build(options.specs);
-  let listeners: readonly Pick<Component, 'afterEvaluation'>[] | undefined;
+  let listeners: readonly EvaluationListener[] | undefined;
   let evaluatedOnce = false;
 
   const evaluate = async (now: number): Promise<EvaluationReport> => {
-    const report = await engine.evaluate(now);
+    const started = performance.now();
+    let report: EvaluationReport;
+    try {
+      report = await engine.evaluate(now);
+    } catch (error) {
+      options.observeFailure?.(error, now);
+      throw error;
+    }
     evaluatedOnce = true;
-    options.logger.debug({ ms: Math.round(report.durationMs), objectives: report.statuses.length, transitions: report.transitions.length }, 'evaluated');
-    options.observe?.(report, now);
     const evaluation: Evaluation = { now, statuses: report.statuses, transitions: report.transitions };
-    for (const listener of listeners ?? []) listener.afterEvaluation?.(evaluation);
+    // Each listener's work is a stage of the cycle under its name (notifications, policy, reviews, ...).
+    const timer = new StageTimer();
+    for (const listener of listeners ?? []) {
+      if (listener.afterEvaluation) timer.time(listener.name ?? 'listener', () => listener.afterEvaluation!(evaluation));
+    }
+    const cycleMs = performance.now() - started;
+    options.logger.debug({ ms: Math.round(report.durationMs), cycleMs: Math.round(cycleMs), objectives: report.statuses.length, transitions: report.transitions.length }, 'evaluated');
+    options.observe?.({ ...report, stages: [...report.stages, ...timer.stages], startedAt: performance.timeOrigin + started, cycleMs }, now);
     return report;
   };
   const loop = new EvaluationLoop({ intervalMs: options.evaluationIntervalMs, clock: options.clock, evaluate, onError: (error) => options.logger.error({ err: error }, 'evaluation failed') });

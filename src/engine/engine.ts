@@ -37,6 +37,8 @@ import { restoreSeries } from './restore.js';
 import { sliceSides } from './slice-sides.js';
 import { coverageOf } from './coverage.js';
 import { completeSlices } from './slices.js';
+import { StageTimer } from './stages.js';
+import type { StageTiming } from './stages.js';
 import type { TermSeries } from './term-series.js';
 
 export interface EngineOptions {
@@ -64,6 +66,8 @@ export interface EvaluationReport {
   readonly statuses: readonly SloStatus[];
   readonly transitions: readonly AlertTransition[];
   readonly durationMs: number;
+  /** The evaluation's stages in order (pull, fold, slices, evaluate, persist), for stage metrics and spans. */
+  readonly stages: readonly StageTiming[];
 }
 
 /** An objective's SLI terms and the terms its period is counted on (its slices for Timeslices), resolved once. */
@@ -206,10 +210,16 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   private async evaluateNow(now: number): Promise<EvaluationReport> {
     const started = performance.now();
+    const timer = new StageTimer();
     // Remote SLIs' new minutes land in their buckets first; from there every objective is read the same way.
-    if (this.puller) await this.puller.tick(now);
+    if (this.puller) {
+      await this.puller.tick(now);
+      timer.lap('pull');
+    }
     this.options.store.fold?.();
+    timer.lap('fold');
     this.completeSlices(now);
+    timer.lap('slices');
     const objectives = this.objectives;
     const figures: ObjectiveFigures[] = new Array<ObjectiveFigures>(objectives.length);
     for (let index = 0; index < objectives.length; index++) {
@@ -238,18 +248,21 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       }
       objective.alertStates = evaluated.states;
     }
-    this.options.store.saveAlertStates(changed);
     this.statuses = statuses;
     const byName = new Map<string, SloStatus>();
     for (const status of statuses) byName.set(status.name, status);
     this.byName = byName;
+    timer.lap('evaluate');
+    // Only the alert states that changed are written: a quiet tick writes nothing.
+    this.options.store.saveAlertStates(changed);
     this.resync(now);
     if (now - this.lastPrune >= HOUR) {
       this.options.store.prune(now);
       this.lastPrune = now;
     }
+    timer.lap('persist');
     if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
-    return { statuses, transitions, durationMs: performance.now() - started };
+    return { statuses, transitions, durationMs: performance.now() - started, stages: timer.stages };
   }
 
   private completeSlices(now: number): void {

@@ -1,7 +1,9 @@
 export { createEngineComponent } from './component.js';
-export type { EngineComponent, EngineComponentOptions, EngineLogger, EnginePorts } from './component.js';
+export type { CycleReport, EngineComponent, EngineComponentOptions, EngineLogger, EnginePorts } from './component.js';
 export { Engine } from './engine.js';
 export type { EngineOptions, EvaluationReport } from './engine.js';
+export { StageTimer } from './stages.js';
+export type { StageTiming } from './stages.js';
 export { EvaluationLoop } from './loop.js';
 export type { LoopOptions } from './loop.js';
 export { EXCLUSIONS_NAMESPACE, EXCLUSION_JOURNAL_KIND } from './exclusions.js';

@@ -43,3 +43,64 @@ describe('PrefixRing', () => {
     expect(ring.bucket(0)).toBe(0);
   });
 });
+
+/** The plain meaning of a ring: bucket values in a map, the last `size` buckets below the head kept. */
+class ReferenceRing {
+  head = Number.NEGATIVE_INFINITY;
+  readonly values = new Map<number, number>();
+  constructor(readonly size: number) {}
+  oldest(): number {
+    return this.head - this.size + 1;
+  }
+  add(index: number, value: number): boolean {
+    if (this.head !== Number.NEGATIVE_INFINITY && index < this.oldest()) return false;
+    this.head = Math.max(this.head, index);
+    this.values.set(index, (this.values.get(index) ?? 0) + value);
+    return true;
+  }
+  /** Σ of the kept buckets in (from, to]. */
+  range(from: number, to: number): number {
+    let sum = 0;
+    for (const [index, value] of this.values) if (index > from && index <= to && index >= this.oldest()) sum += value;
+    return sum;
+  }
+}
+
+describe('PrefixRing storage that grows with the data', () => {
+  it('holds a few slots for a few buckets of a long window, and grows only as the data spans more', () => {
+    const ring = new PrefixRing(60_000, 720);
+    for (let minute = 1000; minute < 1010; minute++) ring.add(minute, 1);
+    expect(ring.capacity).toBeLessThanOrEqual(16);
+    for (let minute = 1010; minute < 3000; minute++) ring.add(minute, 1);
+    expect(ring.capacity).toBe(721);
+    expect(ring.cumulative(2999) - ring.cumulative(2999 - 720)).toBe(720);
+  });
+
+  it('answers every range as the plain reference does, through growth, late increases, jumps and wrap-around', () => {
+    // A fixed-seed generator: the same sequence every run, so a failure reproduces.
+    let seed = 42;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 40; round++) {
+      const size = 1 + Math.floor(random() * 60);
+      const ring = new PrefixRing(1, size);
+      const reference = new ReferenceRing(size);
+      let head = Math.floor(random() * 100) - 50;
+      for (let step = 0; step < 300; step++) {
+        const roll = random();
+        // Mostly the newest buckets, sometimes late ones, now and then a jump past the whole window.
+        if (roll < 0.6) head += Math.floor(random() * 3);
+        else if (roll < 0.62) head += size + Math.floor(random() * 10);
+        const index = roll < 0.85 ? head : head - Math.floor(random() * (size + 5));
+        const value = Math.floor(random() * 10);
+        expect(ring.add(index, value)).toBe(reference.add(index, value));
+        const to = reference.head - Math.floor(random() * size);
+        const from = to - 1 - Math.floor(random() * size);
+        if (from >= reference.oldest() - 1) expect(ring.cumulative(to) - ring.cumulative(from)).toBe(reference.range(from, to));
+        expect(ring.bucket(index)).toBe(index >= reference.oldest() ? (reference.values.get(index) ?? 0) : 0);
+      }
+    }
+  });
+});

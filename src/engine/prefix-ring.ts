@@ -1,15 +1,26 @@
+/** Slots a ring starts with: a fresh SLO's few minutes or hours of data fit, and the ring doubles as data arrives. */
+const INITIAL_CAPACITY = 8;
+
 /**
  * Cumulative sums of one term's events over fixed-width buckets, kept for the last `size` buckets.
  * `cumulative(i)` is the sum of every bucket up to and including i (from an arbitrary base), so the events of any
  * range of buckets are two lookups: every window of every SLO is answered without re-reading history, and an
  * increase in the newest bucket costs O(1). A late increase costs one update per newer bucket kept.
+ *
+ * Storage grows with the data actually held, not with the window: a 30-day window over 10 minutes of data holds a
+ * handful of slots, doubling up to `size + 1` as the data spans more buckets (issue 21: 100,000 SLOs, most of them
+ * young or sparse, would otherwise cost ~17 KB each in empty slots). Before `first`, the first bucket that had data,
+ * every cumulative sum is 0 and is not stored.
  */
 export class PrefixRing {
   /** Newest bucket index with data; -Infinity while empty. */
   head = Number.NEGATIVE_INFINITY;
   /** Buckets below this index are unknown (pruned from the store before the ring was filled). */
   floor = Number.NEGATIVE_INFINITY;
-  private readonly sums: Float64Array;
+  /** Oldest bucket index that has had data since the ring was last emptied; cumulative sums below it are 0. */
+  private first = Number.NEGATIVE_INFINITY;
+  private sums: Float64Array;
+  /** The most slots the ring ever needs: one more than the kept buckets, for the sum just before the oldest one. */
   private readonly slots: number;
 
   constructor(
@@ -17,9 +28,13 @@ export class PrefixRing {
     /** How many buckets are kept. */
     readonly size: number,
   ) {
-    // One slot more than the kept buckets, so the bucket just before the oldest one still has its cumulative sum.
     this.slots = size + 1;
-    this.sums = new Float64Array(this.slots);
+    this.sums = new Float64Array(Math.min(this.slots, INITIAL_CAPACITY));
+  }
+
+  /** Slots allocated now (grows with the span of the data, up to size + 1). */
+  get capacity(): number {
+    return this.sums.length;
   }
 
   /** Oldest bucket index whose value is known. */
@@ -32,11 +47,17 @@ export class PrefixRing {
     if (this.head === Number.NEGATIVE_INFINITY) {
       if (index < this.floor) return false;
       this.head = index;
-      this.sums.fill(0);
+      this.first = index;
+      this.sums[this.slot(index)] = 0;
     } else if (index > this.head) {
       this.advance(index);
     } else if (index < this.oldest()) {
       return false;
+    } else if (index < this.first) {
+      // A late increase before the first data: the buckets from it up to `first` start from a zero sum.
+      this.reserve(index);
+      for (let i = index; i < this.first; i++) this.sums[this.slot(i)] = 0;
+      this.first = index;
     }
     for (let i = index; i <= this.head; i++) this.sums[this.slot(i)]! += value;
     return true;
@@ -46,12 +67,14 @@ export class PrefixRing {
   advance(index: number): void {
     if (index <= this.head) return;
     const carried = this.sums[this.slot(this.head)]!;
-    if (index - this.head >= this.slots) {
+    const previous = this.head;
+    this.reserve(Math.max(index - this.size, this.first), index);
+    this.head = index;
+    if (index - previous >= this.sums.length) {
       this.sums.fill(carried);
     } else {
-      for (let i = this.head + 1; i <= index; i++) this.sums[this.slot(i)] = carried;
+      for (let i = previous + 1; i <= index; i++) this.sums[this.slot(i)] = carried;
     }
-    this.head = index;
   }
 
   /** Σ buckets ≤ i (relative to the ring's base); indices before the oldest kept read as the oldest's predecessor. */
@@ -59,7 +82,8 @@ export class PrefixRing {
     if (this.head === Number.NEGATIVE_INFINITY) return 0;
     if (i >= this.head) return this.sums[this.slot(this.head)]!;
     const lowest = this.oldest() - 1;
-    return this.sums[this.slot(i < lowest ? lowest : i)]!;
+    const at = i < lowest ? lowest : i;
+    return at < this.first ? 0 : this.sums[this.slot(at)]!;
   }
 
   /** The value of one bucket (0 outside what is kept). */
@@ -81,21 +105,42 @@ export class PrefixRing {
   /** Replaces the contents with these buckets (oldest first), e.g. when restoring from the store. */
   load(rows: readonly { t: number; value: number }[], floor: number): void {
     this.head = Number.NEGATIVE_INFINITY;
+    this.first = Number.NEGATIVE_INFINITY;
     this.floor = Math.floor(floor / this.width);
     for (const row of rows) {
       const index = Math.floor(row.t / this.width);
       if (index < this.floor) continue;
       if (this.head === Number.NEGATIVE_INFINITY) {
         this.head = index;
-        this.sums.fill(0);
+        this.first = index;
+        this.sums[this.slot(index)] = 0;
       }
       this.advance(index);
       if (index >= this.oldest()) this.sums[this.slot(index)]! += row.value;
     }
   }
 
-  private slot(index: number): number {
-    const slot = index % this.slots;
-    return slot < 0 ? slot + this.slots : slot;
+  /**
+   * Makes room for the buckets [low, high] (high defaults to the head), keeping the sums of those already held: the
+   * storage doubles (up to size + 1 slots) and the live sums are laid out again for the new length.
+   */
+  private reserve(low: number, high: number = this.head): void {
+    const span = high - low + 1;
+    if (span <= this.sums.length) return;
+    const grown = new Float64Array(Math.min(this.slots, Math.max(span, this.sums.length * 2)));
+    if (this.head !== Number.NEGATIVE_INFINITY) {
+      const liveFrom = Math.max(this.head - this.size, this.first, this.head - this.sums.length + 1);
+      for (let i = liveFrom; i <= this.head; i++) grown[modulo(i, grown.length)] = this.sums[this.slot(i)]!;
+    }
+    this.sums = grown;
   }
+
+  private slot(index: number): number {
+    return modulo(index, this.sums.length);
+  }
+}
+
+function modulo(index: number, length: number): number {
+  const slot = index % length;
+  return slot < 0 ? slot + length : slot;
 }

@@ -1,18 +1,17 @@
-import type { AlertTransition, Component, SloStatus } from '../core/index.js';
+import type { Component } from '../core/index.js';
+import { observeCycle } from './instrument.js';
+import type { CycleTiming } from './instrument.js';
 import type { SelfMetrics } from './metrics.js';
-import { recordSpan } from './tracing.js';
 import type { Tracing } from './tracing.js';
 
-/** One evaluation as the engine reports it to observers: what listeners get, plus how long it took. */
-export interface EvaluationTiming {
-  readonly statuses: readonly SloStatus[];
-  readonly transitions: readonly AlertTransition[];
-  readonly durationMs: number;
-}
+/** One evaluation cycle as the engine reports it to observers: what listeners get, plus its stages' timings. */
+export type EvaluationTiming = CycleTiming;
 
 export interface TelemetryComponent extends Component<never> {
-  /** Counts and traces one evaluation (`sloe_evaluation_*`, an `engine.evaluate` span). */
+  /** Counts and traces one cycle (`sloe_evaluation_*`, `sloe_cycle_stage_duration_seconds`, a `sloe.cycle` span). */
   observeEvaluation(report: EvaluationTiming, now: number): void;
+  /** Counts an evaluation that failed (`sloe_evaluations_total{outcome="failure"}`). */
+  observeFailure(): void;
 }
 
 /**
@@ -24,9 +23,11 @@ export function createTelemetry(options: { readonly metrics: SelfMetrics; readon
   const { metrics, tracing } = options;
   return {
     name: 'telemetry',
-    observeEvaluation(report, now) {
-      metrics.recordEvaluation(report.durationMs / 1000, true);
-      recordSpan('engine.evaluate', now, now + report.durationMs, { 'sloe.objectives': report.statuses.length, 'sloe.transitions': report.transitions.length });
+    observeEvaluation(report) {
+      observeCycle(metrics, report);
+    },
+    observeFailure() {
+      metrics.evaluations.inc({ outcome: 'failure' });
     },
     afterEvaluation: (evaluation) => metrics.slosLoaded.set(evaluation.statuses.length),
     stop: () => tracing.shutdown(),

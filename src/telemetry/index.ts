@@ -1,11 +1,11 @@
 export { countRequests } from './http.js';
-export { instrumentAppender, instrumentJournal, instrumentNotifier, timeEvaluation } from './instrument.js';
-export type { CountableNotifier } from './instrument.js';
+export { instrumentAppender, instrumentJournal, instrumentNotifier, observeCycle } from './instrument.js';
+export type { CountableNotifier, CycleTiming } from './instrument.js';
 export { REDACT_PATHS, createLogger } from './logger.js';
 export type { LogFormat, LoggerOptions } from './logger.js';
 export { createSelfMetrics } from './metrics.js';
 export type { NotificationOutcome, SelfMetrics, SelfMetricsOptions } from './metrics.js';
-export { recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
-export type { Tracing } from './tracing.js';
+export { recordCycleSpans, recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
+export type { TimedStage, Tracing } from './tracing.js';
 export { createTelemetry } from './component.js';
 export type { EvaluationTiming, TelemetryComponent } from './component.js';

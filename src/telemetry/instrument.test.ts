@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppendResult, SampleAppender } from '../core/index.js';
 import { MemoryJournal } from '../store/index.js';
 import { countRequests } from './http.js';
-import { instrumentAppender, instrumentJournal, instrumentNotifier, timeEvaluation } from './instrument.js';
+import { instrumentAppender, instrumentJournal, instrumentNotifier, observeCycle } from './instrument.js';
 import { createSelfMetrics } from './metrics.js';
 
 async function value(metrics: ReturnType<typeof createSelfMetrics>, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
@@ -71,14 +71,27 @@ describe('instrumentNotifier', () => {
   });
 });
 
-describe('timeEvaluation', () => {
-  it('observes each evaluation and counts failures', async () => {
+describe('observeCycle', () => {
+  it('observes the evaluation and every stage of the cycle by its stage label', async () => {
     const metrics = createSelfMetrics();
-    expect(timeEvaluation(metrics, () => 42)).toBe(42);
-    expect(() => timeEvaluation(metrics, () => { throw new Error('boom'); })).toThrow('boom');
-    const histogram = await metrics.evaluationDuration.get();
-    expect(histogram.values.find((entry) => entry.metricName === 'sloe_evaluation_duration_seconds_count')?.value).toBe(2);
-    expect(await value(metrics, 'sloe_evaluations_total', { outcome: 'failure' })).toBe(1);
+    const startedAt = Date.now();
+    const stages = [
+      { stage: 'fold', startedAt, durationMs: 2 },
+      { stage: 'evaluate', startedAt: startedAt + 2, durationMs: 40 },
+      { stage: 'persist', startedAt: startedAt + 42, durationMs: 1 },
+      { stage: 'notifications', startedAt: startedAt + 43, durationMs: 300 },
+    ];
+    observeCycle(metrics, { startedAt, cycleMs: 343, durationMs: 43, stages, statuses: [], transitions: [] });
+    observeCycle(metrics, { startedAt, cycleMs: 343, durationMs: 43, stages, statuses: [], transitions: [] });
+    const histogram = await metrics.cycleStageDuration.get();
+    const sum = (stage: string): number | undefined => histogram.values.find((entry) => entry.metricName === 'sloe_cycle_stage_duration_seconds_sum' && entry.labels.stage === stage)?.value;
+    const count = (stage: string): number | undefined => histogram.values.find((entry) => entry.metricName === 'sloe_cycle_stage_duration_seconds_count' && entry.labels.stage === stage)?.value;
+    expect(sum('notifications')).toBeCloseTo(0.6);
+    expect(sum('evaluate')).toBeCloseTo(0.08);
+    expect(count('fold')).toBe(2);
+    const evaluations = await metrics.evaluationDuration.get();
+    expect(evaluations.values.find((entry) => entry.metricName === 'sloe_evaluation_duration_seconds_sum')?.value).toBeCloseTo(0.086);
+    expect(await value(metrics, 'sloe_evaluations_total', { outcome: 'success' })).toBe(2);
   });
 });
 

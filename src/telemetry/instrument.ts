@@ -1,6 +1,7 @@
 import type { GateDecision, IngestProtocol, Journal, SampleAppender } from '../core/index.js';
 import type { NotificationOutcome, SelfMetrics } from './metrics.js';
-import { withSpan } from './tracing.js';
+import { recordCycleSpans, withSpan } from './tracing.js';
+import type { TimedStage } from './tracing.js';
 
 /**
  * Decorators that count what flows through a port, so the components behind them need not know about metrics.
@@ -72,17 +73,24 @@ export function instrumentNotifier<N, T extends CountableNotifier<N>>(notifier: 
   return new Proxy(notifier, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver) as unknown) });
 }
 
-/** Runs one evaluation of every SLO inside an `engine.evaluate` span, observing its duration and outcome. */
-export function timeEvaluation<T>(metrics: SelfMetrics, evaluate: () => T): T {
-  const stop = metrics.evaluationDuration.startTimer();
-  try {
-    const result = withSpan('engine.evaluate', {}, evaluate);
-    metrics.evaluations.inc({ outcome: 'success' });
-    return result;
-  } catch (error) {
-    metrics.evaluations.inc({ outcome: 'failure' });
-    throw error;
-  } finally {
-    stop();
-  }
+/** One evaluation cycle as the engine component reports it (structural, so telemetry does not import the engine). */
+export interface CycleTiming {
+  readonly startedAt: number;
+  readonly cycleMs: number;
+  /** The engine's evaluation alone (pull, fold, slices, evaluate, persist). */
+  readonly durationMs: number;
+  readonly stages: readonly TimedStage[];
+  readonly statuses: readonly unknown[];
+  readonly transitions: readonly unknown[];
+}
+
+/**
+ * Records one cycle: the evaluation's duration and outcome (`sloe_evaluation_duration_seconds`, kept for dashboards
+ * made before stages existed), each stage's duration (`sloe_cycle_stage_duration_seconds{stage}`), and a `sloe.cycle`
+ * span with a child span per stage.
+ */
+export function observeCycle(metrics: SelfMetrics, cycle: CycleTiming): void {
+  metrics.recordEvaluation(cycle.durationMs / 1000, true);
+  metrics.recordStages(cycle.stages);
+  recordCycleSpans(cycle.startedAt, cycle.cycleMs, cycle.stages, { 'sloe.objectives': cycle.statuses.length, 'sloe.transitions': cycle.transitions.length });
 }

@@ -15,6 +15,7 @@ export interface SelfMetrics {
   readonly ingestDroppedSamples: Counter<'protocol' | 'reason'>;
   readonly evaluationDuration: Histogram;
   readonly evaluations: Counter<'outcome'>;
+  readonly cycleStageDuration: Histogram<'stage'>;
   readonly notifications: Counter<'receiver' | 'outcome'>;
   readonly gateDecisions: Counter<'decision'>;
   readonly storeSize: Gauge;
@@ -32,6 +33,8 @@ export interface SelfMetrics {
   recordReload(success: boolean, now: number): void;
   /** Records one evaluation of every SLO the engine timed itself. */
   recordEvaluation(durationSeconds: number, success: boolean): void;
+  /** Records how long each stage of one evaluation cycle took (`sloe_cycle_stage_duration_seconds{stage}`). */
+  recordStages(stages: readonly { readonly stage: string; readonly durationMs: number }[]): void;
 }
 
 export interface SelfMetricsOptions {
@@ -43,6 +46,8 @@ export interface SelfMetricsOptions {
 
 // Evaluation of every SLO should take milliseconds; the buckets reach 30 s so a pathological tick is still visible.
 const EVALUATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+// A stage of a cycle can take microseconds (a quiet policy refresh) or seconds (a fold after a burst of ingest).
+const STAGE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics {
@@ -59,6 +64,14 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
   const ingestSamples = new Counter({ name: 'sloe_ingest_samples_total', help: 'Samples handed to the engine, by protocol and outcome (applied: some SLI used it; dropped: see sloe_ingest_dropped_samples_total).', labelNames: ['protocol', 'outcome'] as const, registers });
   const ingestDroppedSamples = new Counter({ name: 'sloe_ingest_dropped_samples_total', help: 'Samples the engine dropped, by protocol and reason (unmatched, duplicate, out_of_order, cardinality_limit, invalid).', labelNames: ['protocol', 'reason'] as const, registers });
   const evaluationDuration = new Histogram({ name: 'sloe_evaluation_duration_seconds', help: 'Time one evaluation of every SLO took.', buckets: EVALUATION_BUCKETS, registers });
+  // Every part of a cycle, so the work after evaluation (notifications, policy, reviews) shows beside the evaluation.
+  const cycleStageDuration = new Histogram({
+    name: 'sloe_cycle_stage_duration_seconds',
+    help: 'Time each stage of an evaluation cycle took: pull, fold (ingested buckets settled), slices, evaluate, persist (alert state saved), then each part that works after an evaluation (notifications, policy, reviews, telemetry).',
+    labelNames: ['stage'] as const,
+    buckets: STAGE_BUCKETS,
+    registers,
+  });
   const evaluations = new Counter({ name: 'sloe_evaluations_total', help: 'Evaluations of every SLO, by outcome.', labelNames: ['outcome'] as const, registers });
   const notifications = new Counter({ name: 'sloe_notifications_total', help: 'Notifications by receiver and outcome (sent, failed, dropped, retried).', labelNames: ['receiver', 'outcome'] as const, registers });
   const gateDecisions = new Counter({ name: 'sloe_gate_decisions_total', help: 'Gate decisions by outcome (allow, warn, deny).', labelNames: ['decision'] as const, registers });
@@ -86,6 +99,7 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     ingestDroppedSamples,
     evaluationDuration,
     evaluations,
+    cycleStageDuration,
     notifications,
     gateDecisions,
     storeSize,
@@ -114,6 +128,9 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     recordEvaluation(durationSeconds, success) {
       evaluationDuration.observe(durationSeconds);
       evaluations.inc({ outcome: success ? 'success' : 'failure' });
+    },
+    recordStages(stages) {
+      for (const { stage, durationMs } of stages) cycleStageDuration.observe({ stage }, durationMs / 1000);
     },
     recordReload(success, now) {
       specsReload.inc({ outcome: success ? 'success' : 'failure' });

@@ -72,6 +72,27 @@ export function recordSpan(name: string, startMs: number, endMs: number, attribu
   trace.getTracer(TRACER).startSpan(name, { attributes, startTime: startMs }).end(endMs);
 }
 
+/** A stage of a cycle as spans need it: a name, its start (Unix ms) and duration. */
+export interface TimedStage {
+  readonly stage: string;
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Records one evaluation cycle after the fact: a `sloe.cycle` span from `startedAt` lasting `durationMs`, with one
+ * child span `sloe.cycle.<stage>` per stage, so a trace viewer shows where the cycle's time went.
+ */
+export function recordCycleSpans(startedAt: number, durationMs: number, stages: readonly TimedStage[], attributes: Attributes = {}): void {
+  const tracer = trace.getTracer(TRACER);
+  const cycle = tracer.startSpan('sloe.cycle', { attributes, startTime: startedAt });
+  const parent = trace.setSpan(context.active(), cycle);
+  for (const { stage, startedAt: stageStart, durationMs: stageMs } of stages) {
+    tracer.startSpan(`sloe.cycle.${stage}`, { attributes: { 'sloe.stage': stage }, startTime: stageStart }, parent).end(stageStart + stageMs);
+  }
+  cycle.end(startedAt + durationMs);
+}
+
 /**
  * A server span per request, named `METHOD /route/:pattern`, continuing the caller's trace when it sends
  * `traceparent`. Mounted on the ingest, gate and reload routes, so a slow remote_write or gate answer can be followed.
