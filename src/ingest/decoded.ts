@@ -12,8 +12,10 @@ export interface DecodeStats {
   invalid: number;
   /** The first reasons samples were refused, for the response and the log. */
   invalidReasons: string[];
-  /** Native histograms and exemplars: accepted and ignored. */
+  /** Native histogram samples in the request (read where an SLI reads the histogram, else accepted and dropped). */
   histograms: number;
+  /** Native histogram samples refused (an unsupported schema, buckets that do not fit their spans). */
+  invalidHistograms: number;
   exemplars: number;
   metadata: number;
 }
@@ -29,10 +31,15 @@ export interface DecodeOptions {
   wantsMetric(name: string): boolean;
   /** A request with more series than this is refused with 413. */
   readonly maxSeries: number;
+  /**
+   * The finite `le` bounds SLIs read for a `_bucket` metric: native histograms become `_bucket` series at these bounds
+   * (interpolated). Without it a native histogram gives only its `+Inf` bucket, `_count` and `_sum`.
+   */
+  bucketBounds?(bucketMetric: string): readonly number[];
 }
 
 export function emptyStats(): DecodeStats {
-  return { series: 0, samples: 0, unmatched: 0, invalid: 0, invalidReasons: [], histograms: 0, exemplars: 0, metadata: 0 };
+  return { series: 0, samples: 0, unmatched: 0, invalid: 0, invalidReasons: [], histograms: 0, invalidHistograms: 0, exemplars: 0, metadata: 0 };
 }
 
 const MAX_REASONS = 5;

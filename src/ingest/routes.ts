@@ -28,8 +28,8 @@ export interface IngestOptions {
   readonly registry?: Registry;
   readonly logger?: IngestLogger;
   /**
-   * The `le` bounds SLIs read for a `_bucket` metric; OTLP exponential histograms are exposed as `_bucket` series at
-   * these bounds. Without it, an exponential histogram gives only its `+Inf` bucket, `_count` and `_sum`.
+   * The `le` bounds SLIs read for a `_bucket` metric; native histograms (remote write) and OTLP exponential histograms
+   * are exposed as `_bucket` series at these bounds. Without it, they give only their `+Inf` bucket, `_count` and `_sum`.
    */
   readonly bucketBounds?: BucketBounds;
 }
@@ -58,5 +58,5 @@ export function createIngest(options: IngestOptions): Ingest {
     // Ingest logs per request; rate-limited so a stretch of refusals (disk full, a bad sender) cannot flood the log.
     ...(options.logger === undefined ? {} : { logger: limitLogRate(options.logger, { intervalMs: LOG_INTERVAL_MS }) }),
   };
-  return { routes: [remoteWriteRoutes(context), otlpRoutes(context, options.bucketBounds ?? (() => []))], context };
+  return { routes: [remoteWriteRoutes(context, options.bucketBounds ?? (() => [])), otlpRoutes(context, options.bucketBounds ?? (() => []))], context };
 }

@@ -8,7 +8,7 @@ import { START_MS, T_MS, sampleRequestJson, toProtobuf } from './otlp-fixtures.j
 import { RecordingAppender } from './recording-appender.js';
 import { ExportMetricsServiceResponse } from './schemas.js';
 
-const stats = (): DecodeStats => ({ series: 0, samples: 0, unmatched: 0, invalid: 0, invalidReasons: [], histograms: 0, exemplars: 0, metadata: 0 });
+const stats = (): DecodeStats => ({ series: 0, samples: 0, unmatched: 0, invalid: 0, invalidReasons: [], histograms: 0, invalidHistograms: 0, exemplars: 0, metadata: 0 });
 const everything = { wantsMetric: () => true, bucketBounds: (name: string) => (name === 'rpc_duration_milliseconds_bucket' ? [100, 200, 1000] : []) };
 const job = 'shop/checkout';
 
@@ -50,10 +50,11 @@ describe('OTLP decoders: protobuf (encoded by protobufjs) and JSON give the same
     const series = otlpToSeries(decodeOtlpProto(toProtobuf(sampleRequestJson()), 10_000), everything, stats());
     const buckets = series.filter((one) => one.labels.__name__ === 'rpc_duration_milliseconds_bucket');
     // scale 0: bucket i holds (2^i, 2^(i+1)]; offset 5: (32,64]=2, (64,128]=3, (128,256]=4, (256,512]=2; zero bucket 1.
-    // le=100 lies in (64,128]: rounded up to 128 → 1+2+3 = 6; le=200 in (128,256] → 10; le=1000 beyond → 12.
+    // Interpolated within the bucket as histogram_fraction does: le=100 lies in (64,128]: 1+2 + 3·(100-64)/64 = 4.6875;
+    // le=200 in (128,256]: 1+2+3 + 4·(200-128)/128 = 8.25; le=1000 beyond every bucket → 12.
     expect(buckets.map((one) => [one.labels.le, one.values[0], one.temporality])).toEqual([
-      ['100', 6, 'delta'],
-      ['200', 10, 'delta'],
+      ['100', 4.6875, 'delta'],
+      ['200', 8.25, 'delta'],
       ['1000', 12, 'delta'],
       ['+Inf', 12, 'delta'],
     ]);

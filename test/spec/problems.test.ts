@@ -286,12 +286,13 @@ spec:
     expect(problems({ 'a.yaml': text }, { remoteSources: ['mimir'] })).toEqual([]);
   });
 
-  it('a latency SLI whose selector is not a histogram bucket series, with or without a remote source', () => {
+  it('a latency SLI whose selector is a histogram\'s count, not its buckets or the native histogram, with or without a remote source', () => {
     const text = patch(
       '    ratio:\n      bad: sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))\n      total: sum(rate(http_requests_total{job="checkout"}[{{.window}}]))',
-      '    latency:\n      histogram: http_request_duration_seconds{job="checkout"}\n      threshold: 0.3',
+      '    latency:\n      histogram: http_request_duration_seconds_count{job="checkout"}\n      threshold: 0.3',
     );
-    const expected = ['a.yaml:12:18: SLO \'checkout-availability\': histogram query: "http_request_duration_seconds" is not a histogram\'s bucket series (expected http_request_duration_seconds_bucket)'];
+    // A selector on the histogram's own name is a native histogram (read at any threshold), so _count is the mistake.
+    const expected = ['a.yaml:12:18: SLO \'checkout-availability\': histogram query: "http_request_duration_seconds_count" is not a histogram (expected the classic http_request_duration_seconds_bucket or the native histogram http_request_duration_seconds)'];
     expect(problems({ 'a.yaml': text })).toEqual(expected);
     expect(problems({ 'a.yaml': text }, { remoteSources: ['mimir'] })).toEqual(expected);
   });

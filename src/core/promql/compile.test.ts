@@ -86,7 +86,7 @@ describe('compileSli', () => {
     ['a threshold SLI without op/value', { kind: 'threshold', metric: q('x') }, undefined, "metric query: a threshold SLI needs the objective's op and value", 'metric', undefined],
     ['an aggregated gauge', { kind: 'threshold', metric: q('max(x)') }, objective({ op: 'gt', value: 1 }), 'metric query: the aggregation max()', 'metric', 0],
     ['a gauge through rate()', { kind: 'threshold', metric: q('rate(x[5m])') }, objective({ op: 'gt', value: 1 }), 'metric query: a threshold SLI is evaluated per sample of a plain gauge selector', 'metric', 0],
-    ['a histogram that is not a bucket series', { kind: 'latency', histogram: q('h_count'), threshold: 1 }, undefined, 'histogram query: "h_count" is not a histogram\'s bucket series (expected h_count_bucket)', 'histogram', 0],
+    ['a histogram that is not a bucket series', { kind: 'latency', histogram: q('h_count'), threshold: 1 }, undefined, 'histogram query: "h_count" is not a histogram (expected the classic h_bucket or the native histogram h)', 'histogram', 0],
     ['a histogram selector matching le', { kind: 'latency', histogram: q('h_bucket{le="1"}'), threshold: 1 }, undefined, 'histogram query: a latency SLI picks the bucket from its threshold', 'histogram', 0],
     ['a raw ratio that is not a ratio', { kind: 'rawRatio', meaning: 'bad', query: q('sum(rate(x[5m]))') }, undefined, 'ratio query: a sum of counters where a ratio of two sums was expected', 'query', 0],
     ['a ratio where events were expected', { kind: 'ratio', good: q('sum(rate(a[5m])) / sum(rate(b[5m]))'), total: q('sum(rate(b[5m]))') }, undefined, 'good query: a ratio where a count of events was expected', 'good', 0],
@@ -99,5 +99,36 @@ describe('compileSli', () => {
     expect(result.reason).toContain(reason);
     expect(result.query).toBe(role);
     expect(result.from).toBe(from);
+  });
+});
+
+describe('native histograms', () => {
+  it('histogram_fraction(lower, upper, sum(rate(x[w]))) is (bucket(upper) - bucket(lower)) / bucket(+Inf)', () => {
+    const promql = 'histogram_fraction(0, 0.3, sum(rate(http_request_duration_seconds{job="api"}[{{.window}}])))';
+    expect(compiled({ kind: 'rawRatio', query: q(promql), meaning: 'good' })).toEqual({
+      good: ['+http_request_duration_seconds_bucket{job="api",le="0.3"}', '-http_request_duration_seconds_bucket{job="api",le="0"}'],
+      total: ['+http_request_duration_seconds_bucket{job="api",le="+Inf"}'],
+    });
+  });
+
+  it('1 - histogram_fraction(-Inf, t, …) read as a bad share keeps the fast ones good', () => {
+    const promql = '1 - histogram_fraction(-Inf, 0.5, sum(rate(latency_seconds[$__window])))';
+    expect(compiled({ kind: 'rawRatio', query: q(promql), meaning: 'bad' })).toEqual({
+      good: ['+latency_seconds_bucket{le="0.5"}'],
+      total: ['+latency_seconds_bucket{le="+Inf"}'],
+    });
+  });
+
+  it("sloe's latency form reads a native histogram by its own name at any threshold", () => {
+    expect(compiled({ kind: 'latency', histogram: q('sum(rate(latency_seconds{job="api"}[{{.window}}]))'), threshold: 0.25 })).toEqual({
+      good: ['+latency_seconds_bucket{job="api",le="0.25"}'],
+      total: ['+latency_seconds_bucket{job="api",le="+Inf"}'],
+    });
+  });
+
+  it('refuses histogram_fraction of classic buckets, of a per-series vector, and reversed bounds', () => {
+    expect(refused({ kind: 'rawRatio', query: q('histogram_fraction(0, 0.3, sum(rate(x_bucket[5m])))'), meaning: 'good' }).reason).toMatch(/native histogram by its own name \("x"\)/);
+    expect(refused({ kind: 'rawRatio', query: q('histogram_fraction(0, 0.3, rate(x[5m]))'), meaning: 'good' }).reason).toMatch(/per-series vector/);
+    expect(refused({ kind: 'rawRatio', query: q('histogram_fraction(1, 0.3, sum(rate(x[5m])))'), meaning: 'good' }).reason).toMatch(/lower bound must be below/);
   });
 });

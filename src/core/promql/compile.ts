@@ -96,21 +96,29 @@ class SliCompiler {
     return shape;
   }
 
-  /** A histogram: good events are the bucket at the threshold, total events the `+Inf` bucket. */
+  /**
+   * A histogram: good events are the bucket at the threshold, total events the `+Inf` bucket. A classic histogram's
+   * `x_bucket` or a native histogram's `x` (read at any threshold, interpolated within its bucket).
+   */
   private latency(promql: string, threshold: number): Sides {
     const shape = this.additive(promql, 'histogram');
     const selector = shape.selector;
     if (!selector || shape.terms.length !== 1 || shape.terms[0]?.sign !== 1) {
       throw new QueryRefusal('a latency SLI needs one histogram selector, e.g. http_request_duration_seconds_bucket{job="api"}', 'histogram', shape);
     }
-    if (!selector.metric.endsWith('_bucket')) {
-      throw new QueryRefusal(`"${selector.metric}" is not a histogram's bucket series (expected ${selector.metric}_bucket)`, 'histogram', shape);
-    }
     if (hasBucketMatcher(selector)) {
       throw new QueryRefusal(`a latency SLI picks the bucket from its threshold, so its selector must not match "${BUCKET_LABEL}"`, 'histogram', shape);
     }
     if (!Number.isFinite(threshold)) throw new QueryRefusal(`the threshold ${threshold} is not a finite bucket bound`, 'histogram', {});
-    const bucket = (bound: number): SignedTerm => ({ term: counterTerm(withMatcher(selector, { name: BUCKET_LABEL, op: '=', value: formatBound(bound) })), sign: 1 });
+    const part = /_(count|sum|total)$/.exec(selector.metric);
+    if (part) {
+      const base = selector.metric.slice(0, -part[0].length);
+      throw new QueryRefusal(`"${selector.metric}" is not a histogram (expected the classic ${base}_bucket or the native histogram ${base})`, 'histogram', shape);
+    }
+    // A selector without `_bucket` names a native histogram, which ingest exposes as `_bucket` series at the
+    // thresholds SLIs read (interpolated): the same terms as a classic histogram's.
+    const buckets = selector.metric.endsWith('_bucket') ? selector : { ...selector, metric: `${selector.metric}_bucket` };
+    const bucket = (bound: number): SignedTerm => ({ term: counterTerm(withMatcher(buckets, { name: BUCKET_LABEL, op: '=', value: formatBound(bound) })), sign: 1 });
     return { good: [bucket(threshold)], total: [bucket(Infinity)], goodRole: 'histogram', totalRole: 'histogram' };
   }
 

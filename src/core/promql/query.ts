@@ -2,7 +2,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { parsePromql, parseTree } from './parse.js';
 import { Refusal } from './refusal.js';
 import { OPERATORS, expressionChildren } from './tree.js';
-import { counterTerm, readSelector } from './selector.js';
+import { BUCKET_LABEL, formatBound, parseBound } from './labels.js';
+import { counterTerm, hasBucketMatcher, readSelector, withMatcher } from './selector.js';
 import type { Selector } from './selector.js';
 import type { QueryResult, SignedTerm } from './types.js';
 
@@ -159,7 +160,8 @@ class Walker {
   }
 
   private number(node: SyntaxNode): NumberShape {
-    const value = Number(this.slice(node));
+    const text = this.slice(node);
+    const value = /^[+-]?inf$/i.test(text.trim()) ? parseBound(text)! : Number(text);
     if (Number.isNaN(value)) throw new Refusal(`the duration "${this.slice(node)}" used as a number`, node);
     return { kind: 'number', value, from: node.from, to: node.to };
   }
@@ -171,11 +173,12 @@ class Walker {
     return { kind: 'additive', terms: [{ term: counterTerm(selector), sign: 1 }], aggregated: false, selector, from: node.from, to: node.to };
   }
 
-  private functionCall(node: SyntaxNode): AdditiveShape {
+  private functionCall(node: SyntaxNode): AdditiveShape | RatioShape {
     const identifier = node.getChild('FunctionIdentifier');
     const name = identifier ? this.slice(identifier) : '';
-    if (name !== 'rate' && name !== 'increase') throw new Refusal(`the function ${name}()`, node);
     const args = expressionChildren(node.getChild('FunctionCallBody') ?? node).filter((child) => child !== identifier);
+    if (name === 'histogram_fraction') return this.histogramFraction(node, args);
+    if (name !== 'rate' && name !== 'increase') throw new Refusal(`the function ${name}()`, node);
     const [range, extra] = args;
     if (!range || extra) throw new Refusal(`${name}() with ${args.length} arguments`, node);
     if (range.name !== 'MatrixSelector') {
@@ -189,6 +192,32 @@ class Walker {
     const window = this.text.slice(vector.to, range.to).replace(/^\s*\[\s*|\s*\]\s*$/g, '');
     this.reads.push({ how: `${name}(…[${window}])`, from: node.from, to: node.to });
     return { kind: 'additive', terms: [{ term: counterTerm(selector), sign: 1 }], aggregated: false, selector, from: node.from, to: node.to };
+  }
+
+  /**
+   * `histogram_fraction(lower, upper, sum(rate(x[W])))` of a native histogram `x`: the share of observations in
+   * (lower, upper]. Ingest exposes a native histogram as `x_bucket` series at every bound an SLI reads, each the
+   * count at or below it interpolated within its bucket as Prometheus does (src/ingest/native-histogram.ts), so the
+   * fraction is (bucket(upper) - bucket(lower)) / bucket(+Inf) over the window, a ratio of events.
+   */
+  private histogramFraction(node: SyntaxNode, args: readonly SyntaxNode[]): RatioShape {
+    const [lowerNode, upperNode, histogramNode, extra] = args;
+    if (!lowerNode || !upperNode || !histogramNode || extra) throw new Refusal(`histogram_fraction() with ${args.length} arguments (expected lower, upper and a histogram)`, node);
+    const lower = this.walk(lowerNode);
+    const upper = this.walk(upperNode);
+    if (lower.kind !== 'number' || upper.kind !== 'number') throw new Refusal('histogram_fraction() bounds that are not numbers', lower.kind !== 'number' ? lower : upper);
+    if (!(lower.value < upper.value)) throw new Refusal(`histogram_fraction(${lower.value}, ${upper.value}, …): the lower bound must be below the upper one`, node);
+    const histogram = this.walk(histogramNode);
+    const selector = histogram.kind === 'additive' && histogram.terms.length === 1 && histogram.terms[0]?.sign === 1 ? histogram.selector : undefined;
+    if (histogram.kind !== 'additive' || !selector) throw new Refusal('histogram_fraction() of anything but one native histogram selector, e.g. sum(rate(http_request_duration_seconds[5m]))', histogramNode);
+    if (!histogram.aggregated) throw new Refusal(`histogram_fraction() of a per-series vector (wrap "${this.slice(histogramNode)}" in sum())`, histogramNode);
+    if (selector.metric.endsWith('_bucket') || hasBucketMatcher(selector)) {
+      throw new Refusal(`histogram_fraction() reads a native histogram by its own name ("${selector.metric.replace(/_bucket$/, '')}"), not its classic "${BUCKET_LABEL}" buckets`, histogramNode);
+    }
+    const bucket = (bound: number): SignedTerm['term'] => counterTerm(withMatcher({ metric: `${selector.metric}_bucket`, matchers: selector.matchers }, { name: BUCKET_LABEL, op: '=', value: formatBound(bound) }));
+    const numerator: SignedTerm[] = [{ term: bucket(upper.value), sign: 1 }];
+    if (lower.value !== -Infinity) numerator.push({ term: bucket(lower.value), sign: -1 });
+    return { kind: 'ratio', numerator, denominator: [{ term: bucket(Infinity), sign: 1 }], complemented: false, from: node.from, to: node.to };
   }
 
   /**

@@ -10,6 +10,7 @@ import { inflateSnappy } from '../wire/snappy.js';
 import { parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
 import type { IngestContext } from './context.js';
+import type { BucketBounds } from './otlp-route.js';
 
 const V1_PROTO = 'prometheus.WriteRequest';
 const V2_PROTO = 'io.prometheus.write.v2.Request';
@@ -27,10 +28,11 @@ export function remoteWriteVersion(contentType: string | undefined): 1 | 2 {
 
 /**
  * `POST /api/v1/write`: Prometheus remote write 1.0 and 2.0. 204 once the samples are committed; 2.0 requests get
- * the `X-Prometheus-Remote-Write-*-Written` headers (samples accepted, including those no SLI reads; native histograms
- * and exemplars are accepted and not stored, so they count 0).
+ * the `X-Prometheus-Remote-Write-*-Written` headers (samples and native histograms accepted, including those no SLI
+ * reads; exemplars are accepted and not stored, so they count 0). Native histograms an SLI reads become the `_bucket`
+ * series at the bounds `bucketBounds` gives (see native-histogram.ts).
  */
-export function remoteWriteRoutes(ingest: IngestContext): Hono {
+export function remoteWriteRoutes(ingest: IngestContext, bucketBounds: BucketBounds = () => []): Hono {
   const app = new Hono();
   // Only this path: a guard on `*` would reach every route of the app this one is mounted into.
   if (ingest.guard) app.use('/api/v1/write', ingest.guard);
@@ -47,7 +49,7 @@ export function remoteWriteRoutes(ingest: IngestContext): Hono {
       try {
         const compressed = await readBody(c.req.raw, ingest.limits.maxBodyBytes);
         const body = inflateSnappy(compressed, ingest.limits.maxDecompressedBytes);
-        const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest };
+        const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest, bucketBounds };
         const batch: DecodedBatch = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
         if (batch.stats.series === 0) assertRemoteWriteVersion(body, version);
         const outcome = await commitBatch(ingest.groupCommit, batch, protocol);
@@ -55,7 +57,7 @@ export function remoteWriteRoutes(ingest: IngestContext): Hono {
         if (outcome.rejected > 0) ingest.logger?.warn({ protocol, rejected: outcome.rejected, reasons: outcome.rejectedReasons }, 'remote write: samples refused');
         if (version === 2) {
           c.header('X-Prometheus-Remote-Write-Samples-Written', String(Math.max(0, batch.stats.samples - outcome.rejected)));
-          c.header('X-Prometheus-Remote-Write-Histograms-Written', '0');
+          c.header('X-Prometheus-Remote-Write-Histograms-Written', String(batch.stats.histograms - batch.stats.invalidHistograms));
           c.header('X-Prometheus-Remote-Write-Exemplars-Written', '0');
         }
         return finish(ingest, c, protocol, started, c.body(null, 204));

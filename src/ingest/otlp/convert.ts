@@ -5,6 +5,8 @@ import { formatBound } from '../../core/index.js';
 import type { Attributes, ExponentialHistogramPoint, HistogramPoint, OtlpMetric, OtlpRequest, PointBase, SummaryPoint } from './model.js';
 import { FLAG_NO_RECORDED_VALUE, TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA } from './model.js';
 import { prometheusLabelName, prometheusMetricName } from './naming.js';
+import { rankAtMost } from '../native-histogram.js';
+import type { NativeHistogram } from '../native-histogram.js';
 import type { MetricKind } from './naming.js';
 
 export interface ConvertOptions {
@@ -144,9 +146,10 @@ function convertMetric(metric: OtlpMetric, target: Record<string, string>, optio
       case 'exponential_histogram': {
         const histogram = point as ExponentialHistogramPoint;
         if (options.wantsMetric(`${base}_bucket`)) {
+          const native = nativeOf(histogram);
           for (const bound of options.bucketBounds(`${base}_bucket`)) {
-            if (!(bound >= 0) || bound === Infinity) continue;
-            emit(`${base}_bucket`, { ...labels(), le: formatBound(bound) }, point, exponentialCountAtMost(histogram, bound), 'counter');
+            if (!Number.isFinite(bound)) continue;
+            emit(`${base}_bucket`, { ...labels(), le: formatBound(bound) }, point, rankAtMost(native, bound), 'counter');
           }
           emit(`${base}_bucket`, { ...labels(), le: '+Inf' }, point, histogram.count, 'counter');
         }
@@ -166,23 +169,25 @@ function convertMetric(metric: OtlpMetric, target: Record<string, string>, optio
 }
 
 /**
- * Observations of an exponential histogram at or below `threshold` (≥ 0): the zero bucket, every negative bucket, and
- * the positive buckets up to and including the one that contains the threshold. The threshold is thus rounded up to
- * the upper boundary of its bucket (at most 2^(2^-scale) - 1 above it, about 9 % at scale 3), which keeps the
- * estimate monotonic as a cumulative stream downscales (coarser buckets only move that boundary up), so it never
- * looks like a counter reset.
+ * Observations of an exponential histogram at or below `threshold`, interpolated within the bucket that contains it
+ * the way Prometheus's `histogram_fraction` does (see native-histogram.ts). OTLP bucket i holds (base^i, base^(i+1)],
+ * which is Prometheus's bucket i + 1.
  */
 export function exponentialCountAtMost(point: ExponentialHistogramPoint, threshold: number): number {
-  let total = point.zeroCount;
-  for (const count of point.negative.counts) total += count;
-  const { offset, counts } = point.positive;
-  if (counts.length === 0) return total;
-  // Bucket index i holds (base^i, base^(i+1)] with base = 2^(2^-scale); the threshold lies in bucket ceil(log_base(t)) - 1.
-  const perDoubling = 2 ** point.scale;
-  const containing = threshold <= 0 ? Number.NEGATIVE_INFINITY : Math.ceil(Math.log2(threshold) * perDoubling - 1e-9) - 1;
-  for (let k = 0; k < counts.length; k++) {
-    if (offset + k > containing) break;
-    total += counts[k]!;
-  }
-  return total;
+  return rankAtMost(nativeOf(point), threshold);
+}
+
+function nativeOf(point: ExponentialHistogramPoint): NativeHistogram {
+  const indexes = (buckets: ExponentialHistogramPoint['positive']) => buckets.counts.map((_, k) => buckets.offset + k + 1);
+  return {
+    count: point.count,
+    sum: point.sum ?? 0,
+    schema: point.scale,
+    zeroThreshold: point.zeroThreshold,
+    zeroCount: point.zeroCount,
+    positiveIndexes: indexes(point.positive),
+    positiveCounts: point.positive.counts,
+    negativeIndexes: indexes(point.negative),
+    negativeCounts: point.negative.counts,
+  };
 }

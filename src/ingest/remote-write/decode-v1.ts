@@ -5,6 +5,7 @@ import { tooManySeries } from '../limits.js';
 import { SeenNames, delimited, read, skipField, varint } from '../wire/cursor.js';
 import { LENGTH_DELIMITED, ProtoReader, bytesEqualAscii, decodeUtf8 } from '../wire/protobuf.js';
 import { Offsets, readSamples } from './series-builder.js';
+import { readNativeSeries } from './native-series.js';
 
 const NAME_LABEL = new TextEncoder().encode('__name__');
 
@@ -23,11 +24,13 @@ const LABEL_VALUE = (2 << 3) | LENGTH_DELIMITED;
 /** Label offsets as four numbers each: name start, name end, value start, value end. */
 const labelOffsets = new Offsets(256);
 const sampleOffsets = new Offsets(32);
+const histogramOffsets = new Offsets(32);
 
 /**
  * Decodes a remote-write 1.0 `WriteRequest`. Each series' labels are first only located (offsets); its metric name
  * is judged against the SLI index (once per distinct name per request), and only series some SLI needs get label
- * objects and samples. Label order is not assumed. Exemplars, native histograms and metadata are counted and skipped.
+ * objects and samples. Label order is not assumed. Native histograms an SLI reads become `_bucket`, `_count` and `_sum`
+ * series (native-histogram.ts); exemplars and metadata are counted and skipped.
  */
 export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): DecodedBatch {
   const stats = emptyStats();
@@ -46,6 +49,7 @@ export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): 
       scanSeries(body, pos, seriesEnd, stats);
       const kept = keepSeries(body, scratch, seen, options, stats);
       if (kept) series.push(kept);
+      if (histogramOffsets.length > 0) keepHistograms(body, scratch, options, stats, series);
       pos = seriesEnd;
     } else {
       if (tag === METADATA) stats.metadata++;
@@ -59,6 +63,7 @@ export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): 
 function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeStats): void {
   labelOffsets.length = 0;
   sampleOffsets.length = 0;
+  histogramOffsets.length = 0;
   while (pos < end) {
     pos = varint(bytes, pos, end);
     const tag = read.value;
@@ -86,9 +91,13 @@ function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeSt
       pos = delimited(bytes, pos, end);
       sampleOffsets.push(pos, read.value);
       pos = read.value;
+    } else if (tag === HISTOGRAM) {
+      pos = delimited(bytes, pos, end);
+      histogramOffsets.push(pos, read.value);
+      stats.histograms++;
+      pos = read.value;
     } else {
       if (tag === EXEMPLAR) stats.exemplars++;
-      else if (tag === HISTOGRAM) stats.histograms++;
       pos = skipField(bytes, pos, end, tag >>> 3 === 0 ? -1 : tag & 7);
     }
   }
@@ -126,6 +135,16 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
     return undefined;
   }
 
+  const labels = buildLabels(bytes, nameStart, nameEnd, sampleCount, stats);
+  if (!labels) return undefined;
+  const { timestamps, values } = readSamples(scratch, sampleOffsets);
+  return { labels, timestamps, values };
+}
+
+/** The scanned series' labels, or undefined (its samples refused) when a label name is empty or repeated. */
+function buildLabels(bytes: Uint8Array, nameStart: number, nameEnd: number, sampleCount: number, stats: DecodeStats): Record<string, string> | undefined {
+  const offsets = labelOffsets.data;
+  const labelCount = labelOffsets.length / 4;
   const labels: Record<string, string> = {};
   for (let i = 0; i < labelCount; i++) {
     const valueStart = offsets[4 * i + 2]!;
@@ -139,6 +158,27 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
     }
     labels[labelName] = decodeUtf8(bytes, valueStart, valueEnd);
   }
-  const { timestamps, values } = readSamples(scratch, sampleOffsets);
-  return { labels, timestamps, values };
+  return labels;
+}
+
+/** The scanned series' native histograms, as the `_bucket`, `_count` and `_sum` series SLIs read (when any does). */
+function keepHistograms(bytes: Uint8Array, scratch: ProtoReader, options: DecodeOptions, stats: DecodeStats, out: IncomingSeries[]): void {
+  const offsets = labelOffsets.data;
+  const labelCount = labelOffsets.length / 4;
+  const histogramCount = histogramOffsets.length / 2;
+  let nameStart = 0;
+  let nameEnd = 0;
+  for (let i = 0; i < labelCount; i++) {
+    if (bytesEqualAscii(bytes, offsets[4 * i]!, offsets[4 * i + 1]!, NAME_LABEL)) {
+      nameStart = offsets[4 * i + 2]!;
+      nameEnd = offsets[4 * i + 3]!;
+      break;
+    }
+  }
+  if (nameStart === nameEnd) {
+    stats.invalidHistograms += histogramCount;
+    rejectSamples(stats, 0, 'series without a __name__ label');
+    return;
+  }
+  readNativeSeries(decodeUtf8(bytes, nameStart, nameEnd), () => buildLabels(bytes, nameStart, nameEnd, 0, stats), scratch, histogramOffsets, options, stats, out);
 }

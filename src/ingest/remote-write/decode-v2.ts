@@ -4,6 +4,7 @@ import type { DecodeOptions, DecodeStats, DecodedBatch } from '../decoded.js';
 import { tooManySeries } from '../limits.js';
 import { malformed } from '../wire/malformed.js';
 import { LENGTH_DELIMITED, ProtoReader, VARINT, bytesEqualAscii, decodeUtf8 } from '../wire/protobuf.js';
+import { readNativeSeries } from './native-series.js';
 import { Offsets, readSamples } from './series-builder.js';
 
 const NAME_LABEL = new TextEncoder().encode('__name__');
@@ -28,6 +29,7 @@ const symbolOffsets = new Offsets(1024);
 const seriesOffsets = new Offsets(1024);
 const labelRefs = new Offsets(64);
 const sampleOffsets = new Offsets(32);
+const histogramOffsets = new Offsets(32);
 
 /**
  * Decodes a remote-write 2.0 `io.prometheus.write.v2.Request`: a symbol table and series whose labels are pairs of
@@ -59,8 +61,7 @@ export function decodeWriteRequestV2(body: Uint8Array, options: DecodeOptions): 
   const scratch = new ProtoReader(body);
   for (let i = 0; i < seriesCount; i++) {
     reader.reset(seriesOffsets.data[2 * i]!, seriesOffsets.data[2 * i + 1]!);
-    const kept = decodeSeries(reader, scratch, symbols, options, stats);
-    if (kept) series.push(kept);
+    decodeSeries(reader, scratch, symbols, options, stats, series);
   }
   return { series, stats };
 }
@@ -110,9 +111,10 @@ class SymbolTable {
   }
 }
 
-function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: SymbolTable, options: DecodeOptions, stats: DecodeStats): IncomingSeries | undefined {
+function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: SymbolTable, options: DecodeOptions, stats: DecodeStats, out: IncomingSeries[]): void {
   labelRefs.length = 0;
   sampleOffsets.length = 0;
+  histogramOffsets.length = 0;
   let createdTimestamp = 0;
   let gauge = false;
   while (!reader.done()) {
@@ -138,7 +140,9 @@ function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: Symbol
       reader.pos = end;
     } else if (tag === HISTOGRAM) {
       stats.histograms++;
-      reader.skip(LENGTH_DELIMITED);
+      const end = reader.delimitedEnd();
+      histogramOffsets.push(reader.pos, end);
+      reader.pos = end;
     } else if (tag === EXEMPLAR) {
       stats.exemplars++;
       reader.skip(LENGTH_DELIMITED);
@@ -156,8 +160,9 @@ function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: Symbol
     } else reader.skip(tag & 7);
   }
   const sampleCount = sampleOffsets.length / 2;
+  const histogramCount = histogramOffsets.length / 2;
   stats.samples += sampleCount;
-  if (sampleCount === 0) return undefined;
+  if (sampleCount === 0 && histogramCount === 0) return;
 
   const refs = labelRefs.data;
   const pairCount = labelRefs.length / 2;
@@ -172,12 +177,36 @@ function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: Symbol
   }
   if (nameRef < 0 || symbols.isEmpty(nameRef)) {
     rejectSamples(stats, sampleCount, 'series without a __name__ label');
-    return undefined;
+    stats.invalidHistograms += histogramCount;
+    return;
   }
+  if (histogramCount > 0) {
+    readNativeSeries(symbols.get(nameRef), () => buildLabels(symbols, nameRef, 0, stats), scratch, histogramOffsets, options, stats, out, gauge ? 0 : createdTimestamp);
+  }
+  if (sampleCount === 0) return;
   if (!symbols.wanted(nameRef, options)) {
     stats.unmatched += sampleCount;
-    return undefined;
+    return;
   }
+  const labels = buildLabels(symbols, nameRef, sampleCount, stats);
+  if (!labels) return;
+  const { timestamps, values, startTimestamp, startTimestamps } = readSamples(scratch, sampleOffsets);
+  // rc.4 senders give each sample its start time; earlier ones one created timestamp for the series.
+  const start = startTimestamps?.[0] || startTimestamp || createdTimestamp;
+  out.push({
+    labels,
+    timestamps,
+    values,
+    ...(gauge ? { temporality: 'gauge' as const } : {}),
+    ...(start > 0 && !gauge ? { startTimeMs: start } : {}),
+    ...(startTimestamps !== undefined && !gauge ? { startTimesMs: startTimestamps } : {}),
+  });
+}
+
+/** The series' labels from the current label references, or undefined (its samples refused) when a name is empty or repeated. */
+function buildLabels(symbols: SymbolTable, nameRef: number, sampleCount: number, stats: DecodeStats): Record<string, string> | undefined {
+  const refs = labelRefs.data;
+  const pairCount = labelRefs.length / 2;
   const labels: Record<string, string> = {};
   for (let i = 0; i < pairCount; i++) {
     const valueRef = refs[2 * i + 1]!;
@@ -189,15 +218,5 @@ function decodeSeries(reader: ProtoReader, scratch: ProtoReader, symbols: Symbol
     }
     labels[labelName] = symbols.get(valueRef);
   }
-  const { timestamps, values, startTimestamp, startTimestamps } = readSamples(scratch, sampleOffsets);
-  // rc.4 senders give each sample its start time; earlier ones one created timestamp for the series.
-  const start = startTimestamps?.[0] || startTimestamp || createdTimestamp;
-  return {
-    labels,
-    timestamps,
-    values,
-    ...(gauge ? { temporality: 'gauge' as const } : {}),
-    ...(start > 0 && !gauge ? { startTimeMs: start } : {}),
-    ...(startTimestamps !== undefined && !gauge ? { startTimesMs: startTimestamps } : {}),
-  };
+  return labels;
 }

@@ -1,0 +1,167 @@
+/**
+ * End to end with a real Prometheus 2.42 (`--enable-feature=native-histograms`): it scrapes a target serving the
+ * protobuf exposition format with a native histogram (schema 3) and remote-writes it to sloe. Two SLOs read it at
+ * 0.3 s, which lies inside a bucket, so the figure depends on the interpolation: sloe's latency form and
+ * histogram_fraction both agree within 1 % with what that Prometheus answers for
+ * histogram_fraction(0, 0.3, sum(rate(x[w]))) over the same window.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import protobuf from 'protobufjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPrometheus } from './prometheus-process.js';
+import type { PrometheusProcess } from './prometheus-process.js';
+import { startSloeIngest } from './sloe-harness.js';
+import type { SloeIngest } from './sloe-harness.js';
+
+const specYaml = `
+apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: rpc-latency
+spec:
+  service: rpc
+  window: 30d
+  objectives:
+    - targetPercent: 90
+  sli:
+    latency:
+      histogram: sum(rate(rpc_latency_seconds{job="rpc"}[{{.window}}]))
+      threshold: 0.3
+---
+apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: rpc-latency-fraction
+spec:
+  service: rpc
+  window: 30d
+  objectives:
+    - targetPercent: 90
+  sli:
+    rawRatio:
+      query: histogram_fraction(0, 0.3, sum(rate(rpc_latency_seconds{job="rpc"}[{{.window}}])))
+      meaning: good
+`;
+
+// io.prometheus.client's metrics.proto (the fields a native histogram uses).
+const METRICS_PROTO = `
+syntax = "proto3";
+package io.prometheus.client;
+message LabelPair { string name = 1; string value = 2; }
+message BucketSpan { sint32 offset = 1; uint32 length = 2; }
+message Histogram {
+  uint64 sample_count = 1; double sample_sum = 2; sint32 schema = 5; double zero_threshold = 6; uint64 zero_count = 7;
+  repeated BucketSpan positive_span = 12; repeated sint64 positive_delta = 13;
+}
+message Metric { repeated LabelPair label = 1; Histogram histogram = 7; }
+message MetricFamily { string name = 1; string help = 2; int32 type = 3; repeated Metric metric = 4; }
+`;
+const MetricFamily = protobuf.parse(METRICS_PROTO, { keepCase: true }).root.lookupType('io.prometheus.client.MetricFamily');
+
+/**
+ * Schema 3 (base 2^(1/8)): bucket -13 holds (0.297, 0.324], so 0.3 s splits it. Each scrape adds observations to
+ * buckets -16 to -10; `slow` moves weight above the threshold.
+ */
+function startTarget(): Promise<{ server: Server; port: number; slower(): void; scrapes(): number }> {
+  const indexes = [-16, -15, -14, -13, -12, -11, -10];
+  const counts = new Map<number, number>(indexes.map((index) => [index, 0]));
+  let zero = 0;
+  let perScrape = [2, 4, 6, 5, 3, 1, 1];
+  let scrapes = 0;
+  const server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    scrapes++;
+    indexes.forEach((index, k) => counts.set(index, counts.get(index)! + perScrape[k]!));
+    zero += 1;
+    const values = indexes.map((index) => counts.get(index)!);
+    const deltas = values.map((value, k) => value - (k === 0 ? 0 : values[k - 1]!));
+    const total = zero + values.reduce((a, b) => a + b, 0);
+    const family = MetricFamily.fromObject({
+      name: 'rpc_latency_seconds',
+      help: 'RPC latency.',
+      type: 4,
+      metric: [{ label: [{ name: 'method', value: 'get' }], histogram: { sample_count: total, sample_sum: total * 0.3, schema: 3, zero_threshold: 2 ** -128, zero_count: zero, positive_span: [{ offset: indexes[0], length: indexes.length }], positive_delta: deltas } }],
+    });
+    res.writeHead(200, { 'content-type': 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited' });
+    res.end(Buffer.from(MetricFamily.encodeDelimited(family).finish()));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        server,
+        port: typeof address === 'object' && address ? address.port : 0,
+        slower: () => (perScrape = [1, 1, 2, 6, 6, 4, 3]),
+        scrapes: () => scrapes,
+      });
+    }),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let prometheus: PrometheusProcess | undefined;
+let sloe: SloeIngest | undefined;
+let target: Awaited<ReturnType<typeof startTarget>> | undefined;
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await sloe?.close();
+  target?.server.close();
+});
+
+describe('Prometheus 2.42 native histograms remote-written into sloe', () => {
+  it('reads the histogram at a threshold inside a bucket as histogram_fraction does, within 1 %', async () => {
+    sloe = await startSloeIngest({ specYaml, ingest: { bucketBounds: (metric) => (metric === 'rpc_latency_seconds_bucket' ? [0, 0.3] : []) } });
+    target = await startTarget();
+    prometheus = await startPrometheus(
+      `
+global:
+  scrape_interval: 500ms
+scrape_configs:
+  - job_name: rpc
+    static_configs:
+      - targets: ['127.0.0.1:${target.port}']
+remote_write:
+  - url: ${sloe.url}/api/v1/write
+    send_native_histograms: true
+    queue_config:
+      batch_send_deadline: 1s
+      min_backoff: 100ms
+      max_backoff: 1s
+`,
+      ['--enable-feature=native-histograms'],
+    );
+    const seen = target;
+    const waitForScrapes = async (count: number) => {
+      const deadline = Date.now() + 30_000;
+      while (seen.scrapes() < count) {
+        if (Date.now() > deadline) throw new Error(`only ${seen.scrapes()} scrapes in 30 s: ${prometheus?.log() ?? ''}`);
+        await sleep(100);
+      }
+    };
+    await waitForScrapes(8);
+    target.slower();
+    await waitForScrapes(16);
+    await sleep(2_500);
+
+    const now = Date.now();
+    const report = await sloe.engine.evaluate(now);
+    const fraction = async (window: string) => {
+      const data = await prometheus!.query(`histogram_fraction(0, 0.3, sum(rate(rpc_latency_seconds{job="rpc"}[${window}])))`, now);
+      return Number(data.result[0]?.value[1]);
+    };
+    const expected = await fraction('30d');
+    expect(expected, prometheus.log()).toBeGreaterThan(0.3);
+    expect(expected).toBeLessThan(0.9);
+    for (const name of ['rpc-latency', 'rpc-latency-fraction']) {
+      const status = report.statuses.find((one) => one.name === name);
+      expect(status?.sli, `${name}: ${status?.reason ?? ''}`).not.toBeNull();
+      expect(Math.abs(status!.sli! / expected - 1), `${name}: sloe ${status!.sli}, Prometheus ${expected}`).toBeLessThan(0.01);
+    }
+  }, 60_000);
+});
