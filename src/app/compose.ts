@@ -16,6 +16,7 @@ import { createSources } from '../source/index.js';
 import type { SloeStore } from '../store/index.js';
 import { createTelemetry, instrumentAppender, instrumentJournal } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
+import { githubHook } from './github.js';
 import type { SpecsReloader } from './reload.js';
 import { specExcerpts } from './spec-source.js';
 
@@ -84,6 +85,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     queueCapacity: config.notifiers.queueSize,
     logger,
   });
+  const github = githubHook(config.github, logger);
   const policy = createPolicy({
     statuses: engine.ports.statuses,
     policies: initial.policies,
@@ -96,6 +98,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     logger: logger.child({ component: 'policy' }),
     registry: metrics.registry,
     transaction: (work) => store.transaction(work),
+    ...(github === undefined ? {} : { github }),
   });
   const api = createApi({
     engine: engine.ports,

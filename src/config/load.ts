@@ -72,6 +72,7 @@ export interface SloeConfig {
     queueSize: number;
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
+  github: { appId?: string; privateKeyFile?: string; webhookSecret?: string; apiUrl: string; repositories: Record<string, string> };
   server: {
     headersTimeout: string;
     headersTimeoutMs: number;
