@@ -20,6 +20,7 @@ import { DeliveryClaims } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { createTelemetry, instrumentAppender, instrumentJournal } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
+import { githubHook } from './github.js';
 import type { SpecsReloader } from './reload.js';
 import { specExcerpts } from './spec-source.js';
 
@@ -91,6 +92,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     queueCapacity: config.notifiers.queueSize,
     logger,
   });
+  const github = githubHook(config.github, logger);
   const policy = createPolicy({
     statuses: engine.ports.statuses,
     policies: initial.policies,
@@ -104,6 +106,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     registry: metrics.registry,
     onDecision: (decision) => metrics.recordDecision(decision),
     transaction: (work) => store.transaction(work),
+    ...(github === undefined ? {} : { github }),
   });
   const api = createApi({
     engine: engine.ports,

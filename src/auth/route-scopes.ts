@@ -50,6 +50,8 @@ export const ROUTE_SCOPES: readonly RouteScope[] = [
   { method: 'POST', path: '/api/v1/hooks/flagger', access: 'read' },
   { method: 'POST', path: '/api/v1/admission', access: 'read' },
   { method: 'POST', path: '/api/v1/admission/:env', access: 'read' },
+  // GitHub cannot send a bearer token: the body's HMAC (X-Hub-Signature-256, github.webhookSecret) is checked instead.
+  { method: 'POST', path: '/api/v1/hooks/github', access: 'public' },
   // CONTRACT.md's second wave: reviews and the MCP server read ("the read token applies").
   { method: 'GET', path: '/api/v1/reports', access: 'read' },
   { method: 'GET', path: '/api/v1/incidents', access: 'read' },

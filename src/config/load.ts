@@ -74,6 +74,7 @@ export interface SloeConfig {
   };
   events: { webhooks: z.infer<typeof eventWebhooksSchema> };
   replicas: { claimFile: string | undefined; id: string | undefined; claimWindow: string; claimWindowMs: number };
+  github: { appId?: string; privateKeyFile?: string; webhookSecret?: string; apiUrl: string; repositories: Record<string, string> };
   server: {
     headersTimeout: string;
     headersTimeoutMs: number;

@@ -139,6 +139,12 @@ export const CONFIG_TABLE = [
   key({ key: 'notifiers.resendInterval', schema: durationText, default: '1m', description: 'How often firing alerts are re-sent to Alertmanager; their endsAt is 4 × max(this, evaluationInterval) ahead.' }),
   key({ key: 'notifiers.queueSize', schema: z.coerce.number().int().min(1).max(1_000_000), default: 1000, description: 'Notifications each receiver holds while it is unreachable; when full, the oldest is dropped and counted.' }),
   key({ key: 'events.webhooks', schema: eventWebhooksSchema, default: [], secret: true, description: 'Receivers of freeze and thaw CloudEvents.' }),
+  // GitHub deployment protection rules (docs/gates.md): sloe answers as a GitHub App installation.
+  key({ key: 'github.appId', schema: z.coerce.string().regex(/^\d+$/, 'expected the GitHub App\'s numeric id').optional().describe('the GitHub App\'s numeric id'), default: undefined, description: 'The GitHub App sloe answers deployment protection rules as (its App ID); with github.privateKeyFile and github.webhookSecret it enables POST /api/v1/hooks/github.', example: '123456' }),
+  key({ key: 'github.privateKeyFile', schema: path.optional(), default: undefined, description: 'The GitHub App\'s private key (PEM), which signs the JWT exchanged for installation tokens.' }),
+  key({ key: 'github.webhookSecret', schema: credential.optional(), default: undefined, secret: true, description: 'The GitHub App\'s webhook secret; X-Hub-Signature-256 of every event is checked against it.' }),
+  key({ key: 'github.apiUrl', schema: url, default: 'https://api.github.com', description: 'GitHub\'s REST API: https://HOST/api/v3 for GitHub Enterprise Server. Callbacks are only sent under it.' }),
+  key({ key: 'github.repositories', schema: z.record(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name'), z.string().min(1)).describe('a mapping of owner/name to service'), default: {}, description: 'Which service each repository deploys; a repository not listed is the service of its name.', example: '{ acme/shop-frontend: checkout }' }),
   key({ key: 'provisioning.prometheus', schema: prometheusProvisioningSchema, default: undefined, description: 'Write rule files into a folder and ask Prometheus to reload.' }),
   key({ key: 'provisioning.mimir', schema: mimirProvisioningSchema, default: undefined, description: 'Push rule groups to the Mimir/Cortex ruler API.' }),
   key({ key: 'provisioning.grafana', schema: grafanaProvisioningSchema, default: undefined, secret: true, description: 'Push dashboards to Grafana.' }),

@@ -9,6 +9,8 @@ import { FreezeTracker } from './freezes.js';
 import type { FreezeTransition } from './freezes.js';
 import { gateRoutes } from './gate-routes.js';
 import { GateService } from './gate-service.js';
+import { githubRoutes } from './github-hook.js';
+import type { GitHubHookOptions } from './github-hook.js';
 
 /** What the policy component logs through; pino's Logger fits. Tokens and secrets are never passed to it. */
 export interface PolicyLogger {
@@ -38,6 +40,8 @@ export interface PolicyComponentOptions {
   readonly onTransition?: (transition: FreezeTransition) => void;
   /** One storage transaction around a group of journal writes (see GateServiceOptions.transaction). */
   readonly transaction?: (work: () => void) => void;
+  /** GitHub deployment protection rules (`github.*`); without it the hook answers 404 not_configured. */
+  readonly github?: GitHubHookOptions;
 }
 
 /** The policy component as the app composes it, with the parts the admin API and tests look at. */
@@ -126,7 +130,7 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
     freezes,
     delivery,
     // Behind the daemon's auth middleware, which decides who may call them and sets the caller gates read.
-    routes: [gateRoutes(gates, freezes, { now, afterChange: () => checkFreezes() }), flaggerRoutes(gates), admissionRoutes(gates)],
+    routes: [gateRoutes(gates, freezes, { now, afterChange: () => checkFreezes() }), flaggerRoutes(gates), admissionRoutes(gates), githubRoutes(gates, options.github)],
     checkFreezes,
     // Events a previous run queued and could not deliver go out first (order per receiver).
     start: () => delivery.start(),

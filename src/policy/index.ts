@@ -22,3 +22,7 @@ export type { FrozenLookup, GateQuestion, Inputs, Judged } from './verdicts.js';
 export { ACTIONS, parseLabelPairs } from './release.js';
 export { createPolicy } from './component.js';
 export type { PolicyComponent, PolicyComponentOptions, PolicyLogger } from './component.js';
+export { GITHUB_API_VERSION, GitHubApp } from './github-app.js';
+export type { GitHubAppOptions } from './github-app.js';
+export { commentOf, githubRoutes } from './github-hook.js';
+export type { GitHubHookOptions } from './github-hook.js';
