@@ -132,9 +132,9 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
       ? {}
       : {
           link: (schedule, range) => {
-            const query = new URLSearchParams({ from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
+            const query = new URLSearchParams({ format: 'markdown', from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
             if (schedule.services?.length === 1 && schedule.services[0] !== undefined) query.set('service', schedule.services[0]);
-            return `${publicUrl}/#/report?${query.toString()}`;
+            return `${publicUrl}/api/v1/reports?${query.toString()}`;
           },
         }),
     logger: options.logger,
