@@ -128,6 +128,9 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     clock,
     postmortemThreshold: config.postmortemThreshold,
     postmortemReceivers: config.postmortems,
+    engine: { statuses: engine.ports.statuses, history: engine.ports.history, events: engine.ports.events },
+    reports: config.reports,
+    publicUrl,
     logger: logger.child({ component: 'reviews' }),
   });
 

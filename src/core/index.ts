@@ -27,6 +27,8 @@ export type {
   ExclusionRecord,
   HistoryPoint,
   HistoryReader,
+  EventsReader,
+  RangeEvents,
   Component,
   Evaluation,
   IncidentEvent,

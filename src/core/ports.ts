@@ -1,5 +1,5 @@
 import type { AlertTransition, SloStatus } from './status.js';
-import type { Labels, Sli, SpecSet, ThresholdOp } from './model.js';
+import type { Labels, Sli, SpecSet, ThresholdOp, Window } from './model.js';
 import type { Term } from './promql/types.js';
 
 /** One series of incoming samples, in whatever protocol it arrived. Timestamps are Unix milliseconds. */
@@ -251,6 +251,19 @@ export interface HistoryPoint {
 export interface HistoryReader {
   /** Undefined when no SLO has this name. */
   history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined;
+}
+
+/** An objective's events over chosen ranges, with the window its budget is reckoned over. */
+export interface RangeEvents {
+  readonly window: Window;
+  /** One per range asked, in order: good and total events (slices for Timeslices), exclusions left out. */
+  readonly counts: readonly { readonly good: number; readonly total: number }[];
+}
+
+/** Events of an objective over arbitrary ranges, from the stored buckets: what reports and budget explanations read. */
+export interface EventsReader {
+  /** Undefined when no SLO objective has this name. */
+  events(name: string, ranges: readonly { readonly from: number; readonly to: number }[]): RangeEvents | undefined;
 }
 
 /** What one evaluation produced, as every component sees it after the tick. */

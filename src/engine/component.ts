@@ -6,6 +6,7 @@ import type {
   Evaluation,
   ExclusionAdmin,
   HistoryReader,
+  EventsReader,
   Journal,
   BackfillAdmin,
   RemoteSeries,
@@ -25,6 +26,7 @@ export interface EnginePorts {
   readonly appender: SampleAppender;
   readonly statuses: StatusReader;
   readonly history: HistoryReader;
+  readonly events: EventsReader;
   readonly exclusions: ExclusionAdmin;
   readonly backfill: BackfillAdmin;
 }
@@ -141,6 +143,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
       appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol), appendGroup: (requests) => engine.appendGroup(requests) },
       statuses: { latest: () => engine.latest(), get: (name) => engine.get(name) },
       history: { history: (name, from, to, step) => engine.history(name, from, to, step) },
+      events: { events: (name, ranges) => engine.events(name, ranges) },
       exclusions: { list: (slo) => engine.exclusions.list(slo), add: (input, who, now) => engine.exclusions.add(input, who, now), remove: (id, who, now) => engine.exclusions.remove(id, who, now) },
       backfill: { start: (slos, now) => engine.backfill(slos, now) },
     },

@@ -12,6 +12,7 @@ import type {
   IncomingSeries,
   IngestProtocol,
   Journal,
+  RangeEvents,
   RemoteSeries,
   SampleAppender,
   SloStatus,
@@ -28,6 +29,7 @@ import type { ResolvedSli } from './counts.js';
 import { Exclusions } from './exclusions.js';
 import type { MaintenanceExpander } from './exclusions.js';
 import { historyOf } from './history.js';
+import { rangeEventsOf } from './range-events.js';
 import { maintenanceRanges } from './maintenance.js';
 import { planSpecs, sliTerms } from './plan.js';
 import type { ObjectivePlan, Plan } from './plan.js';
@@ -359,6 +361,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const plan = this.plan.objectives.find((candidate) => candidate.name === name);
     if (!plan) return undefined;
     return historyOf(plan, this.options.store, this.exclusions, { from, to, step, now: this.options.clock(), fineKeep: this.fineKeep });
+  }
+
+  events(name: string, ranges: readonly { readonly from: number; readonly to: number }[]): RangeEvents | undefined {
+    const plan = this.plan.objectives.find((candidate) => candidate.name === name);
+    if (!plan) return undefined;
+    return { window: plan.slo.window, counts: rangeEventsOf(plan, this.options.store, this.exclusions, ranges, this.options.clock(), this.fineKeep) };
   }
 }
 

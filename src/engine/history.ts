@@ -54,7 +54,8 @@ export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: E
   const excluded = exclusions.ranges(plan.slo.name, readFrom, to);
   return times.map((t) => {
     // Minute resolution while the point's minute has fine buckets; hour resolution before that.
-    const fine = t >= fineFloor + FINE_BUCKET_MS;
+    // The stretch a point looks back over must lie within them too, or its start reads a partial hour as nothing.
+    const fine = t - Math.max(step, plan.windows[0] ?? 0) >= fineFloor;
     const resolution = fine ? FINE_BUCKET_MS : COARSE_BUCKET_MS;
     const at = Math.floor(t / resolution) * resolution;
     // A scrape every few minutes is not a gap: the stretch is at least the shortest window (5m for 30 days).

@@ -12,6 +12,8 @@ export interface ReviewReceivers {
 /** One message to every receiver: Slack gets `text` (mrkdwn), webhooks the JSON `body`. */
 export interface ReviewMessage {
   readonly type: 'sloe.postmortem' | 'sloe.report';
+  /** A dedupe key (scheduled reports): webhooks get it as `id` and `Idempotency-Key`, so a receiver can drop repeats. */
+  readonly id?: string;
   readonly text: string;
   readonly body: unknown;
 }
@@ -57,8 +59,9 @@ export class Announcer {
           ...common,
           name: `review.${options.name}.webhook-${index + 1}`,
           deliver: (message) => {
-            const body = JSON.stringify({ type: message.type, data: message.body });
+            const body = JSON.stringify({ type: message.type, ...(message.id === undefined ? {} : { id: message.id }), data: message.body });
             const headers: Record<string, string> = { 'content-type': 'application/json', 'x-sloe-event': message.type };
+            if (message.id !== undefined) headers['idempotency-key'] = message.id;
             if (receiver.secret) headers['x-sloe-signature'] = signBody(body, receiver.secret);
             return send({ url: receiver.url, headers, body, timeoutMs: TIMEOUT_MS }, fetchOption);
           },

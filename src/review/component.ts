@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
-import type { Component, DocumentStore, Evaluation, IncidentStore, Journal } from '../core/index.js';
+import type { Component, DocumentStore, Evaluation, EventsReader, HistoryReader, IncidentStore, Journal, StatusReader } from '../core/index.js';
 import { DAY, SloeError } from '../core/index.js';
 import type { Fetch, Timers } from '../delivery/index.js';
 import { Announcer } from './announce.js';
@@ -9,6 +9,11 @@ import { IncidentTracker } from './incident-tracker.js';
 import { parseRange } from './params.js';
 import { Postmortems } from './postmortems.js';
 import type { Postmortem } from './postmortems.js';
+import { buildReport } from './report.js';
+import type { Report, ReportSelection } from './report.js';
+import { reportMarkdown } from './report-text.js';
+import { ReportScheduler } from './schedule.js';
+import type { ReportSchedule, SentReport } from './schedule.js';
 import { incidentView, serviceSummaries } from './summary.js';
 import type { IncidentView } from './summary.js';
 import { firstSent } from './timeline.js';
@@ -32,6 +37,12 @@ export interface ReviewComponentOptions {
   /** `postmortems`: where postmortems are announced. */
   readonly postmortemReceivers: ReviewReceivers;
   readonly logger: ReviewLogger;
+  /** What reports read of the engine. */
+  readonly engine: { readonly statuses: StatusReader; readonly history: HistoryReader; readonly events: EventsReader };
+  /** `reports:`: scheduled reports and where each goes. */
+  readonly reports?: readonly (ReportSchedule & { readonly receivers: ReviewReceivers })[];
+  /** The URL users reach sloe at: the Slack message of a scheduled report links the report page there. */
+  readonly publicUrl?: string;
   /** Tests hand in their own fetch and timers. */
   readonly fetch?: Fetch;
   readonly timers?: Timers;
@@ -42,6 +53,12 @@ export interface ReviewComponent extends Component<Hono> {
   /** Incidents overlapping [from, to), oldest first. */
   incidents(query: { slo?: string; service?: string; from: number; to: number }): IncidentView[];
   postmortems(filter?: { service?: string; slo?: string }): Postmortem[];
+  /** The report over [from, to) of the selected SLOs (all when the selection is empty). */
+  report(selection: ReportSelection, range: { from: number; to: number }): Report;
+  /** Sends the scheduled reports due at `now` (also run after every evaluation); returns their dedupe keys. */
+  sendDueReports(now: number): string[];
+  /** Scheduled reports sent, newest first. */
+  sentReports(): SentReport[];
   /** Settles the postmortem announcements queued so far (tests; shutdown does it too). */
   flush(timeoutMs: number): Promise<boolean>;
 }
@@ -80,11 +97,57 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
       }),
   });
 
+  const reportAnnouncers = new Map(
+    (options.reports ?? []).map((schedule) => [
+      schedule.name,
+      new Announcer({
+        name: `report-${schedule.name}`,
+        receivers: schedule.receivers,
+        store: options.documents,
+        registry: options.registry,
+        logger: options.logger,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.timers ? { timers: options.timers } : {}),
+      }),
+    ]),
+  );
+  const announcers = [announcer, ...reportAnnouncers.values()];
+
   const incidents = (query: { slo?: string; service?: string; from: number; to: number }): IncidentView[] =>
     options.incidents
       .list({ from: query.from, to: query.to, ...(query.service ? { service: query.service } : {}) })
       .filter((incident) => query.slo === undefined || incident.slo === query.slo || incident.objective === query.slo)
       .map(incidentView);
+
+  const report = (selection: ReportSelection, range: { from: number; to: number }): Report =>
+    buildReport({ ...options.engine, journal: options.journal, documents: options.documents, incidents }, selection, range, options.clock());
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  const scheduler = new ReportScheduler({
+    schedules: options.reports ?? [],
+    documents: options.documents,
+    transaction: options.transaction,
+    build: (selection, range) => report(selection, range),
+    announce: (name, message) => reportAnnouncers.get(name)?.announce(message),
+    ...(publicUrl === undefined
+      ? {}
+      : {
+          link: (schedule, range) => {
+            const query = new URLSearchParams({ format: 'markdown', from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() });
+            if (schedule.services?.length === 1 && schedule.services[0] !== undefined) query.set('service', schedule.services[0]);
+            return `${publicUrl}/api/v1/reports?${query.toString()}`;
+          },
+        }),
+    logger: options.logger,
+  });
+  const sendDueReports = (now: number): string[] => {
+    try {
+      return scheduler.tick(now);
+    } catch (error) {
+      // A report that cannot be built now is tried again at the next evaluation (its cursor did not move).
+      options.logger.error({ err: error }, 'scheduled report failed');
+      return [];
+    }
+  };
 
   const routes = new Hono();
   routes.get('/api/v1/incidents', (c) => {
@@ -100,12 +163,25 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
     return c.json({ data: postmortems.list({ ...(slo ? { slo } : {}), ...(service ? { service } : {}) }) });
   });
 
+  routes.get('/api/v1/reports', (c) => {
+    const range = parseRange(c.req.query('from'), c.req.query('to'), options.clock(), DEFAULT_SPAN);
+    const list = (name: string): string[] => c.req.queries(name)?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '') ?? [];
+    const format = c.req.query('format') ?? 'json';
+    if (format !== 'json' && format !== 'markdown') throw new SloeError('bad_request', `format: "${format}" is not json or markdown`, { status: 400 });
+    const built = report({ services: list('service'), slos: list('slo') }, range);
+    if (format === 'markdown') return c.body(reportMarkdown(built), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    return c.json(built);
+  });
+
   return {
     name: 'reviews',
     routes: [routes],
     incidents,
     postmortems: (filter) => postmortems.list(filter),
-    flush: (timeoutMs) => announcer.flush(timeoutMs),
+    report,
+    sendDueReports,
+    sentReports: () => scheduler.sent(),
+    flush: async (timeoutMs) => (await Promise.all(announcers.map((each) => each.flush(timeoutMs)))).every(Boolean),
     afterEvaluation(evaluation: Evaluation) {
       try {
         // One transaction: an incident becomes final together with its postmortem, so a crash between the two cannot
@@ -120,8 +196,14 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
         // Reviews must never stop the evaluation loop; the next evaluation retries from the stored records.
         options.logger.error({ err: error }, 'incident tracking failed');
       }
+      sendDueReports(evaluation.now);
     },
-    start: () => announcer.start(),
-    stop: (timeoutMs) => announcer.stop(timeoutMs),
+    start: () => {
+      for (const each of announcers) each.start();
+      sendDueReports(options.clock());
+    },
+    stop: async (timeoutMs) => {
+      await Promise.all(announcers.map((each) => each.stop(timeoutMs)));
+    },
   };
 }

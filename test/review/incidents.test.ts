@@ -33,6 +33,8 @@ function reviewsOn(store: SqliteStore, posted: Posted[]): ReviewComponent {
     clock: () => Date.now(),
     postmortemThreshold: 0.2,
     postmortemReceivers: { webhooks: [{ url: 'http://tracker.test/issues' }] },
+    // Reports are not read here (test/review/report.test.ts reads them): nothing of the engine is asked.
+    engine: { statuses: { latest: () => [], get: () => undefined }, history: { history: () => undefined }, events: { events: () => undefined } },
     logger: quiet,
     fetch: (url, init) => {
       posted.push({ url, body: JSON.parse(init?.body as string) as Posted['body'] });
