@@ -100,7 +100,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
     evaluatedOnce = true;
     options.logger.debug({ ms: Math.round(report.durationMs), objectives: report.statuses.length, transitions: report.transitions.length }, 'evaluated');
     options.observe?.(report, now);
-    const evaluation: Evaluation = { now, statuses: report.statuses, transitions: report.transitions };
+    const evaluation: Evaluation = { now, statuses: report.statuses, transitions: report.transitions, groups: report.groups };
     for (const listener of listeners ?? []) listener.afterEvaluation?.(evaluation);
     return report;
   };
@@ -110,8 +110,8 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
     name: 'engine',
     ports: {
       appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol), appendGroup: (requests) => engine.appendGroup(requests) },
-      statuses: { latest: () => engine.latest(), get: (name) => engine.get(name) },
-      history: { history: (name, from, to, step) => engine.history(name, from, to, step) },
+      statuses: { latest: () => engine.latest(), get: (name) => engine.get(name), groups: (name) => engine.groups(name) },
+      history: { history: (name, from, to, step, group) => engine.history(name, from, to, step, group) },
       exclusions: { list: (slo) => engine.exclusions.list(slo), add: (input, who, now) => engine.exclusions.add(input, who, now), remove: (id, who, now) => engine.exclusions.remove(id, who, now) },
       backfill: { start: (slos, now) => engine.backfill(slos, now) },
     },
