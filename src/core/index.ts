@@ -42,6 +42,7 @@ export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
 export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, periodWindows, tiersForPeriod } from './tiers.js';
 export type { TierTemplate } from './tiers.js';
+export { DEFAULT_MAX_GROUPS, groupId, groupLabelsOf, groupSelector, groupTermKey, maxGroupsOf, objectiveIdentity } from './groups.js';
 export { nominalPeriod, objectiveName, windowLabel } from './slo.js';
 export { INFO_LABELS, LABELS, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL } from './names.js';
 export type { LabelProfile } from './names.js';

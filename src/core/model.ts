@@ -178,10 +178,12 @@ export interface Slo {
   readonly exclusions: readonly Exclusion[];
   readonly maintenance: readonly MaintenanceWindow[];
   /**
-   * Labels the spec asks to split the SLO by (Pyrra's `grouping`), kept so conversions carry them. The engine, rules
-   * and gates do not split by them yet: the SLO is evaluated over all its series together.
+   * Labels the SLO is split by (`spec.groupBy`, Pyrra's `grouping`): every value of them found in the data is a group
+   * with its own budget, burn rates and alert state; the SLO's own figures are the aggregate over all its series.
    */
   readonly groupBy?: readonly string[];
+  /** Most groups tracked (default `DEFAULT_MAX_GROUPS`); groups past it are counted, never merged into others. */
+  readonly maxGroups?: number;
   /** An SLO kept from ingested samples whose period is first filled from this source (`spec.backfill.source`). */
   readonly backfill?: { readonly source: string };
   readonly origin?: SpecOrigin;

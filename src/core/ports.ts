@@ -57,6 +57,8 @@ export interface AppendRequest {
 export interface StatusReader {
   latest(): readonly SloStatus[];
   get(name: string): SloStatus | undefined;
+  /** A grouped SLO's groups, the least budget left first; undefined when no SLO has this name, empty when ungrouped. */
+  groups?(name: string): readonly SloStatus[] | undefined;
 }
 
 export type TransitionListener = (transitions: readonly AlertTransition[]) => void;
@@ -250,7 +252,8 @@ export interface HistoryPoint {
 /** An SLO's SLI, budget and burn rates over time, recomputed from the stored buckets. */
 export interface HistoryReader {
   /** Undefined when no SLO has this name. */
-  history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined;
+  /** With `group`: that group of a grouped SLO (undefined when it has no such group). */
+  history(name: string, from: number, to: number, step: number, group?: Readonly<Record<string, string>>): HistoryPoint[] | undefined;
 }
 
 /** An objective's events over chosen ranges, with the window its budget is reckoned over. */
@@ -272,6 +275,8 @@ export interface Evaluation {
   readonly now: number;
   readonly statuses: readonly SloStatus[];
   readonly transitions: readonly AlertTransition[];
+  /** Every group of every grouped SLO (each with `group` set), for notifications and incidents per group. */
+  readonly groups?: readonly SloStatus[];
 }
 
 /**

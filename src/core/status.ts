@@ -65,6 +65,13 @@ export interface SloStatus {
   readonly evaluatedAt: string;
   /** For SLOs whose history is pulled from a source: how far its backfill has come. */
   readonly backfill?: BackfillStatus;
+  /** A group of a grouped SLO (`spec.groupBy`): the values of its labels. Absent on the SLO's own (aggregate) entry. */
+  readonly group?: Readonly<Record<string, string>>;
+  /** A grouped SLO's own entry: how many groups are tracked, and how many more were seen past `maxGroups`. */
+  readonly groupCount?: number;
+  readonly groupsOverflow?: number;
+  /** A grouped SLO's own entry: its groups with the least budget left, worst first (at most a few). */
+  readonly worstGroups?: readonly { readonly group: Readonly<Record<string, string>>; readonly budgetRemaining: number | null; readonly status: SloHealth }[];
 }
 
 /** A change of an alert tier's state, as the engine's step() produced it. */

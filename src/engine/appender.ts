@@ -2,6 +2,7 @@ import type { AppendRequest, AppendResult, EngineStore, IncomingSeries, IngestPr
 import { FINE_BUCKET_MS, MatcherIndex } from '../core/index.js';
 import { DROP_REASONS, advanceSeries, copyState } from './counter.js';
 import type { MutableSeriesState, Temporality } from './counter.js';
+import type { GroupRegistry } from './groups.js';
 import { seriesKey } from './series-key.js';
 import type { TermSeries } from './term-series.js';
 
@@ -17,6 +18,14 @@ export interface AppenderOptions {
   readonly clock: () => number;
   /** Series states read from the store at start. */
   readonly states: readonly SeriesState[];
+  /** Grouped SLOs' groups: a series of a split term also adds its events to its group's buckets. */
+  readonly groups?: GroupRegistry;
+}
+
+/** Where a series' events of one term also go: its group's keys under every grouping of the term. */
+interface GroupTargets {
+  readonly version: number;
+  readonly targets: readonly { readonly term: Term; readonly key: string }[];
 }
 
 type Dropped = Record<string, number>;
@@ -44,6 +53,7 @@ export class Appender implements SampleAppender {
   /** Which series each term has accepted, for the cardinality limit. */
   private readonly termSeriesCount = new Map<string, number>();
   private readonly seriesTerms = new Map<string, readonly Term[]>();
+  private readonly seriesGroups = new Map<string, GroupTargets>();
   private totals = { received: 0, applied: 0, dropped: {} as Dropped };
 
   constructor(private readonly options: AppenderOptions) {
@@ -56,7 +66,21 @@ export class Appender implements SampleAppender {
       if (terms.length === 0) continue;
       this.seriesTerms.set(state.key, terms);
       for (const term of terms) this.termSeriesCount.set(term.key, (this.termSeriesCount.get(term.key) ?? 0) + 1);
+      // A restart finds the groups again from the series it knew, so they are there before new samples arrive.
+      this.groupTargets(state.key, labels, terms);
     }
+  }
+
+  /** The group keys a series' events go to besides its terms; worked out once per series while no group changes. */
+  private groupTargets(key: string, labels: Readonly<Record<string, string>>, terms: readonly Term[]): GroupTargets['targets'] {
+    const groups = this.options.groups;
+    if (!groups || !terms.some((term) => groups.grouped(term.key))) return NO_TARGETS;
+    const cached = this.seriesGroups.get(key);
+    if (cached && cached.version === groups.version) return cached.targets;
+    const targets: { term: Term; key: string }[] = [];
+    for (const term of terms) for (const target of groups.targets(term.key, labels)) targets.push({ term, key: target });
+    this.seriesGroups.set(key, { version: groups.version, targets });
+    return targets;
   }
 
   wantsMetric(name: string): boolean {
@@ -141,6 +165,7 @@ export class Appender implements SampleAppender {
       const temporality: Temporality = terms.every((term) => term.kind === 'gauge') ? 'gauge' : (series.temporality ?? 'cumulative');
       const startTime = series.startTimeMs ?? 0;
       const startTimes = series.startTimesMs;
+      const groupTargets = this.groupTargets(key, series.labels, terms);
       let state = work.pending.get(key);
       let seen = true;
       if (state === undefined) {
@@ -172,6 +197,13 @@ export class Appender implements SampleAppender {
           if (!buckets) work.increases.set(term.key, (buckets = new Map<number, number>()));
           buckets.set(bucket, (buckets.get(bucket) ?? 0) + events);
         }
+        for (const target of groupTargets) {
+          const events = target.term.kind === 'counter' ? increase : gaugeEvents(target.term, value);
+          if (events === 0) continue;
+          let buckets = work.increases.get(target.key);
+          if (!buckets) work.increases.set(target.key, (buckets = new Map<number, number>()));
+          buckets.set(bucket, (buckets.get(bucket) ?? 0) + events);
+        }
       }
       if (advanced) work.pending.set(key, state);
     }
@@ -187,6 +219,8 @@ export function bucketOf(timestamp: number): number {
   const before = timestamp - 1;
   return before - (((before % FINE_BUCKET_MS) + FINE_BUCKET_MS) % FINE_BUCKET_MS);
 }
+
+const NO_TARGETS: GroupTargets['targets'] = [];
 
 function gaugeEvents(term: Term, value: number): number {
   const gauge = term.gauge;

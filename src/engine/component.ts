@@ -124,7 +124,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
       throw error;
     }
     evaluatedOnce = true;
-    const evaluation: Evaluation = { now, statuses: report.statuses, transitions: report.transitions };
+    const evaluation: Evaluation = { now, statuses: report.statuses, transitions: report.transitions, groups: report.groups };
     // Each listener's work is a stage of the cycle under its name (notifications, policy, reviews, ...).
     const timer = new StageTimer();
     for (const listener of listeners ?? []) {
@@ -141,8 +141,8 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
     name: 'engine',
     ports: {
       appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol), appendGroup: (requests) => engine.appendGroup(requests) },
-      statuses: { latest: () => engine.latest(), get: (name) => engine.get(name) },
-      history: { history: (name, from, to, step) => engine.history(name, from, to, step) },
+      statuses: { latest: () => engine.latest(), get: (name) => engine.get(name), groups: (name) => engine.groups(name) },
+      history: { history: (name, from, to, step, group) => engine.history(name, from, to, step, group) },
       events: { events: (name, ranges) => engine.events(name, ranges) },
       exclusions: { list: (slo) => engine.exclusions.list(slo), add: (input, who, now) => engine.exclusions.add(input, who, now), remove: (id, who, now) => engine.exclusions.remove(id, who, now) },
       backfill: { start: (slos, now) => engine.backfill(slos, now) },

@@ -20,7 +20,9 @@ import type {
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
-import { HOUR, MINUTE, SloeError } from '../core/index.js';
+import { HOUR, MINUTE, SloeError, groupId, groupTermKey } from '../core/index.js';
+import type { Labels } from '../core/index.js';
+import { GroupRegistry, groupSliTerms } from './groups.js';
 import { Appender } from './appender.js';
 import { evaluateWithAlerts, parseAlertState, periodRange, statusOf } from './core-math.js';
 import type { AlertState, ObjectiveFigures } from './core-math.js';
@@ -41,7 +43,7 @@ import { coverageOf } from './coverage.js';
 import { completeSlices } from './slices.js';
 import { StageTimer } from './stages.js';
 import type { StageTiming } from './stages.js';
-import type { TermSeries } from './term-series.js';
+import { TermSeries } from './term-series.js';
 
 export interface EngineOptions {
   readonly specs: SpecSet;
@@ -67,6 +69,8 @@ export interface EngineOptions {
 export interface EvaluationReport {
   readonly statuses: readonly SloStatus[];
   readonly transitions: readonly AlertTransition[];
+  /** Every group of every grouped objective (`group` set on each). */
+  readonly groups: readonly SloStatus[];
   readonly durationMs: number;
   /** The evaluation's stages in order (pull, fold, slices, evaluate, persist), for stage metrics and spans. */
   readonly stages: readonly StageTiming[];
@@ -85,6 +89,22 @@ interface ObjectiveState {
   /** Per tier: the key its alert state is stored under, and the state (undefined: never active). */
   readonly alertKeys: readonly string[];
   alertStates: readonly (AlertState | undefined)[];
+  /** A grouped objective's groups by id, in the order first seen; undefined when the objective is not grouped. */
+  readonly groups?: Map<string, GroupState>;
+  /** The registry version the groups' terms were last resolved at. */
+  groupsVersion?: number;
+}
+
+/** One group of a grouped objective: its labels, its terms resolved in `series`, and its own alert state. */
+interface GroupState {
+  readonly id: string;
+  readonly labels: Labels;
+  readonly sli: ReturnType<typeof groupSliTerms>;
+  resolved: ResolvedTerms;
+  readonly alertKeys: readonly string[];
+  alertStates: readonly (AlertState | undefined)[];
+  /** Evaluation time the group was first tracked since start: a group is dropped only after a whole silent period. */
+  readonly since: number;
 }
 
 const SLICE_MARK = 'slices/';
@@ -107,6 +127,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private readonly listeners: TransitionListener[] = [];
   private statuses: SloStatus[] = [];
   private byName = new Map<string, SloStatus>();
+  /** Each grouped objective's group statuses, the least budget left first. */
+  private groupStatuses = new Map<string, readonly SloStatus[]>();
+  private readonly registry: GroupRegistry;
+  /** Alert states saved for groups, waiting for their group to be tracked again after a restart. */
+  private readonly savedGroupAlerts = new Map<string, AlertState>();
   private resyncCursor = 0;
   private lastPrune = 0;
   private evaluating: Promise<EvaluationReport> | undefined;
@@ -122,6 +147,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       options.remote && this.plan.pulls.size > 0
         ? new Puller({ store: options.store, series: this.series, remote: options.remote, pulls: [...this.plan.pulls.values()], fineKeep: this.fineKeep, settings: options.pullSettings ?? DEFAULT_PULL_SETTINGS, clock: options.clock, ...(options.log ? { log: options.log } : {}) })
         : undefined;
+    this.registry = new GroupRegistry(this.plan.groupings, (key, term) => {
+      if (this.series.has(key)) return;
+      const kept = new TermSeries(key, { fineKeep: this.fineKeep, longestWindow: this.plan.terms.get(term)?.longestWindow ?? 0 });
+      kept.restore(options.store, options.clock(), this.fineKeep);
+      this.series.set(key, kept);
+    });
     this.appender = new Appender({
       store: options.store,
       terms: [...this.plan.terms.values()].map((entry) => entry.term),
@@ -130,7 +161,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       maxFuture: 10 * MINUTE,
       clock: options.clock,
       states: options.store.seriesStates(),
+      groups: this.registry,
     });
+    this.dropUntrackedGroupSeries();
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
     const saved = new Map<string, AlertState>();
     for (const { key, value } of options.store.alertStates()) {
@@ -143,8 +176,10 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
     this.objectives = this.plan.objectives.map((plan) => {
       const alertKeys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
-      return { plan, resolved: this.resolve(plan), alertKeys, alertStates: alertKeys.map((key) => saved.get(key)) };
+      return { plan, resolved: this.resolve(plan), alertKeys, alertStates: alertKeys.map((key) => saved.get(key)), ...(plan.grouping ? { groups: new Map<string, GroupState>() } : {}) };
     });
+    const grouped = new Set(this.objectives.filter((objective) => objective.groups).map((objective) => objective.plan.name));
+    for (const [key, state] of saved) if (grouped.has(key.slice(0, key.indexOf('{')))) this.savedGroupAlerts.set(key, state);
     this.lastPrune = now;
     this.statuses = this.objectives.map((objective) => statusOf(objective.plan, { reason: 'not evaluated yet' }, now, objective.alertStates));
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
@@ -250,13 +285,26 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       }
       objective.alertStates = evaluated.states;
     }
+    // Grouped objectives: every group is evaluated like an objective of its own; the objective's entry is the aggregate.
+    const groupStatuses = new Map<string, readonly SloStatus[]>();
+    const everyGroup: SloStatus[] = [];
+    const removed: string[] = [];
+    for (let index = 0; index < objectives.length; index++) {
+      const objective = objectives[index]!;
+      if (!objective.groups) continue;
+      const groups = this.evaluateGroups(objective, now, transitions, changed, removed);
+      groupStatuses.set(objective.plan.name, groups);
+      for (const group of groups) everyGroup.push(group);
+      statuses[index] = { ...statuses[index]!, groupCount: objective.groups.size, groupsOverflow: this.groupsOverflow(objective), worstGroups: worstOf(groups) };
+    }
+    this.groupStatuses = groupStatuses;
     this.statuses = statuses;
     const byName = new Map<string, SloStatus>();
     for (const status of statuses) byName.set(status.name, status);
     this.byName = byName;
     timer.lap('evaluate');
     // Only the alert states that changed are written: a quiet tick writes nothing.
-    this.options.store.saveAlertStates(changed);
+    this.options.store.saveAlertStates(changed, removed);
     this.resync(now);
     if (now - this.lastPrune >= HOUR) {
       this.options.store.prune(now);
@@ -264,7 +312,99 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
     timer.lap('persist');
     if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
-    return { statuses, transitions, durationMs: performance.now() - started, stages: timer.stages };
+    return { statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
+  }
+
+  /** A grouped objective's groups at `now`, least budget first; their transitions and changed alert states are added. */
+  private evaluateGroups(objective: ObjectiveState, now: number, transitions: AlertTransition[], changed: { key: string; value: unknown }[], removed: string[]): SloStatus[] {
+    const groups = objective.groups!;
+    if (objective.groupsVersion !== this.registry.version) this.syncGroups(objective, now);
+    const { plan } = objective;
+    const out: SloStatus[] = [];
+    for (const group of groups.values()) {
+      const figures = this.localFigures(plan, group.resolved, now);
+      if (figures.period?.total === 0 && now - group.since >= plan.period && resolvedCounts(group.resolved.sli, now - plan.period, now, []).total === 0) {
+        // Silent for a whole period: the group goes, with its alert state and buckets in memory (the store prunes them).
+        this.dropGroup(objective, group, removed);
+        continue;
+      }
+      const evaluated = evaluateWithAlerts(plan, figures, group.alertStates, now);
+      const status: SloStatus = { ...evaluated.status, group: group.labels };
+      out.push(status);
+      for (const transition of evaluated.transitions) transitions.push({ ...transition, slo: status });
+      for (let tier = 0; tier < group.alertKeys.length; tier++) {
+        const state = evaluated.states[tier]!;
+        if (!sameAlertState(group.alertStates[tier], state)) changed.push({ key: `${ALERT_MARK}${group.alertKeys[tier]!}`, value: state });
+      }
+      group.alertStates = evaluated.states;
+    }
+    return out.sort(byBudgetLeft);
+  }
+
+  /** Tracks the groups ingest has admitted since the last evaluation (up to `maxGroups`) and re-resolves their terms. */
+  private syncGroups(objective: ObjectiveState, now: number): void {
+    const { plan } = objective;
+    const groups = objective.groups!;
+    const grouping = plan.grouping!;
+    for (const term of this.groupedTerms(plan)) {
+      for (const [id, labels] of this.registry.groups(term, grouping.labels)) {
+        if (groups.has(id) || groups.size >= grouping.max) continue;
+        const sli = groupSliTerms(sliTerms(plan)!, id);
+        const alertKeys = plan.tiers.map((tier) => `${plan.name}${id}/${tier.name}`);
+        const alertStates = alertKeys.map((key) => this.savedGroupAlerts.get(key));
+        for (const key of alertKeys) this.savedGroupAlerts.delete(key);
+        groups.set(id, { id, labels, sli, resolved: { sli: resolveSli(sli, this.series), period: resolveSli(sli, this.series) }, alertKeys, alertStates, since: now });
+      }
+    }
+    for (const group of groups.values()) {
+      const resolved = resolveSli(group.sli, this.series);
+      group.resolved = { sli: resolved, period: resolved };
+    }
+    objective.groupsVersion = this.registry.version;
+  }
+
+  /** Groups seen past the cap: the most any of the objective's terms saw, plus those tracked by a term but not here. */
+  private groupsOverflow(objective: ObjectiveState): number {
+    const { plan } = objective;
+    const labels = plan.grouping!.labels;
+    const seen = new Set<string>();
+    let overflow = 0;
+    for (const term of this.groupedTerms(plan)) {
+      overflow = Math.max(overflow, this.registry.overflow(term, labels));
+      for (const id of this.registry.groups(term, labels).keys()) seen.add(id);
+    }
+    let untracked = 0;
+    for (const id of seen) if (!objective.groups!.has(id)) untracked++;
+    return overflow + untracked;
+  }
+
+  private groupedTerms(plan: ObjectivePlan): string[] {
+    const terms = sliTerms(plan);
+    if (!terms) return [];
+    return [...new Set([...terms.total, ...terms.good].map((signed) => signed.term.key))];
+  }
+
+  private dropGroup(objective: ObjectiveState, group: GroupState, removed: string[]): void {
+    objective.groups!.delete(group.id);
+    for (const key of group.alertKeys) removed.push(`${ALERT_MARK}${key}`);
+    for (const term of this.groupedTerms(objective.plan)) {
+      this.registry.forget(term, objective.plan.grouping!.labels, group.id);
+      if (!this.registry.admits(term, group.id)) this.series.delete(groupTermKey(term, group.id));
+    }
+  }
+
+  /** Group series found in the store that no grouping tracks (dropped, or past a lowered cap) are not kept in memory. */
+  private dropUntrackedGroupSeries(): void {
+    for (const key of [...this.series.keys()]) {
+      const at = key.indexOf(' @ {');
+      if (at >= 0 && !this.registry.admits(key.slice(0, at), key.slice(at + 3))) this.series.delete(key);
+    }
+  }
+
+  /** A grouped SLO's groups, least budget first: undefined when no objective has this name. */
+  groups(name: string): readonly SloStatus[] | undefined {
+    if (!this.byName.has(name)) return undefined;
+    return this.groupStatuses.get(name) ?? [];
   }
 
   private completeSlices(now: number): void {
@@ -357,9 +497,16 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     return this.puller?.close() ?? Promise.resolve();
   }
 
-  history(name: string, from: number, to: number, step: number): HistoryPoint[] | undefined {
-    const plan = this.plan.objectives.find((candidate) => candidate.name === name);
+  history(name: string, from: number, to: number, step: number, group?: Labels): HistoryPoint[] | undefined {
+    let plan = this.plan.objectives.find((candidate) => candidate.name === name);
     if (!plan) return undefined;
+    if (group !== undefined) {
+      // A group's history is read from its own buckets, as the engine evaluates the group.
+      if (!plan.grouping || plan.source.kind !== 'embedded') return undefined;
+      const id = groupId(group, plan.grouping.labels);
+      if (Object.keys(group).length !== plan.grouping.labels.length || !this.objectives.find((objective) => objective.plan === plan)?.groups?.has(id)) return undefined;
+      plan = { ...plan, source: { kind: 'embedded', sli: groupSliTerms(plan.source.sli, id) } };
+    }
     return historyOf(plan, this.options.store, this.exclusions, { from, to, step, now: this.options.clock(), fineKeep: this.fineKeep });
   }
 
@@ -368,6 +515,26 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     if (!plan) return undefined;
     return { window: plan.slo.window, counts: rangeEventsOf(plan, this.options.store, this.exclusions, ranges, this.options.clock(), this.fineKeep) };
   }
+}
+
+/** Least budget left first; groups without data (unknown budget) last, then by name for a stable order. */
+function byBudgetLeft(a: SloStatus, b: SloStatus): number {
+  const left = a.errorBudget.remaining;
+  const right = b.errorBudget.remaining;
+  if (left !== right) {
+    if (left === null) return 1;
+    if (right === null) return -1;
+    return left - right;
+  }
+  return JSON.stringify(a.group).localeCompare(JSON.stringify(b.group));
+}
+
+/** The few groups a reader of the aggregate should know of: the least budget left, with data. */
+function worstOf(groups: readonly SloStatus[]): NonNullable<SloStatus['worstGroups']> {
+  return groups
+    .filter((group) => group.errorBudget.remaining !== null)
+    .slice(0, 3)
+    .map((group) => ({ group: group.group ?? {}, budgetRemaining: group.errorBudget.remaining, status: group.status }));
 }
 
 const ALERT_STATE_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'lastActiveAt', 'keptFiringSince'] as const;

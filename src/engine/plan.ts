@@ -1,5 +1,7 @@
 import type { AlertTier, CompiledSli, DurationMs, Objective, Query, RemoteSeries, RemoteSliQuery, SignedTerm, Sli, Slo, SpecSet, Term } from '../core/index.js';
-import { FINE_BUCKET_MS, compileSli, nominalPeriod, objectiveName, periodWindows, sliceLength } from '../core/index.js';
+import { FINE_BUCKET_MS, compileSli, maxGroupsOf, nominalPeriod, objectiveName, periodWindows, sliceLength } from '../core/index.js';
+import type { Grouping } from './groups.js';
+import { groupingKey } from './groups.js';
 
 /** How one objective gets its events. */
 export type Source =
@@ -22,6 +24,8 @@ export interface ObjectivePlan {
   readonly windows: readonly DurationMs[];
   /** Synthetic terms holding this objective's slice counts (Timeslices and RatioTimeslices). */
   readonly slices?: { readonly good: string; readonly total: string; readonly width: DurationMs };
+  /** A grouped SLO kept from ingested samples (`spec.groupBy`): a budget per value of these labels, at most `max`. */
+  readonly grouping?: { readonly labels: readonly string[]; readonly max: number };
 }
 
 export interface Plan {
@@ -32,6 +36,8 @@ export interface Plan {
   readonly sliceTerms: ReadonlyMap<string, DurationMs>;
   /** What is pulled from sources (remote SLIs, and backfills of ingested SLOs), by pull id. */
   readonly pulls: ReadonlyMap<string, PullPlan>;
+  /** How each embedded term read by a grouped SLO is split, by term key. */
+  readonly groupings: ReadonlyMap<string, readonly Grouping[]>;
 }
 
 /** How a pulled value becomes the events of one term's bucket. */
@@ -59,6 +65,14 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; r
   const terms = new Map<string, { term: Term; longestWindow: DurationMs }>();
   const sliceTerms = new Map<string, DurationMs>();
   const pulls = new Map<string, PullPlan>();
+  const groupings = new Map<string, Grouping[]>();
+  const addGrouping = (term: string, grouping: Grouping): void => {
+    const list = groupings.get(term) ?? [];
+    const known = list.findIndex((entry) => groupingKey(entry.labels) === groupingKey(grouping.labels));
+    if (known < 0) list.push(grouping);
+    else list[known] = { labels: grouping.labels, limit: Math.max(list[known]!.limit, grouping.limit) };
+    groupings.set(term, list);
+  };
   const addPull = (pull: PullPlan): void => {
     const known = pulls.get(pull.id);
     pulls.set(pull.id, known ? { ...known, reach: Math.max(known.reach, pull.reach), objectives: [...known.objectives, ...pull.objectives] } : pull);
@@ -98,10 +112,13 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; r
         sliceTerms.set(slices.good, reach);
         sliceTerms.set(slices.total, reach);
       }
-      objectives.push({ name, slo, objective, source, period, tiers, windows, ...(slices ? { slices } : {}) });
+      // Groups are split from ingested series; an SLI asked of a remote source is evaluated as a whole.
+      const grouping = slo.groupBy !== undefined && slo.groupBy.length > 0 && source.kind === 'embedded' && !slices ? { labels: slo.groupBy, max: maxGroupsOf(slo) } : undefined;
+      if (grouping && source.kind === 'embedded') for (const signed of [...source.sli.good, ...source.sli.total]) addGrouping(signed.term.key, { labels: grouping.labels, limit: grouping.max });
+      objectives.push({ name, slo, objective, source, period, tiers, windows, ...(slices ? { slices } : {}), ...(grouping ? { grouping } : {}) });
     }
   }
-  return { objectives, terms, sliceTerms, pulls };
+  return { objectives, terms, sliceTerms, pulls, groupings };
 }
 
 /** A synthetic term holding pulled events: read like any counter term, matched by no ingested series. */

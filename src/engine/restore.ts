@@ -3,6 +3,8 @@ import { COARSE_BUCKET_MS, FINE_BUCKET_MS } from '../core/index.js';
 import type { Plan } from './plan.js';
 import { TermSeries } from './term-series.js';
 
+const GROUP_MARK = ' @ {';
+
 /** Builds the in-memory series of every term the plan reads (and its slice terms), filled from the store. */
 export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineKeep: number): Map<string, TermSeries> {
   const series = new Map<string, TermSeries>();
@@ -28,9 +30,21 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
   const longest = Math.max(0, ...[...series.values()].map((kept) => kept.coarse.size));
   const coarseFrom = (Math.floor(now / COARSE_BUCKET_MS) - longest + 1) * COARSE_BUCKET_MS;
   for (const kept of series.values()) kept.fine.load([], fineFrom);
-  store.scanBuckets('fine', fineFrom, (term, rows) => series.get(term)?.fine.load(rows, fineFrom));
+  // Grouped SLOs' group buckets (`<term> @ <group>`) are found as they are read: which groups exist is the data's.
+  const groupSeries = (key: string): TermSeries | undefined => {
+    const known = series.get(key);
+    if (known) return known;
+    const at = key.indexOf(GROUP_MARK);
+    const entry = at < 0 ? undefined : plan.terms.get(key.slice(0, at));
+    if (!entry || !plan.groupings.has(entry.term.key)) return undefined;
+    const kept = new TermSeries(key, { fineKeep, longestWindow: entry.longestWindow });
+    kept.fine.load([], fineFrom);
+    series.set(key, kept);
+    return kept;
+  };
+  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.load(rows, fineFrom));
   store.scanBuckets('coarse', coarseFrom, (term, rows) => {
-    const kept = series.get(term);
+    const kept = groupSeries(term);
     if (!kept) return;
     const from = (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS;
     kept.coarse.load(rows, from);

@@ -242,11 +242,36 @@ function readBackfill(spec: Fields, state: LoadState): { source: string } | unde
   return { source };
 }
 
+/** Label names Prometheus accepts (and not `__name__`, which a group could not differ by). */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `spec.groupBy: [label, ...]` and `spec.maxGroups`: one budget per value of those labels, at most that many groups. */
+function readGrouping(spec: Fields): { groupBy?: string[]; maxGroups?: number } {
+  const out: { groupBy?: string[]; maxGroups?: number } = {};
+  if (spec.has('groupBy')) {
+    const labels = spec.strings('groupBy');
+    const node = spec.at('groupBy');
+    if (labels.length === 0) spec.ctx.report(node, `'${spec.fieldPath('groupBy')}' must list at least one label name`);
+    for (const label of labels) {
+      if (!LABEL_NAME.test(label) || label === '__name__') spec.ctx.report(node, `'${spec.fieldPath('groupBy')}' has '${label}', which is not a label name a series can be split by`);
+    }
+    if (new Set(labels).size !== labels.length) spec.ctx.report(node, `'${spec.fieldPath('groupBy')}' lists a label twice`);
+    if (labels.length > 0) out.groupBy = labels;
+  }
+  if (spec.has('maxGroups')) {
+    const maxGroups = spec.number('maxGroups');
+    if (maxGroups !== undefined && (!Number.isInteger(maxGroups) || maxGroups < 1)) spec.ctx.report(spec.at('maxGroups'), `'${spec.fieldPath('maxGroups')}' must be a whole number of at least 1, got ${maxGroups}`);
+    else if (maxGroups !== undefined) out.maxGroups = maxGroups;
+    if (!spec.has('groupBy')) spec.ctx.report(spec.at('maxGroups'), `'${spec.fieldPath('maxGroups')}' needs '${spec.fieldPath('groupBy')}': only a grouped SLO has groups to cap`);
+  }
+  return out;
+}
+
 /** Loads a `sloe/v1` SLO document. */
 export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
-  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill'], true);
+  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill', 'groupBy', 'maxGroups'], true);
   const name = metadata?.string('name', true);
   const displayName = metadata?.string('displayName');
   const labels = metadata?.labels('labels') ?? {};
@@ -261,6 +286,10 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
   const exclusions = readExclusions(spec);
   const maintenance = readMaintenance(spec);
   const backfill = readBackfill(spec, state);
+  const grouping = readGrouping(spec);
+  if (grouping.groupBy && budgetingMethod !== undefined && budgetingMethod !== 'Occurrences') {
+    spec.ctx.report(spec.at('groupBy'), `'${spec.fieldPath('groupBy')}' needs budgetingMethod Occurrences: groups are not split into time slices (got ${budgetingMethod})`);
+  }
   if (name === undefined || service === undefined || window === undefined || budgetingMethod === undefined || sli === undefined || objectives === undefined) return;
   const tables = new Map([...state.alertTables].map(([period, table]) => [period, table.value]));
   const slo: Slo = {
@@ -277,6 +306,7 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
     exclusions,
     maintenance,
     ...(backfill === undefined ? {} : { backfill }),
+    ...grouping,
     origin: ctx.origin(object.node, 'sloe/v1'),
   };
   state.slos.push({ value: slo, at: ctx.position(metadata?.value('name') ?? object.node) });
