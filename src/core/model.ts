@@ -178,8 +178,8 @@ export interface Slo {
   readonly exclusions: readonly Exclusion[];
   readonly maintenance: readonly MaintenanceWindow[];
   /**
-   * Labels the spec asks to split the SLO by (Pyrra's `grouping`), kept so conversions carry them. The engine, rules
-   * and gates do not split by them yet: the SLO is evaluated over all its series together.
+   * Labels the spec splits the SLO by (`spec.groupBy`, Pyrra's `grouping`): one budget per value of these labels.
+   * Generated rules record every figure per group (`sum by (LABELS)`) and alert per group.
    */
   readonly groupBy?: readonly string[];
   /** An SLO kept from ingested samples whose period is first filled from this source (`spec.backfill.source`). */

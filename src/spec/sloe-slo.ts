@@ -242,11 +242,29 @@ function readBackfill(spec: Fields, state: LoadState): { source: string } | unde
   return { source };
 }
 
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `spec.groupBy: [label, ...]`: one budget per value of these labels (Prometheus label names, no duplicates). */
+function readGroupBy(spec: Fields): string[] | undefined {
+  if (!spec.has('groupBy')) return undefined;
+  const labels = spec.strings('groupBy');
+  const nodes = spec.list('groupBy');
+  // Only well-formed labels reach the model, so the rule generator's own checks do not report the same label again.
+  const valid = labels.filter((label, index) => {
+    const at = nodes[index] ?? spec.at('groupBy');
+    if (!LABEL_NAME.test(label)) spec.ctx.report(at, `'${spec.fieldPath('groupBy')}[${index}]': '${label}' is not a Prometheus label name (expected [a-zA-Z_][a-zA-Z0-9_]*)`);
+    else if (labels.indexOf(label) !== index) spec.ctx.report(at, `'${spec.fieldPath('groupBy')}[${index}]': '${label}' is listed twice`);
+    else return true;
+    return false;
+  });
+  return valid.length > 0 ? valid : undefined;
+}
+
 /** Loads a `sloe/v1` SLO document. */
 export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
-  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill'], true);
+  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill', 'groupBy'], true);
   const name = metadata?.string('name', true);
   const displayName = metadata?.string('displayName');
   const labels = metadata?.labels('labels') ?? {};
@@ -261,6 +279,7 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
   const exclusions = readExclusions(spec);
   const maintenance = readMaintenance(spec);
   const backfill = readBackfill(spec, state);
+  const groupBy = readGroupBy(spec);
   if (name === undefined || service === undefined || window === undefined || budgetingMethod === undefined || sli === undefined || objectives === undefined) return;
   const tables = new Map([...state.alertTables].map(([period, table]) => [period, table.value]));
   const slo: Slo = {
@@ -277,6 +296,7 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
     exclusions,
     maintenance,
     ...(backfill === undefined ? {} : { backfill }),
+    ...(groupBy === undefined ? {} : { groupBy }),
     origin: ctx.origin(object.node, 'sloe/v1'),
   };
   state.slos.push({ value: slo, at: ctx.position(metadata?.value('name') ?? object.node) });
