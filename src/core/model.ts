@@ -180,6 +180,7 @@ export interface Slo {
   /**
    * Labels the SLO is split by (`spec.groupBy`, Pyrra's `grouping`): every value of them found in the data is a group
    * with its own budget, burn rates and alert state; the SLO's own figures are the aggregate over all its series.
+   * Generated rules record every figure per group (`sum by (LABELS)`) and alert per group.
    */
   readonly groupBy?: readonly string[];
   /** Most groups tracked (default `DEFAULT_MAX_GROUPS`); groups past it are counted, never merged into others. */

@@ -31,8 +31,8 @@ describe('sloe/v1 spec.groupBy and spec.maxGroups', () => {
     const result = load(grouped('  groupBy: [route, "bad-label", route]\n  maxGroups: 0'));
     const messages = result.problems.map((problem) => `${problem.line}: ${problem.message}`);
     expect(messages).toEqual([
-      expect.stringMatching(/^8: 'spec.groupBy' has 'bad-label'/),
-      expect.stringMatching(/^8: 'spec.groupBy' lists a label twice/),
+      expect.stringMatching(/^8: 'spec.groupBy\[1\]': 'bad-label' is not a Prometheus label name/),
+      expect.stringMatching(/^8: 'spec.groupBy\[2\]': 'route' is listed twice/),
       expect.stringMatching(/^9: 'spec.maxGroups' must be a whole number of at least 1, got 0/),
     ]);
   });

@@ -250,13 +250,17 @@ function readGrouping(spec: Fields): { groupBy?: string[]; maxGroups?: number } 
   const out: { groupBy?: string[]; maxGroups?: number } = {};
   if (spec.has('groupBy')) {
     const labels = spec.strings('groupBy');
-    const node = spec.at('groupBy');
-    if (labels.length === 0) spec.ctx.report(node, `'${spec.fieldPath('groupBy')}' must list at least one label name`);
-    for (const label of labels) {
-      if (!LABEL_NAME.test(label) || label === '__name__') spec.ctx.report(node, `'${spec.fieldPath('groupBy')}' has '${label}', which is not a label name a series can be split by`);
-    }
-    if (new Set(labels).size !== labels.length) spec.ctx.report(node, `'${spec.fieldPath('groupBy')}' lists a label twice`);
-    if (labels.length > 0) out.groupBy = labels;
+    const nodes = spec.list('groupBy');
+    if (labels.length === 0) spec.ctx.report(spec.at('groupBy'), `'${spec.fieldPath('groupBy')}' must list at least one label name`);
+    // Only well-formed labels reach the model, so the rule generator's own checks do not report the same label again.
+    const valid = labels.filter((label, index) => {
+      const at = nodes[index] ?? spec.at('groupBy');
+      if (!LABEL_NAME.test(label) || label === '__name__') spec.ctx.report(at, `'${spec.fieldPath('groupBy')}[${index}]': '${label}' is not a Prometheus label name a series can be split by (expected [a-zA-Z_][a-zA-Z0-9_]*, not __name__)`);
+      else if (labels.indexOf(label) !== index) spec.ctx.report(at, `'${spec.fieldPath('groupBy')}[${index}]': '${label}' is listed twice`);
+      else return true;
+      return false;
+    });
+    if (valid.length > 0) out.groupBy = valid;
   }
   if (spec.has('maxGroups')) {
     const maxGroups = spec.number('maxGroups');

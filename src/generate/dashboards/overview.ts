@@ -38,12 +38,12 @@ export function overviewDashboard(queries: DashboardQueries): Record<string, unk
     .allValue('.*');
   const table = new TablePanel()
     .title('Every SLO')
-    .description('Objective, SLI and error budget over each SLO\'s period, burn rates now and over the period, and alerts firing.')
+    .description('Objective, SLI and error budget over each SLO\'s period, burn rates now and over the period, and alerts firing. For an SLO split into groups, its worst group.')
     .datasource(DATASOURCE)
     .targets([
       instantQuery(queries.perSlo(METRICS.objective, all), 'A'),
-      instantQuery(queries.perSlo(METRICS.periodSli, all), 'B'),
-      instantQuery(queries.perSlo(METRICS.periodErrorBudgetRemaining, all), 'C'),
+      instantQuery(queries.perSlo(METRICS.periodSli, all, 'min'), 'B'),
+      instantQuery(queries.perSlo(METRICS.periodErrorBudgetRemaining, all, 'min'), 'C'),
       instantQuery(queries.perSlo(METRICS.currentBurnRate, all), 'D'),
       instantQuery(queries.perSlo(METRICS.periodBurnRate, all), 'E'),
       instantQuery(`count by (${keys.service}, ${keys.slo}) ${queries.firing(all)}`, 'F'),

@@ -21,6 +21,11 @@ export function instantQuery(expr: string, refId: string): DataqueryBuilder {
   return new DataqueryBuilder().datasource(DATASOURCE).expr(expr).instant().format(PromQueryFormat.Table).refId(refId);
 }
 
+/** An instant query as one named series (bar gauges and stats that show several windows side by side). */
+export function instantSeries(expr: string, legend: string, refId: string): DataqueryBuilder {
+  return new DataqueryBuilder().datasource(DATASOURCE).expr(expr).instant().legendFormat(legend).refId(refId);
+}
+
 /** Colour steps: `base` below the first value, then each `[value, colour]`. */
 export function thresholds(base: string, steps: readonly (readonly [number, string])[] = []): ThresholdsConfigBuilder {
   const all: Threshold[] = [{ value: null, color: base }, ...steps.map(([value, color]) => ({ value, color }))];

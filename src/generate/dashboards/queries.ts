@@ -18,9 +18,12 @@ export class DashboardQueries {
     return slo === undefined ? `{${serviceMatcher}}` : `{${serviceMatcher}, ${this.keys.slo}=${JSON.stringify(slo)}}`;
   }
 
-  /** One value per SLO, keyed by service and SLO name, so tables can merge the queries row by row. */
-  perSlo(metric: string, selector: string): string {
-    return `max by (${this.keys.service}, ${this.keys.slo}) (${metric}${selector})`;
+  /**
+   * One value per SLO, keyed by service and SLO name, so tables can merge the queries row by row. A grouped SLO has a
+   * series per group: `min` of budgets and SLIs and `max` of burn rates show its worst group.
+   */
+  perSlo(metric: string, selector: string, aggregation: 'min' | 'max' = 'max'): string {
+    return `${aggregation} by (${this.keys.service}, ${this.keys.slo}) (${metric}${selector})`;
   }
 
   /** Firing alerts from Prometheus's ALERTS series (generated rules) or sloe's own `slo:alert_firing:bool`. */

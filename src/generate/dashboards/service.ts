@@ -1,5 +1,6 @@
 import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
+import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TextPanel, TextMode } from '@grafana/grafana-foundation-sdk/text';
@@ -8,7 +9,8 @@ import { METRICS, formatDuration, windowLabel } from '../../core/index.js';
 import type { Slo } from '../../core/index.js';
 import { number } from '../rules/promql.js';
 import type { Target } from '../rules/target.js';
-import { DATASOURCE, datasourceVariable, instantQuery, rangeQuery, sloeDashboards, thresholds } from './panels.js';
+import { groupTable, groupVariables, groupedBurnRate, groupedFigures, targetSelector } from './groups.js';
+import { DATASOURCE, datasourceVariable, instantQuery, instantSeries, rangeQuery, sloeDashboards, thresholds } from './panels.js';
 import type { DashboardQueries } from './queries.js';
 
 function percent(ratio: number): string {
@@ -53,15 +55,42 @@ export function detailMarkdown(target: Target): string {
   return lines.join('\n');
 }
 
+/**
+ * The burn rate now over every window of the SLO's period, one query per window so the bars read shortest first: the
+ * windows and figures of `burnRates` in `GET /api/v1/slos/{name}`, whichever tiers are enabled.
+ */
+export function burnRateBars(target: Target, selector: string): BarGaugePanel {
+  const windows = target.windows.map(formatDuration);
+  const expression = (window: string): string =>
+    target.groupBy.length > 0 ? groupedBurnRate(target, selector, window) : `${METRICS.burnRate}${selector.slice(0, -1)}, ${target.keys.window}="${window}"}`;
+  const highest = Math.max(...target.tiers.map((tier) => tier.burnRateThreshold), 1);
+  return new BarGaugePanel()
+    .title('Burn rate now, every window of the period')
+    .description(`Bad events over each window divided by the ${percent(target.errorBudget)} budget: 1 spends the budget exactly over the period.${target.groupBy.length > 0 ? ' The selected groups together.' : ''}`)
+    .datasource(DATASOURCE)
+    .targets(windows.map((window, index) => instantSeries(expression(window), window, `W${index}`)))
+    .min(0)
+    .decimals(2)
+    .thresholds(thresholds('green', [[1, 'orange'], [highest, 'red']]))
+    .height(5)
+    .span(24);
+}
+
 function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQueries): void {
-  const one = queries.selector(target.slo.service, target.sloLabel);
+  const one = targetSelector(target, queries);
   const base = formatDuration(target.baseWindow);
   const budgetSteps: [number, string][] = [[0, 'orange'], [0.25, 'green']];
+  const grouped = target.groupBy.length > 0;
+  const figures = grouped
+    ? groupedFigures(target, one)
+    : { sli: `${METRICS.periodSli}${one}`, budgetRemaining: `${METRICS.periodErrorBudgetRemaining}${one}`, burnRate: `${METRICS.currentBurnRate}${one}` };
+  const legend = (text: string): string => (grouped ? `${target.groupBy.map((label) => `{{${label}}}`).join(' ')} ${text}`.trim() : text);
+  const groupsNote = grouped ? ' (selected groups)' : '';
   dashboard
-    .withRow(new RowBuilder(`${target.slo.displayName ?? target.name}: ${percent(target.objective.target)} over ${windowLabel(target.slo.window)}`))
-    .withPanel(stat('SLI over the period', `${METRICS.periodSli}${one}`, 'percentunit', [[target.objective.target, 'green']], 'red'))
-    .withPanel(stat('Error budget remaining', `${METRICS.periodErrorBudgetRemaining}${one}`, 'percentunit', budgetSteps, 'red'))
-    .withPanel(stat(`Burn rate (${base})`, `${METRICS.currentBurnRate}${one}`, 'none', [[1, 'orange'], [Math.max(...target.tiers.map((tier) => tier.burnRateThreshold), 1), 'red']], 'green'))
+    .withRow(new RowBuilder(`${target.slo.displayName ?? target.name}: ${percent(target.objective.target)} over ${windowLabel(target.slo.window)}${grouped ? `, per ${target.groupBy.join(', ')}` : ''}`))
+    .withPanel(stat(`SLI over the period${groupsNote}`, figures.sli, 'percentunit', [[target.objective.target, 'green']], 'red'))
+    .withPanel(stat(`Error budget remaining${groupsNote}`, figures.budgetRemaining, 'percentunit', budgetSteps, 'red'))
+    .withPanel(stat(`Burn rate (${base})${groupsNote}`, figures.burnRate, 'none', [[1, 'orange'], [Math.max(...target.tiers.map((tier) => tier.burnRateThreshold), 1), 'red']], 'green'))
     .withPanel(
       new TextPanel()
         .title('About this SLO')
@@ -69,12 +98,15 @@ function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQ
         .content(detailMarkdown(target))
         .height(5)
         .span(6),
-    )
+    );
+  if (grouped) dashboard.withPanel(groupTable(target, one));
+  dashboard
+    .withPanel(burnRateBars(target, one))
     .withPanel(
       new TimeseriesPanel()
         .title('Error budget remaining over the period')
         .datasource(DATASOURCE)
-        .withTarget(rangeQuery(`${METRICS.periodErrorBudgetRemaining}${one}`, 'budget remaining'))
+        .withTarget(rangeQuery(`${METRICS.periodErrorBudgetRemaining}${one}`, legend('budget remaining')))
         .unit('percentunit')
         .thresholds(thresholds('red', budgetSteps))
         .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.LineAndArea))
@@ -86,8 +118,8 @@ function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQ
         .title('SLI')
         .datasource(DATASOURCE)
         .targets([
-          rangeQuery(`1 - ${METRICS.sliErrorRatio(base)}${one}`, `SLI over ${base}`, 'A'),
-          rangeQuery(`${METRICS.periodSli}${one}`, `SLI over ${formatDuration(target.period)}`, 'B'),
+          rangeQuery(`1 - ${METRICS.sliErrorRatio(base)}${one}`, legend(`SLI over ${base}`), 'A'),
+          rangeQuery(`${METRICS.periodSli}${one}`, legend(`SLI over ${formatDuration(target.period)}`), 'B'),
         ])
         .unit('percentunit')
         .thresholds(thresholds('red', [[target.objective.target, 'green']]))
@@ -100,7 +132,7 @@ function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQ
         .title('Burn rate per window, against the alert thresholds')
         .description(target.tiers.map((tier) => `${tier.name}: ${formatDuration(tier.longWindow)} and ${formatDuration(tier.shortWindow)} above ${number(tier.burnRateThreshold)}`).join('; '))
         .datasource(DATASOURCE)
-        .withTarget(rangeQuery(`${METRICS.burnRate}${one}`, `{{${queries.keys.window}}}`))
+        .withTarget(rangeQuery(`${METRICS.burnRate}${one}`, legend(`{{${queries.keys.window}}}`)))
         .thresholds(thresholds('green', [...new Set(target.tiers.map((tier) => tier.burnRateThreshold))].sort((a, b) => a - b).map((value, index, all) => [value, index === all.length - 1 ? 'red' : 'orange'] as const)))
         .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
         .height(8)
@@ -113,8 +145,8 @@ function sloRow(dashboard: DashboardBuilder, target: Target, queries: DashboardQ
         .title('Good and total events per second')
         .datasource(DATASOURCE)
         .targets([
-          rangeQuery(`${METRICS.eventsGood(base)}${one} / ${seconds}`, 'good', 'A'),
-          rangeQuery(`${METRICS.eventsTotal(base)}${one} / ${seconds}`, 'total', 'B'),
+          rangeQuery(`${METRICS.eventsGood(base)}${one} / ${seconds}`, legend('good'), 'A'),
+          rangeQuery(`${METRICS.eventsTotal(base)}${one} / ${seconds}`, legend('total'), 'B'),
         ])
         .unit('reqps')
         .height(8)
@@ -144,6 +176,7 @@ export function serviceDashboard(service: string, uid: string, targets: readonly
     .readonly()
     .link(sloeDashboards())
     .withVariable(datasourceVariable());
+  for (const variable of groupVariables(service, targets, queries)) dashboard.withVariable(variable);
   for (const target of targets) sloRow(dashboard, target, queries);
   return dashboard.build() as unknown as Record<string, unknown>;
 }

@@ -92,9 +92,10 @@ describe('generateRules', () => {
     expect(tierAlerts.map((rule) => rule.labels.slo_tier)).toEqual(['page-fast', 'page-slow', 'ticket-fast', 'page-fast', 'page-slow', 'ticket-fast']);
     const names = new Set(records(file).map((rule) => rule.labels.slo_name));
     expect(names).toEqual(new Set(['api-availability:three-nines', 'api-availability:two-nines']));
-    // A 7-day period: 1h * 7/30 = 14m, 6h → 1h24m, 1d → 5h36m; the disabled 3d tier adds no window.
+    // A 7-day period: 1h * 7/30 = 14m, 6h → 1h24m, 1d → 5h36m. The disabled 3d tier (3d → 16h48m) alerts on
+    // nothing but its window is still recorded: the API reports a burn rate for every window of the period.
     const windows = new Set(records(file).map((rule) => rule.labels.slo_window).filter(Boolean));
-    expect(windows).toEqual(new Set(['1m', '14m', '7m', '1h24m', '28m', '5h36m', '7d']));
+    expect(windows).toEqual(new Set(['1m', '14m', '7m', '1h24m', '28m', '5h36m', '16h48m', '7d']));
   });
 
   it('split mode moves windows of a day or more and the period to a group with a longer interval', () => {

@@ -1,4 +1,4 @@
-import { LABELS, alertWindows, formatDuration, nominalPeriod, objectiveName } from '../../core/index.js';
+import { LABELS, formatDuration, nominalPeriod, objectiveName, periodWindows } from '../../core/index.js';
 import type { AlertTier, DurationMs, Labels, Objective, Sli, Slo } from '../../core/index.js';
 import { matchers } from './promql.js';
 import type { RuleOptions } from './types.js';
@@ -21,7 +21,7 @@ export interface Target {
   /** The value of the SLO label: the name, or with the Sloth profile the name without its `<service>-` prefix. */
   readonly sloLabel: string;
   readonly period: DurationMs;
-  /** Alert windows of the enabled tiers (or of all tiers when every one is disabled), shortest first. */
+  /** Every burn-rate window of the period (`periodWindows`, those shorter than the period), shortest first. */
   readonly windows: readonly DurationMs[];
   /** The shortest window: current burn rate, period event counts and the absent alert are built on it. */
   readonly baseWindow: DurationMs;
@@ -32,6 +32,8 @@ export interface Target {
   readonly identity: Labels;
   /** `{id="...", service="...", slo="..."}`: the identity labels as a PromQL selector. */
   readonly selector: string;
+  /** `spec.groupBy`: every recording and alert is per value of these labels; empty for an SLO without groups. */
+  readonly groupBy: readonly string[];
   /** The SLO's own labels plus the identity labels: what every recording carries. */
   readonly labels: Labels;
   readonly options: RuleOptions;
@@ -41,8 +43,10 @@ export function targetsOf(slo: Slo, options: RuleOptions): Target[] {
   const keys = LABELS[options.labelProfile];
   const period = nominalPeriod(slo.window);
   const tiers = slo.alerting.tiers.filter((tier) => !tier.disabled);
-  const windowsOfTiers = alertWindows(tiers.length > 0 ? tiers : slo.alerting.tiers).filter((window) => window < period);
-  const windows = windowsOfTiers.length > 0 ? windowsOfTiers : [Math.min(FALLBACK_BASE_WINDOW, period)];
+  // Every window the API reports burn rates for (`periodWindows`: the period's default table and the SLO's own tiers,
+  // enabled or not), so dashboards built on these records show what `GET /api/v1/slos/{name}` says, window by window.
+  const recorded = periodWindows(period, slo.alerting.tiers).filter((window) => window < period);
+  const windows = recorded.length > 0 ? recorded : [Math.min(FALLBACK_BASE_WINDOW, period)];
   return slo.objectives.map((objective) => {
     const name = objectiveName(slo, objective);
     // sloe's id is `<service>-<name>`, as its /metrics and query API label the same series. Sloth's SLOs are named
@@ -67,10 +71,16 @@ export function targetsOf(slo: Slo, options: RuleOptions): Target[] {
       keys,
       identity,
       selector: matchers(identity),
+      groupBy: slo.groupBy ?? [],
       labels: { ...slo.labels, ...identity },
       options,
     };
   });
+}
+
+/** `id, service, slo` and the group labels: what one-to-one matches between a target's series are `on`. */
+export function seriesKeys(target: Target): string {
+  return [...Object.keys(target.identity), ...target.groupBy].join(', ');
 }
 
 /** The labels of a series over one window. */

@@ -34,7 +34,6 @@ export function writeSloe(slos: readonly Slo[]): WriteResult {
     const defaults = tiersForPeriod(nominalPeriod(slo.window));
     const sameTable = slo.alerting.tiers.length === defaults.length && slo.alerting.tiers.every((tier, index) => tier.name === defaults[index]?.name && tier.longWindow === defaults[index]?.longWindow && tier.burnRateThreshold === defaults[index]?.burnRateThreshold);
     if (!sameTable) approximations.push(`the burn-rate tiers (${slo.alerting.tiers.map((tier) => `${tier.name} ${tier.burnRateThreshold}x over ${durationText(tier.longWindow)}`).join(', ')}): sloe/v1 overrides the default table per tier; the default table scaled to the period is written`);
-    if (slo.groupBy !== undefined) approximations.push(`grouping by ${slo.groupBy.join(', ')}: not written`);
     const tiers: Record<string, Record<string, unknown>> = {};
     for (const tier of slo.alerting.tiers) {
       const base = DEFAULT_TIERS.find((entry) => entry.name === tier.name);
@@ -65,6 +64,7 @@ export function writeSloe(slos: readonly Slo[]): WriteResult {
             timeSliceTarget: objective.timeSliceTarget,
           })),
           sli: sliBody(slo.sli),
+          groupBy: slo.groupBy === undefined ? undefined : [...slo.groupBy],
           alerting: omitEmpty({
             name: alerting.name === camelCaseName(slo.name) ? undefined : alerting.name,
             labels: alerting.labels,

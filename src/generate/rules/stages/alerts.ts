@@ -1,6 +1,7 @@
 import { METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL, formatDuration, windowLabel } from '../../../core/index.js';
 import type { AlertTier, DurationMs, Labels } from '../../../core/index.js';
 import { number } from '../promql.js';
+import { seriesKeys } from '../target.js';
 import type { Target } from '../target.js';
 import type { AlertingRule, PlacedRule } from '../types.js';
 
@@ -27,8 +28,7 @@ function tierExpression(target: Target, tier: AlertTier): string {
   const minEvents = target.slo.alerting.minEvents;
   if (minEvents > 0 && target.sli.kind !== 'rawRatio') {
     // Low traffic: a handful of failures must not page, so the long window must hold enough events.
-    const on = Object.keys(target.identity).join(', ');
-    lines.push(`and on(${on})`, `  max without (${target.keys.window}) (${METRICS.eventsTotal(formatDuration(tier.longWindow))}${target.selector} >= ${minEvents})`);
+    lines.push(`and on(${seriesKeys(target)})`, `  max without (${target.keys.window}) (${METRICS.eventsTotal(formatDuration(tier.longWindow))}${target.selector} >= ${minEvents})`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -49,7 +49,7 @@ function tierAlert(target: Target, tier: AlertTier): AlertingRule {
   const { slo, objective } = target;
   const long = formatDuration(tier.longWindow);
   const short = formatDuration(tier.shortWindow);
-  const shown = slo.displayName ?? target.name;
+  const shown = `${slo.displayName ?? target.name}${groupText(target)}`;
   const sloth = target.options.labelProfile === 'sloth';
   const labels = { ...baseLabels(target, tier.severity, tier.name, sloth ? { [SLOTH_SEVERITY_LABEL]: severityClass(tier) } : {}), ...tier.labels };
   const annotations: Labels = {
@@ -57,7 +57,7 @@ function tierAlert(target: Target, tier: AlertTier): AlertingRule {
       ? `{{$labels.${target.keys.service}}} {{$labels.${target.keys.slo}}} SLO error budget burn rate is over expected.`
       : `${shown} (${slo.service}): error budget burning ${number(tier.burnRateThreshold)}x too fast`,
     description:
-      `The error ratio of ${target.name} is above ${number(tier.burnRateThreshold)}x its budget of ${percent(target.errorBudget)} ` +
+      `The error ratio of ${target.name}${groupText(target)} is above ${number(tier.burnRateThreshold)}x its budget of ${percent(target.errorBudget)} ` +
       `over both ${long} and ${short} (now {{ $value | humanizePercentage }} over ${short}). At this burn rate ${percent(tier.budgetFraction)} ` +
       `of the ${windowLabel(slo.window)} error budget is spent within ${long}. Objective: ${percent(objective.target)}.`,
     ...(sloth ? { title: `(${severityClass(tier)}) {{$labels.${target.keys.service}}} {{$labels.${target.keys.slo}}} SLO error budget burn rate is too fast.` } : {}),
@@ -74,6 +74,12 @@ function tierAlert(target: Target, tier: AlertTier): AlertingRule {
  */
 function noDataRouting(target: Target): AlertTier | undefined {
   return target.tiers.find((tier) => severityClass(tier) === 'ticket') ?? target.tiers.find((tier) => severityClass(tier) === 'page');
+}
+
+/** ` for route={{ $labels.route }}`: a grouped SLO's alert names the group that burns. */
+function groupText(target: Target): string {
+  if (target.groupBy.length === 0) return '';
+  return ` for ${target.groupBy.map((label) => `${label}={{ $labels.${label} }}`).join(', ')}`;
 }
 
 /** Fires when the SLI's base-window series is gone (the telemetry stopped or the query matches nothing). */

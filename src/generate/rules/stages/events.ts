@@ -1,5 +1,6 @@
 import { METRICS, formatDuration, substituteWindow } from '../../../core/index.js';
 import type { DurationMs } from '../../../core/index.js';
+import { groupAggregations } from '../grouping.js';
 import { addMatcher, eventCount, leMatcher, thresholdCheck } from '../promql.js';
 import { isLongWindow, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
@@ -10,8 +11,15 @@ interface EventQueries {
   readonly total: string;
 }
 
-/** Good and total events of an SLI within a window, or undefined for a raw ratio (it has no events). */
+/** Good and total events of an SLI within a window, per group of a grouped SLO; undefined for a raw ratio. */
 export function eventQueries(target: Target, window: DurationMs): EventQueries | undefined {
+  const queries = ungroupedEventQueries(target, window);
+  if (queries === undefined || target.groupBy.length === 0) return queries;
+  return { good: groupAggregations(queries.good, target.groupBy), total: groupAggregations(queries.total, target.groupBy) };
+}
+
+/** Good and total events of an SLI within a window, or undefined for a raw ratio (it has no events). */
+function ungroupedEventQueries(target: Target, window: DurationMs): EventQueries | undefined {
   const { sli, objective } = target;
   const range = formatDuration(window);
   switch (sli.kind) {

@@ -1,5 +1,6 @@
 import { METRICS, formatDuration, substituteWindow } from '../../../core/index.js';
 import type { DurationMs } from '../../../core/index.js';
+import { groupAggregations } from '../grouping.js';
 import { isLongWindow, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
@@ -14,7 +15,7 @@ function fromEvents(target: Target, window: DurationMs): string {
 /** A raw ratio SLI is its own query, turned into an error ratio when it yields the success ratio. */
 function fromRawQuery(target: Target, window: DurationMs): string {
   if (target.sli.kind !== 'rawRatio') throw new Error('fromRawQuery needs a raw ratio SLI');
-  const query = substituteWindow(target.sli.query.promql, formatDuration(window)).trim();
+  const query = groupAggregations(substituteWindow(target.sli.query.promql, formatDuration(window)).trim(), target.groupBy);
   return target.sli.meaning === 'bad' ? `(${query})` : `1 - (${query})`;
 }
 

@@ -34,6 +34,12 @@ export function validateTarget(target: Target): Problem[] {
       if (!LABEL_NAME.test(key)) problems.push(`alerting tier ${tier.name}: label ${key} is not a Prometheus label name`);
     }
   }
+  for (const label of target.groupBy) {
+    if (!LABEL_NAME.test(label)) problems.push(`groupBy: ${label} is not a Prometheus label name`);
+    else if (label === 'le') problems.push('groupBy: le is a histogram\'s bucket bound, not a group');
+    else if (RESERVED_LABELS.has(label) || label.startsWith('__')) problems.push(`groupBy: ${label} is reserved for the labels sloe generates`);
+    else if (label in slo.labels) problems.push(`groupBy: ${label} is also one of the SLO's own labels, which would overwrite every group's value`);
+  }
   if (slo.alerting.name.trim().length === 0) problems.push('alerting.name: an alert name is required');
   switch (sli.kind) {
     case 'ratio':
