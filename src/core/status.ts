@@ -1,3 +1,4 @@
+import type { CompositeStatus } from './composite.js';
 import type { BudgetingMethod, GateDecision } from './model.js';
 
 /** Alert states, ordered as Prometheus orders them. `resolved` is `inactive` that was firing (kept for keepFiringFor and notifications). */
@@ -65,6 +66,8 @@ export interface SloStatus {
   readonly evaluatedAt: string;
   /** For SLOs whose history is pulled from a source: how far its backfill has come. */
   readonly backfill?: BackfillStatus;
+  /** Composite SLOs: the method and the members, each with its share of the composite's burn. */
+  readonly composite?: CompositeStatus;
 }
 
 /** A change of an alert tier's state, as the engine's step() produced it. */
