@@ -47,7 +47,8 @@ function readComposite(spec: Fields): { composite: Composite; members: LocatedCo
     members.push({ slo, weight, ...(objective === undefined ? {} : { objective }) });
     positions.push({ slo: member.ctx.position(member.at('slo')), ...(objective === undefined ? {} : { objective: member.ctx.position(member.at('objective')) }) });
   });
-  if (method === undefined || !valid || members.length === 0) return undefined;
+  // Invalid members were reported; the valid ones are still checked against the loaded SLOs, so every problem shows.
+  if (method === undefined || (members.length === 0 && !valid)) return undefined;
   return { composite: { method, members }, members: positions };
 }
 
