@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/core/index.js';
 import type { IncomingSeries } from '../../src/core/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
+import { GateService } from '../../src/policy/index.js';
 import { harness } from './fixtures.js';
 
 const START = Date.UTC(2026, 10, 20);
@@ -165,6 +166,12 @@ describe('composite SLOs', () => {
     expect(worst.alerts.find((alert) => alert.severity === 'page' && alert.longWindow === '1h')?.state).toBe('firing');
     // A 20x burn for an hour spends well over the 30-day budget already: exhausted comes before critical.
     expect(worst.status).toBe('exhausted');
+    // The composite answers gates for its own service like any SLO: its firing page denies a deploy of "journeys".
+    const gates = new GateService({ statuses: h.engine, policies: [], journal: h.store.journal, now: () => h.clock.now });
+    const verdict = gates.evaluate({ service: 'journeys', environment: 'production', action: 'deploy', admin: false, labels: {} });
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.slos.map((slo) => slo.name)).toContain('checkout-worst');
+    expect(verdict.reasons.join('\n')).toMatch(/checkout-worst/);
     const again = harness(specs, h.clock.now, { store: h.store });
     expect(again.engine.get('checkout-worst')!.alerts.find((alert) => alert.longWindow === '1h')?.state).toBe('firing');
   });
