@@ -55,6 +55,26 @@ function row(status: SloStatus): Cell[] {
   ];
 }
 
+/** A composite's members under it: weight, share of its burn (and the deciding one), and their own figures. */
+function memberRows(status: SloStatus): Cell[][] {
+  const members = status.composite?.members ?? [];
+  return members.map((member, index) => {
+    const branch = index === members.length - 1 ? '└' : '├';
+    const share = member.share === null ? '' : ` ${percent(member.share, 0)} of burn`;
+    return [
+      { text: `  ${branch} ${member.name} x${member.weight}${share}${member.deciding === true ? ' (deciding)' : ''}`, colour: 'dim' as const },
+      { text: '' },
+      { text: percent(member.objective, member.objective > 0.99 ? 2 : 1), right: true },
+      { text: percent(member.sli, member.sli !== null && member.sli > 0.99 ? 3 : 2), right: true },
+      { text: percent(member.budgetRemaining, 1), right: true },
+      { text: '' },
+      { text: '' },
+      { text: '' },
+      { text: member.status, colour: STATUS_COLOUR[member.status] ?? 'dim' },
+    ];
+  });
+}
+
 // COVERAGE: the share of the period with data, so a budget worked out over two hours of a 30-day window says so.
 const HEADERS: readonly Cell[] = ['SLO', 'SERVICE', 'OBJECTIVE', 'SLI', 'BUDGET LEFT', 'COVERAGE', 'BURN RATES', 'ALERTS', 'STATUS'].map((text, index) => ({ text, right: index >= 2 && index <= 5 }));
 
@@ -65,7 +85,7 @@ const HEADERS: readonly Cell[] = ['SLO', 'SERVICE', 'OBJECTIVE', 'SLI', 'BUDGET 
 export function statusTable(statuses: readonly SloStatus[], options: { colour: boolean }): string {
   // No data sorts last: unknown is not the most urgent.
   const sorted = [...statuses].sort((a, b) => (a.errorBudget.remaining ?? Infinity) - (b.errorBudget.remaining ?? Infinity) || a.name.localeCompare(b.name));
-  const rows = [HEADERS, ...sorted.map(row)];
+  const rows = [HEADERS, ...sorted.flatMap((status) => [row(status), ...memberRows(status)])];
   const widths = HEADERS.map((_, column) => Math.max(...rows.map((cells) => cells[column]?.text.length ?? 0)));
   const lines = rows.map((cells, index) =>
     cells

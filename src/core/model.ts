@@ -3,6 +3,8 @@
  * Plain data: no format's raw objects, no I/O, no clock. Durations are milliseconds.
  */
 
+import type { CompositeSlo } from './composite.js';
+
 /** Milliseconds. */
 export type DurationMs = number;
 
@@ -249,4 +251,6 @@ export interface SpecSet {
   readonly services: readonly Service[];
   readonly slos: readonly Slo[];
   readonly policies: readonly BudgetPolicy[];
+  /** Composite SLOs (`spec.composite`), members before the composites that name them. */
+  readonly composites?: readonly CompositeSlo[];
 }

@@ -17,7 +17,7 @@ export function nominalPeriod(window: Window): DurationMs {
 }
 
 /** The name an objective is known by in statuses, metrics and alerts: the SLO's own when it has one objective. */
-export function objectiveName(slo: Slo, objective: Objective): string {
+export function objectiveName(slo: Pick<Slo, 'name' | 'objectives'>, objective: Objective): string {
   return slo.objectives.length === 1 ? slo.name : `${slo.name}:${objective.key}`;
 }
 

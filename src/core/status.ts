@@ -1,3 +1,4 @@
+import type { CompositeStatus } from './composite.js';
 import type { BudgetingMethod, GateDecision } from './model.js';
 
 /** Alert states, ordered as Prometheus orders them. `resolved` is `inactive` that was firing (kept for keepFiringFor and notifications). */
@@ -72,6 +73,8 @@ export interface SloStatus {
   readonly groupsOverflow?: number;
   /** A grouped SLO's own entry: its groups with the least budget left, worst first (at most a few). */
   readonly worstGroups?: readonly { readonly group: Readonly<Record<string, string>>; readonly budgetRemaining: number | null; readonly status: SloHealth }[];
+  /** Composite SLOs: the method and the members, each with its share of the composite's burn. */
+  readonly composite?: CompositeStatus;
 }
 
 /** A change of an alert tier's state, as the engine's step() produced it. */

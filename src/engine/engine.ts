@@ -40,6 +40,7 @@ import type { PullLog, PullSettings } from './pull.js';
 import { restoreSeries } from './restore.js';
 import { sliceSides } from './slice-sides.js';
 import { coverageOf } from './coverage.js';
+import { Composites, planComposites } from './composite.js';
 import { completeSlices } from './slices.js';
 import { StageTimer } from './stages.js';
 import type { StageTiming } from './stages.js';
@@ -135,6 +136,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private resyncCursor = 0;
   private lastPrune = 0;
   private evaluating: Promise<EvaluationReport> | undefined;
+  /** Composite SLOs, evaluated from their members' buckets after the plain objectives. */
+  private readonly composites: Composites;
+  private readonly objectiveByName: Map<string, ObjectiveState>;
   /** Fills pulled terms from their sources; undefined when nothing is pulled. */
   private readonly puller: Puller | undefined;
 
@@ -180,9 +184,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     });
     const grouped = new Set(this.objectives.filter((objective) => objective.groups).map((objective) => objective.plan.name));
     for (const [key, state] of saved) if (grouped.has(key.slice(0, key.indexOf('{')))) this.savedGroupAlerts.set(key, state);
+    this.objectiveByName = new Map(this.objectives.map((objective) => [objective.plan.name, objective]));
+    this.composites = new Composites(planComposites(options.specs.composites ?? [], this.plan.objectives), saved);
     this.lastPrune = now;
     this.statuses = this.objectives.map((objective) => statusOf(objective.plan, { reason: 'not evaluated yet' }, now, objective.alertStates));
     this.byName = new Map(this.statuses.map((status) => [status.name, status]));
+    if (this.composites.size > 0) this.withComposites(this.composites.initial(now, this.byName));
   }
 
   /** An objective's SLI terms (ingested, or pulled for a remote one), and its slice terms, resolved once in `series`. */
@@ -302,6 +309,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const byName = new Map<string, SloStatus>();
     for (const status of statuses) byName.set(status.name, status);
     this.byName = byName;
+    if (this.composites.size > 0) {
+      const composed = this.composites.evaluate(now, (name, windows, range) => this.memberFigures(name, windows, range, now), byName);
+      this.withComposites(composed.statuses);
+      transitions.push(...composed.transitions);
+      changed.push(...composed.changed);
+    }
     timer.lap('evaluate');
     // Only the alert states that changed are written: a quiet tick writes nothing.
     this.options.store.saveAlertStates(changed, removed);
@@ -440,6 +453,27 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const periodCounts = resolvedCounts(resolved.period, period.start, period.end, plan.slices ? [] : excluded);
     const coverage = coverageOf(resolved.period, period.start, now, plan.slo.window.kind === 'rolling' ? plan.slo.window.duration : now - period.start);
     return { period: periodCounts, windows, coverage };
+  }
+
+  /** Adds composite statuses after the plain objectives' (the readers' list and map). */
+  private withComposites(composed: readonly SloStatus[]): void {
+    this.statuses = [...this.statuses, ...composed];
+    for (const status of composed) this.byName.set(status.name, status);
+  }
+
+  /** A plain member's figures over a composite's burn-rate windows and period (its own exclusions apply). */
+  private memberFigures(name: string, windows: readonly DurationMs[], range: { start: number; end: number }, now: number): ObjectiveFigures {
+    const member = this.objectiveByName.get(name);
+    if (!member) return { reason: `no SLO objective is named ${name}` };
+    const { plan, resolved } = member;
+    if (plan.source.kind === 'none') return { reason: `${name}: ${plan.source.reason}` };
+    if (!resolved) return { reason: `${name}: no remote source is configured` };
+    const oldest = Math.min(range.start, now - (windows[windows.length - 1] ?? 0));
+    const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
+    const counted = plan.slices ? windowCounts(resolved.period, windows, now, []) : windowCounts(resolved.sli, windows, now, excluded);
+    const period = resolvedCounts(resolved.period, range.start, range.end, plan.slices ? [] : excluded);
+    const coverage = coverageOf(resolved.period, range.start, now, range.end > range.start ? now - range.start : 0);
+    return { period, windows: counted, coverage };
   }
 
   /** Re-reads a few terms from the store each tick, so memory and disk cannot drift apart for long. */

@@ -33,9 +33,11 @@ function checkName<T>(items: readonly Located<T>[], nameOf: (item: T) => string,
 }
 
 export function checkDuplicates(state: LoadState, problems: Problem[]): void {
-  checkName(state.slos, (slo) => slo.name, 'SLO', problems);
+  // Composites share the SLOs' names: members, URLs and metric labels name either kind.
+  const slos: Located<{ readonly name: string }>[] = [...state.slos, ...state.composites];
+  checkName(slos, (slo) => slo.name, 'SLO', problems);
   checkName(state.policies, (policy) => policy.name, 'BudgetPolicy', problems);
-  reportDuplicates(state.slos, (slo) => slo.name, 'SLO', problems);
+  reportDuplicates(slos, (slo) => slo.name, 'SLO', problems);
   reportDuplicates(state.services, (service) => service.name, 'Service', problems);
   reportDuplicates(state.policies, (policy) => policy.name, 'BudgetPolicy', problems);
 }

@@ -1,6 +1,7 @@
 import { DAY } from '../core/index.js';
 import type { DurationMs, Problem, Service, SpecSet } from '../core/index.js';
 import { ruleProblems } from '../generate/index.js';
+import { checkComposites } from './composite.js';
 import { checkDuplicates } from './duplicates.js';
 import { readHeader } from './header.js';
 import { parseSpecFile, type SpecObject } from './parse.js';
@@ -65,7 +66,7 @@ function compareProblems(a: Problem, b: Problem): number {
 function collectServices(state: LoadState): Service[] {
   const byName = new Map<string, Service>();
   for (const { value } of state.services) byName.set(value.name, value);
-  for (const { value } of state.slos) {
+  for (const { value } of [...state.slos, ...state.composites]) {
     if (!byName.has(value.service)) byName.set(value.service, { name: value.service, labels: {} });
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -109,7 +110,7 @@ function checkSubset(state: LoadState, mode: NonNullable<LoadOptions['embeddedSu
 export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {}): LoadResult {
   const problems: Problem[] = [];
   const loaders = createLoaders();
-  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], onlyConfiguredSources: options.onlyConfiguredSources ?? false, defaultSloPeriod: options.defaultSloPeriod ?? DEFAULT_SLO_PERIOD, alertTables: new Map(), slos: [], services: [], policies: [] };
+  const state: LoadState = { problems, remoteSources: options.remoteSources ?? [], onlyConfiguredSources: options.onlyConfiguredSources ?? false, defaultSloPeriod: options.defaultSloPeriod ?? DEFAULT_SLO_PERIOD, alertTables: new Map(), slos: [], composites: [], services: [], policies: [] };
   const claimed: { object: SpecObject; header: Header; loader: FormatLoader }[] = [];
   for (const input of inputs) {
     let objects: SpecObject[];
@@ -141,6 +142,7 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
   for (const { object, header, loader } of claimed) guard(object, () => loader.load(object, header, state));
   for (const loader of loaders) loader.finish?.(state);
   checkDuplicates(state, problems);
+  const composites = checkComposites(state);
   const notes = checkSubset(state, options.embeddedSubset ?? 'problem');
   // The rule generator's checks run here too, so validate, generate and serve refuse exactly the same specs.
   problems.push(...ruleProblems(state.slos.map((slo) => slo.value)));
@@ -148,6 +150,7 @@ export function loadSpecs(inputs: readonly SpecInput[], options: LoadOptions = {
     services: collectServices(state),
     slos: state.slos.map((slo) => slo.value),
     policies: state.policies.map((policy) => policy.value),
+    ...(composites.length === 0 ? {} : { composites }),
   };
   // A field merged into several mappings (YAML `<<`) is read once per mapping; report each problem once.
   const unique = [...new Map(problems.map((problem) => [`${problem.file}:${problem.line}:${problem.column}:${problem.message}`, problem])).values()];

@@ -3,6 +3,7 @@ import { DEFAULT_TIERS } from '../core/index.js';
 import type { BudgetingMethod, CalendarUnit, Exclusion, MaintenanceWindow, Objective, Sli, Slo, ThresholdOp, Window } from '../core/index.js';
 import { resolveAlerting, SEVERITY_CLASSES, type AlertingSpec, type SeverityOverride, type TierOverride } from './alerting.js';
 import { ObjectiveKeys, readCron, readQuery, readTarget, readTimeZone, readTimestamp } from './common.js';
+import { loadCompositeSlo } from './composite.js';
 import { childPath, describe, readMap, type Fields } from './fields.js';
 import type { SpecObject } from './parse.js';
 import type { LoadState } from './state.js';
@@ -12,7 +13,7 @@ const CALENDAR_UNITS: readonly CalendarUnit[] = ['week', 'month', 'quarter', 'ye
 const OPS: readonly ThresholdOp[] = ['lt', 'lte', 'gt', 'gte'];
 const DEFAULT_WINDOW: Window = { kind: 'rolling', duration: 30 * 86_400_000 };
 
-function readWindow(spec: Fields): Window | undefined {
+export function readWindow(spec: Fields): Window | undefined {
   const node = spec.value('window');
   if (node === undefined) return DEFAULT_WINDOW;
   const path = spec.fieldPath('window');
@@ -79,7 +80,7 @@ function readSli(spec: Fields): Sli | undefined {
   }
 }
 
-function readObjectives(spec: Fields, method: BudgetingMethod | undefined, sli: Sli | undefined): Objective[] | undefined {
+export function readObjectives(spec: Fields, method: BudgetingMethod | undefined, sli: Sli | undefined): Objective[] | undefined {
   const keys = new ObjectiveKeys();
   const objectives: Objective[] = [];
   let valid = true;
@@ -163,7 +164,7 @@ function readTierOverrides(alerting: Fields, tierNames: readonly string[]): Reco
   return out;
 }
 
-function readAlerting(spec: Fields): AlertingSpec {
+export function readAlerting(spec: Fields): AlertingSpec {
   const alerting = spec.map('alerting', ['name', 'labels', 'annotations', 'runbookUrl', 'dashboardUrl', 'minEvents', 'keepFiringFor', 'noDataFor', 'page', 'ticket', 'tiers']);
   if (alerting === undefined) return {};
   const name = alerting.string('name');
@@ -275,11 +276,13 @@ function readGrouping(spec: Fields): { groupBy?: string[]; maxGroups?: number } 
 export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
-  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill', 'groupBy', 'maxGroups'], true);
+  const spec = root.map('spec', ['service', 'description', 'window', 'budgetingMethod', 'objectives', 'sli', 'alerting', 'exclusions', 'maintenance', 'backfill', 'groupBy', 'maxGroups', 'composite'], true);
   const name = metadata?.string('name', true);
   const displayName = metadata?.string('displayName');
   const labels = metadata?.labels('labels') ?? {};
   if (spec === undefined) return;
+  // A composite's events are its members': `spec.composite` stands where `spec.sli` would.
+  if (spec.has('composite')) return loadCompositeSlo(object, { metadata, spec, name, displayName, labels }, state);
   const service = spec.string('service', true);
   const description = spec.string('description');
   const window = readWindow(spec);

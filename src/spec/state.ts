@@ -1,5 +1,5 @@
 import type { Node } from 'yaml';
-import type { Problem, AlertTier, BudgetPolicy, DurationMs, Service, Slo } from '../core/index.js';
+import type { Problem, AlertTier, BudgetPolicy, CompositeSlo, DurationMs, Service, Slo } from '../core/index.js';
 import type { Position } from './context.js';
 import type { SpecObject } from './parse.js';
 
@@ -18,6 +18,11 @@ export interface Located<T> {
   readonly at: Position;
 }
 
+export interface LocatedComposite extends Located<CompositeSlo> {
+  /** Per member: where its `slo` and `objective` are written. */
+  readonly members: readonly { readonly slo: Position; readonly objective?: Position }[];
+}
+
 /** What loading has produced so far, shared by the format loaders. */
 export interface LoadState {
   readonly problems: Problem[];
@@ -29,6 +34,8 @@ export interface LoadState {
   /** Custom alert-window tables (Sloth AlertWindows) by SLO period. */
   readonly alertTables: Map<DurationMs, Located<AlertTier[]>>;
   readonly slos: Located<Slo>[];
+  /** Composite SLOs (sloe/v1 `spec.composite`), with where each member is named; checked once all are loaded. */
+  readonly composites: LocatedComposite[];
   /** Services declared by a Service object. */
   readonly services: Located<Service>[];
   readonly policies: Located<BudgetPolicy>[];

@@ -1,13 +1,14 @@
 import type { AlertState } from '../alerting/state.js';
 import { formatDuration } from '../duration.js';
-import type { DurationMs, Objective, Slo, Window } from '../model.js';
+import type { SloHeader } from '../composite.js';
+import type { DurationMs, Objective, Window } from '../model.js';
 import { objectiveName, windowLabel } from '../slo.js';
 import type { AlertStatus, SloStatus } from '../status.js';
 import type { ObjectiveEvaluation } from './evaluate.js';
 import { healthOf } from './health.js';
 
 export interface StatusInput {
-  readonly slo: Slo;
+  readonly slo: SloHeader;
   readonly objective: Objective;
   readonly evaluation: ObjectiveEvaluation;
   /** The alert states after this evaluation's step(), aligned with `evaluation.tiers`. */
