@@ -1,5 +1,5 @@
 export type * from './model.js';
-export type { Composite, CompositeMember, CompositeMemberStatus, CompositeMethod, CompositeSlo, CompositeStatus, SloHeader } from './composite.js';
+export type { CompositeMemberStatus, CompositeStatus } from './composite.js';
 export { COMPOSITE_METHODS } from './composite.js';
 export type { AlertStateName, AlertStatus, AlertTransition, BackfillStatus, Decision, SloHealth, SloStatus } from './status.js';
 export type {

@@ -1,6 +1,6 @@
 import type { SpecSet } from '../core/index.js';
 import { compileSli, parseBound } from '../core/index.js';
-import type { BucketBounds } from './http/otlp-route.js';
+import type { BucketBounds } from './http/context.js';
 
 /**
  * The `le` bounds each `_bucket` metric is read at by the loaded SLIs (latency SLIs and bucket selectors in ratios):

@@ -5,7 +5,7 @@ import { WriteAdmission } from './http/admission.js';
 import { GroupCommit } from './http/group-commit.js';
 import type { IngestContext, IngestLogger } from './http/context.js';
 import { otlpRoutes } from './http/otlp-route.js';
-import type { BucketBounds } from './http/otlp-route.js';
+import type { BucketBounds } from './http/context.js';
 import { limitLogRate } from './http/log-limiter.js';
 import { processLoopLag } from './http/loop-lag.js';
 import { remoteWriteRoutes } from './http/remote-write-route.js';

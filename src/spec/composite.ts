@@ -4,7 +4,7 @@ import { resolveAlerting } from './alerting.js';
 import type { Position } from './context.js';
 import { childPath, readMap, type Fields } from './fields.js';
 import type { SpecObject } from './parse.js';
-import { readAlerting, readObjectives, readWindow } from './sloe-slo.js';
+import { readAlerting, readObjectives, readWindow } from './sloe-parts.js';
 import type { LoadState, LocatedComposite } from './state.js';
 
 /** What loadSloeSlo has read of the document before it saw `spec.composite`. */

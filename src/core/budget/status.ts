@@ -1,6 +1,6 @@
 import type { AlertState } from '../alerting/state.js';
 import { formatDuration } from '../duration.js';
-import type { SloHeader } from '../composite.js';
+import type { SloHeader } from '../model.js';
 import type { DurationMs, Objective, Window } from '../model.js';
 import { objectiveName, windowLabel } from '../slo.js';
 import type { AlertStatus, SloStatus } from '../status.js';

@@ -13,6 +13,9 @@ export interface IngestLogger {
 }
 
 /** What every ingest route shares: the engine's port, limits, the admission bound, metrics and the write guard. */
+/** The `le` bounds SLIs read for a `_bucket` metric (exponential histograms are exposed at them). */
+export type BucketBounds = (bucketMetric: string) => readonly number[];
+
 export interface IngestContext {
   readonly appender: SampleAppender;
   /** Where write routes append: requests within a few ms share one commit. */

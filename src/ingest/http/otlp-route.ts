@@ -6,11 +6,8 @@ import { decodeOtlpProto } from '../otlp/decode-proto.js';
 import { otlpResponseJson, otlpResponseProto } from '../otlp/response.js';
 import { gunzipLimited, parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
-import type { IngestContext } from './context.js';
+import type { BucketBounds, IngestContext } from './context.js';
 import { failed, finish } from './remote-write-route.js';
-
-/** The `le` bounds SLIs read for a `_bucket` metric (exponential histograms are exposed at them). */
-export type BucketBounds = (bucketMetric: string) => readonly number[];
 
 /**
  * `POST /v1/metrics`: OTLP/HTTP metrics as protobuf or JSON, optionally gzip-compressed. 200 with an

@@ -10,7 +10,7 @@ import { inflateSnappy } from '../wire/snappy.js';
 import { parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
 import type { IngestContext } from './context.js';
-import type { BucketBounds } from './otlp-route.js';
+import type { BucketBounds } from './context.js';
 
 const V1_PROTO = 'prometheus.WriteRequest';
 const V2_PROTO = 'io.prometheus.write.v2.Request';
