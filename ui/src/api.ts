@@ -100,6 +100,8 @@ export const api = {
   slo: (name: string) => get<SloStatus>(`/api/v1/slos/${enc(name)}`),
   history: async (name: string, from: Date, to: Date, stepSeconds: number) =>
     (await optional<{ data: { points: HistoryPoint[] } }>(`/api/v1/slos/${enc(name)}/history?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}&step=${stepSeconds}s`, { data: { points: [] } })).data.points,
+  /** A grouped SLO's groups, least budget first (an older daemon without the route: none). */
+  groups: async (name: string) => (await optional<{ data: SloStatus[] }>(`/api/v1/slos/${enc(name)}/groups`, { data: [] })).data,
   spec: (name: string) => optional<SpecExcerpt | undefined>(`/api/v1/slos/${enc(name)}/spec`, undefined),
   decisions: async (service?: string, before?: string) => {
     const query = new URLSearchParams({ limit: '50', ...(service ? { service } : {}), ...(before ? { before } : {}) });

@@ -4,6 +4,7 @@ import { budgetChart, burnChart, sliChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { burn, duration, percent, sliText, time, windowSeconds } from '../format.js';
 import { howToSendData } from '../onboarding.js';
+import { groupTable, memberTree } from './slo-structure.js';
 import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
 function stat(label: string, value: Node | string, hint?: string): HTMLElement {
@@ -91,12 +92,16 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
   const from = new Date(to.getTime() - period * 1000);
   // About 300 points over the period, in whole minutes.
   const step = Math.max(60, Math.round(period / 300 / 60) * 60);
-  const [history, spec, decisions, notifications, incidents] = await Promise.all([
+  const grouped = slo.groupCount !== undefined;
+  const [history, spec, decisions, notifications, incidents, groups, all] = await Promise.all([
     api.history(slo.name, from, to, step),
     api.spec(slo.name),
     api.decisions(slo.service),
     api.notifications(slo.name),
     api.incidents(slo.name),
+    grouped ? api.groups(slo.name) : Promise.resolve([]),
+    // A composite's nested members are drawn from their own statuses.
+    slo.composite ? api.slos() : Promise.resolve([]),
   ]);
   const points = range ? history : fromFirstData(history);
 
@@ -127,6 +132,8 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
         : stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
       stat('Burn rates', burnRates(slo)),
     ),
+    slo.composite ? section(`Members (${slo.composite.method === 'leastHealthy' ? 'least healthy decides' : 'weighted average of their events'})`, memberTree(slo, new Map(all.map((status) => [status.name, status])))) : null,
+    grouped ? section('Groups by budget remaining', groupTable(slo, groups)) : null,
     section(range ? `Over the last ${range}` : `Since the data began (period ${slo.window})`, rangeLinks(slo.name, range), charts),
     coverageNote(slo.coverage),
     section('Incidents', incidentTimeline(incidents, slo.alerts)),
