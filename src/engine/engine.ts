@@ -326,7 +326,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
     timer.lap('persist');
     if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
-    return { statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
+    // Composites included: the components after the tick (notifications, freezes) see every SLO the readers see.
+    return { statuses: this.statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
   }
 
   /** A grouped objective's groups at `now`, least budget first; their transitions and changed alert states are added. */

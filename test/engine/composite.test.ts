@@ -105,7 +105,9 @@ describe('composite SLOs', () => {
       h.engine.append(counters.minute(t, { login: { requests: 1000, errors: 1 }, cart: { requests: 500, errors: 10 }, pay: { requests: 200, errors: 1 } }), 'remote_write');
     }
     const now = START + 60 * MINUTE;
-    await h.engine.evaluate(now);
+    const report = await h.engine.evaluate(now);
+    // The evaluation handed to the other components (notifications, freezes) carries the composites too.
+    expect(report.statuses.map((status) => status.name)).toEqual(['login', 'cart', 'pay', 'checkout-weighted', 'checkout-worst', 'journey']);
     const minutes = h.engine.get('login')!.events.total / 1000;
     expect(minutes).toBeGreaterThan(50);
 
