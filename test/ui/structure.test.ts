@@ -158,6 +158,23 @@ describe('the SLO page draws groups and composite members', () => {
     expect(await note.getAttribute('data-overflow')).toBe('1');
     expect(await note.textContent()).toContain('1 more seen past maxGroups');
     await page.screenshot({ path: join(RESULTS, 'slo-groups.png'), fullPage: true });
+
+    // A group opens its own view: its figures, and charts from its own history (asked with group.route).
+    const historyAsked = page.waitForResponse((response) => response.url().includes('/api/v1/slos/orders/history?') && response.url().includes('group.route=%2Fv1%2Forders'));
+    await page.click('table.groups tbody tr[data-group=\'{"route":"/v1/orders"}\'] a.group-link');
+    const history = (await (await historyAsked).json()) as { data: { group: Record<string, string>; points: { sli: number | null }[] } };
+    expect(history.data.group).toEqual({ route: '/v1/orders' });
+    const known = history.data.points.filter((point) => point.sli !== null);
+    expect(known.length).toBeGreaterThan(10);
+    for (const point of known) expect(point.sli).toBeCloseTo(0.95, 6);
+    await page.waitForSelector('figure.chart canvas');
+    expect(await page.locator('h1').textContent()).toBe('orders {route="/v1/orders"}');
+    expect(await page.locator('.stat', { hasText: 'SLI' }).locator('.value').textContent()).toBe('95.00 %');
+    expect(await page.locator('figure.chart').count()).toBe(3);
+    // The aggregate's group table is not repeated on a group's view; a link leads back to it.
+    expect(await page.locator('table.groups').count()).toBe(0);
+    expect(await page.locator('.crumbs a', { hasText: 'orders: all groups' }).getAttribute('href')).toBe('#/slo/orders');
+    await page.screenshot({ path: join(RESULTS, 'slo-group-view.png'), fullPage: true });
   });
 
   it('a composite: its member tree with shares and the deciding member, nested one level, each linking to its page', async () => {

@@ -7,6 +7,31 @@ import { h } from '../dom.js';
 import { DASH, burn, percent, sliText } from '../format.js';
 import { alertBadges, budgetBar, message, statusBadge } from '../widgets.js';
 
+const GROUP_PREFIX = 'group.';
+
+/** The group a page's `group.LABEL=VALUE` parameters name, as the API takes them; undefined when none. */
+export function groupParams(params: URLSearchParams): Record<string, string> | undefined {
+  const group: Record<string, string> = {};
+  for (const [key, value] of params) if (key.startsWith(GROUP_PREFIX)) group[key.slice(GROUP_PREFIX.length)] = value;
+  return Object.keys(group).length > 0 ? group : undefined;
+}
+
+/** The parameters naming a group, for links and API requests. */
+export function groupQuery(group: Readonly<Record<string, string>> | undefined): [string, string][] {
+  return Object.entries(group ?? {}).map(([label, value]) => [`${GROUP_PREFIX}${label}`, value]);
+}
+
+export function sameGroup(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>): boolean {
+  if (!a) return false;
+  const keys = Object.keys(b);
+  return Object.keys(a).length === keys.length && keys.every((key) => a[key] === b[key]);
+}
+
+/** A group as PromQL-style labels, `{route="/v1/orders"}`, as pages and alerts name it. */
+export function groupText(group: Readonly<Record<string, string>>): string {
+  return `{${Object.entries(group).map(([label, value]) => `${label}=${JSON.stringify(value)}`).join(', ')}}`;
+}
+
 /** Least budget left first; unknown budgets (no data) last, since unknown is not the most urgent; then by labels. */
 function byBudgetLeft(a: SloStatus, b: SloStatus): number {
   const left = a.errorBudget.remaining;
@@ -41,7 +66,12 @@ export function groupTable(slo: SloStatus, groups: readonly SloStatus[]): HTMLEl
       h('tbody', {}, [...groups].sort(byBudgetLeft).map((group) => {
         const remaining = group.errorBudget.remaining;
         return h('tr', { 'data-group': JSON.stringify(group.group ?? {}), 'data-budget': remaining === null ? 'unknown' : String(remaining), class: `status-row-${group.status}` },
-          labels.map((label) => h('td', {}, h('code', {}, group.group?.[label] ?? ''))),
+          // Each group opens its own view of the page: its figures and its own history.
+          labels.map((label, index) => {
+            const value = h('code', {}, group.group?.[label] ?? '');
+            const href = `#/slo/${encodeURIComponent(slo.name)}?${new URLSearchParams(groupQuery(group.group)).toString()}`;
+            return h('td', {}, index === 0 ? h('a', { href, class: 'group-link' }, value) : value);
+          }),
           h('td', { class: 'num' }, sliText(group.sli)),
           h('td', {}, budgetBar(remaining)),
           h('td', { class: 'num' }, window ? burn(group.burnRates[window]) : DASH),
