@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { BackfillAdmin, Component, ExclusionAdmin, HistoryReader, Journal, StatusReader } from '../core/index.js';
 import { backfillRoutes } from './backfill.js';
 import { exclusionRoutes } from './exclusions.js';
+import { groupRoutes } from './groups.js';
 import { historyRoutes } from './history.js';
 import { journalRoutes } from './journal-routes.js';
 import { operationsRoutes } from './operations.js';
@@ -43,7 +44,8 @@ export function createApi(options: ApiComponentOptions): Component<Hono> {
       operationsRoutes(options.operations),
       journalRoutes(options.journal),
       readRoutes(engine.statuses),
-      historyRoutes(engine.history, clock),
+      historyRoutes(engine.history, clock, engine.statuses),
+      groupRoutes(engine.statuses),
       queryRoutes(engine.statuses, clock),
       exclusionRoutes(engine.exclusions, clock),
       ...(engine.backfill ? [backfillRoutes(engine.backfill, clock)] : []),

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import type { HistoryReader } from '../core/index.js';
+import type { HistoryReader, StatusReader } from '../core/index.js';
 import { HOUR, MINUTE } from '../core/index.js';
 import { badRequest, notFound } from './errors.js';
+import { groupParams } from './params.js';
+import { groupSelector } from '../core/index.js';
 import { parseStep, parseTime } from './time-params.js';
 
 /** Most points one history request may ask for. */
@@ -10,8 +12,11 @@ export const MAX_HISTORY_POINTS = 1000;
 /**
  * GET /api/v1/slos/{name}/history?from=&to=&step=: SLI, budget remaining and burn rates over time, recomputed from
  * the stored buckets. Defaults: the last 24 hours, with a step giving about 200 points (at least a minute).
+ * `group.LABEL=VALUE` parameters (every label of the SLO's `groupBy`) ask for one group's history: 400 when the SLO is
+ * not grouped or the labels are not its `groupBy`, 404 when it has no such group. `statuses` tells an unknown SLO from
+ * an unknown group.
  */
-export function historyRoutes(reader: HistoryReader, clock: () => number): Hono {
+export function historyRoutes(reader: HistoryReader, clock: () => number, statuses: StatusReader): Hono {
   const app = new Hono();
   app.get('/api/v1/slos/:name/history', (c) => {
     const now = clock();
@@ -27,11 +32,13 @@ export function historyRoutes(reader: HistoryReader, clock: () => number): Hono 
       throw badRequest(`from, to and step ask for ${points} points; at most ${MAX_HISTORY_POINTS} are served: use a larger step or a shorter range`, 'too_many_points');
     }
     const name = c.req.param('name');
-    const history = reader.history(name, from, to, step);
-    if (!history) throw notFound(`no SLO named ${name}`);
+    const group = groupParams(c.req.queries());
+    const history = reader.history(name, from, to, step, group);
+    if (!history) throw notFound(group === undefined || statuses.get(name) === undefined ? `no SLO named ${name}` : `SLO ${name} has no group ${groupSelector(group)}`);
     return c.json({
       data: {
         name,
+        ...(group === undefined ? {} : { group }),
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         step: step / 1000,

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { InstantSeries, LabelProfile, StatusReader } from '../core/index.js';
 import { SloeError, evaluateInstant } from '../core/index.js';
-import { sloSamples } from './slo-series.js';
+import { everyStatus, sloSamples } from './slo-series.js';
 import { parseTime } from './time-params.js';
 
 /** Prometheus renders sample values as strings, with its spellings of the special values. */
@@ -14,12 +14,25 @@ function formatValue(value: number): string {
 }
 
 /**
- * GET|POST /api/v1/query: a Prometheus-compatible instant query over the `slo:*` series of the latest evaluation.
+ * GET|POST /api/v1/query: a Prometheus-compatible instant query over the `slo:*` series of the latest evaluation
+ * (groups of grouped SLOs included, with their group labels, as in /metrics).
  * Responses (and errors) are exactly Prometheus's, not sloe's usual error body, because Prometheus clients (Flagger,
  * Argo Rollouts, Keptn, Grafana) parse them. `time` stamps the result; the figures are always the latest evaluation's.
  */
 export function queryRoutes(statuses: StatusReader, clock: () => number, profile: LabelProfile = 'default'): Hono {
   const app = new Hono();
+  // The series change once per evaluation (latest() returns the same array until the next): with groups they can be
+  // many, so they are built once per evaluation, not per query.
+  let builtFor: readonly unknown[] | undefined;
+  let built: InstantSeries[] = [];
+  const currentSeries = (): InstantSeries[] => {
+    const latest = statuses.latest();
+    if (latest !== builtFor) {
+      builtFor = latest;
+      built = sloSamples(everyStatus(statuses), profile).map((sample) => ({ labels: { __name__: sample.name, ...sample.labels }, value: sample.value }));
+    }
+    return built;
+  };
   const handle = async (c: Context) => {
     let query = c.req.query('query');
     let time = c.req.query('time');
@@ -40,8 +53,7 @@ export function queryRoutes(statuses: StatusReader, clock: () => number, profile
       return c.json({ status: 'error', errorType: 'bad_data', error: `invalid parameter "time": ${message}` }, 400);
     }
     try {
-      const series: InstantSeries[] = sloSamples(statuses.latest(), profile).map((sample) => ({ labels: { __name__: sample.name, ...sample.labels }, value: sample.value }));
-      const result = evaluateInstant(query, series);
+      const result = evaluateInstant(query, currentSeries());
       const seconds = at / 1000;
       if (result.kind === 'scalar') return c.json({ status: 'success', data: { resultType: 'scalar', result: [seconds, formatValue(result.value)] } });
       return c.json({ status: 'success', data: { resultType: 'vector', result: result.series.map((series) => ({ metric: series.labels, value: [seconds, formatValue(series.value)] })) } });

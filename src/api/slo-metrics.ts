@@ -1,6 +1,6 @@
 import type { Gauge, Registry } from 'prom-client';
 import type { LabelProfile, StatusReader } from '../core/index.js';
-import { sloSamples } from './slo-series.js';
+import { everyStatus, sloSamples } from './slo-series.js';
 
 const HELP: Readonly<Record<string, string>> = {
   'slo:objective:ratio': 'The SLO objective (target success ratio).',
@@ -13,6 +13,9 @@ const HELP: Readonly<Record<string, string>> = {
   'slo:period_error_budget_remaining:ratio': 'Fraction of the period error budget remaining (may be negative).',
   'slo:alert_firing:bool': '1 while the alert tier is firing.',
   'slo:coverage:ratio': 'Share of the period (0 to 1) for which the SLO had events; a budget over little coverage means little.',
+  sloe_slo_groups: 'Groups a grouped SLO (spec.groupBy) tracks now, each with its own budget and alerts.',
+  sloe_slo_groups_overflow: 'Distinct groups of a grouped SLO seen past spec.maxGroups: counted, not tracked, never merged into others.',
+  sloe_slo_composite_burn_share: 'A composite member\'s share (0 to 1) of the composite\'s burn over its period (slo_member); absent while nothing burned.',
 };
 
 /**
@@ -29,7 +32,7 @@ export function registerSloMetrics(registry: Registry, statuses: StatusReader, p
     if (latest !== cachedFor) {
       cachedFor = latest;
       byName = new Map();
-      for (const sample of sloSamples(latest, profile)) {
+      for (const sample of sloSamples(everyStatus(statuses), profile)) {
         let list = byName.get(sample.name);
         if (!list) byName.set(sample.name, (list = []));
         list.push({ labels: sample.labels, value: sample.value });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Problem, Slo, SpecSet } from '../core/index.js';
+import type { CompositeSlo, Problem, Slo, SpecSet } from '../core/index.js';
 import { formatProblem } from '../core/index.js';
 
 /** What one load of the spec set came to: either the new set is in force, or it was refused with its problems. */
@@ -32,14 +32,19 @@ export interface ReloadObserver {
 }
 
 /** The SLO as data, without where it was read from: moving a spec between files is not a change. */
-function fingerprint(slo: Slo): string {
+function fingerprint(slo: Slo | CompositeSlo): string {
   const { origin: _origin, ...rest } = slo;
   return JSON.stringify(rest);
 }
 
+/** Plain and composite SLOs alike: a composite whose members, weights or method changed is a changed SLO. */
+function everySlo(set: SpecSet): (Slo | CompositeSlo)[] {
+  return [...set.slos, ...(set.composites ?? [])];
+}
+
 function compare(previous: SpecSet, next: SpecSet): Pick<ReloadOutcome, 'added' | 'removed' | 'changed' | 'unchanged'> {
-  const before = new Map(previous.slos.map((slo) => [slo.name, fingerprint(slo)]));
-  const after = new Map(next.slos.map((slo) => [slo.name, fingerprint(slo)]));
+  const before = new Map(everySlo(previous).map((slo) => [slo.name, fingerprint(slo)]));
+  const after = new Map(everySlo(next).map((slo) => [slo.name, fingerprint(slo)]));
   const added = [...after.keys()].filter((name) => !before.has(name));
   const removed = [...before.keys()].filter((name) => !after.has(name));
   const changed = [...after].filter(([name, text]) => before.has(name) && before.get(name) !== text).map(([name]) => name);
@@ -68,7 +73,7 @@ export class SpecsReloader {
   ) {
     this.specs = initial;
     const at = clock();
-    this.last = { ok: true, trigger: 'startup', at, problems: [], added: initial.slos.map((slo) => slo.name), removed: [], changed: [], unchanged: 0 };
+    this.last = { ok: true, trigger: 'startup', at, problems: [], added: everySlo(initial).map((slo) => slo.name), removed: [], changed: [], unchanged: 0 };
     this.lastSuccess = this.last;
     observer.recordReload(true, at);
   }

@@ -25,7 +25,9 @@ export function documentAt(text: string, line: number): { start: number; yaml: s
  */
 export function specExcerpts(specs: () => SpecSet): (name: string) => SpecExcerpt | undefined {
   return (name) => {
-    const slo = specs().slos.find((candidate) => candidate.name === name || name.startsWith(`${candidate.name}:`));
+    const set = specs();
+    // Composites have a page (and a spec) like any SLO.
+    const slo = [...set.slos, ...(set.composites ?? [])].find((candidate) => candidate.name === name || name.startsWith(`${candidate.name}:`));
     if (!slo?.origin) return undefined;
     // The file may have changed since it was loaded (into a FIFO or a device, too): the same bounded reader as loading.
     const read = readBoundedFile(slo.origin.file, MAX_SPEC_FILE_BYTES);

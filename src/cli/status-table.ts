@@ -1,4 +1,5 @@
 import type { AlertStatus, SloStatus } from '../core/index.js';
+import { groupSelector } from '../core/index.js';
 
 const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', magenta: '\u001b[35m' } as const;
 type Colour = keyof typeof ANSI;
@@ -55,24 +56,46 @@ function row(status: SloStatus): Cell[] {
   ];
 }
 
-/** A composite's members under it: weight, share of its burn (and the deciding one), and their own figures. */
-function memberRows(status: SloStatus): Cell[][] {
+/** A row under an SLO: its text in the first column, figures where it has them, the rest blank. */
+function subRow(text: string, figures: { objective?: number; sli?: number | null; budgetRemaining: number | null; status: string }): Cell[] {
+  const { objective, sli, budgetRemaining } = figures;
+  return [
+    { text, colour: 'dim' as const },
+    { text: '' },
+    { text: objective === undefined ? '' : percent(objective, objective > 0.99 ? 2 : 1), right: true },
+    { text: sli === undefined ? '' : percent(sli, sli !== null && sli > 0.99 ? 3 : 2), right: true },
+    { text: percent(budgetRemaining, 1), right: true, ...(budgetRemaining !== null && budgetRemaining <= 0 ? { colour: 'red' as const } : {}) },
+    { text: '' },
+    { text: '' },
+    { text: '' },
+    { text: figures.status, colour: STATUS_COLOUR[figures.status] ?? 'dim' },
+  ];
+}
+
+/**
+ * A composite's member tree under it: weight, share of its burn (and the deciding one), and each member's own figures;
+ * a member that is itself composite has its own members drawn under it. `seen` guards against a cycle a daemon
+ * should never report (validation refuses them).
+ */
+function memberRows(status: SloStatus, byName: ReadonlyMap<string, SloStatus>, indent = '  ', seen: ReadonlySet<string> = new Set([status.name])): Cell[][] {
   const members = status.composite?.members ?? [];
-  return members.map((member, index) => {
-    const branch = index === members.length - 1 ? '└' : '├';
+  return members.flatMap((member, index) => {
+    const last = index === members.length - 1;
     const share = member.share === null ? '' : ` ${percent(member.share, 0)} of burn`;
-    return [
-      { text: `  ${branch} ${member.name} x${member.weight}${share}${member.deciding === true ? ' (deciding)' : ''}`, colour: 'dim' as const },
-      { text: '' },
-      { text: percent(member.objective, member.objective > 0.99 ? 2 : 1), right: true },
-      { text: percent(member.sli, member.sli !== null && member.sli > 0.99 ? 3 : 2), right: true },
-      { text: percent(member.budgetRemaining, 1), right: true },
-      { text: '' },
-      { text: '' },
-      { text: '' },
-      { text: member.status, colour: STATUS_COLOUR[member.status] ?? 'dim' },
-    ];
+    const row = subRow(`${indent}${last ? '└' : '├'} ${member.name} x${member.weight}${share}${member.deciding === true ? ' (deciding)' : ''}`, member);
+    const nested = member.composite && !seen.has(member.name) ? byName.get(member.name) : undefined;
+    return [row, ...(nested ? memberRows(nested, byName, `${indent}${last ? '  ' : '│ '}`, new Set([...seen, member.name])) : [])];
   });
+}
+
+/** A grouped SLO's groups under it: how many are tracked and how many overflowed `maxGroups`, then the worst few. */
+function groupRows(status: SloStatus): Cell[][] {
+  if (status.groupCount === undefined) return [];
+  const overflow = status.groupsOverflow ?? 0;
+  const worst = status.worstGroups ?? [];
+  const summary = `  ${status.groupCount} group${status.groupCount === 1 ? '' : 's'}${overflow > 0 ? `, ${overflow} more past maxGroups (not tracked)` : ''}${worst.length > 0 ? ', least budget:' : ''}`;
+  const head: Cell[] = [{ text: summary, colour: overflow > 0 ? 'yellow' : 'dim' }];
+  return [head, ...worst.map((group, index) => subRow(`  ${index === worst.length - 1 ? '└' : '├'} ${groupSelector(group.group)}`, group))];
 }
 
 // COVERAGE: the share of the period with data, so a budget worked out over two hours of a 30-day window says so.
@@ -85,8 +108,10 @@ const HEADERS: readonly Cell[] = ['SLO', 'SERVICE', 'OBJECTIVE', 'SLI', 'BUDGET 
 export function statusTable(statuses: readonly SloStatus[], options: { colour: boolean }): string {
   // No data sorts last: unknown is not the most urgent.
   const sorted = [...statuses].sort((a, b) => (a.errorBudget.remaining ?? Infinity) - (b.errorBudget.remaining ?? Infinity) || a.name.localeCompare(b.name));
-  const rows = [HEADERS, ...sorted.flatMap((status) => [row(status), ...memberRows(status)])];
-  const widths = HEADERS.map((_, column) => Math.max(...rows.map((cells) => cells[column]?.text.length ?? 0)));
+  const byName = new Map(statuses.map((status) => [status.name, status]));
+  const rows = [HEADERS, ...sorted.flatMap((status) => [row(status), ...groupRows(status), ...memberRows(status, byName)])];
+  // A summary row has one cell: it spans the row rather than widening the first column.
+  const widths = HEADERS.map((_, column) => Math.max(...rows.filter((cells) => cells.length > 1).map((cells) => cells[column]?.text.length ?? 0)));
   const lines = rows.map((cells, index) =>
     cells
       .map((cell, column) => {

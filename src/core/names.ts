@@ -41,7 +41,16 @@ export const METRICS = {
   slothInfo: 'sloth_slo_info',
   /** The SLO period in days (Sloth's `slo:time_period:days`). */
   timePeriodDays: 'slo:time_period:days',
+  /** A grouped SLO's groups tracked now (sloe's own /metrics; SloStatus.groupCount). */
+  groups: 'sloe_slo_groups',
+  /** Distinct groups seen past `maxGroups`: counted, never tracked nor merged (SloStatus.groupsOverflow). */
+  groupsOverflow: 'sloe_slo_groups_overflow',
+  /** A composite member's share (0 to 1) of the composite's burn over its period, with `slo_member`. */
+  compositeBurnShare: 'sloe_slo_composite_burn_share',
 } as const;
+
+/** The member label of a composite's share series: the member's status name. */
+export const MEMBER_LABEL = 'slo_member';
 
 /** Labels of the info series, per profile. */
 export const INFO_LABELS = {

@@ -135,6 +135,48 @@ export function combineMembers(method: CompositeMethod, target: number, members:
   return { figures: { period, windows: windowCounts, ...coverage }, shares, deciding };
 }
 
+/**
+ * A composite's (or nested composite's) combined figures over the given windows and period, its plain members' read
+ * through `leaf`. `cache` holds what was combined for one set of windows and one period: a nested composite read by
+ * several parents is combined once.
+ */
+export function combinePlan(
+  plan: CompositePlan,
+  plans: ReadonlyMap<string, CompositePlan>,
+  windows: readonly DurationMs[],
+  range: { readonly start: number; readonly end: number },
+  leaf: (name: string) => ObjectiveFigures,
+  cache: Map<string, Combined> = new Map(),
+): Combined {
+  const key = `${plan.name}|${range.start}|${windows.join(',')}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const members = plan.members.map((member): MemberInput => {
+    const nested = plans.get(member.name);
+    const memberFigures = nested ? combinePlan(nested, plans, windows, range, leaf, cache).figures : leaf(member.name);
+    return { figures: memberFigures, target: member.target, weight: member.weight };
+  });
+  const combined = combineMembers(plan.method, plan.objective.target, members, windows);
+  cache.set(key, combined);
+  return combined;
+}
+
+/** A composite's evaluation from its combined figures: it counts occurrences (weighted events), whatever its members count. */
+export function compositeEvaluation(plan: CompositePlan, figures: ObjectiveFigures, now: number) {
+  return evaluateObjective({
+    objective: plan.objective,
+    method: 'Occurrences',
+    window: plan.slo.window,
+    now,
+    period: figures.period ?? NO_COUNTS,
+    windows: figures.windows ?? new Map(),
+    tiers: plan.tiers,
+    minEvents: plan.slo.alerting.minEvents,
+    coverage: figures.coverage ?? null,
+    ...(figures.reason === undefined ? {} : { reason: figures.reason }),
+  });
+}
+
 const ALERT_MARK = 'alert/';
 
 interface CompositeState {
@@ -171,6 +213,12 @@ export class Composites {
     return this.byName.has(name);
   }
 
+  /** The composite with this status name, and every composite plan by name (to read its nested members). */
+  plan(name: string): { plan: CompositePlan; plans: ReadonlyMap<string, CompositePlan> } | undefined {
+    const plan = this.byName.get(name);
+    return plan ? { plan, plans: this.byName } : undefined;
+  }
+
   /** Statuses before the first evaluation. */
   initial(now: number, leaves: ReadonlyMap<string, SloStatus>): SloStatus[] {
     const known = new Map(leaves);
@@ -195,8 +243,8 @@ export class Composites {
     for (const state of this.states) {
       const { plan } = state;
       const range = periodRange(plan.slo.window, now);
-      const combined = this.combined(plan, plan.windows, range, now, figures, cache);
-      const evaluation = this.evaluation(plan, combined.figures, now);
+      const combined = combinePlan(plan, this.byName, plan.windows, range, (name) => figures(name, plan.windows, range, now), cache);
+      const evaluation = compositeEvaluation(plan, combined.figures, now);
       const next = evaluation.tiers.map((tier, index) => step(state.alertStates[index] ?? INACTIVE, tier.active, now, { for: tier.tier.for, keepFiringFor: plan.slo.alerting.keepFiringFor }));
       const status = this.statusOf(plan, combined.figures, next, now, known, combined);
       for (const transition of alertTransitions(status, state.alertStates, next, now)) transitions.push(transition);
@@ -210,38 +258,8 @@ export class Composites {
     return { statuses, transitions, changed };
   }
 
-  /** A composite's (or nested composite's) combined figures over the given windows and period. */
-  private combined(plan: CompositePlan, windows: readonly DurationMs[], range: { start: number; end: number }, now: number, figures: MemberFigures, cache: Map<string, Combined>): Combined {
-    const key = `${plan.name}|${range.start}|${windows.join(',')}`;
-    const cached = cache.get(key);
-    if (cached) return cached;
-    const members = plan.members.map((member): MemberInput => {
-      const nested = this.byName.get(member.name);
-      const memberFigures = nested ? this.combined(nested, windows, range, now, figures, cache).figures : figures(member.name, windows, range, now);
-      return { figures: memberFigures, target: member.target, weight: member.weight };
-    });
-    const combined = combineMembers(plan.method, plan.objective.target, members, windows);
-    cache.set(key, combined);
-    return combined;
-  }
-
-  private evaluation(plan: CompositePlan, figures: ObjectiveFigures, now: number) {
-    return evaluateObjective({
-      objective: plan.objective,
-      method: 'Occurrences',
-      window: plan.slo.window,
-      now,
-      period: figures.period ?? NO_COUNTS,
-      windows: figures.windows ?? new Map(),
-      tiers: plan.tiers,
-      minEvents: plan.slo.alerting.minEvents,
-      coverage: figures.coverage ?? null,
-      ...(figures.reason === undefined ? {} : { reason: figures.reason }),
-    });
-  }
-
   private statusOf(plan: CompositePlan, figures: ObjectiveFigures, alerts: readonly (AlertState | undefined)[], now: number, known: ReadonlyMap<string, SloStatus>, combined: Combined | undefined): SloStatus {
-    const status = buildStatus({ slo: plan.slo, objective: plan.objective, evaluation: this.evaluation(plan, figures, now), alerts, now });
+    const status = buildStatus({ slo: plan.slo, objective: plan.objective, evaluation: compositeEvaluation(plan, figures, now), alerts, now });
     const members = plan.members.map((member, index): CompositeMemberStatus => {
       const own = known.get(member.name);
       return {

@@ -31,6 +31,7 @@ import type { ResolvedSli } from './counts.js';
 import { Exclusions } from './exclusions.js';
 import type { MaintenanceExpander } from './exclusions.js';
 import { historyOf } from './history.js';
+import { compositeHistoryOf } from './composite-history.js';
 import { rangeEventsOf } from './range-events.js';
 import { maintenanceRanges } from './maintenance.js';
 import { planSpecs, sliTerms } from './plan.js';
@@ -325,7 +326,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     }
     timer.lap('persist');
     if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
-    return { statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
+    // Composites included: the components after the tick (notifications, freezes) see every SLO the readers see.
+    return { statuses: this.statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
   }
 
   /** A grouped objective's groups at `now`, least budget first; their transitions and changed alert states are added. */
@@ -531,17 +533,34 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     return this.puller?.close() ?? Promise.resolve();
   }
 
+  /**
+   * HistoryReader. A composite's history is combined from its members' buckets. With `group`: that group of a grouped
+   * SLO, read from its own buckets as the engine evaluates the group; undefined when the SLO has no such group, and
+   * SloeError 400 when the SLO is not grouped or the labels are not its `groupBy`.
+   */
   history(name: string, from: number, to: number, step: number, group?: Labels): HistoryPoint[] | undefined {
-    let plan = this.plan.objectives.find((candidate) => candidate.name === name);
-    if (!plan) return undefined;
+    const request = { from, to, step, now: this.options.clock(), fineKeep: this.fineKeep };
+    const composite = this.composites.plan(name);
+    if (composite) {
+      if (group !== undefined) throw notGrouped(name);
+      const objective = (member: string) => this.objectiveByName.get(member)?.plan;
+      return compositeHistoryOf(composite.plan, { plans: composite.plans, objective, store: this.options.store, exclusions: this.exclusions }, request);
+    }
+    const objective = this.objectiveByName.get(name);
+    if (!objective) return undefined;
+    let plan = objective.plan;
     if (group !== undefined) {
-      // A group's history is read from its own buckets, as the engine evaluates the group.
-      if (!plan.grouping || plan.source.kind !== 'embedded') return undefined;
-      const id = groupId(group, plan.grouping.labels);
-      if (Object.keys(group).length !== plan.grouping.labels.length || !this.objectives.find((objective) => objective.plan === plan)?.groups?.has(id)) return undefined;
+      if (!plan.grouping || plan.source.kind !== 'embedded') throw notGrouped(name);
+      const expected = plan.grouping.labels;
+      const given = Object.keys(group);
+      if (given.length !== expected.length || !given.every((label) => expected.includes(label))) {
+        throw new SloeError('bad_group', `SLO ${name} is grouped by ${expected.join(', ')}: name a group by exactly those labels (group.LABEL=VALUE), not ${given.join(', ')}`, { status: 400 });
+      }
+      const id = groupId(group, expected);
+      if (!objective.groups?.has(id)) return undefined;
       plan = { ...plan, source: { kind: 'embedded', sli: groupSliTerms(plan.source.sli, id) } };
     }
-    return historyOf(plan, this.options.store, this.exclusions, { from, to, step, now: this.options.clock(), fineKeep: this.fineKeep });
+    return historyOf(plan, this.options.store, this.exclusions, request);
   }
 
   events(name: string, ranges: readonly { readonly from: number; readonly to: number }[]): RangeEvents | undefined {
@@ -549,6 +568,10 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     if (!plan) return undefined;
     return { window: plan.slo.window, counts: rangeEventsOf(plan, this.options.store, this.exclusions, ranges, this.options.clock(), this.fineKeep) };
   }
+}
+
+function notGrouped(name: string): SloeError {
+  return new SloeError('not_grouped', `SLO ${name} has no groups (no spec.groupBy): leave out group.LABEL parameters`, { status: 400 });
 }
 
 /** Least budget left first; groups without data (unknown budget) last, then by name for a stable order. */

@@ -21,7 +21,7 @@ async function served() {
   const app = new Hono();
   app.onError(errorResponse);
   const clock = () => h.clock.now;
-  for (const routes of [readRoutes(h.engine), historyRoutes(h.engine, clock), queryRoutes(h.engine, clock), exclusionRoutes(h.engine.exclusionAdmin(), clock)]) app.route('/', routes);
+  for (const routes of [readRoutes(h.engine), historyRoutes(h.engine, clock, h.engine), queryRoutes(h.engine, clock), exclusionRoutes(h.engine.exclusionAdmin(), clock)]) app.route('/', routes);
   return { ...h, app };
 }
 

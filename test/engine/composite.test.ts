@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MINUTE } from '../../src/core/index.js';
-import type { IncomingSeries } from '../../src/core/index.js';
+import { HOUR, MINUTE } from '../../src/core/index.js';
+import type { IncomingSeries, SloStatus } from '../../src/core/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
 import { GateService } from '../../src/policy/index.js';
 import { harness } from './fixtures.js';
@@ -105,7 +105,9 @@ describe('composite SLOs', () => {
       h.engine.append(counters.minute(t, { login: { requests: 1000, errors: 1 }, cart: { requests: 500, errors: 10 }, pay: { requests: 200, errors: 1 } }), 'remote_write');
     }
     const now = START + 60 * MINUTE;
-    await h.engine.evaluate(now);
+    const report = await h.engine.evaluate(now);
+    // The evaluation handed to the other components (notifications, freezes) carries the composites too.
+    expect(report.statuses.map((status) => status.name)).toEqual(['login', 'cart', 'pay', 'checkout-weighted', 'checkout-worst', 'journey']);
     const minutes = h.engine.get('login')!.events.total / 1000;
     expect(minutes).toBeGreaterThan(50);
 
@@ -174,5 +176,51 @@ describe('composite SLOs', () => {
     expect(verdict.reasons.join('\n')).toMatch(/checkout-worst/);
     const again = harness(specs, h.clock.now, { store: h.store });
     expect(again.engine.get('checkout-worst')!.alerts.find((alert) => alert.longWindow === '1h')?.state).toBe('firing');
+  });
+
+  it('history: each point is what the engine answered live at that instant, for both methods and the nested one', async () => {
+    const { specs } = load(FILES);
+    const h = harness(specs, START);
+    const counters = new Counters();
+    // | minutes | login errors | cart errors | pay errors | per minute: login 1000, cart 500, pay 200 requests |
+    // | 1-30    | 1            | 0           | 4          | leastHealthy: pay decides (4 / 200 / 0.005 = 4 budgets) |
+    // | 31-60   | 1            | 50          | 4          | cart overtakes pay over the period                      |
+    const live = new Map<number, Map<string, SloStatus>>();
+    for (let t = START; t <= START + 60 * MINUTE; t += MINUTE) {
+      h.clock.now = t;
+      const cartErrors = t > START + 30 * MINUTE ? 50 : 0;
+      h.engine.append(counters.minute(t, { login: { requests: 1000, errors: 1 }, cart: { requests: 500, errors: cartErrors }, pay: { requests: 200, errors: 4 } }), 'remote_write');
+      if (t % (10 * MINUTE) === 0) {
+        const report = await h.engine.evaluate(t);
+        live.set(t, new Map(report.statuses.map((status) => [status.name, status])));
+      }
+    }
+    const at30 = START + 30 * MINUTE;
+    const at60 = START + 60 * MINUTE;
+    for (const name of ['checkout-weighted', 'checkout-worst', 'journey']) {
+      const points = h.engine.history(name, START + 10 * MINUTE, at60, 10 * MINUTE)!;
+      expect(points).toHaveLength(6);
+      for (const point of points) {
+        const answered = live.get(point.t)!.get(name)!;
+        expect(point.sli, `${name} at ${new Date(point.t).toISOString()}`).toBeCloseTo(answered.sli!, 9);
+        expect(point.budgetRemaining).toBeCloseTo(answered.errorBudget.remaining!, 9);
+        for (const window of ['5m', '1h']) expect(point.burnRates[window]).toBeCloseTo(answered.burnRates[window]!, 9);
+      }
+    }
+    // By hand, over minutes 1-30 (the zero-length first minute holds no events): weighted (weights 1, 1, 2):
+    // bad 1 + 0 + 2 x 4 = 9 of 1000 + 500 + 400 = 1900 a minute.
+    const weighted = h.engine.history('checkout-weighted', at30, at30, MINUTE)![0]!;
+    expect(weighted.sli).toBeCloseTo(1 - 9 / 1900, 9);
+    // leastHealthy at 30 min: pay (4 budgets) decides; against 99.9 % its 4 of 200 become 4 x 0.001 = an SLI of 0.996.
+    expect(h.engine.history('checkout-worst', at30, at30, MINUTE)![0]!.sli).toBeCloseTo(0.996, 9);
+    // At 60 min cart has 50 x 30 bad of 500 x 60 = 0.05 over the period, 5 budgets, above pay's 4: cart decides now,
+    // an SLI of 1 - 5 x 0.001; its 5m burn is its last minutes' 0.1 error ratio over its 1 %: 10.
+    const worst = h.engine.history('checkout-worst', at60, at60, MINUTE)![0]!;
+    expect(worst.sli).toBeCloseTo(0.995, 9);
+    expect(worst.burnRates['5m']).toBeCloseTo(10, 9);
+    // Before any data: every figure unknown.
+    const before = h.engine.history('journey', START - HOUR, START - HOUR, MINUTE)![0]!;
+    expect(before).toMatchObject({ sli: null, budgetRemaining: null });
+    expect(Object.values(before.burnRates).every((rate) => rate === null)).toBe(true);
   });
 });

@@ -107,8 +107,13 @@ const enc = encodeURIComponent;
 export const api = {
   slos: async () => (await get<{ data: SloStatus[] }>('/api/v1/slos')).data,
   slo: (name: string) => get<SloStatus>(`/api/v1/slos/${enc(name)}`),
-  history: async (name: string, from: Date, to: Date, stepSeconds: number) =>
-    (await optional<{ data: { points: HistoryPoint[] } }>(`/api/v1/slos/${enc(name)}/history?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}&step=${stepSeconds}s`, { data: { points: [] } })).data.points,
+  /** With `group`, one group of a grouped SLO (`group.LABEL=VALUE`). */
+  history: async (name: string, from: Date, to: Date, stepSeconds: number, group?: Readonly<Record<string, string>>) => {
+    const groupQuery = Object.entries(group ?? {}).map(([label, value]) => `&group.${enc(label)}=${enc(value)}`).join('');
+    return (await optional<{ data: { points: HistoryPoint[] } }>(`/api/v1/slos/${enc(name)}/history?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}&step=${stepSeconds}s${groupQuery}`, { data: { points: [] } })).data.points;
+  },
+  /** A grouped SLO's groups, least budget first (an older daemon without the route: none). */
+  groups: async (name: string) => (await optional<{ data: SloStatus[] }>(`/api/v1/slos/${enc(name)}/groups`, { data: [] })).data,
   spec: (name: string) => optional<SpecExcerpt | undefined>(`/api/v1/slos/${enc(name)}/spec`, undefined),
   decisions: async (service?: string, before?: string) => {
     const query = new URLSearchParams({ limit: '50', ...(service ? { service } : {}), ...(before ? { before } : {}) });

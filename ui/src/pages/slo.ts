@@ -1,10 +1,11 @@
 import type { AlertStatus, HistoryPoint, SloStatus } from '../api.js';
-import { api } from '../api.js';
+import { NotFound, api } from '../api.js';
 import { budgetChart, burnChart, sliChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { burn, duration, percent, sliText, time, windowSeconds } from '../format.js';
 import { incidentTimeline } from '../incidents.js';
 import { howToSendData } from '../onboarding.js';
+import { groupParams, groupQuery, groupTable, groupText, memberTree, sameGroup } from './slo-structure.js';
 import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
 function stat(label: string, value: Node | string, hint?: string): HTMLElement {
@@ -41,10 +42,12 @@ function chartWidth(): number {
 
 const RANGES = ['1h', '6h', '1d', '7d'];
 
-/** Links that zoom the charts: the whole period (default) or the last hour, six hours, day or week. */
-function rangeLinks(name: string, current: string): HTMLElement {
+/** Links that zoom the charts: the whole period (default) or the last hour, six hours, day or week; a group stays chosen. */
+function rangeLinks(name: string, current: string, group: Readonly<Record<string, string>> | undefined): HTMLElement {
   const link = (label: string, range: string) => {
-    const href = `#/slo/${encodeURIComponent(name)}${range ? `?range=${range}` : ''}`;
+    const query = new URLSearchParams(groupQuery(group));
+    if (range) query.set('range', range);
+    const href = `#/slo/${encodeURIComponent(name)}${query.size > 0 ? `?${query.toString()}` : ''}`;
     return h('a', { href, class: range === current ? 'range active' : 'range', 'data-range': range || 'period' }, label);
   };
   return h('p', { class: 'ranges' }, 'Show: ', link('data', ''), RANGES.flatMap((range) => [' · ', link(range, range)]));
@@ -56,8 +59,17 @@ function fromFirstData(points: readonly HistoryPoint[]): readonly HistoryPoint[]
   return first <= 0 ? points : points.slice(Math.max(0, first - 1));
 }
 
+/**
+ * One SLO's page, or with `group.LABEL=VALUE` in the hash one group of a grouped SLO: the group's own figures, charts
+ * from its own history, and a link back to the SLO's aggregate.
+ */
 export async function renderSlo(root: HTMLElement, name: string, params: URLSearchParams = new URLSearchParams()): Promise<void> {
-  const slo: SloStatus = await api.slo(name);
+  const own: SloStatus = await api.slo(name);
+  const chosen = groupParams(params);
+  const grouped = own.groupCount !== undefined;
+  const groups = grouped ? await api.groups(own.name) : [];
+  const slo = chosen ? groups.find((group) => sameGroup(group.group, chosen)) : own;
+  if (!slo) throw new NotFound(`${name} has no group ${groupText(chosen ?? {})}`);
   const to = new Date(Date.parse(slo.evaluatedAt) || Date.now());
   const requested = params.get('range') ?? '';
   const range = RANGES.includes(requested) ? requested : '';
@@ -69,12 +81,14 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
   const from = new Date(to.getTime() - period * 1000);
   // About 300 points over the period, in whole minutes.
   const step = Math.max(60, Math.round(period / 300 / 60) * 60);
-  const [history, spec, decisions, notifications, incidents] = await Promise.all([
-    api.history(slo.name, from, to, step),
+  const [history, spec, decisions, notifications, incidents, all] = await Promise.all([
+    api.history(slo.name, from, to, step, chosen),
     api.spec(slo.name),
     api.decisions(slo.service),
     api.notifications(slo.name),
     api.incidents(slo.name),
+    // A composite's nested members are drawn from their own statuses.
+    slo.composite ? api.slos() : Promise.resolve([]),
   ]);
   const points = range ? history : fromFirstData(history);
 
@@ -86,9 +100,9 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
 
   replace(
     root,
-    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← all SLOs')),
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← all SLOs'), chosen ? [' · ', h('a', { href: `#/slo/${encodeURIComponent(slo.name)}` }, `${slo.name}: all groups`)] : null),
     h('div', { class: 'toolbar' },
-      h('h1', {}, slo.displayName ?? slo.name),
+      h('h1', {}, slo.displayName ?? slo.name, chosen ? h('span', { class: 'group-name' }, ` ${groupText(chosen)}`) : null),
       statusBadge(slo.status),
       alertBadges(slo.alerts),
     ),
@@ -105,7 +119,9 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
         : stat('Time to exhaustion', duration(slo.timeToExhaustion), slo.timeToExhaustion === null ? 'not burning' : 'at the current burn'),
       stat('Burn rates', burnRates(slo)),
     ),
-    section(range ? `Over the last ${range}` : `Since the data began (period ${slo.window})`, rangeLinks(slo.name, range), charts),
+    slo.composite ? section(`Members (${slo.composite.method === 'leastHealthy' ? 'least healthy decides' : 'weighted average of their events'})`, memberTree(slo, new Map(all.map((status) => [status.name, status])))) : null,
+    grouped && !chosen ? section('Groups by budget remaining', groupTable(slo, groups)) : null,
+    section(range ? `Over the last ${range}` : `Since the data began (period ${slo.window})`, rangeLinks(slo.name, range, chosen), charts),
     coverageNote(slo.coverage),
     section('Incidents', incidentTimeline(incidents, slo.alerts)),
     section('Alert tiers',
