@@ -1,6 +1,8 @@
 import type { Decision, SloStatus as EngineStatus } from '../../src/core/index.js';
+import type { Postmortem, Report } from '../../src/review/index.js';
 
-export type { AlertStatus, Decision } from '../../src/core/index.js';
+export type { AlertStatus, BackfillStatus, Decision } from '../../src/core/index.js';
+export type { Postmortem, Report, ServiceReport, SloReport } from '../../src/review/index.js';
 
 /**
  * An SLO's status as the page reads it: with no data in the period the SLI and budget are null (unknown, not
@@ -107,5 +109,9 @@ export const api = {
   },
   freezes: async () => (await optional<{ data: Freeze[] }>('/api/v1/freezes', { data: [] })).data,
   incidents: async (slo: string) => (await optional<{ data: Incident[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data,
+  /** `GET /api/v1/reports` with the page's selection and range (service, slo, from, to). */
+  report: (query: URLSearchParams) => get<Report>(`/api/v1/reports?${query.toString()}`),
+  /** Postmortems of one SLO (its spec name, not an objective's), newest first. */
+  postmortems: async (slo: string) => (await optional<{ data: Postmortem[] }>(`/api/v1/postmortems?slo=${enc(slo)}`, { data: [] })).data,
   notifications: async (slo: string) => (await optional<{ data: NotificationEntry[] }>(`/api/v1/notifications?slo=${enc(slo)}&limit=20`, { data: [] })).data,
 };
