@@ -28,7 +28,7 @@ let reviews: ReviewComponent;
 let mcp: Client;
 
 /** The MCP server as the daemon composes it (compose.ts), behind the read token, reached through the SDK's client. */
-async function connect(): Promise<Client> {
+async function connect(stream: Stream, reviews: ReviewComponent): Promise<Client> {
   const component = createMcp({
     statuses: stream.engine.ports.statuses,
     history: stream.engine.ports.history,
@@ -52,8 +52,8 @@ async function connect(): Promise<Client> {
 
 const textOf = (result: unknown): string => (result as { content: { text: string }[] }).content[0]?.text ?? '';
 
-async function explain(args: Record<string, string>): Promise<BudgetExplanation> {
-  const result = await mcp.callTool({ name: 'explain_budget', arguments: args });
+async function explain(args: Record<string, string>, client: Client = mcp): Promise<BudgetExplanation> {
+  const result = await client.callTool({ name: 'explain_budget', arguments: args });
   expect(result.isError, textOf(result)).toBeFalsy();
   return JSON.parse(textOf(result)) as BudgetExplanation;
 }
@@ -69,7 +69,7 @@ beforeAll(async () => {
   await stream.run(60, BURN);
   // One minute past the range: a minute's increase lands once the next sample shows it.
   await stream.run(61, 0);
-  mcp = await connect();
+  mcp = await connect(stream, reviews);
 }, 60_000);
 
 afterAll(async () => {
@@ -138,5 +138,63 @@ describe('MCP explain_budget and get_report over a known stream, through the SDK
     const bad = await mcp.callTool({ name: 'get_report', arguments: { from: 'last week' } });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain('from: "last week" is not a time');
+  });
+});
+
+describe('explain_budget over two bursts and a steady burn at 1×: the costliest first, the steady spend apart', () => {
+  let otherDir: string;
+  let otherStore: SqliteStore;
+  let other: Stream;
+  let client: Client;
+
+  beforeAll(async () => {
+    otherDir = mkdtempSync(join(tmpdir(), 'sloe-mcp-explain-'));
+    otherStore = openSqliteStore(join(otherDir, 'sloe.db'));
+    const otherReviews = streamReviews(otherStore, () => other);
+    other = new Stream(otherStore, START, [otherReviews]);
+    await other.start();
+    other.warmUp();
+    // Minutes from START: 40 at 30× inside the second hour, 30 at 50× inside the fifth, then 300 at 1× (one error a
+    // minute: exactly the rate the budget allows, so no window of its own); never on an hour's edge, so each burst lies
+    // in one clock hour.
+    await other.run(70, 0);
+    await other.run(40, BURN);
+    await other.run(140, 0);
+    await other.run(30, 50);
+    await other.run(120, 0);
+    await other.run(300, 1);
+    await other.run(61, 0);
+    client = await connect(other, otherReviews);
+  }, 120_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await other?.stop();
+    otherStore?.close();
+    rmSync(otherDir, { recursive: true, force: true });
+  });
+
+  it('ranks the windows by cost, and what went at 1 or less is the slow spend', async () => {
+    const end = START + 760 * MINUTE;
+    const answer = await explain({ name: SLO_NAME, from: iso(FROM), to: iso(end) }, client);
+    // Burn-minutes over a 43 200-minute period: 30 × 40 = 1200, 50 × 30 = 1500, 1 × 300 = 300.
+    const cost = (burnMinutes: number): number => burnMinutes / PERIOD_MINUTES;
+    expect(answer.budgetSpent).toBeCloseTo(cost(1200 + 1500 + 300), 6);
+    expect(answer.burnWindows.map((window) => [window.from, window.to])).toEqual([
+      [iso(START + 240 * MINUTE), iso(START + 300 * MINUTE)],
+      [iso(START + 60 * MINUTE), iso(START + 120 * MINUTE)],
+    ]);
+    // An hour holding 30 minutes at 50× burns at 25× on average; one holding 40 minutes at 30×, at 20×.
+    expect(answer.burnWindows.map((window) => window.burnRate)).toEqual([expect.closeTo(25, 6), expect.closeTo(20, 6)]);
+    expect(answer.burnWindows[0]?.budgetSpent).toBeCloseTo(cost(1500), 6);
+    expect(answer.burnWindows[1]?.budgetSpent).toBeCloseTo(cost(1200), 6);
+    expect(answer.burnWindows[0]?.shareOfSpend).toBeCloseTo(1500 / 3000, 6);
+    expect(answer.spentInBurnWindows).toBeCloseTo(cost(2700), 6);
+    expect(answer.spentElsewhere).toBeCloseTo(cost(300), 6);
+    expect(answer.summary).toContain('went at a burn rate of 1 or less');
+    // Both bursts opened an incident; the costlier is listed first.
+    expect(answer.incidents).toHaveLength(2);
+    expect(Date.parse(answer.incidents[0]?.startedAt ?? '')).toBeGreaterThan(START + 240 * MINUTE);
+    expect(answer.incidents[0]?.budgetSpent).toBeGreaterThan(answer.incidents[1]?.budgetSpent ?? Infinity);
   });
 });
