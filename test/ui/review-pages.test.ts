@@ -140,6 +140,14 @@ describe('report page and postmortem links, over the real engine, reviews and st
     const item = page.locator(`.postmortems li[data-postmortem="${postmortem.id}"]`);
     expect(await item.textContent()).toContain(`${(postmortem.budgetSpent * 100).toFixed(1)} % of the budget`);
     expect(await page.locator('.backfill').count()).toBe(0);
+    await page.screenshot({ path: join(RESULTS, 'slo-page-postmortems.png'), fullPage: true });
+    // The incident table reads the incidents API: the incident is over (resolved, not "firing ... ongoing").
+    const incidentRow = page.locator('table.incidents tbody tr');
+    expect(await incidentRow.count()).toBe(1);
+    const cells = (await incidentRow.locator('td').allTextContents()).map((cell) => cell.trim());
+    expect(cells[1]).toBe('resolved');
+    expect(cells[4]).not.toBe('ongoing');
+    expect(cells[5]).toBe(`${(postmortem.budgetSpent * 100).toFixed(1)} %`);
     await item.locator('a.report-link').click();
     await page.waitForSelector('table.report-slos tbody tr');
     const shown = page.locator('[data-range-from]');

@@ -1,5 +1,5 @@
 import type { Decision, SloStatus as EngineStatus } from '../../src/core/index.js';
-import type { Postmortem, Report } from '../../src/review/index.js';
+import type { IncidentView, Postmortem, Report } from '../../src/review/index.js';
 
 export type { AlertStatus, BackfillStatus, Decision } from '../../src/core/index.js';
 export type { Postmortem, Report, ServiceReport, SloReport } from '../../src/review/index.js';
@@ -50,6 +50,22 @@ export interface Incident {
   readonly firingAt?: string | null;
   readonly endedAt?: string | null;
   readonly budgetSpent?: number | null;
+}
+
+/**
+ * An incident of `GET /api/v1/incidents` (one per objective, not per tier) as the SLO page's incident table reads it:
+ * resolved once `resolvedAt` is set, firing once a page or ticket went out (`detectedAt`), else pending.
+ */
+function incidentRow(incident: IncidentView): Incident {
+  return {
+    slo: incident.objective,
+    ...(incident.severity === null ? {} : { severity: incident.severity }),
+    state: incident.resolvedAt !== null ? 'resolved' : incident.detectedAt !== null ? 'firing' : 'pending',
+    startedAt: incident.startedAt,
+    firingAt: incident.detectedAt,
+    endedAt: incident.resolvedAt,
+    budgetSpent: incident.budgetSpent,
+  };
 }
 
 export interface SpecExcerpt {
@@ -108,7 +124,7 @@ export const api = {
     return optional<{ data: (Decision & { via?: string })[]; next?: string | number }>(`/api/v1/decisions?${query.toString()}`, { data: [] });
   },
   freezes: async () => (await optional<{ data: Freeze[] }>('/api/v1/freezes', { data: [] })).data,
-  incidents: async (slo: string) => (await optional<{ data: Incident[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data,
+  incidents: async (slo: string) => (await optional<{ data: IncidentView[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data.map(incidentRow),
   /** `GET /api/v1/reports` with the page's selection and range (service, slo, from, to). */
   report: (query: URLSearchParams) => get<Report>(`/api/v1/reports?${query.toString()}`),
   /** Postmortems of one SLO (its spec name, not an objective's), newest first. */
