@@ -6,7 +6,7 @@ import type { Fetch, Timers } from '../delivery/index.js';
 import { Announcer } from './announce.js';
 import type { ReviewReceivers } from './announce.js';
 import { IncidentTracker } from './incident-tracker.js';
-import { parseRange, parseTime } from './params.js';
+import { parseOpenRange, parseRange } from './params.js';
 import { Postmortems } from './postmortems.js';
 import type { Postmortem } from './postmortems.js';
 import { buildReport } from './report.js';
@@ -146,10 +146,7 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
   };
   const explain = (query: { name: string; from?: string; to?: string }): BudgetExplanation | undefined => {
     const now = options.clock();
-    const to = query.to === undefined || query.to === '' ? now : parseTime(query.to, 'to');
-    const from = query.from === undefined || query.from === '' ? undefined : parseTime(query.from, 'from');
-    if (from !== undefined && !(from < to)) throw new SloeError('bad_request', `from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`, { status: 400 });
-    return explainBudget({ ...options.engine, journal: options.journal, documents: options.documents, incidents }, query.name, { to, ...(from === undefined ? {} : { from }) }, now);
+    return explainBudget({ ...options.engine, journal: options.journal, documents: options.documents, incidents }, query.name, parseOpenRange(query.from, query.to, now), now);
   };
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
   const scheduler = new ReportScheduler({
