@@ -5,6 +5,7 @@ import type { IncomingSeries, SloStatus } from '../../src/core/index.js';
 import type { Report } from '../../src/review/index.js';
 import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
 import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -179,9 +180,10 @@ describe('sloe report against a running daemon', () => {
     const noToken = await run([], {});
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toMatch(/HTTP 401: /);
-    const closed = await runCli(['report', '--url', 'http://127.0.0.1:1'], { env });
+    const closedUrl = `http://127.0.0.1:${await freePort()}`;
+    const closed = await runCli(['report', '--url', closedUrl], { env });
     expect(closed.code).toBe(2);
-    expect(closed.stderr).toContain('cannot reach http://127.0.0.1:1');
+    expect(closed.stderr).toMatch(new RegExp(`^sloe report: cannot reach ${closedUrl}: fetch failed: connect ECONNREFUSED`));
     const both = await run(['--json', '--markdown']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--markdown and --json exclude each other');
