@@ -164,8 +164,9 @@ describe('backfill progress on the list and the SLO page, while a real backfill 
     prometheus = await startPrometheus('global:\n  scrape_interval: 1m\n');
     const space = workspace();
     space.write('api.yaml', `${sloSpec('api-availability', 'api')}  backfill:\n    source: prom\n`);
-    // One query a second over day-long chunks: 30 days of two terms take about a minute, long enough to watch.
-    daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '1s', SLOE_SOURCES: `[{ name: prom, url: "${prometheus.url}" }]`, SLOE_PULL_QUERIES_PER_SECOND: '1', SLOE_PULL_CHUNK: '1d' }), { env: {}, logDestination: logSink().stream });
+    // One query a second over day-long chunks: 30 days of two terms take about a minute, long enough to watch; no
+    // retries, so the source going away shows as a failure at the next query.
+    daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '1s', SLOE_SOURCES: `[{ name: prom, url: "${prometheus.url}", retries: 0, timeout: 2s }]`, SLOE_PULL_QUERIES_PER_SECOND: '1', SLOE_PULL_CHUNK: '1d' }), { env: {}, logDestination: logSink().stream });
   }, 90_000);
 
   afterAll(async () => {
@@ -204,5 +205,24 @@ describe('backfill progress on the list and the SLO page, while a real backfill 
     // Data is on its way from the source: the page does not ask for it to be sent.
     expect(await page.locator('text=No data yet?').count()).toBe(0);
     await page.screenshot({ path: join(RESULTS, 'backfill-progress.png'), fullPage: true });
+  });
+
+  it('shows a failed backfill with the source\'s reason when the source goes away', async () => {
+    await prometheus.stop();
+    const deadline = Date.now() + 60_000;
+    let failed = await progress();
+    while (failed?.state !== 'failed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      failed = await progress();
+    }
+    expect(failed?.state).toBe('failed');
+    expect(failed?.reason).toBeTruthy();
+    // The page is already on this SLO (the test before): load it afresh rather than wait for its refresh.
+    await page.goto(`${daemon.url}/#/slo/api-availability`);
+    await page.reload();
+    const bar = page.locator('.backfill[data-backfill=failed]');
+    await bar.waitFor();
+    expect(await bar.locator('.label').textContent()).toMatch(/^backfill failed at \d+ %$/);
+    expect(await bar.getAttribute('title')).toContain(failed?.reason ?? 'no reason');
   });
 });
