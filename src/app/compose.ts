@@ -134,11 +134,12 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     logger: logger.child({ component: 'reviews' }),
   });
 
-  // engine, policy → MCP: the same reads as the API, for agents; a gate check there is not recorded
+  // engine, policy, reviews → MCP: the same reads as the API, for agents; a gate check there is not recorded
   const mcp = createMcp({
     statuses: engine.ports.statuses,
     history: engine.ports.history,
     checkGate: (service, environment) => policy.gates.evaluate({ service, admin: false, ...(environment === undefined ? {} : { environment }) }),
+    reviews: { report: (query) => reviews.reportFor(query), explainBudget: (query) => reviews.explainBudget(query) },
     clock,
     version: process.env.npm_package_version ?? 'dev',
   });

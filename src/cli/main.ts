@@ -7,6 +7,7 @@ import { registerGate } from './gate.js';
 import { registerGenerate } from './generate.js';
 import { registerProvision } from './provision.js';
 import { registerReplay } from './replay.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
@@ -32,6 +33,7 @@ export function buildProgram(context: CommandContext): Command {
   registerProvision(program, context);
   registerGate(program, context);
   registerStatus(program, context);
+  registerReport(program, context);
   registerDoctor(program, context);
   registerBackfill(program, context);
   registerReplay(program, context);

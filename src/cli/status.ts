@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
 import type { SloStatus } from '../core/index.js';
 import type { CommandContext } from './context.js';
+import { DaemonUnreachable, daemonTarget, getFromDaemon, refusal } from './daemon-client.js';
+import type { DaemonAnswer, DaemonFlags } from './daemon-client.js';
 import { statusTable } from './status-table.js';
 
-interface StatusOptions {
-  url?: string;
-  token?: string;
+interface StatusOptions extends DaemonFlags {
   json?: boolean;
   colour?: boolean;
-  timeout: string;
 }
 
 function isStatusList(value: unknown): value is { data: SloStatus[] } {
@@ -28,25 +27,19 @@ export function registerStatus(program: Command, context: CommandContext): void 
     .option('--no-colour', 'never colour the table (colour is used only on a terminal, and not when NO_COLOR is set)')
     .option('--timeout <ms>', 'give up after this many milliseconds', '10000')
     .action(async (options: StatusOptions) => {
-      const base = (options.url ?? context.env.SLOE_URL ?? 'http://127.0.0.1:9797').replace(/\/+$/, '');
-      const token = options.token ?? context.env.SLOE_TOKEN;
-      const timeout = Number(options.timeout);
-      let response: Response;
+      const target = daemonTarget(options, context);
+      let answer: DaemonAnswer;
       try {
-        response = await fetch(`${base}/api/v1/slos`, {
-          headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          signal: AbortSignal.timeout(Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000),
-        });
+        answer = await getFromDaemon(target, '/api/v1/slos');
       } catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-        context.stderr(`sloe status: cannot reach ${base}: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
+        if (!(error instanceof DaemonUnreachable)) throw error;
+        context.stderr(`sloe status: ${error.message}\n`);
         context.exitCode = 2;
         return;
       }
-      const body: unknown = await response.json().catch(() => undefined);
-      if (!response.ok || !isStatusList(body)) {
-        const message = (body as { error?: { message?: string } } | undefined)?.error?.message;
-        context.stderr(`sloe status: ${base}/api/v1/slos answered HTTP ${response.status}${message ? `: ${message}` : ''}\n`);
+      const body = answer.json;
+      if (answer.status !== 200 || !isStatusList(body)) {
+        context.stderr(`sloe status: ${target.base}/api/v1/slos answered ${refusal(answer)}\n`);
         context.exitCode = 2;
         return;
       }

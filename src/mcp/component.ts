@@ -3,18 +3,31 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Component, HistoryReader, StatusReader } from '../core/index.js';
-import { HOUR, MINUTE } from '../core/index.js';
+import { HOUR, MINUTE, SloeError } from '../core/index.js';
+
+/**
+ * The review reads the tools `get_report` and `explain_budget` make, handed in by app (adapters do not import each
+ * other). Times are text, Unix seconds or RFC 3339, parsed as the HTTP API parses them; a bad one throws a SloeError.
+ */
+export interface McpReviews {
+  /** The SLO report; a string when Markdown was asked for. */
+  report(query: { services: string[]; slos: string[]; from?: string; to?: string; format: 'json' | 'markdown' }): unknown;
+  /** What spent an objective's budget; undefined for an unknown objective. */
+  explainBudget(query: { name: string; from?: string; to?: string }): unknown;
+}
 
 export interface McpComponentOptions {
   readonly statuses: StatusReader;
   readonly history: HistoryReader;
   /** The gate's answer for a service without recording it (a read-only check). */
   readonly checkGate: (service: string, environment: string | undefined) => unknown;
+  readonly reviews: McpReviews;
   readonly clock: () => number;
   readonly version: string;
 }
 
 const json = (value: unknown): { content: { type: 'text'; text: string }[] } => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] });
+const text = (value: string): { content: { type: 'text'; text: string }[] } => ({ content: [{ type: 'text', text: value }] });
 const failure = (message: string): { content: { type: 'text'; text: string }[]; isError: true } => ({ content: [{ type: 'text', text: message }], isError: true });
 
 /** One server per request: the transport is stateless (no sessions), so replicas answer alike and nothing is held. */
@@ -48,7 +61,52 @@ function server(options: McpComponentOptions): McpServer {
       return points ? json(points.map((point) => ({ ...point, t: new Date(point.t).toISOString() }))) : failure(`no SLO named ${name}`);
     },
   );
+  const time = z.string().optional().describe('Unix seconds or RFC 3339, e.g. 2026-11-26T12:00:00Z');
+  mcp.registerTool(
+    'explain_budget',
+    {
+      description:
+        'What spent an SLO objective\'s error budget over a range (default: its period up to now): the incidents with the share of the budget each cost, time to detect and resolve, and the stretches that burned faster than the budget allows, each with its burn rate and cost.',
+      inputSchema: { name: z.string().describe('SLO name, or slo:objective'), from: time, to: time },
+      annotations: readOnly,
+    },
+    ({ name, from, to }) =>
+      answering(() => {
+        const explanation = options.reviews.explainBudget({ name, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+        return explanation === undefined ? failure(`no SLO named ${name}`) : json(explanation);
+      }),
+  );
+  mcp.registerTool(
+    'get_report',
+    {
+      description:
+        'The SLO review over a range (default the last 30 days): per SLO the budget spent, compliance per calendar period, the incidents with their cost, time to detect and resolve, and the gate decisions and freezes. Markdown by default, JSON on request.',
+      inputSchema: {
+        services: z.array(z.string()).default([]).describe('only these services (default every one)'),
+        slos: z.array(z.string()).default([]).describe('only these SLOs or objectives'),
+        from: time,
+        to: time,
+        format: z.enum(['markdown', 'json']).default('markdown'),
+      },
+      annotations: readOnly,
+    },
+    ({ services, slos, from, to, format }) =>
+      answering(() => {
+        const report = options.reviews.report({ services, slos, format, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+        return typeof report === 'string' ? text(report) : json(report);
+      }),
+  );
   return mcp;
+}
+
+/** A tool's answer, or the reason a request was refused (a bad time) as a tool error the model can read and correct. */
+function answering(work: () => ReturnType<typeof json>): ReturnType<typeof json> | ReturnType<typeof failure> {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof SloeError && error.status < 500) return failure(error.message);
+    throw error;
+  }
 }
 
 /**

@@ -1,2 +1,2 @@
 export { createMcp } from './component.js';
-export type { McpComponentOptions } from './component.js';
+export type { McpComponentOptions, McpReviews } from './component.js';

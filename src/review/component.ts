@@ -6,12 +6,14 @@ import type { Fetch, Timers } from '../delivery/index.js';
 import { Announcer } from './announce.js';
 import type { ReviewReceivers } from './announce.js';
 import { IncidentTracker } from './incident-tracker.js';
-import { parseRange } from './params.js';
+import { parseOpenRange, parseRange } from './params.js';
 import { Postmortems } from './postmortems.js';
 import type { Postmortem } from './postmortems.js';
 import { buildReport } from './report.js';
 import type { Report, ReportSelection } from './report.js';
 import { reportMarkdown } from './report-text.js';
+import { explainBudget } from './explain.js';
+import type { BudgetExplanation } from './explain.js';
 import { ReportScheduler } from './schedule.js';
 import type { ReportSchedule, SentReport } from './schedule.js';
 import { incidentView, serviceSummaries } from './summary.js';
@@ -55,12 +57,29 @@ export interface ReviewComponent extends Component<Hono> {
   postmortems(filter?: { service?: string; slo?: string }): Postmortem[];
   /** The report over [from, to) of the selected SLOs (all when the selection is empty). */
   report(selection: ReportSelection, range: { from: number; to: number }): Report;
+  /**
+   * The report as `GET /api/v1/reports` and the MCP tool `get_report` ask for it: times as text (Unix seconds or RFC
+   * 3339, default the 30 days before now), Markdown or JSON. A bad time is a SloeError with status 400.
+   */
+  reportFor(query: ReportQuery): Report | string;
+  /**
+   * What spent an objective's budget (the MCP tool `explain_budget`): times as for `reportFor`, default its period up
+   * to now; undefined for an unknown objective.
+   */
+  explainBudget(query: { name: string; from?: string; to?: string }): BudgetExplanation | undefined;
   /** Sends the scheduled reports due at `now` (also run after every evaluation); returns their dedupe keys. */
   sendDueReports(now: number): string[];
   /** Scheduled reports sent, newest first. */
   sentReports(): SentReport[];
   /** Settles the postmortem announcements queued so far (tests; shutdown does it too). */
   flush(timeoutMs: number): Promise<boolean>;
+}
+
+/** A report asked for with text parameters, as the API and the MCP tool receive them. */
+export interface ReportQuery extends ReportSelection {
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly format: 'json' | 'markdown';
 }
 
 /** Default range of `GET /api/v1/incidents` without `from`: one 30-day period back. */
@@ -121,6 +140,14 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
 
   const report = (selection: ReportSelection, range: { from: number; to: number }): Report =>
     buildReport({ ...options.engine, journal: options.journal, documents: options.documents, incidents }, selection, range, options.clock());
+  const reportFor = (query: ReportQuery): Report | string => {
+    const built = report({ services: query.services ?? [], slos: query.slos ?? [] }, parseRange(query.from, query.to, options.clock(), DEFAULT_SPAN));
+    return query.format === 'markdown' ? reportMarkdown(built) : built;
+  };
+  const explain = (query: { name: string; from?: string; to?: string }): BudgetExplanation | undefined => {
+    const now = options.clock();
+    return explainBudget({ ...options.engine, journal: options.journal, documents: options.documents, incidents }, query.name, parseOpenRange(query.from, query.to, now), now);
+  };
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
   const scheduler = new ReportScheduler({
     schedules: options.reports ?? [],
@@ -164,12 +191,11 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
   });
 
   routes.get('/api/v1/reports', (c) => {
-    const range = parseRange(c.req.query('from'), c.req.query('to'), options.clock(), DEFAULT_SPAN);
     const list = (name: string): string[] => c.req.queries(name)?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '') ?? [];
     const format = c.req.query('format') ?? 'json';
     if (format !== 'json' && format !== 'markdown') throw new SloeError('bad_request', `format: "${format}" is not json or markdown`, { status: 400 });
-    const built = report({ services: list('service'), slos: list('slo') }, range);
-    if (format === 'markdown') return c.body(reportMarkdown(built), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    const built = reportFor({ services: list('service'), slos: list('slo'), from: c.req.query('from'), to: c.req.query('to'), format });
+    if (typeof built === 'string') return c.body(built, 200, { 'content-type': 'text/markdown; charset=utf-8' });
     return c.json(built);
   });
 
@@ -179,6 +205,8 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
     incidents,
     postmortems: (filter) => postmortems.list(filter),
     report,
+    reportFor,
+    explainBudget: explain,
     sendDueReports,
     sentReports: () => scheduler.sent(),
     flush: async (timeoutMs) => (await Promise.all(announcers.map((each) => each.flush(timeoutMs)))).every(Boolean),

@@ -1,5 +1,7 @@
 export { createReviews } from './component.js';
-export type { ReviewComponent, ReviewComponentOptions, ReviewLogger } from './component.js';
+export type { ReportQuery, ReviewComponent, ReviewComponentOptions, ReviewLogger } from './component.js';
+export { explainBudget } from './explain.js';
+export type { BudgetExplanation, BurnWindow } from './explain.js';
 export { Announcer } from './announce.js';
 export type { ReviewMessage, ReviewReceivers } from './announce.js';
 export { IncidentTracker } from './incident-tracker.js';

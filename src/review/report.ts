@@ -95,8 +95,8 @@ function selected(status: SloStatus, selection: ReportSelection): boolean {
   return true;
 }
 
-/** Chunks of [from, to) a range's coverage is counted over. */
-function chunksOf(from: number, to: number): { from: number; to: number }[] {
+/** Chunks of [from, to) a range's coverage (and a budget explanation's burn) is counted over: hours, days past 92 days. */
+export function chunksOf(from: number, to: number): { from: number; to: number }[] {
   const size = to - from > HOURLY_UP_TO ? DAY : HOUR;
   const chunks: { from: number; to: number }[] = [];
   for (let start = from; start < to; start += size) chunks.push({ from: start, to: Math.min(start + size, to) });

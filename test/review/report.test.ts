@@ -2,22 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorResponse } from '../../src/api/errors.js';
 import { DAY, HOUR, MINUTE } from '../../src/core/index.js';
-import { createReviews } from '../../src/review/index.js';
 import type { Report, ReviewComponent } from '../../src/review/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import type { SqliteStore } from '../../src/store/index.js';
-import { BURN, OBJECTIVE, PERIOD_MINUTES, REQUESTS_PER_MINUTE, SLO_NAME, Stream } from './stream.js';
+import { BURN, OBJECTIVE, PERIOD_MINUTES, REQUESTS_PER_MINUTE, SLO_NAME, Stream, streamReviews } from './stream.js';
 
 // The known stream, across a month's end: three clean days up to 2026-11-30 22:00 UTC, 30 clean minutes, an hour at
 // 30× (22:30 to 23:30, all in November), then an hour clean into December.
 const START = Date.UTC(2026, 10, 30, 22, 0);
 const FROM = START - DAY;
 const TO = START + 150 * MINUTE;
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 let dir: string;
 let store: SqliteStore;
@@ -29,22 +26,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sloe-report-'));
   store = openSqliteStore(join(dir, 'sloe.db'));
   // The engine is built by the stream, after the review component that reads it: reads go through `stream`.
-  reviews = createReviews({
-    incidents: store.incidents,
-    journal: store.journal,
-    documents: store.documents,
-    transaction: (work) => store.transaction(work),
-    registry: new Registry(),
-    clock: () => stream.now,
-    postmortemThreshold: 0.2,
-    postmortemReceivers: {},
-    engine: {
-      statuses: { latest: () => stream.engine.ports.statuses.latest(), get: (name) => stream.engine.ports.statuses.get(name) },
-      history: { history: (name, from, to, step) => stream.engine.ports.history.history(name, from, to, step) },
-      events: { events: (name, ranges) => stream.engine.ports.events.events(name, ranges) },
-    },
-    logger: quiet,
-  });
+  reviews = streamReviews(store, () => stream);
   stream = new Stream(store, START, [reviews]);
   await stream.start();
   stream.warmUp();

@@ -4,6 +4,8 @@ import type { Evaluation } from '../../src/core/index.js';
 import { createEngineComponent } from '../../src/engine/index.js';
 import type { EngineComponent } from '../../src/engine/index.js';
 import { createNotifications } from '../../src/notify/index.js';
+import { createReviews } from '../../src/review/index.js';
+import type { ReviewComponent } from '../../src/review/index.js';
 import type { SloeStore } from '../../src/store/index.js';
 import { TrafficGenerator, makeSlo, specsOf } from '../engine/fixtures.js';
 import { FakeTimers, settle } from '../notify/fake-timers.js';
@@ -67,4 +69,27 @@ export class Stream {
   async stop(): Promise<void> {
     await this.notify.stop?.(0);
   }
+}
+
+/**
+ * The review component as the daemon composes it, over the store and a stream's engine. The stream is built after it
+ * (it hands evaluations to the component), so the engine and the clock are reached through `stream()` on each read.
+ */
+export function streamReviews(store: SloeStore, stream: () => Stream, postmortemThreshold = 0.2): ReviewComponent {
+  return createReviews({
+    incidents: store.incidents,
+    journal: store.journal,
+    documents: store.documents,
+    transaction: (work) => store.transaction(work),
+    registry: new Registry(),
+    clock: () => stream().now,
+    postmortemThreshold,
+    postmortemReceivers: {},
+    engine: {
+      statuses: { latest: () => stream().engine.ports.statuses.latest(), get: (name) => stream().engine.ports.statuses.get(name) },
+      history: { history: (name, from, to, step) => stream().engine.ports.history.history(name, from, to, step) },
+      events: { events: (name, ranges) => stream().engine.ports.events.events(name, ranges) },
+    },
+    logger: quiet,
+  });
 }

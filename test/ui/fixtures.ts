@@ -1,4 +1,5 @@
-import type { AlertStatus, IncidentRecord, SloStatus } from '../../src/core/index.js';
+import type { AlertStatus, SloStatus } from '../../src/core/index.js';
+import type { IncidentView } from '../../src/review/index.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -86,27 +87,32 @@ export const FREEZES = [
   { service: 'checkout', environment: 'production', policy: 'release-policy', decision: 'deny', since: new Date(NOW - 7_200_000).toISOString(), reasons: ['checkout-availability: error budget exhausted'], slos: [] },
 ];
 
-/** Two incidents of checkout-availability as `GET /api/v1/incidents` answers (IncidentRecord, times in Unix ms). */
-export const INCIDENTS: IncidentRecord[] = [
+const iso = (ms: number): string => new Date(ms).toISOString();
+const DAY_AGO = NOW - 86_400_000;
+
+/** Two incidents of checkout-availability as `GET /api/v1/incidents` answers (IncidentView: ISO times). */
+export const INCIDENTS: IncidentView[] = [
   {
-    id: `checkout-availability@${NOW - 86_400_000}`,
+    id: `checkout-availability@${DAY_AGO}`,
     objective: 'checkout-availability',
     slo: 'checkout-availability',
     objectiveKey: 'main',
     service: 'checkout',
-    startedAt: NOW - 86_400_000,
-    burnStartedAt: NOW - 86_400_000 - 120_000,
-    detectedAt: NOW - 86_400_000 + 240_000,
-    resolvedAt: NOW - 86_400_000 + 3_600_000,
+    startedAt: iso(DAY_AGO),
+    burnStartedAt: iso(DAY_AGO - 120_000),
+    detectedAt: iso(DAY_AGO + 240_000),
+    resolvedAt: iso(DAY_AGO + 3_600_000),
+    timeToDetectSeconds: 240,
+    timeToResolveSeconds: 3_600,
     peakBurnRate: 31.5,
     budgetSpent: 0.042,
     severity: 'page',
     final: true,
     timeline: [
-      { at: NOW - 86_400_000, kind: 'transition', text: 'page-fast pending' },
-      { at: NOW - 86_400_000 + 120_000, kind: 'transition', text: 'page-fast firing' },
-      { at: NOW - 86_400_000 + 240_000, kind: 'notification', text: 'page sent to pagerduty' },
-      { at: NOW - 86_400_000 + 3_600_000, kind: 'transition', text: 'page-fast resolved' },
+      { at: iso(DAY_AGO), kind: 'transition', text: 'page-fast pending' },
+      { at: iso(DAY_AGO + 120_000), kind: 'transition', text: 'page-fast firing' },
+      { at: iso(DAY_AGO + 240_000), kind: 'notification', text: 'page sent to pagerduty' },
+      { at: iso(DAY_AGO + 3_600_000), kind: 'transition', text: 'page-fast resolved' },
     ],
   },
   {
@@ -115,14 +121,16 @@ export const INCIDENTS: IncidentRecord[] = [
     slo: 'checkout-availability',
     objectiveKey: 'main',
     service: 'checkout',
-    startedAt: NOW - 1_800_000,
-    burnStartedAt: NOW - 1_800_000,
+    startedAt: iso(NOW - 1_800_000),
+    burnStartedAt: iso(NOW - 1_800_000),
     detectedAt: null,
     resolvedAt: null,
+    timeToDetectSeconds: null,
+    timeToResolveSeconds: null,
     peakBurnRate: 4.2,
     budgetSpent: 0.003,
     severity: null,
     final: false,
-    timeline: [{ at: NOW - 1_800_000, kind: 'transition', text: 'ticket-fast pending' }],
+    timeline: [{ at: iso(NOW - 1_800_000), kind: 'transition', text: 'ticket-fast pending' }],
   },
 ];

@@ -1,6 +1,8 @@
 import type { Decision, SloStatus as EngineStatus } from '../../src/core/index.js';
+import type { IncidentView, Postmortem, Report } from '../../src/review/index.js';
 
-export type { AlertStatus, Decision } from '../../src/core/index.js';
+export type { AlertStatus, BackfillStatus, Decision } from '../../src/core/index.js';
+export type { Postmortem, Report, ServiceReport, SloReport } from '../../src/review/index.js';
 
 /**
  * An SLO's status as the page reads it: with no data in the period the SLI and budget are null (unknown, not
@@ -38,26 +40,15 @@ export interface NotificationEntry {
   readonly [field: string]: unknown;
 }
 
-/** One event of an incident's timeline (Unix ms). */
-export interface IncidentEvent {
-  readonly at: number;
-  readonly kind: 'transition' | 'notification' | 'decision' | 'freeze';
-  readonly text: string;
-}
-
-/** One incident of one SLO objective, as `GET /api/v1/incidents` reports it (times in Unix ms; docs/reviews.md). */
-export interface Incident {
-  readonly id: string;
+/**
+ * An incident as the SLO page's timeline draws it: `GET /api/v1/incidents`'s view of one incident of one objective
+ * (docs/reviews.md), or a tier's current state standing in for it before any is recorded (no peak or cost then).
+ */
+export type Incident = Pick<IncidentView, 'id' | 'startedAt' | 'detectedAt' | 'resolvedAt' | 'timeToDetectSeconds' | 'severity' | 'timeline'> & {
   readonly group?: Readonly<Record<string, string>>;
-  readonly startedAt: number;
-  readonly detectedAt: number | null;
-  readonly resolvedAt: number | null;
-  /** Null only where the page stands in for records from the tiers' states. */
   readonly peakBurnRate: number | null;
   readonly budgetSpent: number | null;
-  readonly severity: string | null;
-  readonly timeline: readonly IncidentEvent[];
-}
+};
 
 export interface SpecExcerpt {
   readonly name: string;
@@ -120,6 +111,10 @@ export const api = {
     return optional<{ data: (Decision & { via?: string })[]; next?: string | number }>(`/api/v1/decisions?${query.toString()}`, { data: [] });
   },
   freezes: async () => (await optional<{ data: Freeze[] }>('/api/v1/freezes', { data: [] })).data,
-  incidents: async (slo: string) => (await optional<{ data: Incident[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data,
+  incidents: async (slo: string) => (await optional<{ data: IncidentView[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data,
+  /** `GET /api/v1/reports` with the page's selection and range (service, slo, from, to). */
+  report: (query: URLSearchParams) => get<Report>(`/api/v1/reports?${query.toString()}`),
+  /** Postmortems of one SLO (its spec name, not an objective's), newest first. */
+  postmortems: async (slo: string) => (await optional<{ data: Postmortem[] }>(`/api/v1/postmortems?slo=${enc(slo)}`, { data: [] })).data,
   notifications: async (slo: string) => (await optional<{ data: NotificationEntry[] }>(`/api/v1/notifications?slo=${enc(slo)}&limit=20`, { data: [] })).data,
 };

@@ -42,6 +42,12 @@ function chart(title: string, x: number[], lines: readonly Line[], width: number
   return figure;
 }
 
+/** Pages render off-screen and are swapped in whole, so a chart's width comes from the page's main column. */
+export function chartWidth(): number {
+  const main = document.getElementById('main');
+  return Math.max(320, Math.min(1200, (main?.clientWidth ?? 960) - 8));
+}
+
 const pct = (digits: number) => (value: number) => `${(value * 100).toFixed(digits)}%`;
 
 /**
@@ -94,4 +100,18 @@ export function burnChart(points: readonly HistoryPoint[], thresholds: readonly 
   const lines: Line[] = windows.map((window, index) => ({ label: window, data: values(points, (point) => point.burnRates[window]), color: PALETTE[index % PALETTE.length] ?? 'black' }));
   for (const threshold of thresholds) lines.push({ label: threshold.label, data: x.map(() => threshold.value), color: '#dc2626', dash: [4, 4], width: 1 });
   return chart('Burn rates', x, lines, width, (value) => value.toFixed(value >= 10 ? 0 : 1), (_min, max) => [0, Math.max(1, max) * 1.1]);
+}
+
+/**
+ * Budget remaining of several SLOs over one range (the report page): a line each, on the union of their times, with
+ * the exhausted line at 0. Points a series lacks are gaps.
+ */
+export function budgetsChart(series: readonly { label: string; points: readonly { t: string; remaining: number | null }[] }[], width: number): HTMLElement {
+  const x = [...new Set(series.flatMap((each) => each.points.map((point) => Date.parse(point.t) / 1000)))].sort((a, b) => a - b);
+  const lines: Line[] = series.map((each, index) => {
+    const byTime = new Map(each.points.map((point) => [Date.parse(point.t) / 1000, point.remaining]));
+    return { label: each.label, data: x.map((t) => byTime.get(t) ?? null), color: PALETTE[index % PALETTE.length] ?? 'blue' };
+  });
+  lines.push({ label: 'exhausted', data: x.map(() => 0), color: '#dc2626', dash: [4, 4], width: 1 });
+  return chart('Error budget remaining over the range', x, lines, width, pct(0), (min, max) => [Math.min(0, min), Math.max(1, max)]);
 }

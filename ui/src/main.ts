@@ -4,6 +4,7 @@ import { AuthRequired, NotFound, setToken } from './api.js';
 import { h, replace } from './dom.js';
 import { renderDecisions } from './pages/decisions.js';
 import { renderList } from './pages/list.js';
+import { renderReport } from './pages/report.js';
 import { renderSlo } from './pages/slo.js';
 import { message } from './widgets.js';
 
@@ -13,7 +14,7 @@ interface Route {
   render(root: HTMLElement): Promise<void>;
 }
 
-/** Hash routes: `#/` the list, `#/slo/<name>` one SLO, `#/decisions` freezes and the decision log. */
+/** Hash routes: `#/` the list, `#/slo/<name>` one SLO, `#/decisions` freezes and the decision log, `#/report` reviews. */
 function route(hash: string): Route {
   const [path = '/', query = ''] = hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
@@ -22,6 +23,7 @@ function route(hash: string): Route {
     const name = decodeURIComponent(slo[1]);
     return { nav: 'list', refreshMs: 30_000, render: (root) => renderSlo(root, name, params) };
   }
+  if (path === '/report') return { nav: 'report', refreshMs: 300_000, render: (root) => renderReport(root, params) };
   if (path === '/decisions') return { nav: 'decisions', refreshMs: 30_000, render: (root) => renderDecisions(root, params) };
   return { nav: 'list', refreshMs: 15_000, render: (root) => renderList(root, params) };
 }

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { burn, percent, sliText, time } from '../format.js';
 import { howToSendData } from '../onboarding.js';
+import { backfillProgress } from '../review-widgets.js';
 import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
 const STATUSES = ['ok', 'warning', 'critical', 'exhausted', 'nodata'];
@@ -109,7 +110,7 @@ export async function renderList(root: HTMLElement, params: URLSearchParams): Pr
             h('td', {}, slo.service),
             h('td', { class: 'num' }, percent(slo.objective, slo.objective > 0.99 ? 2 : 1), h('div', { class: 'muted small' }, slo.window)),
             h('td', { class: 'num' }, sliText(slo.sli)),
-            h('td', { 'data-budget': slo.errorBudget.remaining ?? 'nodata' }, budgetBar(slo.errorBudget.remaining), coverageNote(slo.coverage)),
+            h('td', { 'data-budget': slo.errorBudget.remaining ?? 'nodata' }, budgetBar(slo.errorBudget.remaining), coverageNote(slo.coverage), backfillProgress(slo.backfill, true)),
             h('td', { class: 'wrap' }, burnRates(slo)),
             h('td', {}, alertBadges(slo.alerts)),
             h('td', { title: slo.reason ?? '' }, statusBadge(slo.status)),

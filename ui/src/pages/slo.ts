@@ -1,10 +1,11 @@
 import type { AlertStatus, HistoryPoint, SloStatus } from '../api.js';
 import { NotFound, api } from '../api.js';
-import { budgetChart, burnChart, sliChart } from '../charts.js';
+import { budgetChart, burnChart, chartWidth, sliChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { burn, duration, percent, sliText, time, windowSeconds } from '../format.js';
 import { incidentTimeline } from '../incidents.js';
 import { howToSendData } from '../onboarding.js';
+import { backfillProgress, postmortemLinks, reportLink } from '../review-widgets.js';
 import { groupParams, groupQuery, groupTable, groupText, memberTree, sameGroup } from './slo-structure.js';
 import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
@@ -32,12 +33,6 @@ function text(value: unknown): string {
 
 function section(title: string, ...children: (Node | null)[]): HTMLElement {
   return h('section', {}, h('h2', {}, title), ...children);
-}
-
-/** Pages render off-screen and are swapped in whole, so the width comes from the page's main column. */
-function chartWidth(): number {
-  const main = document.getElementById('main');
-  return Math.max(320, Math.min(1200, (main?.clientWidth ?? 960) - 8));
 }
 
 const RANGES = ['1h', '6h', '1d', '7d'];
@@ -81,7 +76,7 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
   const from = new Date(to.getTime() - period * 1000);
   // About 300 points over the period, in whole minutes.
   const step = Math.max(60, Math.round(period / 300 / 60) * 60);
-  const [history, spec, decisions, notifications, incidents, all] = await Promise.all([
+  const [history, spec, decisions, notifications, incidents, all, postmortems] = await Promise.all([
     api.history(slo.name, from, to, step, chosen),
     api.spec(slo.name),
     api.decisions(slo.service),
@@ -89,6 +84,7 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
     api.incidents(slo.name),
     // A composite's nested members are drawn from their own statuses.
     slo.composite ? api.slos() : Promise.resolve([]),
+    api.postmortems(slo.slo),
   ]);
   const points = range ? history : fromFirstData(history);
 
@@ -107,7 +103,9 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
       alertBadges(slo.alerts),
     ),
     h('p', { class: 'muted' }, `${slo.service} · ${slo.name} · ${slo.budgetingMethod} over ${slo.window} · evaluated ${time(slo.evaluatedAt)}`, slo.reason ? ` · ${slo.reason}` : ''),
-    slo.status === 'nodata' ? howToSendData(location.origin, true) : null,
+    backfillProgress(slo.backfill),
+    // While a backfill fills the period from its source, data is on its way: no how-to-send-data panel.
+    slo.status === 'nodata' && slo.backfill?.state !== 'running' ? howToSendData(location.origin, true) : null,
     h('div', { class: 'stats' },
       stat('Objective', percent(slo.objective, 3)),
       stat('SLI', sliText(slo.sli), slo.sli === null ? 'no data in the period' : `${slo.events.good.toLocaleString()} good of ${slo.events.total.toLocaleString()}`),
@@ -124,6 +122,7 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
     section(range ? `Over the last ${range}` : `Since the data began (period ${slo.window})`, rangeLinks(slo.name, range, chosen), charts),
     coverageNote(slo.coverage),
     section('Incidents', incidentTimeline(incidents, slo.alerts)),
+    section('Postmortems', postmortemLinks(slo.slo, postmortems), h('p', {}, reportLink(slo.name, 'SLO report for this objective →'))),
     section('Alert tiers',
       slo.alerts.length === 0
         ? message('This SLO has no alert tiers.')
