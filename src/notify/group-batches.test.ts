@@ -4,6 +4,7 @@ import { status } from '../../test/notify/fixtures.js';
 import type { TierStates } from '../../test/notify/fixtures.js';
 import type { SloStatus } from '../core/index.js';
 import { pagerDutyEvent } from './pagerduty.js';
+import { parseSilenceRequest } from './silences.js';
 import { slackMessage } from './slack.js';
 import { webhookBody } from './webhook.js';
 
@@ -103,6 +104,14 @@ describe('notifications per group', () => {
     const [aggregate, unlabelled] = [alertmanager.received.find((alert) => alert.group === undefined)!, alertmanager.received.find((alert) => alert.group !== undefined)!];
     expect(aggregate.labels).not.toEqual(unlabelled.labels);
     expect(unlabelled.labels.slo_group).toBe('{route=""}');
+  });
+
+  it('a silence on a group label holds back that group only', async () => {
+    const { pagerduty, notifications, evaluateGroups, timers } = setupNotifications();
+    const endsAt = new Date(timers.now() + 60 * 60_000).toISOString();
+    notifications.silences.add(parseSilenceRequest({ matchers: [{ name: 'route', value: '/v1/search' }], endsAt, comment: 'search reindex', createdBy: 'ana' }, timers.now(), 'sil-route'));
+    await evaluateGroups([quiet()], [group('/v1/search', { 'page-fast': 'firing' }), group('/v1/orders', { 'page-fast': 'firing' })]);
+    expect(pagerduty.states()).toEqual([`${SLO}{route="/v1/orders"}/page firing`]);
   });
 
   it('a route per group label sends one group to its team, and a batch only holds the groups routed to that receiver', async () => {
