@@ -52,12 +52,11 @@ export function batchNotification(members: readonly AlertNotification[], state: 
   const labels = Object.fromEntries(Object.entries(first.labels).filter(([name]) => !groupLabelNames.has(name)));
   const subject = `${first.slo} (${first.service})`;
   const count = `${groups.length} group${groups.length === 1 ? '' : 's'}`;
+  // Groups page on their burn only (no no-data incidents of their own), so a batch is always about burn.
   const summary =
-    first.kind === 'nodata'
-      ? `${subject}: ${count} ${state === 'firing' ? 'without events' : 'receiving events again'}: ${listed(groups, SUMMARY_GROUPS, ', ')}`
-      : state === 'firing'
-        ? `${subject}: ${count} burning the error budget too fast (${first.severity}): ${listed(groups, SUMMARY_GROUPS, ', ')}`
-        : `${subject}: ${count} back under the ${first.severity} thresholds: ${listed(groups, SUMMARY_GROUPS, ', ')}`;
+    state === 'firing'
+      ? `${subject}: ${count} burning the error budget too fast (${first.severity}): ${listed(groups, SUMMARY_GROUPS, ', ')}`
+      : `${subject}: ${count} back under the ${first.severity} thresholds: ${listed(groups, SUMMARY_GROUPS, ', ')}`;
   const description = [
     `SLO ${first.slo} of service ${first.service}: ${count} of its groups ${state === 'firing' ? `fired ${first.severity} together` : 'resolved together'}, least budget first:`,
     ...groups.slice(0, DESCRIPTION_GROUPS).map(groupLine),

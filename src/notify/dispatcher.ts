@@ -128,16 +128,20 @@ export class Notifications implements Lifecycle {
     const open = this.incidents.objectives();
     const stillEvaluated = new Set<string>();
     for (const list of [statuses, groups]) {
+      // A group pages on its burn only: a route or tenant without traffic is no outage (and groups come and go with
+      // the data); a silent SLO is still the aggregate's no-data incident.
+      const burnOnly = list === groups;
       for (const status of list) {
         const objective = objectiveIdentity(status);
         if (open.has(objective)) stillEvaluated.add(objective);
         // Most objectives are quiet most of the time: nothing active, nothing notified, events arriving. Skip them cheaply.
-        if (status.status !== 'nodata' && !open.has(objective) && !active(status)) {
-          this.noData.clear(objective);
+        if ((burnOnly || status.status !== 'nodata') && !open.has(objective) && !active(status)) {
+          if (!burnOnly) this.noData.clear(objective);
           continue;
         }
         const alerting = this.options.alerting(status.slo);
-        const conditions = incidentConditions(status, this.noData.verdict(status, alerting, now));
+        const all = incidentConditions(status, !burnOnly && this.noData.verdict(status, alerting, now));
+        const conditions = burnOnly ? all.filter((condition) => condition.kind === 'burn') : all;
         const held = heldBack(conditions);
         for (const condition of conditions) this.reconcile(status, alerting, condition, held.has(condition.incident), now);
       }

@@ -106,6 +106,20 @@ describe('notifications per group', () => {
     expect(unlabelled.labels.slo_group).toBe('{route=""}');
   });
 
+  it('a group without events opens no no-data incident; the aggregate\'s no-data stays', async () => {
+    const { slack, evaluateGroups, timers } = setupNotifications();
+    const silent = { ...status(SLO, {}, { health: 'nodata' }), group: { route: '/v1/night' } };
+    await evaluateGroups([quiet()], [silent]);
+    await timers.advance(2 * 60 * 60_000);
+    await evaluateGroups([quiet()], [silent]);
+    expect(slack.received).toHaveLength(0);
+    // The same silence on the SLO itself pages its no-data (alerting.noDataFor is an hour in the fixture).
+    await evaluateGroups([status(SLO, {}, { health: 'nodata' })], [silent]);
+    await timers.advance(2 * 60 * 60_000);
+    await evaluateGroups([status(SLO, {}, { health: 'nodata' })], [silent]);
+    expect(slack.states()).toEqual([`${SLO}/nodata firing`]);
+  });
+
   it('a silence on a group label holds back that group only', async () => {
     const { pagerduty, notifications, evaluateGroups, timers } = setupNotifications();
     const endsAt = new Date(timers.now() + 60 * 60_000).toISOString();
