@@ -14,6 +14,11 @@ export type LabelProfile = keyof typeof LABELS;
 /** Extra labels of burn-rate and alert series. */
 export const SEVERITY_LABEL = 'severity';
 export const TIER_LABEL = 'slo_tier';
+/**
+ * On a grouped SLO's alerts: the group as a selector (`{route="/v1/orders"}`). Its own labels are there too, but an
+ * empty value is no label to Alertmanager, so this keeps the group `{route=""}` apart from the SLO's aggregate alert.
+ */
+export const GROUP_LABEL = 'slo_group';
 
 export const METRICS = {
   /** Error ratio over a window: `slo:sli_error:ratio_rate5m`. */

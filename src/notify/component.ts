@@ -40,7 +40,7 @@ export function createNotifications(options: NotificationsComponentOptions): Not
     silences: notifications.silences,
     firing: () => notifications.firing(),
     start: () => notifications.start(),
-    afterEvaluation: (evaluation: Evaluation) => notifications.evaluated(evaluation.statuses, evaluation.now),
+    afterEvaluation: (evaluation: Evaluation) => notifications.evaluated(evaluation.statuses, evaluation.now, evaluation.groups ?? []),
     onSpecChange: (next: SpecSet) => {
       alerting = alertingOf(next);
     },

@@ -1,5 +1,5 @@
 import type { Alerting, AlertStatus, Labels, SloStatus } from '../core/index.js';
-import { LABELS, SEVERITY_LABEL } from '../core/index.js';
+import { GROUP_LABEL, LABELS, SEVERITY_LABEL, groupSelector, objectiveIdentity } from '../core/index.js';
 import type { AlertNotification, IncidentKind, NotificationState } from './types.js';
 
 /** Alert name used when the spec gives none. */
@@ -74,7 +74,8 @@ export function sloUrl(publicUrl: string, name: string): string {
 }
 
 function summaryOf(status: SloStatus, facts: IncidentFacts): string {
-  const subject = `${status.name} (${status.service})`;
+  // A group names itself first thing: `orders{route="/v1/orders"} (shop)`, so a page says which route burns.
+  const subject = `${objectiveIdentity(status)} (${status.service})`;
   if (facts.kind === 'nodata') {
     return facts.state === 'firing' ? `${subject}: no events received; the SLO cannot be measured` : `${subject}: events are arriving again`;
   }
@@ -87,7 +88,8 @@ function summaryOf(status: SloStatus, facts: IncidentFacts): string {
 }
 
 function descriptionOf(status: SloStatus, facts: IncidentFacts): string {
-  const lines = [`SLO ${status.name} of service ${status.service}: objective ${ratioText(status.objective)} over ${status.window}, SLI now ${status.sli === null ? 'unknown (no events)' : ratioText(status.sli)}.`];
+  const group = status.group === undefined ? '' : `, group ${groupSelector(status.group)}`;
+  const lines = [`SLO ${status.name}${group} of service ${status.service}: objective ${ratioText(status.objective)} over ${status.window}, SLI now ${status.sli === null ? 'unknown (no events)' : ratioText(status.sli)}.`];
   const tier = facts.tier;
   if (facts.kind === 'nodata') {
     lines.push(facts.state === 'firing' ? `No events in the window${status.reason ? ` (${status.reason})` : ''}: check that the service and its telemetry are up.` : 'Events are arriving again.');
@@ -118,11 +120,15 @@ export function buildNotification(status: SloStatus, alerting: Alerting | undefi
     ...sanitizedLabels(status.labels),
     ...sanitizedLabels(alerting?.labels ?? {}),
     ...sanitizedLabels(tierLabels),
+    // A group's labels identify its alert (route="/v1/orders"), over any spec label of the same name; they are not in
+    // Alertmanager's usual group_by, so a flood of burning groups is one Alertmanager notification listing them all.
+    ...sanitizedLabels(status.group ?? {}),
     // Identity comes last so a spec label cannot merge a page and a ticket into one Alertmanager alert.
     alertname: alertName,
     [names.slo]: status.name,
     [names.service]: status.service,
     [SEVERITY_LABEL]: facts.severity,
+    ...(status.group === undefined ? {} : { [GROUP_LABEL]: groupSelector(status.group) }),
   };
   const ui = sloUrl(options.publicUrl, status.name);
   const links = {
@@ -147,6 +153,7 @@ export function buildNotification(status: SloStatus, alerting: Alerting | undefi
   return {
     incident: facts.incident,
     slo: status.name,
+    ...(status.group === undefined ? {} : { group: status.group }),
     service: status.service,
     severity: facts.severity,
     urgency: facts.urgency,

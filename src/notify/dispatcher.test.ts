@@ -1,44 +1,13 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { setupNotifications as setup } from '../../test/notify/dispatcher-setup.js';
 import { FakeTimers, settle } from '../../test/notify/fake-timers.js';
-import { RecordingNotifier, alerting, status } from '../../test/notify/fixtures.js';
-import type { DocumentStore } from '../core/index.js';
+import { RecordingNotifier, status } from '../../test/notify/fixtures.js';
 import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
 import { Notifications, OUTBOX_NAMESPACE } from './dispatcher.js';
-import type { Route } from './routing.js';
 import { parseSilenceRequest } from './silences.js';
 
 const MINUTE = 60_000;
-
-function setup(options: { store?: DocumentStore; timers?: FakeTimers; routes?: Route[]; receivers?: RecordingNotifier[] } = {}) {
-  const timers = options.timers ?? new FakeTimers();
-  const pagerduty = new RecordingNotifier('pagerduty', 'pagerduty', false, ['page']);
-  const slack = new RecordingNotifier('slack', 'slack', false, ['page', 'ticket']);
-  const alertmanager = new RecordingNotifier('alertmanager', 'alertmanager', true);
-  const receivers = options.receivers ?? [pagerduty, slack, alertmanager];
-  const store = options.store ?? new MemoryDocumentStore();
-  const journal = new MemoryJournal();
-  const registry = new Registry();
-  const notifications = new Notifications({
-    notifiers: receivers,
-    ...(options.routes ? { routes: options.routes } : {}),
-    store,
-    journal,
-    registry,
-    alerting: (slo) => (slo === 'checkout-availability' ? alerting() : undefined),
-    publicUrl: 'http://sloe.test',
-    resendIntervalMs: MINUTE,
-    backoff: { initialMs: 1000, maxMs: 10_000, jitter: 0 },
-    timers,
-  });
-  notifications.start();
-  /** One evaluation at the fake clock's now, then deliveries settle. */
-  const evaluate = async (...statuses: ReturnType<typeof status>[]) => {
-    notifications.evaluated(statuses, timers.now());
-    await settle();
-  };
-  return { timers, pagerduty, slack, alertmanager, store, journal, registry, notifications, evaluate };
-}
 
 const SLO = 'checkout-availability';
 

@@ -2,8 +2,9 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Alerting, DocumentStore, Journal, SloStatus } from '../core/index.js';
-import { SloeError } from '../core/index.js';
+import { SloeError, objectiveIdentity } from '../core/index.js';
 import { buildNotification } from './content.js';
+import { GroupBatches } from './group-batches.js';
 import { IncidentTracker } from './incident-tracker.js';
 import type { IncidentRecord } from './incident-tracker.js';
 import type { IncidentCondition } from './incidents.js';
@@ -73,6 +74,7 @@ export class Notifications implements Lifecycle {
   private readonly resender: Resender;
   private readonly metrics: NotifyMetrics;
   private readonly timers: Timers;
+  private readonly groupBatches: GroupBatches;
   /** Silenced incidents already journalled, so a silence is recorded once, not once per evaluation. */
   private readonly silencedNoted = new Set<string>();
   private started = false;
@@ -98,6 +100,7 @@ export class Notifications implements Lifecycle {
     });
     this.noData = new NoDataDetector(options.store);
     this.incidents = new IncidentTracker(options.store);
+    this.groupBatches = new GroupBatches(this.incidents, this.outbox, new Map(options.notifiers.map((notifier) => [notifier.name, notifier])), () => this.timers.now());
     this.resender = new Resender({ timers: this.timers, intervalMs: options.resendIntervalMs, tick: (now) => this.resendFiring(now) });
   }
 
@@ -116,29 +119,39 @@ export class Notifications implements Lifecycle {
   }
 
   /**
-   * Called after every evaluation with the status of every objective. Compares what should be firing with what was
-   * notified and sends the differences. Objectives no longer evaluated (removed from the specs) are resolved.
+   * Called after every evaluation with the status of every objective, and of every group of the grouped ones (each
+   * group is an objective of its own here: its own incidents, pages and resolves). Compares what should be firing with
+   * what was notified and sends the differences; what groups changed goes out together at the end (GroupBatches).
+   * Objectives and groups no longer evaluated (removed from the specs, dropped after a silent period) are resolved.
    */
-  evaluated(statuses: readonly SloStatus[], now: number): void {
+  evaluated(statuses: readonly SloStatus[], now: number, groups: readonly SloStatus[] = []): void {
     const open = this.incidents.objectives();
     const stillEvaluated = new Set<string>();
-    for (const status of statuses) {
-      if (open.has(status.name)) stillEvaluated.add(status.name);
-      // Most objectives are quiet most of the time: nothing active, nothing notified, events arriving. Skip them cheaply.
-      if (status.status !== 'nodata' && !open.has(status.name) && !active(status)) {
-        this.noData.clear(status.name);
-        continue;
+    for (const list of [statuses, groups]) {
+      // A group pages on its burn only: a route or tenant without traffic is no outage (and groups come and go with
+      // the data); a silent SLO is still the aggregate's no-data incident.
+      const burnOnly = list === groups;
+      for (const status of list) {
+        const objective = objectiveIdentity(status);
+        if (open.has(objective)) stillEvaluated.add(objective);
+        // Most objectives are quiet most of the time: nothing active, nothing notified, events arriving. Skip them cheaply.
+        if ((burnOnly || status.status !== 'nodata') && !open.has(objective) && !active(status)) {
+          if (!burnOnly) this.noData.clear(objective);
+          continue;
+        }
+        const alerting = this.options.alerting(status.slo);
+        const all = incidentConditions(status, !burnOnly && this.noData.verdict(status, alerting, now));
+        const conditions = burnOnly ? all.filter((condition) => condition.kind === 'burn') : all;
+        const held = heldBack(conditions);
+        for (const condition of conditions) this.reconcile(status, alerting, condition, held.has(condition.incident), now);
       }
-      const alerting = this.options.alerting(status.slo);
-      const conditions = incidentConditions(status, this.noData.verdict(status, alerting, now));
-      const held = heldBack(conditions);
-      for (const condition of conditions) this.reconcile(status, alerting, condition, held.has(condition.incident), now);
     }
     for (const record of this.incidents.open()) {
       // Only incidents open before this evaluation can be orphaned; those it just opened belong to evaluated objectives.
       if (!open.has(record.objective) || stillEvaluated.has(record.objective)) continue;
-      this.resolve(record, { ...this.incidents.latest(record), summary: `${record.objective}: no longer evaluated (removed from the specs)`, state: 'resolved', endsAt: now, at: now }, now);
+      this.resolve(record, { ...this.incidents.latest(record), summary: `${record.objective}: no longer evaluated (removed from the specs, or a group silent for a whole period)`, state: 'resolved', endsAt: now, at: now }, now);
     }
+    this.groupBatches.deliver(now);
   }
 
   flush(timeoutMs: number): Promise<boolean> {
@@ -196,11 +209,20 @@ export class Notifications implements Lifecycle {
       return;
     }
     const receivers = this.router.receiversFor(notification).map((receiver) => receiver.name);
-    this.incidents.opened({ incident: condition.incident, objective: status.name, startsAt, receivers, notification }, this.timers.now());
+    const opened = { incident: condition.incident, objective: objectiveIdentity(status), startsAt, receivers, notification };
+    if (notification.group !== undefined) {
+      this.groupBatches.fired(opened);
+      return;
+    }
+    this.incidents.opened(opened, this.timers.now());
     this.outbox.dispatch(notification, receivers, now);
   }
 
   private resolve(record: IncidentRecord, notification: AlertNotification, now: number): void {
+    if (notification.group !== undefined) {
+      this.groupBatches.resolved(record, notification);
+      return;
+    }
     this.incidents.closed(record.incident);
     this.outbox.dispatch(notification, record.receivers.filter((name) => this.outbox.has(name)), now);
   }

@@ -7,10 +7,16 @@ export const INCIDENTS_NAMESPACE = 'notify.incidents';
 /** What was notified of an incident that is firing: persisted, so a restart neither re-pages nor forgets a resolve. */
 export interface IncidentRecord {
   readonly incident: string;
+  /** What the incident is about: the objective's name, or for a group its identity (`orders{route="/v1/orders"}`). */
   readonly objective: string;
   readonly startsAt: number;
   /** Receivers the firing notification went to; the resolve goes to the same ones. */
   readonly receivers: readonly string[];
+  /**
+   * A group's incident: the receivers that heard of it as part of its objective's batch (`<objective>/<severity>/groups`)
+   * rather than on its own. They hear the batch's resolve once the last group in it resolves.
+   */
+  readonly batchedTo?: readonly string[];
   /** The firing content last built (re-sent to lease receivers); refreshed from the latest evaluation when needed. */
   notification: AlertNotification;
 }

@@ -1,4 +1,5 @@
 import type { AlertStatus, SloStatus } from '../core/index.js';
+import { objectiveIdentity } from '../core/index.js';
 import type { IncidentKind } from './types.js';
 
 /** A tier the engine may report for the no-data condition; when present it decides no-data instead of sloe's own timer. */
@@ -63,6 +64,8 @@ function sinceOf(alerts: readonly AlertStatus[]): number | undefined {
  * `noDataFiring` is sloe's own no-data verdict, used when the engine reports no `nodata` tier.
  */
 export function incidentConditions(status: SloStatus, noDataFiring: boolean): IncidentCondition[] {
+  // A group's incidents are its own: `orders{route="/v1/orders"}/page`, apart from the aggregate's `orders/page`.
+  const objective = objectiveIdentity(status);
   const severities = severityOrder(status.alerts);
   const conditions: IncidentCondition[] = severities.map((severity, order) => {
     const urgency = urgencyOf(severity, status.alerts, order);
@@ -72,7 +75,7 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
     const since = sinceOf(firing);
     const pending = status.alerts.some((alert) => alert.severity === severity && alert.tier !== NODATA_TIER && alert.state === 'pending');
     return {
-      incident: incidentKey(status.name, severity, 'burn'),
+      incident: incidentKey(objective, severity, 'burn'),
       severity,
       urgency,
       kind: 'burn',
@@ -87,7 +90,7 @@ export function incidentConditions(status: SloStatus, noDataFiring: boolean): In
   const noDataSeverity = engineNoData?.severity ?? severities[severities.length - 1] ?? DEFAULT_NODATA_SEVERITY;
   const noDataSince = engineNoData?.activeSince === undefined ? undefined : Date.parse(engineNoData.activeSince);
   conditions.push({
-    incident: incidentKey(status.name, noDataSeverity, 'nodata'),
+    incident: incidentKey(objective, noDataSeverity, 'nodata'),
     severity: noDataSeverity,
     urgency: noDataSeverity === DEFAULT_NODATA_SEVERITY ? 'ticket' : urgencyOf(noDataSeverity, status.alerts, Math.max(0, severities.indexOf(noDataSeverity))),
     kind: 'nodata',

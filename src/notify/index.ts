@@ -1,4 +1,6 @@
 export { AlertmanagerNotifier, postableAlert } from './alertmanager.js';
+export { batchKey, batchNotification } from './batch.js';
+export { GroupBatches } from './group-batches.js';
 export { ClaimedNotifier, needsClaims } from './claimed.js';
 export type { ChangeClaims } from './claimed.js';
 export type { AlertmanagerOptions, PostableAlert } from './alertmanager.js';
@@ -31,6 +33,6 @@ export { SILENCES_NAMESPACE, SilenceStore, parseSilenceRequest, silenceMatches }
 export type { Matcher, Silence } from './silences.js';
 export { SlackNotifier, slackMessage } from './slack.js';
 export type { SlackOptions } from './slack.js';
-export type { AlertNotification, BurnFigures, DeliveryResult, IncidentKind, Lifecycle, NotificationState, Notifier, ReceiverKind } from './types.js';
+export type { AlertNotification, BurnFigures, DeliveryResult, GroupFigures, IncidentKind, Lifecycle, NotificationState, Notifier, ReceiverKind } from './types.js';
 export { SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookNotifier, signature, webhookBody } from './webhook.js';
 export type { WebhookOptions } from './webhook.js';

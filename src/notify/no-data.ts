@@ -1,4 +1,5 @@
 import type { Alerting, DocumentStore, SloStatus } from '../core/index.js';
+import { objectiveIdentity } from '../core/index.js';
 
 /** DocumentStore namespace of when each objective's no-data stretch began. */
 export const NODATA_NAMESPACE = 'notify.nodata';
@@ -19,15 +20,17 @@ export class NoDataDetector {
   /** Whether the objective is in a no-data incident now; starts or ends its stretch as the status says. */
   verdict(status: SloStatus, alerting: Alerting | undefined, now: number): boolean {
     const delay = alerting?.noDataFor ?? 0;
+    // A group's stretch is its own (`orders{route="/v1/orders"}`): one silent route is not the whole SLO.
+    const objective = objectiveIdentity(status);
     if (status.status !== 'nodata' || delay <= 0) {
-      this.clear(status.name);
+      this.clear(objective);
       return false;
     }
-    let since = this.since.get(status.name);
+    let since = this.since.get(objective);
     if (since === undefined) {
       since = now;
-      this.since.set(status.name, since);
-      this.store.put(NODATA_NAMESPACE, status.name, { since });
+      this.since.set(objective, since);
+      this.store.put(NODATA_NAMESPACE, objective, { since });
     }
     return now - since >= delay;
   }

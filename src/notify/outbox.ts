@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DocumentStore, Journal } from '../core/index.js';
+import { groupSelector } from '../core/index.js';
 import type { NotifyMetrics } from './metrics.js';
 import { DeliveryQueue } from './queue.js';
 import type { BackoffOptions, QueuedNotification, Settlement, Timers } from './queue.js';
@@ -97,7 +98,18 @@ export class Outbox {
     this.options.journal.append(JOURNAL_KIND, {
       at: now,
       subject: notification.slo,
-      data: { event: 'dispatched', incident: notification.incident, state: notification.state, severity: notification.severity, kind: notification.kind, summary: notification.summary, receivers },
+      data: {
+        event: 'dispatched',
+        incident: notification.incident,
+        state: notification.state,
+        severity: notification.severity,
+        kind: notification.kind,
+        summary: notification.summary,
+        receivers,
+        // Which groups it was about, so a group's incident finds what detected it (review's `firstSent`).
+        ...(notification.group === undefined ? {} : { group: groupSelector(notification.group) }),
+        ...(notification.groups === undefined ? {} : { groups: notification.groups.map((figures) => groupSelector(figures.group)) }),
+      },
     });
     this.logger.info({ incident: notification.incident, state: notification.state, receivers }, `${notification.state === 'firing' ? 'alert firing' : 'alert resolved'}: ${notification.summary}`);
     for (const name of receivers) {

@@ -16,7 +16,10 @@ export interface PagerDutyOptions {
   readonly timeoutMs?: number;
 }
 
-/** The dedup key of an incident: stable across restarts and replicas, so triggers and resolves meet one incident. */
+/**
+ * The dedup key of an incident: stable across restarts and replicas, so triggers and resolves meet one incident. A
+ * group's names the group (`sloe/orders{route="/v1/orders"}/page`); a batch of groups is `sloe/orders/page/groups`.
+ */
 export function pagerDutyDedupKey(notification: AlertNotification): string {
   return `sloe/${notification.incident}`.slice(0, 255);
 }
@@ -44,6 +47,8 @@ export function pagerDutyEvent(notification: AlertNotification, routingKey: stri
       custom_details: {
         description: notification.description,
         slo: notification.slo,
+        ...(notification.group === undefined ? {} : { group: notification.group }),
+        ...(notification.groups === undefined ? {} : { groups: notification.groups }),
         service: notification.service,
         severity: notification.severity,
         objective: notification.figures.objective,

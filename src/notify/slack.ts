@@ -1,4 +1,4 @@
-import { SloeError } from '../core/index.js';
+import { SloeError, groupSelector } from '../core/index.js';
 import { burnText, durationText, percent } from './content.js';
 import { post } from './http.js';
 import type { AlertNotification, DeliveryResult, Notifier } from './types.js';
@@ -19,10 +19,17 @@ function link(url: string, label: string): string {
   return `<${url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${label}>`;
 }
 
+/** What the message is about: the objective, one group of it, or how many of its groups a batch holds. */
+function subjectOf(notification: AlertNotification): string {
+  if (notification.group !== undefined) return `${notification.slo}${groupSelector(notification.group)}`;
+  if (notification.groups !== undefined) return `${notification.slo} (${notification.groups.length} groups)`;
+  return notification.slo;
+}
+
 /** One readable message per change of state: what, how bad, and where to look next. */
 export function slackMessage(notification: AlertNotification): { text: string; blocks: unknown[] } {
   const firing = notification.state === 'firing';
-  const headline = `${firing ? 'FIRING' : 'RESOLVED'} ${notification.severity}${notification.kind === 'nodata' ? ' (no data)' : ''}: ${notification.slo}`;
+  const headline = `${firing ? 'FIRING' : 'RESOLVED'} ${notification.severity}${notification.kind === 'nodata' ? ' (no data)' : ''}: ${subjectOf(notification)}`;
   const figures = notification.figures;
   const burn = figures.burn;
   const fields = [

@@ -23,10 +23,23 @@ export interface BurnFigures {
  * burn pages once whichever of its windows catches it first.
  */
 export interface AlertNotification {
-  /** Stable identity of the incident: `<objective>/<severity>` or `<objective>/nodata`. */
+  /**
+   * Stable identity of the incident: `<objective>/<severity>` or `<objective>/nodata`, where a group's objective is
+   * `<name>{route="/v1/orders"}` (core's `objectiveIdentity`); a batch is `<objective>/<severity>/groups`.
+   */
   readonly incident: string;
   /** The objective's name as in `SloStatus.name` (`<slo>` or `<slo>:<objective>`). */
   readonly slo: string;
+  /**
+   * A grouped SLO's group (`spec.groupBy`) this incident is about, e.g. `{route: "/v1/orders"}`: every group pages,
+   * dedupes and resolves on its own. Absent for an ordinary objective and for a batch.
+   */
+  readonly group?: Readonly<Record<string, string>>;
+  /**
+   * A batch: the groups of one objective and severity that began firing (or resolved) in one evaluation, sent as one
+   * message to receivers that do not group alerts themselves (PagerDuty, Slack, webhooks), worst budget first.
+   */
+  readonly groups?: readonly GroupFigures[];
   readonly service: string;
   readonly severity: string;
   /** `page` or `ticket`: what the severity means, also when the SLO renames it (`critical` pages). */
@@ -34,7 +47,10 @@ export interface AlertNotification {
   readonly kind: IncidentKind;
   readonly state: NotificationState;
   readonly alertName: string;
-  /** Identifying labels (alertname, slo_name, slo_service, severity, and the SLO's own alert labels). */
+  /**
+   * Identifying labels (alertname, slo_name, slo_service, severity, the SLO's own alert labels, and a group's labels),
+   * so Alertmanager's `group_by: [alertname, slo_name, severity]` folds a flood of groups into one notification.
+   */
   readonly labels: Labels;
   /** Informational annotations (the SLO's own, plus summary, description and links). */
   readonly annotations: Labels;
@@ -58,6 +74,14 @@ export interface AlertNotification {
     readonly burn?: BurnFigures;
     readonly burnRates: Readonly<Record<string, number | null>>;
   };
+}
+
+/** One group of a batch, with the figures a reader ranks groups by. */
+export interface GroupFigures {
+  readonly group: Readonly<Record<string, string>>;
+  readonly budgetRemaining: number | null;
+  /** The burn of the tier that explains the group's incident; absent for a resolve. */
+  readonly burnRate?: number | null;
 }
 
 /** What one delivery attempt came to: delivery/'s result, the same for every sender. */

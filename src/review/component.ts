@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { Component, DocumentStore, Evaluation, EventsReader, HistoryReader, IncidentStore, Journal, StatusReader } from '../core/index.js';
-import { DAY, SloeError } from '../core/index.js';
+import { DAY, SloeError, objectiveIdentity } from '../core/index.js';
 import type { Fetch, Timers } from '../delivery/index.js';
 import { Announcer } from './announce.js';
 import type { ReviewReceivers } from './announce.js';
@@ -93,7 +93,7 @@ const DEFAULT_SPAN = 30 * DAY;
  */
 export function createReviews(options: ReviewComponentOptions): ReviewComponent {
   if (!(options.postmortemThreshold > 0 && options.postmortemThreshold <= 1)) throw new SloeError('config_invalid', `postmortemThreshold must be in (0, 1], got ${options.postmortemThreshold}`);
-  const tracker = new IncidentTracker(options.incidents, (objective, since) => firstSent(options.journal, objective, since));
+  const tracker = new IncidentTracker(options.incidents, (objective, since, group) => firstSent(options.journal, objective, since, group));
   const announcer = new Announcer({
     name: 'postmortems',
     receivers: options.postmortemReceivers,
@@ -111,7 +111,7 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
     announce: (postmortem) =>
       announcer.announce({
         type: 'sloe.postmortem',
-        text: `*Postmortem needed*: ${postmortem.objective} (${postmortem.service}) spent ${(postmortem.budgetSpent * 100).toFixed(1)} % of its error budget in one incident, ${postmortem.startedAt} to ${postmortem.endedAt} (threshold ${(postmortem.threshold * 100).toFixed(0)} %).`,
+        text: `*Postmortem needed*: ${objectiveIdentity({ name: postmortem.objective, ...(postmortem.group ? { group: postmortem.group } : {}) })} (${postmortem.service}) spent ${(postmortem.budgetSpent * 100).toFixed(1)} % of its error budget in one incident, ${postmortem.startedAt} to ${postmortem.endedAt} (threshold ${(postmortem.threshold * 100).toFixed(0)} %).`,
         body: postmortem,
       }),
   });

@@ -1,11 +1,15 @@
 import type { AlertStatus, Evaluation, IncidentEvent, IncidentRecord, IncidentStore, SloStatus } from '../core/index.js';
+import { groupSelector, objectiveIdentity } from '../core/index.js';
 import { periodMs, shortestBurnRate } from './burn.js';
 
 /** The engine's tier for the no-data condition: not a burn, so it opens no incident. */
 const NODATA_TIER = 'nodata';
 
-/** Finds when the first page or ticket of an objective was sent at or after `since` (the notification journal). */
-export type DetectionLookup = (objective: string, since: number) => number | undefined;
+/**
+ * Finds when the first page or ticket of an objective (of one of its groups, with `group`: its selector) was sent at or
+ * after `since` (the notification journal).
+ */
+export type DetectionLookup = (objective: string, since: number, group?: string) => number | undefined;
 
 /** What the tracker remembers of one objective between evaluations (in memory: a restart starts it afresh). */
 interface Running {
@@ -50,38 +54,46 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export class IncidentTracker {
   private readonly store: IncidentStore;
   private readonly detection: DetectionLookup;
+  /** By objective identity: the objective's name, or a group's `orders{route="/v1/orders"}`. */
   private readonly running = new Map<string, Running>();
-  /** Unsettled incidents by objective: the open one, or a resolved one still counting its spend. */
+  /** Unsettled incidents by objective identity: the open one, or a resolved one still counting its spend. */
   private readonly current = new Map<string, Mutable<IncidentRecord>>();
 
   constructor(store: IncidentStore, detection: DetectionLookup) {
     this.store = store;
     this.detection = detection;
-    for (const incident of store.unsettled()) this.current.set(incident.objective, { ...incident });
+    for (const incident of store.unsettled()) this.current.set(objectiveIdentity({ name: incident.objective, ...(incident.group ? { group: incident.group } : {}) }), { ...incident });
   }
 
-  /** Applies one evaluation; returns the incidents that became final in it (for postmortem triggers). */
+  /**
+   * Applies one evaluation; returns the incidents that became final in it (for postmortem triggers). Each group of a
+   * grouped SLO has incidents of its own, with their own spend against the group's budget.
+   */
   observe(evaluation: Evaluation): IncidentRecord[] {
     const finished: IncidentRecord[] = [];
     const transitions = new Map<string, IncidentEvent[]>();
     for (const transition of evaluation.transitions) {
-      const events = transitions.get(transition.slo.name) ?? [];
+      const identity = objectiveIdentity(transition.slo);
+      const events = transitions.get(identity) ?? [];
       events.push({ at: transition.at, kind: 'transition', text: `${transition.tier} (${transition.severity}): ${transition.from} → ${transition.to}` });
-      transitions.set(transition.slo.name, events);
+      transitions.set(identity, events);
     }
-    for (const status of evaluation.statuses) {
-      const done = this.observeOne(status, evaluation.now, transitions.get(status.name) ?? []);
-      if (done) finished.push(done);
+    for (const list of [evaluation.statuses, evaluation.groups ?? []]) {
+      for (const status of list) {
+        const identity = objectiveIdentity(status);
+        const done = this.observeOne(status, identity, evaluation.now, transitions.get(identity) ?? []);
+        if (done) finished.push(done);
+      }
     }
     return finished;
   }
 
-  private observeOne(status: SloStatus, now: number, transitions: readonly IncidentEvent[]): IncidentRecord | undefined {
+  private observeOne(status: SloStatus, identity: string, now: number, transitions: readonly IncidentEvent[]): IncidentRecord | undefined {
     const period = periodMs(status);
     if (period === undefined) return undefined;
     const burn = shortestBurnRate(status) ?? 0;
-    const running = this.running.get(status.name) ?? { lastAt: now, spentWhileBurning: 0 };
-    this.running.set(status.name, running);
+    const running = this.running.get(identity) ?? { lastAt: now, spentWhileBurning: 0 };
+    this.running.set(identity, running);
     const spent = (burn * Math.max(0, now - running.lastAt)) / period;
     running.lastAt = now;
     if (burn > 1) {
@@ -93,22 +105,23 @@ export class IncidentTracker {
     }
 
     const isActive = status.alerts.some(active);
-    let incident = this.current.get(status.name);
+    let incident = this.current.get(identity);
     let finished: IncidentRecord | undefined;
     if (incident && incident.resolvedAt !== null && isActive) {
       // A new burn before the last one settled: the old record is final as it stands, a new one begins.
-      finished = this.finish(incident);
+      finished = this.finish(identity, incident);
       incident = undefined;
     }
     if (!incident) {
       if (!isActive) return finished;
       const startedAt = startOf(status.alerts, now);
       incident = {
-        id: `${status.name}@${new Date(startedAt).toISOString()}`,
+        id: `${identity}@${new Date(startedAt).toISOString()}`,
         objective: status.name,
         slo: status.slo,
         objectiveKey: status.objectiveKey,
         service: status.service,
+        ...(status.group === undefined ? {} : { group: status.group }),
         startedAt,
         burnStartedAt: Math.min(running.burningSince ?? startedAt, startedAt),
         detectedAt: null,
@@ -120,24 +133,24 @@ export class IncidentTracker {
         final: false,
         timeline: [...transitions],
       };
-      this.current.set(status.name, incident);
+      this.current.set(identity, incident);
     } else {
       incident.budgetSpent += spent;
       incident.peakBurnRate = Math.max(incident.peakBurnRate, burn);
       if (transitions.length > 0) incident.timeline = [...incident.timeline, ...transitions];
     }
     incident.severity = moreUrgent(status.alerts, incident.severity, firingSeverity(status.alerts));
-    if (incident.detectedAt === null) incident.detectedAt = this.detection(status.name, incident.startedAt) ?? null;
+    if (incident.detectedAt === null) incident.detectedAt = this.detection(status.name, incident.startedAt, status.group === undefined ? undefined : groupSelector(status.group)) ?? null;
     if (incident.resolvedAt === null && !isActive) incident.resolvedAt = now;
-    if (incident.resolvedAt !== null && burn <= 1) return this.finish(incident);
+    if (incident.resolvedAt !== null && burn <= 1) return this.finish(identity, incident);
     this.store.save(incident);
     return finished;
   }
 
-  private finish(incident: Mutable<IncidentRecord>): IncidentRecord {
+  private finish(identity: string, incident: Mutable<IncidentRecord>): IncidentRecord {
     incident.final = true;
     this.store.save(incident);
-    this.current.delete(incident.objective);
+    this.current.delete(identity);
     return incident;
   }
 }

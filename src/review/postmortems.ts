@@ -12,6 +12,8 @@ export interface Postmortem {
   readonly objectiveKey: string;
   readonly objective: string;
   readonly service: string;
+  /** The group's labels, when the incident was one group's of a grouped SLO. */
+  readonly group?: Readonly<Record<string, string>>;
   /** ISO times. */
   readonly startedAt: string;
   readonly endedAt: string;
@@ -58,6 +60,7 @@ export class Postmortems {
       objectiveKey: incident.objectiveKey,
       objective: incident.objective,
       service: incident.service,
+      ...(incident.group === undefined ? {} : { group: incident.group }),
       startedAt: new Date(incident.startedAt).toISOString(),
       endedAt: new Date(incident.resolvedAt).toISOString(),
       budgetSpent: incident.budgetSpent,

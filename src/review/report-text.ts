@@ -1,3 +1,4 @@
+import { objectiveIdentity } from '../core/index.js';
 import type { Report, ServiceReport, SloReport } from './report.js';
 
 /** `12.3 %`; `-` for unknown. Objectives and SLIs get more digits than budgets. */
@@ -67,14 +68,15 @@ function serviceSection(service: ServiceReport, markdown: boolean): string[] {
   lines.push('', ...table(['SLO', 'period', 'SLI', 'objective', 'result'], compliance, markdown, [2, 3]));
 
   heading(3, 'Incidents');
-  const incidents = service.slos.flatMap((slo) => slo.incidents).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  // A group's incident is named with its group (`orders{route="/v1/orders"}`); its budget spent is of that group's budget.
+  const incidents = service.slos.flatMap((slo) => [...slo.incidents, ...slo.groupIncidents]).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   if (incidents.length === 0) lines.push('', 'None in the range.');
   else {
     lines.push(
       '',
       ...table(
         ['SLO', 'started', 'severity', 'budget spent', 'peak burn', 'time to detect', 'time to resolve'],
-        incidents.map((incident) => [incident.objective, minute(incident.startedAt), incident.severity ?? 'pending only', `${percent(incident.budgetSpent, 2)}${incident.final ? '' : ' (so far)'}`, `${incident.peakBurnRate.toFixed(1)}×`, durationText(incident.timeToDetectSeconds), incident.resolvedAt === null ? 'open' : durationText(incident.timeToResolveSeconds)]),
+        incidents.map((incident) => [objectiveIdentity({ name: incident.objective, ...(incident.group ? { group: incident.group } : {}) }), minute(incident.startedAt), incident.severity ?? 'pending only', `${percent(incident.budgetSpent, 2)}${incident.final ? '' : ' (so far)'}`, `${incident.peakBurnRate.toFixed(1)}×`, durationText(incident.timeToDetectSeconds), incident.resolvedAt === null ? 'open' : durationText(incident.timeToResolveSeconds)]),
         markdown,
         [3, 4, 5, 6],
       ),

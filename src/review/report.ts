@@ -59,8 +59,11 @@ export interface SloReport {
   /** Budget remaining over the range, for the chart. */
   readonly budget: readonly { readonly t: string; readonly remaining: number | null }[];
   readonly compliance: readonly CompliancePeriod[];
+  /** The SLO's own incidents (of a grouped SLO: its aggregate's). */
   readonly incidents: readonly IncidentView[];
-  /** What the incidents in the range cost together. */
+  /** A grouped SLO's group incidents, each costed against its own group's budget, so not in `incidentBudgetSpent`. */
+  readonly groupIncidents: readonly IncidentView[];
+  /** What the SLO's own incidents in the range cost its budget together. */
   readonly incidentBudgetSpent: number;
 }
 
@@ -132,7 +135,8 @@ function sloReport(status: SloStatus, sources: ReportSources, from: number, to: 
   // The last point at `to` itself: the chart ends where the range does.
   const last = points.at(-1);
   const end = last && last.t === to ? last : sources.history.history(status.name, to, to, step)?.[0];
-  const incidents = sources.incidents({ slo: status.name, from, to }).filter((incident) => incident.objective === status.name);
+  const objectiveIncidents = sources.incidents({ slo: status.name, from, to }).filter((incident) => incident.objective === status.name);
+  const incidents = objectiveIncidents.filter((incident) => incident.group === undefined);
   return {
     name: status.name,
     slo: status.slo,
@@ -153,6 +157,7 @@ function sloReport(status: SloStatus, sources: ReportSources, from: number, to: 
       return { period: period.label, from: iso(period.from), to: iso(period.to), partial: period.partial, events: { good: counts.good, total: counts.total }, sli, met: sli === null ? null : sli >= status.objective };
     }),
     incidents,
+    groupIncidents: objectiveIncidents.filter((incident) => incident.group !== undefined),
     incidentBudgetSpent: incidents.reduce((sum, incident) => sum + incident.budgetSpent, 0),
   };
 }
@@ -173,7 +178,8 @@ export function buildReport(sources: ReportSources, selection: ReportSelection, 
     if (report) byService.set(status.service, [...(byService.get(status.service) ?? []), report]);
   }
   const services = [...byService.entries()].map(([service, slos]): ServiceReport => {
-    const incidents = slos.flatMap((slo) => slo.incidents);
+    // Everyone paged counts: the SLOs' own incidents and their groups'.
+    const incidents = slos.flatMap((slo) => [...slo.incidents, ...slo.groupIncidents]);
     return {
       service,
       slos,

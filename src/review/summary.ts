@@ -7,6 +7,8 @@ export interface IncidentView {
   readonly slo: string;
   readonly objectiveKey: string;
   readonly service: string;
+  /** The group's labels, for an incident of one group of a grouped SLO. */
+  readonly group?: Readonly<Record<string, string>>;
   readonly startedAt: string;
   readonly burnStartedAt: string;
   readonly detectedAt: string | null;
@@ -29,6 +31,7 @@ export function incidentView(incident: IncidentRecord): IncidentView {
     slo: incident.slo,
     objectiveKey: incident.objectiveKey,
     service: incident.service,
+    ...(incident.group === undefined ? {} : { group: incident.group }),
     startedAt: new Date(incident.startedAt).toISOString(),
     burnStartedAt: new Date(incident.burnStartedAt).toISOString(),
     detectedAt: iso(incident.detectedAt),
