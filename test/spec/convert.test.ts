@@ -4,29 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Slo } from '../../src/core/index.js';
 import { generateRules } from '../../src/generate/index.js';
-import { convertSpecs, loadSpecs, TARGET_FORMATS, type TargetFormat } from '../../src/spec/index.js';
+import { convertSpecs, TARGET_FORMATS } from '../../src/spec/index.js';
+import { load, roundTrip, withoutOrigin } from './round-trip.js';
 
 const DIR = 'test/spec/convert';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const encoder = new TextEncoder();
-
-function load(files: readonly { path: string; text: string }[]): ReturnType<typeof loadSpecs> {
-  return loadSpecs(files.map((file) => ({ path: file.path, content: encoder.encode(file.text) })), { embeddedSubset: 'ignore' });
-}
-
-/** The model without where it was read from, which a conversion changes by design. */
-function withoutOrigin(slos: readonly Slo[]): unknown[] {
-  return slos.map(({ origin: _origin, ...rest }) => rest).sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
-/** Converts and reads the result back; a conversion that makes an invalid file fails here. */
-function roundTrip(slos: readonly Slo[], target: TargetFormat): readonly Slo[] {
-  const { files, inexpressible } = convertSpecs(slos, target);
-  expect(inexpressible).toEqual([]);
-  const back = load(files.map((file) => ({ path: file.fileName, text: file.content })));
-  expect(back.problems).toEqual([]);
-  return back.specs.slos;
-}
 
 describe('convert: golden output for every target', () => {
   const input = join(DIR, 'mixed.in.yaml');
