@@ -19,6 +19,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sloSpec } from '../../test/app/daemon-fixture.js';
 import { startSloe } from '../../test/helpers/sloe-process.js';
 import type { SloeProcess } from '../../test/helpers/sloe-process.js';
 import { freePort } from '../../test/helpers/ports.js';
@@ -34,20 +35,7 @@ const LANES = 8;
 const SERIES_PER_LANE = 1000;
 const MUTATIONS = 2_000;
 
-const SPEC = `apiVersion: sloe/v1
-kind: SLO
-metadata:
-  name: shop-availability
-spec:
-  service: shop
-  window: 30d
-  objectives:
-    - targetPercent: 99.9
-  sli:
-    ratio:
-      bad: sum(rate(http_requests_total{job="shop",code=~"5.."}[{{.window}}]))
-      total: sum(rate(http_requests_total{job="shop"}[{{.window}}]))
-`;
+const SPEC = sloSpec('shop-availability', 'shop');
 
 const load = (): string => `load avg ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,11 +1,25 @@
 import { validateCronExpression } from 'cron';
 import type { Node } from 'yaml';
 import { hasWindowPlaceholder } from '../core/index.js';
-import type { Query } from '../core/index.js';
+import type { Objective, Query } from '../core/index.js';
 import type { DocContext } from './context.js';
 import type { Fields } from './fields.js';
 import { checkPromql } from './promql.js';
 import { rememberQuery } from './subset.js';
+
+/** An objective from what was read, without the optional parts that were not given (so loaded models compare equal). */
+export function objectiveOf(objective: Objective): Objective {
+  return Object.fromEntries(Object.entries(objective).filter(([, value]) => value !== undefined)) as unknown as Objective;
+}
+
+/** `timeSliceTarget`: required when the budgeting method (as read) is Timeslices, read when given otherwise; a ratio in (0, 1]. */
+export function readTimeSliceTarget(fields: Fields, method: string | undefined): number | undefined {
+  if (method !== 'Timeslices' && !fields.has('timeSliceTarget')) return undefined;
+  const target = fields.number('timeSliceTarget', method === 'Timeslices');
+  if (target === undefined || (target > 0 && target <= 1)) return target;
+  fields.ctx.report(fields.at('timeSliceTarget'), `'${fields.fieldPath('timeSliceTarget')}' must be between 0 (exclusive) and 1, got ${target}`);
+  return undefined;
+}
 
 /** A target ratio read from `target` (0..1) or `targetPercent` (0..100), exactly one of them. */
 export function readTarget(fields: Fields, percentKey = 'targetPercent'): number | undefined {

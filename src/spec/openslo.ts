@@ -1,7 +1,7 @@
 import { isMap, type Node } from 'yaml';
 import type { NotificationTarget, Objective, Service, Sli, Slo, ThresholdOp } from '../core/index.js';
 import { burnRateTiers, resolveAlerting } from './alerting.js';
-import { ObjectiveKeys, readTarget } from './common.js';
+import { ObjectiveKeys, objectiveOf, readTarget, readTimeSliceTarget } from './common.js';
 import { reportDuplicates } from './duplicates.js';
 import { childPath, readMap, type Fields } from './fields.js';
 import { loadOpenSloAlphaSlo } from './openslo-alpha.js';
@@ -183,27 +183,12 @@ class OpenSloV1 {
       }
       const sliced = method === 'Timeslices' || method === 'RatioTimeslices';
       const timeSliceWindow = sliced || fields.has('timeSliceWindow') ? readShorthandDuration(fields, 'timeSliceWindow', sliced) : undefined;
-      let timeSliceTarget: number | undefined;
-      if (method === 'Timeslices' || fields.has('timeSliceTarget')) {
-        timeSliceTarget = fields.number('timeSliceTarget', method === 'Timeslices');
-        if (timeSliceTarget !== undefined && !(timeSliceTarget > 0 && timeSliceTarget <= 1)) {
-          fields.ctx.report(fields.at('timeSliceTarget'), `'${fields.fieldPath('timeSliceTarget')}' must be between 0 (exclusive) and 1, got ${timeSliceTarget}`);
-        }
-      }
+      const timeSliceTarget = readTimeSliceTarget(fields, method);
       if (target === undefined || own === undefined) {
         valid = false;
         return;
       }
-      objectives.push({
-        key: keys.next(index, undefined, displayName),
-        ...(displayName === undefined ? {} : { displayName }),
-        target,
-        ...(op === undefined ? {} : { op }),
-        ...(value === undefined ? {} : { value }),
-        ...(timeSliceWindow === undefined ? {} : { timeSliceWindow }),
-        ...(timeSliceTarget === undefined ? {} : { timeSliceTarget }),
-        ...(own === 'none' ? {} : { sli: own }),
-      });
+      objectives.push(objectiveOf({ key: keys.next(index, undefined, displayName), displayName, target, op, value, timeSliceWindow, timeSliceTarget, sli: own === 'none' ? undefined : own }));
     });
     return valid && objectives.length > 0 ? objectives : undefined;
   }

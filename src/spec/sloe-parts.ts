@@ -5,7 +5,7 @@ import { isMap, isScalar } from 'yaml';
 import { DEFAULT_TIERS } from '../core/index.js';
 import type { BudgetingMethod, CalendarUnit, Objective, Sli, ThresholdOp, Window } from '../core/index.js';
 import { SEVERITY_CLASSES, type AlertingSpec, type SeverityOverride, type TierOverride } from './alerting.js';
-import { ObjectiveKeys, readTarget, readTimeZone } from './common.js';
+import { ObjectiveKeys, objectiveOf, readTarget, readTimeSliceTarget, readTimeZone } from './common.js';
 import { childPath, describe, readMap, type Fields } from './fields.js';
 
 const CALENDAR_UNITS: readonly CalendarUnit[] = ['week', 'month', 'quarter', 'year'];
@@ -49,27 +49,12 @@ export function readObjectives(spec: Fields, method: BudgetingMethod | undefined
       if (!fields.has('value')) fields.missing('value');
     }
     const timeSliceWindow = fields.duration('timeSliceWindow', { required: method === 'Timeslices' || method === 'RatioTimeslices' });
-    let timeSliceTarget: number | undefined;
-    if (method === 'Timeslices' || fields.has('timeSliceTarget')) {
-      timeSliceTarget = fields.number('timeSliceTarget', method === 'Timeslices');
-      if (timeSliceTarget !== undefined && !(timeSliceTarget > 0 && timeSliceTarget <= 1)) {
-        fields.ctx.report(fields.at('timeSliceTarget'), `'${fields.fieldPath('timeSliceTarget')}' must be between 0 (exclusive) and 1, got ${timeSliceTarget}`);
-        timeSliceTarget = undefined;
-      }
-    }
+    const timeSliceTarget = readTimeSliceTarget(fields, method);
     if (target === undefined) {
       valid = false;
       return;
     }
-    objectives.push({
-      key: keys.next(index, key, displayName),
-      ...(displayName === undefined ? {} : { displayName }),
-      target,
-      ...(op === undefined ? {} : { op }),
-      ...(value === undefined ? {} : { value }),
-      ...(timeSliceWindow === undefined ? {} : { timeSliceWindow }),
-      ...(timeSliceTarget === undefined ? {} : { timeSliceTarget }),
-    });
+    objectives.push(objectiveOf({ key: keys.next(index, key, displayName), displayName, target, op, value, timeSliceWindow, timeSliceTarget }));
   });
   return valid && objectives.length > 0 ? objectives : undefined;
 }

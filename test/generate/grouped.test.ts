@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateDashboards, generateRules, renderRuleFile } from '../../src/generate/index.js';
 import type { AlertingRule, RecordingRule, RuleFile } from '../../src/generate/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
-import { promtool } from './promtool.js';
+import { counter, promtool } from './promtool.js';
 
 /**
  * A grouped SLO (`spec.groupBy: [route]`) through the rule generator and the real promtool: every recording is
@@ -47,19 +47,6 @@ function load(text: string) {
 function rulesOf(file: RuleFile) {
   const all = file.groups.flatMap((group) => group.rules);
   return { recordings: all.filter((rule): rule is RecordingRule => 'record' in rule), alerts: all.filter((rule): rule is AlertingRule => 'alert' in rule) };
-}
-
-/** Counter values: `perStep` more each step for `steps` steps, continuing from where the previous segment ended. */
-function counter(segments: readonly { perStep: number; steps: number }[]): string {
-  let value = 0;
-  const parts: string[] = [];
-  segments.forEach((segment, index) => {
-    const first = index === 0 ? value : value + segment.perStep;
-    const count = index === 0 ? segment.steps : segment.steps - 1;
-    parts.push(`${first}+${segment.perStep}x${count}`);
-    value = first + segment.perStep * count;
-  });
-  return parts.join(' ');
 }
 
 describe('rules of a grouped SLO', () => {

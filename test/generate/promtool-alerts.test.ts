@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateRules, renderRuleFile } from '../../src/generate/index.js';
 import type { AlertingRule, RuleFile } from '../../src/generate/index.js';
 import { checkoutAvailability } from './fixtures.js';
-import { promtool } from './promtool.js';
+import { counter, promtool } from './promtool.js';
 
 /**
  * `promtool test rules` over the generated rules of a 99.9 % SLO (budget 0.1 %, 30-day period, default tiers):
@@ -32,19 +32,6 @@ function expected(file: RuleFile, tier: string, value: string): Record<string, u
   const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([key, text]) => [key, text.replace('{{ $value | humanizePercentage }}', value)]));
   const seriesLabels = tier === 'nodata' ? {} : { owner: 'shop-team' };
   return { exp_labels: { ...seriesLabels, slo_id: 'checkout-checkout-availability', slo_service: 'checkout', slo_name: 'checkout-availability', ...rule.labels }, exp_annotations: annotations };
-}
-
-/** Counter values: `perStep` more each step for `steps` steps, continuing from `start`. */
-function counter(segments: readonly { perStep: number; steps: number }[]): string {
-  let value = 0;
-  const parts: string[] = [];
-  segments.forEach((segment, index) => {
-    const first = index === 0 ? value : value + segment.perStep;
-    const count = index === 0 ? segment.steps : segment.steps - 1;
-    parts.push(`${first}+${segment.perStep}x${count}`);
-    value = first + segment.perStep * count;
-  });
-  return parts.join(' ');
 }
 
 function writeRulesAndTest(name: string, file: RuleFile, evaluationInterval: string, tests: unknown[]): string {

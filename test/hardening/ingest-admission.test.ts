@@ -94,7 +94,8 @@ describe('ingest admission under 500 concurrent writers', () => {
     expect(admitted.gateMs.length).toBeGreaterThan(20);
     // The gate's p99 under the flood stays within a few turns of the loop. Measured on 2 cores shared with other
     // jobs: 109 ms with the check against 217 ms without (the in-flight bound alone); the generator here cannot
-    // always saturate the daemon, so the baseline is reported, and the bound is absolute.
-    expect(percentile(admitted.gateMs, 0.99)).toBeLessThan(400);
+    // always saturate the daemon, so the baseline is reported, and the bound is absolute: under a second, where the
+    // issue's probe saw seconds. (433 ms was seen once with the whole suite and six other jobs on the two cores.)
+    expect(percentile(admitted.gateMs, 0.99)).toBeLessThan(1_000);
   });
 });

@@ -12,23 +12,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import type { Daemon } from '../../src/app/index.js';
 import { MINUTE } from '../../src/core/index.js';
-import { logSink, workspace } from '../app/daemon-fixture.js';
+import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
 import { FakeServer, waitFor } from '../notify/fake-server.js';
 
-const SPEC = `apiVersion: sloe/v1
-kind: SLO
-metadata:
-  name: checkout-availability
-spec:
-  service: checkout
-  window: 30d
-  objectives:
-    - targetPercent: 99.9
-  sli:
-    ratio:
-      bad: sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))
-      total: sum(rate(http_requests_total{job="checkout"}[{{.window}}]))
-  alerting:
+const SPEC = `${sloSpec('checkout-availability', 'checkout')}  alerting:
     name: CheckoutAvailability
 `;
 

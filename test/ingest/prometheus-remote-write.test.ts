@@ -3,10 +3,10 @@
  * remote-writes to sloe (with a bearer token). sloe's SLI and burn rates then match, within 1 %, what that same
  * Prometheus answers for sum(increase(bad[w])) / sum(increase(total[w])) over the same windows.
  */
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireScope } from '../../src/auth/index.js';
+import { startMetricsTarget } from '../helpers/metrics-target.js';
+import type { MetricsTarget } from '../helpers/metrics-target.js';
 import { startPrometheus } from './prometheus-process.js';
 import type { PrometheusProcess } from './prometheus-process.js';
 import { startSloeIngest } from './sloe-harness.js';
@@ -30,47 +30,28 @@ spec:
 `;
 
 /** The target: every scrape adds 100 requests, of which `errorsPerScrape` failed; the test changes the ratio. */
-function startTarget(): Promise<{ server: Server; port: number; setErrors(n: number): void; freeze(): void; scrapes(): number }> {
+async function startTarget(): Promise<MetricsTarget & { setErrors(n: number): void; freeze(): void }> {
   let ok = 5_000;
   let failed = 20;
   let errorsPerScrape = 1;
   let frozen = false;
-  let scrapes = 0;
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    scrapes++;
+  const target = await startMetricsTarget(() => {
     if (!frozen) {
       ok += 100 - errorsPerScrape;
       failed += errorsPerScrape;
     }
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(
-      [
-        '# HELP shop_requests_total Requests served.',
-        '# TYPE shop_requests_total counter',
-        `shop_requests_total{code="200",path="/cart"} ${ok}`,
-        `shop_requests_total{code="503",path="/cart"} ${failed}`,
-        '# TYPE shop_inflight gauge',
-        'shop_inflight 3',
-        '',
-      ].join('\n'),
-    );
+    const body = [
+      '# HELP shop_requests_total Requests served.',
+      '# TYPE shop_requests_total counter',
+      `shop_requests_total{code="200",path="/cart"} ${ok}`,
+      `shop_requests_total{code="503",path="/cart"} ${failed}`,
+      '# TYPE shop_inflight gauge',
+      'shop_inflight 3',
+      '',
+    ].join('\n');
+    return { contentType: 'text/plain; version=0.0.4', body };
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({
-        server,
-        port: typeof address === 'object' && address ? address.port : 0,
-        setErrors: (n) => (errorsPerScrape = n),
-        freeze: () => (frozen = true),
-        scrapes: () => scrapes,
-      });
-    }),
-  );
+  return { ...target, setErrors: (n) => (errorsPerScrape = n), freeze: () => (frozen = true) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +63,7 @@ let target: Awaited<ReturnType<typeof startTarget>> | undefined;
 afterAll(async () => {
   await prometheus?.stop();
   await sloe?.close();
-  target?.server.close();
+  target?.close();
 });
 
 describe('Prometheus 2.42 remote write into sloe', () => {
@@ -109,14 +90,7 @@ remote_write:
       send_interval: 1s
 `;
     prometheus = await startPrometheus(config);
-    const seen = target;
-    const waitForScrapes = async (count: number) => {
-      const deadline = Date.now() + 30_000;
-      while (seen.scrapes() < count) {
-        if (Date.now() > deadline) throw new Error(`only ${seen.scrapes()} scrapes in 30 s: ${prometheus?.log() ?? ''}`);
-        await sleep(100);
-      }
-    };
+    const waitForScrapes = (count: number) => target!.waitForScrapes(count, () => prometheus?.log() ?? '');
     // 1 % errors for a while, then 6 %: the windows' ratios are mixtures both systems must agree on.
     await waitForScrapes(8);
     target.setErrors(6);

@@ -10,7 +10,7 @@ import type { RunningServer } from '../../src/api/index.js';
 import { MemoryJournal } from '../../src/store/index.js';
 import { authenticate } from '../../src/auth/index.js';
 import { launchChromium } from './chromium.js';
-import { BUDGET_ORDER, DECISIONS, FREEZES, STATUSES, history } from './fixtures.js';
+import { BUDGET_ORDER, DECISIONS, FREEZES, INCIDENTS, STATUSES, history } from './fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = join(ROOT, 'test-results');
@@ -29,6 +29,7 @@ function fixtureApi(): Hono {
   app.get('/api/v1/slos/:name/history', (c) => c.json({ data: { name: c.req.param('name'), points: history(c.req.param('name')) } }));
   app.get('/api/v1/decisions', (c) => c.json({ data: DECISIONS.filter((decision) => !c.req.query('service') || decision.service === c.req.query('service')) }));
   app.get('/api/v1/freezes', (c) => c.json({ data: FREEZES }));
+  app.get('/api/v1/incidents', (c) => c.json({ data: INCIDENTS.filter((incident) => incident.slo === c.req.query('slo')) }));
   return app;
 }
 
@@ -126,6 +127,27 @@ describe('web UI in Chromium', () => {
     expect(await page.locator('table.notifications').textContent()).toContain('pagerduty');
     expect(await page.locator('pre.spec').textContent()).toContain('name: checkout-availability');
     await page.screenshot({ path: join(RESULTS, 'ui-slo-page.png'), fullPage: true });
+  });
+
+  it('draws the incident timeline from the incidents API: newest first, time to detect, budget cost, transitions', async () => {
+    await page.goto(`${url()}/#/slo/checkout-availability`);
+    await page.waitForSelector('table.incidents tbody tr[data-incident]');
+    const rows = await page.locator('table.incidents tbody tr[data-incident]').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    expect(rows).toHaveLength(2);
+    // The open incident first: pending, not detected, ongoing, its cost so far.
+    expect(rows[0]![1]).toContain('pending');
+    expect(rows[0]![2]).toBe('not yet');
+    expect(rows[0]![3]).toContain('ongoing');
+    expect(rows[0]![4]).toBe('4.20');
+    expect(rows[0]![5]).toBe('0.3 %');
+    // Yesterday's: detected 4 minutes after it started, resolved after an hour, 4.2 % of the budget.
+    expect(rows[1]![1]).toContain('resolved');
+    expect(rows[1]![1]).toContain('page');
+    expect(rows[1]![2]).toMatch(/^4m/);
+    expect(rows[1]![3]).toContain('after 1.0h');
+    expect(rows[1]![5]).toBe('4.2 %');
+    const steps = await page.locator('table.incidents tr.timeline').nth(1).locator('li').allTextContents();
+    expect(steps.map((step) => step.replace(/^.*? (?=page)/, ''))).toEqual(['page-fast pending', 'page-fast firing', 'page sent to pagerduty', 'page-fast resolved']);
   });
 
   it('shows freezes and the decision log', async () => {

@@ -1,4 +1,4 @@
-import type { AlertStatus, SloStatus } from '../../src/core/index.js';
+import type { AlertStatus, IncidentRecord, SloStatus } from '../../src/core/index.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -84,4 +84,45 @@ export const DECISIONS = [
 
 export const FREEZES = [
   { service: 'checkout', environment: 'production', policy: 'release-policy', decision: 'deny', since: new Date(NOW - 7_200_000).toISOString(), reasons: ['checkout-availability: error budget exhausted'], slos: [] },
+];
+
+/** Two incidents of checkout-availability as `GET /api/v1/incidents` answers (IncidentRecord, times in Unix ms). */
+export const INCIDENTS: IncidentRecord[] = [
+  {
+    id: `checkout-availability@${NOW - 86_400_000}`,
+    objective: 'checkout-availability',
+    slo: 'checkout-availability',
+    objectiveKey: 'main',
+    service: 'checkout',
+    startedAt: NOW - 86_400_000,
+    burnStartedAt: NOW - 86_400_000 - 120_000,
+    detectedAt: NOW - 86_400_000 + 240_000,
+    resolvedAt: NOW - 86_400_000 + 3_600_000,
+    peakBurnRate: 31.5,
+    budgetSpent: 0.042,
+    severity: 'page',
+    final: true,
+    timeline: [
+      { at: NOW - 86_400_000, kind: 'transition', text: 'page-fast pending' },
+      { at: NOW - 86_400_000 + 120_000, kind: 'transition', text: 'page-fast firing' },
+      { at: NOW - 86_400_000 + 240_000, kind: 'notification', text: 'page sent to pagerduty' },
+      { at: NOW - 86_400_000 + 3_600_000, kind: 'transition', text: 'page-fast resolved' },
+    ],
+  },
+  {
+    id: `checkout-availability@${NOW - 1_800_000}`,
+    objective: 'checkout-availability',
+    slo: 'checkout-availability',
+    objectiveKey: 'main',
+    service: 'checkout',
+    startedAt: NOW - 1_800_000,
+    burnStartedAt: NOW - 1_800_000,
+    detectedAt: null,
+    resolvedAt: null,
+    peakBurnRate: 4.2,
+    budgetSpent: 0.003,
+    severity: null,
+    final: false,
+    timeline: [{ at: NOW - 1_800_000, kind: 'transition', text: 'ticket-fast pending' }],
+  },
 ];

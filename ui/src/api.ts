@@ -38,16 +38,25 @@ export interface NotificationEntry {
   readonly [field: string]: unknown;
 }
 
-/** One incident of one tier, as `GET /api/v1/incidents` reports it (read loosely: that API is newer than this page). */
+/** One event of an incident's timeline (Unix ms). */
+export interface IncidentEvent {
+  readonly at: number;
+  readonly kind: 'transition' | 'notification' | 'decision' | 'freeze';
+  readonly text: string;
+}
+
+/** One incident of one SLO objective, as `GET /api/v1/incidents` reports it (times in Unix ms; docs/reviews.md). */
 export interface Incident {
-  readonly slo?: string;
-  readonly tier?: string;
-  readonly severity?: string;
-  readonly state?: string;
-  readonly startedAt?: string;
-  readonly firingAt?: string | null;
-  readonly endedAt?: string | null;
-  readonly budgetSpent?: number | null;
+  readonly id: string;
+  readonly group?: Readonly<Record<string, string>>;
+  readonly startedAt: number;
+  readonly detectedAt: number | null;
+  readonly resolvedAt: number | null;
+  /** Null only where the page stands in for records from the tiers' states. */
+  readonly peakBurnRate: number | null;
+  readonly budgetSpent: number | null;
+  readonly severity: string | null;
+  readonly timeline: readonly IncidentEvent[];
 }
 
 export interface SpecExcerpt {

@@ -1,8 +1,9 @@
-import type { AlertStatus, HistoryPoint, Incident, SloStatus } from '../api.js';
+import type { AlertStatus, HistoryPoint, SloStatus } from '../api.js';
 import { api } from '../api.js';
 import { budgetChart, burnChart, sliChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { burn, duration, percent, sliText, time, windowSeconds } from '../format.js';
+import { incidentTimeline } from '../incidents.js';
 import { howToSendData } from '../onboarding.js';
 import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
 
@@ -53,29 +54,6 @@ function rangeLinks(name: string, current: string): HTMLElement {
 function fromFirstData(points: readonly HistoryPoint[]): readonly HistoryPoint[] {
   const first = points.findIndex((point) => point.sli !== null || point.budgetRemaining !== null);
   return first <= 0 ? points : points.slice(Math.max(0, first - 1));
-}
-
-/**
- * Incidents of each tier, newest first: when each went pending, fired and resolved and the budget it cost, from the
- * incidents API where the daemon has it, else from the tiers' current states.
- */
-function incidentTimeline(incidents: readonly Incident[], alerts: readonly AlertStatus[]): HTMLElement {
-  const rows: Incident[] = incidents.length > 0
-    ? [...incidents]
-    : alerts.filter((alert) => alert.activeSince).map((alert) => ({ tier: alert.tier, severity: alert.severity, state: alert.state, startedAt: alert.activeSince ?? undefined, endedAt: null }));
-  if (rows.length === 0) return message('No incidents: no tier has been pending or firing.');
-  rows.sort((a, b) => Date.parse(b.startedAt ?? '') - Date.parse(a.startedAt ?? ''));
-  return h('table', { class: 'incidents' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Tier'), h('th', {}, 'State'), h('th', {}, 'Pending from'), h('th', {}, 'Firing from'), h('th', {}, 'Resolved'), h('th', { class: 'num' }, 'Budget cost'))),
-    h('tbody', {}, rows.map((incident) => h('tr', { 'data-incident': incident.tier ?? '' },
-      h('td', {}, incident.tier ?? '–', incident.severity ? h('div', { class: 'muted small' }, incident.severity) : null),
-      h('td', {}, h('span', { class: `badge alert-${incident.state ?? (incident.endedAt ? 'resolved' : 'firing')}` }, incident.state ?? (incident.endedAt ? 'resolved' : 'firing'))),
-      h('td', {}, incident.startedAt ? time(incident.startedAt) : '–'),
-      h('td', {}, incident.firingAt ? time(incident.firingAt) : '–'),
-      h('td', {}, incident.endedAt ? time(incident.endedAt) : 'ongoing'),
-      h('td', { class: 'num' }, percent(incident.budgetSpent, 1)),
-    ))),
-  );
 }
 
 export async function renderSlo(root: HTMLElement, name: string, params: URLSearchParams = new URLSearchParams()): Promise<void> {
