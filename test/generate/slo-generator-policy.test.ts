@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateRules, renderRuleFile } from '../../src/generate/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
-import { promtool } from './promtool.js';
+import { counter, promtool } from './promtool.js';
 
 const INPUT = 'test/spec/golden/slogenerator-policy.in.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'sloe-slo-generator-policy-'));
@@ -49,7 +49,7 @@ describe('slo-generator policy steps as alert tiers under promtool test rules', 
     // The disabled steps have no alert rule; the no-data alert is sloe's own (its name is the SLO's alert name + NoData).
     expect(alertTiers).toEqual(['1-hour', '12-hours', 'nodata']);
     writeFileSync(join(dir, 'policy.rules.yaml'), renderRuleFile(file));
-    const values = (at: (k: number) => number) => Array.from({ length: HEALTHY + BURNING + 1 }, (_, k) => at(k)).join(' ');
+    const values = (at: (k: number) => number) => counter([{ perStep: at(1), steps: HEALTHY }, { perStep: at(HEALTHY + 1) - at(HEALTHY), steps: BURNING }]);
     const test = {
       rule_files: ['policy.rules.yaml'],
       evaluation_interval: '1m',

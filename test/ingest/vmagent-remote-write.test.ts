@@ -5,13 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireBinary } from '../helpers/binaries.js';
+import { startMetricsTarget } from '../helpers/metrics-target.js';
 import { freePort } from '../helpers/ports.js';
 import { startSloeIngest } from './sloe-harness.js';
 import type { SloeIngest } from './sloe-harness.js';
@@ -37,21 +36,21 @@ spec:
       total: sum(rate(http_requests_total{job="shop"}[{{.window}}]))
 `;
 
-/** The target: counters that move for MOVING_SCRAPES scrapes, then hold; every value served is kept for the oracle. */
-class Target {
+/** The target's counters: they move for MOVING_SCRAPES scrapes, then hold; every value served is kept for the oracle. */
+class Counters {
   readonly served: { good: number; bad: number }[] = [];
   private good = 5_000;
   private bad = 40;
-  readonly server: Server = createServer((_req, res) => {
+
+  render(): { contentType: string; body: string } {
     const n = this.served.length;
     if (n > 0 && n < MOVING_SCRAPES) {
       this.good += goodStep(n);
       this.bad += badStep(n);
     }
     this.served.push({ good: this.good, bad: this.bad });
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(`# TYPE http_requests_total counter\nhttp_requests_total{code="200"} ${this.good}\nhttp_requests_total{code="500"} ${this.bad}\n`);
-  });
+    return { contentType: 'text/plain; version=0.0.4', body: `# TYPE http_requests_total counter\nhttp_requests_total{code="200"} ${this.good}\nhttp_requests_total{code="500"} ${this.bad}\n` };
+  }
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -91,17 +90,16 @@ describe('vmagent remote-writing to sloe', () => {
   it('reports the events, SLI and budget that the scraped target served', async () => {
     const sloe: SloeIngest = await startSloeIngest({ specYaml: SPEC });
     cleanups.push(() => sloe.close());
-    const target = new Target();
-    await new Promise<void>((resolve) => target.server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => void target.server.close());
-    const address = target.server.address();
-    const vmagent = await startVmagent(`127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, `${sloe.url}/api/v1/write`);
+    const counters = new Counters();
+    const target = await startMetricsTarget(() => counters.render());
+    cleanups.push(() => target.close());
+    const vmagent = await startVmagent(`127.0.0.1:${target.port}`, `${sloe.url}/api/v1/write`);
 
     // Generous bounds: the machine is shared. Three scrapes of the held values, so the oracle's figures are final.
-    await until('the target to be scraped past its last change', 60_000, () => target.served.length >= MOVING_SCRAPES + 3 || vmagent.exitCode !== null);
+    await until('the target to be scraped past its last change', 60_000, () => target.scrapes() >= MOVING_SCRAPES + 3 || vmagent.exitCode !== null);
     expect(vmagent.exitCode, 'vmagent is still running').toBeNull();
-    const first = target.served[0]!;
-    const held = target.served.at(-1)!;
+    const first = counters.served[0]!;
+    const held = counters.served.at(-1)!;
     const good = held.good - first.good;
     const bad = held.bad - first.bad;
     expect(bad).toBeGreaterThan(0);

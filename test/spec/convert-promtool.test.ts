@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Slo } from '../../src/core/index.js';
 import { formatDuration, parseDuration } from '../../src/core/index.js';
 import { generateRules, renderRuleFile } from '../../src/generate/index.js';
-import { promtool } from '../generate/promtool.js';
+import { counter, promtool } from '../generate/promtool.js';
 import { load, roundTrip } from './round-trip.js';
 
 const INPUT = 'test/generate/golden/sloth-getting-started.sloth.split.in.yaml';
@@ -46,18 +46,15 @@ function recordedWindows(slos: readonly Slo[]): Set<string> {
 
 /** promtool's test file: the series in expanding notation, one expression test per window and time. */
 function unitTest(ruleFile: string, windows: readonly string[]): string {
-  const series = (code: string, at: (k: number) => number) => {
-    // Two constant-rate runs: minutes 0..PHASE, then PHASE+1..MINUTES.
-    const step1 = at(1) - at(0);
-    const step2 = at(PHASE + 1) - at(PHASE);
-    return `      - series: '${METRIC},code="${code}"}'\n        values: '${at(0)}+${step1}x${PHASE} ${at(PHASE + 1)}+${step2}x${MINUTES - PHASE - 1}'\n`;
-  };
+  // Two constant-rate runs, minutes 0..PHASE and PHASE+1..MINUTES, as good() and bad() count them.
+  const series = (code: string, perMinute: readonly [number, number]) =>
+    `      - series: '${METRIC},code="${code}"}'\n        values: '${counter([{ perStep: perMinute[0], steps: PHASE }, { perStep: perMinute[1], steps: MINUTES - PHASE }])}'\n`;
   const tests = AT.flatMap((t) =>
     windows
       .filter((window) => window !== '30d')
       .map((window) => `      - expr: round(max(slo:sli_error:ratio_rate${window}) * 1e6)\n        eval_time: ${formatDuration(t * 60_000)}\n        exp_samples:\n          - labels: '{}'\n            value: ${Math.round(oracle(t, parseDuration(window)! / 60_000) * 1e6)}\n`),
   );
-  return `rule_files: ['${ruleFile}']\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n${series('200', good)}${series('500', bad)}    promql_expr_test:\n${tests.join('')}`;
+  return `rule_files: ['${ruleFile}']\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n${series('200', [good(1), good(PHASE + 1) - good(PHASE)])}${series('500', [bad(1), bad(PHASE + 1) - bad(PHASE)])}    promql_expr_test:\n${tests.join('')}`;
 }
 
 describe('a Sloth file and its OpenSLO and Pyrra conversions under promtool test rules', () => {
