@@ -48,3 +48,43 @@ describe('PrometheusClient retries', () => {
     expect(calls()).toBe(4);
   });
 });
+
+describe('PrometheusClient partial responses', () => {
+  /** A VictoriaMetrics cluster's answer when a vmstorage node is down and partial answers are not denied. */
+  const partial = JSON.stringify({ status: 'success', isPartial: true, data: { resultType: 'vector', result: [{ metric: {}, value: [1, '7'] }] } });
+
+  it('asks every backend for whole answers: partial_response=false (Thanos) and deny_partial_response=1 (VictoriaMetrics)', async () => {
+    const bodies: string[] = [];
+    const client = new PrometheusClient(config, {
+      fetch: (_url, init) => {
+        bodies.push(init?.body instanceof URLSearchParams ? init.body.toString() : '');
+        return Promise.resolve(new Response(success, { status: 200 }));
+      },
+    });
+    await client.instant('up', 0);
+    const form = new URLSearchParams(bodies[0]);
+    expect(form.get('partial_response')).toBe('false');
+    expect(form.get('deny_partial_response')).toBe('1');
+  });
+
+  it('refuses an answer marked isPartial, retrying it like an outage, and says why', async () => {
+    const { client, calls } = scripted([{ status: 200, body: partial }, { status: 200, body: partial }, { status: 200, body: partial }, { status: 200, body: partial }]);
+    await expect(client.instant('sum(up)', 0)).rejects.toThrow('source prom: partial response to sum(up) (some storage nodes did not answer; set partialResponse: true to accept such answers) (after 4 attempts)');
+    expect(calls()).toBe(4);
+    const { client: recovering } = scripted([{ status: 200, body: partial }]);
+    await expect(recovering.instant('sum(up)', 0)).resolves.toEqual([{ metric: { job: 'api' }, value: 42 }]);
+  });
+
+  it('accepts a partial answer when the source allows them, and then does not deny them', async () => {
+    const bodies: string[] = [];
+    const client = new PrometheusClient({ ...config, partialResponse: true }, {
+      fetch: (_url, init) => {
+        bodies.push(init?.body instanceof URLSearchParams ? init.body.toString() : '');
+        return Promise.resolve(new Response(partial, { status: 200 }));
+      },
+    });
+    await expect(client.instant('sum(up)', 0)).resolves.toEqual([{ metric: {}, value: 7 }]);
+    expect(new URLSearchParams(bodies[0]).get('deny_partial_response')).toBeNull();
+    expect(new URLSearchParams(bodies[0]).get('partial_response')).toBe('true');
+  });
+});

@@ -13,7 +13,12 @@ export interface SourceConfig {
   readonly timeoutMs: number;
   /** Further attempts after a failure the source may recover from (network, timeout, 408, 425, 429, 5xx). */
   readonly retries: number;
-  /** Thanos: whether a partial answer (some store down) is acceptable; sloe asks for `partial_response=false` by default. */
+  /**
+   * Whether a partial answer (some store or storage node down) is acceptable. By default sloe refuses them: it asks
+   * Thanos for `partial_response=false` and a VictoriaMetrics cluster for `deny_partial_response=1`, and an answer
+   * that still says `isPartial: true` fails (retried like an outage), because events missing from a window would read
+   * as a healthier SLO.
+   */
   readonly partialResponse: boolean;
 }
 
@@ -46,6 +51,8 @@ interface PrometheusAnswer {
   errorType?: string;
   error?: string;
   warnings?: string[];
+  /** VictoriaMetrics cluster: some vmstorage nodes did not answer, so series may be missing. */
+  isPartial?: boolean;
   data?: { resultType?: string; result?: unknown };
 }
 
@@ -113,7 +120,8 @@ export class PrometheusClient {
   }
 
   private async attempt<T>(endpoint: 'query' | 'query_range', query: string, form: Record<string, string>, parse: (data: PrometheusAnswer['data']) => T): Promise<T> {
-    const body = new URLSearchParams({ ...form, partial_response: String(this.config.partialResponse) });
+    // Each backend reads its own parameter and ignores the other's (Prometheus and a VictoriaMetrics single node both).
+    const body = new URLSearchParams({ ...form, partial_response: String(this.config.partialResponse), ...(this.config.partialResponse ? {} : { deny_partial_response: '1' }) });
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...this.config.headers };
     if (this.config.tenant !== undefined) headers['X-Scope-OrgID'] = this.config.tenant;
     const reply = await exchange({ url: `${this.config.url.replace(/\/+$/, '')}/api/v1/${endpoint}`, method: 'POST', body, headers, timeoutMs: this.config.timeoutMs }, this.fetch);
@@ -130,6 +138,9 @@ export class PrometheusClient {
     if (verdict !== 'success' || answer?.status !== 'success') {
       const reason = answer?.error ?? (reply.body.slice(0, 200) || `HTTP ${reply.status}`);
       throw new SloeError('source_query_failed', `source ${this.config.name} refused the query ${query}: ${reason}`, { status: 502 });
+    }
+    if (answer.isPartial === true && !this.config.partialResponse) {
+      throw new Retryable(`partial response to ${query} (some storage nodes did not answer; set partialResponse: true to accept such answers)`);
     }
     return parse(answer.data);
   }

@@ -1,4 +1,4 @@
-import { nominalPeriod, tiersForPeriod } from '../core/index.js';
+import { burnRateThreshold, MINUTE, nominalPeriod, tiersForPeriod } from '../core/index.js';
 import type { AlertTier, Alerting, DurationMs, Labels, Window } from '../core/index.js';
 import { DEFAULT_NO_DATA_FOR_MS } from './limits.js';
 
@@ -88,4 +88,40 @@ export function resolveAlerting(
     noDataFor: spec.noDataFor ?? DEFAULT_NO_DATA_FOR_MS,
     ...(spec.notificationTargets === undefined || spec.notificationTargets.length === 0 ? {} : { notificationTargets: spec.notificationTargets }),
   };
+}
+
+/** One burn-rate alert as formats state it outright: a threshold over a single window (OpenSLO, slo-generator). */
+export interface BurnRateCondition {
+  readonly name: string;
+  readonly severity: string;
+  /** The burn rate at or above which it alerts. */
+  readonly threshold: number;
+  readonly window: DurationMs;
+  readonly for: DurationMs;
+  readonly disabled?: boolean;
+  readonly annotations?: Labels;
+}
+
+/**
+ * Single-window burn-rate conditions as tiers. The stated window is the long window; the short window is a twelfth of
+ * it (at least a minute), as in the default table, so an alert resolves soon after the burn stops. A condition named
+ * twice is kept once (the first).
+ */
+export function burnRateTiers(conditions: readonly BurnRateCondition[], window: Window): AlertTier[] {
+  const period = nominalPeriod(window);
+  const seen = new Set<string>();
+  return conditions
+    .filter((condition) => (seen.has(condition.name) ? false : (seen.add(condition.name), true)))
+    .map((condition) => ({
+      name: condition.name,
+      severity: condition.severity,
+      // f = B·w/T: the share of the period's budget this tier catches being spent within its window.
+      budgetFraction: Math.round(((condition.threshold * condition.window) / period) * 1e6) / 1e6,
+      longWindow: condition.window,
+      shortWindow: Math.max(MINUTE, Math.round(condition.window / 12 / MINUTE) * MINUTE),
+      burnRateThreshold: burnRateThreshold((condition.threshold * condition.window) / period, period, condition.window),
+      for: condition.for,
+      disabled: condition.disabled ?? false,
+      ...(condition.annotations === undefined || Object.keys(condition.annotations).length === 0 ? {} : { annotations: condition.annotations }),
+    }));
 }

@@ -10,11 +10,12 @@ export function readHeader(object: SpecObject): Header | undefined {
     ctx.report(node, `a spec object must be a mapping with apiVersion and kind, got ${describe(node)}`);
     return undefined;
   }
-  const header: { apiVersion?: string; kind?: string; version?: string; versionNode?: Node } = {};
+  const header: { apiVersion?: string; kind?: string; version?: string; versionNode?: Node; errorBudgetPolicies?: boolean } = {};
   for (const pair of node.items) {
     const key = ctx.resolve(pair.key);
     const value = ctx.resolve(pair.value);
     if (!isScalar(key) || typeof key.value !== 'string') continue;
+    if (key.value === 'error_budget_policies') header.errorBudgetPolicies = true;
     if (key.value !== 'apiVersion' && key.value !== 'kind' && key.value !== 'version') continue;
     if (!isScalar(value) || typeof value.value !== 'string') {
       ctx.report(value ?? key, `'${object.path === '' ? '' : `${object.path}.`}${key.value}' must be a string, got ${describe(value)}`);

@@ -1,7 +1,6 @@
 import { isMap, type Node } from 'yaml';
-import type { AlertTier, NotificationTarget, Objective, Service, Sli, Slo, ThresholdOp, Window } from '../core/index.js';
-import { burnRateThreshold, MINUTE, nominalPeriod } from '../core/index.js';
-import { resolveAlerting } from './alerting.js';
+import type { NotificationTarget, Objective, Service, Sli, Slo, ThresholdOp } from '../core/index.js';
+import { burnRateTiers, resolveAlerting } from './alerting.js';
 import { ObjectiveKeys, objectiveOf, readTarget, readTimeSliceTarget } from './common.js';
 import { reportDuplicates } from './duplicates.js';
 import { childPath, readMap, type Fields } from './fields.js';
@@ -243,7 +242,7 @@ class OpenSloV1 {
       window,
       budgetingMethod,
       alerting: resolveAlerting(name, window, {
-        ...(conditions.length === 0 ? {} : { explicitTiers: conditionTiers(conditions, window) }),
+        ...(conditions.length === 0 ? {} : { explicitTiers: burnRateTiers(conditions.map((condition) => ({ name: condition.name, severity: condition.severity, threshold: condition.threshold, window: condition.lookbackWindow, for: condition.alertAfter })), window) }),
         ...(policies.length === 0 ? {} : { noDataFor: policies.some((policy) => policy.alertWhenNoData) ? undefined : 0 }),
         notificationTargets: targets,
       }, new Map([...state.alertTables].map(([period, table]) => [period, table.value]))),
@@ -253,25 +252,6 @@ class OpenSloV1 {
     };
     state.slos.push({ value: slo, at: ctx.position(metadata?.value('name') ?? object.node) });
   }
-}
-
-/** Burn-rate conditions as tiers: the short window is a twelfth of the lookback, as in the default table. */
-function conditionTiers(conditions: readonly ConditionDef[], window: Window): AlertTier[] {
-  const period = nominalPeriod(window);
-  const seen = new Set<string>();
-  return conditions
-    .filter((condition) => (seen.has(condition.name) ? false : (seen.add(condition.name), true)))
-    .map((condition) => ({
-      name: condition.name,
-      severity: condition.severity,
-      // f = B·w/T: the share of the period's budget this tier catches being spent within its lookback window.
-      budgetFraction: Math.round(((condition.threshold * condition.lookbackWindow) / period) * 1e6) / 1e6,
-      longWindow: condition.lookbackWindow,
-      shortWindow: Math.max(MINUTE, Math.round(condition.lookbackWindow / 12 / MINUTE) * MINUTE),
-      burnRateThreshold: burnRateThreshold((condition.threshold * condition.lookbackWindow) / period, period, condition.lookbackWindow),
-      for: condition.alertAfter,
-      disabled: false,
-    }));
 }
 
 /** OpenSLO: `openslo/v1` (all seven kinds) and `openslo/v1alpha` as Sloth reads it (SLO, Service). */

@@ -4,6 +4,7 @@ import { checkQuery } from './common.js';
 import { readMap, type Fields } from './fields.js';
 import type { SpecObject } from './parse.js';
 import { isVectorSelector } from './selector.js';
+import { ErrorBudgetPolicies } from './slo-generator-policy.js';
 import type { FormatLoader, Header, LoadState } from './state.js';
 import { unknownMessage } from './suggest.js';
 
@@ -15,6 +16,8 @@ const IDENTITY_LABELS = new Set([SLO_GENERATOR_SERVICE_LABEL, 'slo_name']);
 const METHODS = ['good_bad_ratio', 'query_sli', 'distribution_cut'] as const;
 /** slo-generator's Prometheus backend writes the window as `[window]` in a query_sli expression. */
 const WINDOW_TOKEN = '[window]';
+/** The policy an SLO uses when it names none, as in slo-generator. */
+const DEFAULT_POLICY = 'default';
 
 function readFilter(sli: Fields, key: string): Query | undefined {
   const promql = sli.string(key);
@@ -81,7 +84,7 @@ function readSli(spec: Fields, method: (typeof METHODS)[number] | undefined): Sl
   return readDistributionCut(sli);
 }
 
-function loadSlo(object: SpecObject, root: Fields, state: LoadState): void {
+function loadSlo(object: SpecObject, root: Fields, state: LoadState, policies: ErrorBudgetPolicies): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'namespace', 'labels', 'annotations'], true);
   const name = metadata?.string('name', true);
@@ -99,15 +102,26 @@ function loadSlo(object: SpecObject, root: Fields, state: LoadState): void {
   const sli = readSli(spec, method);
   const goal = spec.number('goal', true);
   if (goal !== undefined && !(goal > 0 && goal < 1)) spec.ctx.report(spec.at('goal'), `'${spec.fieldPath('goal')}' must be between 0 and 1 (exclusive), got ${goal}`);
-  // Exporters and the policy's steps live in slo-generator's shared configuration; the policy is named only.
+  // Exporters live in slo-generator's shared configuration and are its business; the policy's steps are read from there.
   spec.list('exporters');
-  spec.string('error_budget_policy');
+  const policyName = spec.string('error_budget_policy');
   spec.string('frequency');
-  if (name === undefined || sli === undefined || goal === undefined || !(goal > 0 && goal < 1) || backend?.split('/')[0] !== 'prometheus') return;
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metaLabels)) if (!IDENTITY_LABELS.has(key)) labels[key] = value;
   // slo-generator evaluates each policy step's window; the SLO itself states no period, so the configured default applies.
   const window = { kind: 'rolling', duration: state.defaultSloPeriod } as const;
+  // The named policy (slo-generator's `default` when none is named) from the loaded shared configuration. With no
+  // policies loaded at all, `default` means sloe's own table; any other name, or a name missing from loaded policies,
+  // is a problem.
+  const tiers = policies.tiers(policyName ?? DEFAULT_POLICY, window);
+  const unresolved = tiers === undefined && policyName !== undefined && (policyName !== DEFAULT_POLICY || policies.names().length > 0);
+  if (unresolved) {
+    const known = policies.names();
+    const loaded = known.length === 0 ? "no policies are loaded: load slo-generator's shared configuration (the file with error_budget_policies) with the SLOs" : `loaded: ${known.join(', ')}`;
+    spec.ctx.report(spec.at('error_budget_policy'), `'${spec.fieldPath('error_budget_policy')}': ${unknownMessage('error budget policy', policyName, known)}; ${loaded}`);
+  }
+  if (name === undefined || sli === undefined || goal === undefined || !(goal > 0 && goal < 1) || backend?.split('/')[0] !== 'prometheus') return;
+  if (unresolved) return;
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metaLabels)) if (!IDENTITY_LABELS.has(key)) labels[key] = value;
   const slo: Slo = {
     name,
     service: metaLabels[SLO_GENERATOR_SERVICE_LABEL] ?? name,
@@ -117,7 +131,7 @@ function loadSlo(object: SpecObject, root: Fields, state: LoadState): void {
     objectives: [{ key: name, target: goal }],
     window,
     budgetingMethod: 'Occurrences',
-    alerting: resolveAlerting(name, window, {}),
+    alerting: resolveAlerting(name, window, tiers === undefined ? {} : { explicitTiers: tiers }),
     exclusions: [],
     maintenance: [],
     origin: ctx.origin(object.node, 'slo-generator/v2'),
@@ -127,14 +141,21 @@ function loadSlo(object: SpecObject, root: Fields, state: LoadState): void {
 
 /** Google slo-generator's `sre.google.com/v2` `ServiceLevelObjective`, Prometheus backend. */
 export function createSloGeneratorLoader(): FormatLoader {
+  const policies = new ErrorBudgetPolicies();
+  const isSharedConfig = (header: Header) => header.apiVersion === undefined && header.version === undefined && header.errorBudgetPolicies === true;
   return {
     name: 'slo-generator',
     versions: [SLO_GENERATOR_API_VERSION],
-    claims: (header: Header) => header.apiVersion === SLO_GENERATOR_API_VERSION,
+    claims: (header: Header) => header.apiVersion === SLO_GENERATOR_API_VERSION || isSharedConfig(header),
+    // Policies first, from every file, so an SLO can name one defined in another file.
+    define(object: SpecObject, header: Header) {
+      if (isSharedConfig(header)) policies.define(object);
+    },
     load(object: SpecObject, header: Header, state: LoadState) {
+      if (isSharedConfig(header)) return;
       const root = readMap(object.ctx, object.node, object.path, ['apiVersion', 'kind', 'metadata', 'spec']);
       if (root === undefined) return;
-      if (header.kind === 'ServiceLevelObjective') loadSlo(object, root, state);
+      if (header.kind === 'ServiceLevelObjective') loadSlo(object, root, state, policies);
       else if (header.kind === undefined) root.missing('kind');
       else object.ctx.report(root.at('kind'), `${unknownMessage('kind', header.kind, ['ServiceLevelObjective'])} for ${SLO_GENERATOR_API_VERSION}; expected ServiceLevelObjective`);
     },

@@ -11,6 +11,8 @@ export interface Header {
   readonly version?: string;
   /** The apiVersion (or version) value, for problems about it. */
   readonly versionNode?: Node;
+  /** slo-generator's shared configuration has no apiVersion either: it is known by its `error_budget_policies` key. */
+  readonly errorBudgetPolicies?: boolean;
 }
 
 export interface Located<T> {

@@ -3,8 +3,6 @@
  * headers, tenant and partial_response reach it, and a down or slow source makes the SLO nodata with the reason while
  * the engine carries on.
  */
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { compressSync } from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PULL_SETTINGS } from '../../src/engine/index.js';
@@ -13,6 +11,8 @@ import { SourceRemoteCounts, SourceRemoteSeries } from '../../src/source/index.j
 import { loadSpecs } from '../../src/spec/index.js';
 import type { SourceEntry } from '../../src/source/index.js';
 import { freePort } from '../helpers/ports.js';
+import { startRecordingProxy } from '../helpers/recording-proxy.js';
+import type { RecordingProxy } from '../helpers/recording-proxy.js';
 import { startPrometheus } from '../ingest/prometheus-process.js';
 import type { PrometheusProcess } from '../ingest/prometheus-process.js';
 import { encodeV1 } from '../ingest/schemas.js';
@@ -23,7 +23,7 @@ const STEP = 15_000;
 const STEPS = 360; // 90 minutes
 
 let prometheus: PrometheusProcess;
-const servers: Server[] = [];
+const proxies: RecordingProxy[] = [];
 
 /** The counter value of each code at step k (time NOW - (STEPS - k)·STEP): 990 good and 10 bad per 15 s. */
 const counter = (code: string, k: number): number => 5_000 + (code === '200' ? 990 : 10) * k;
@@ -49,28 +49,11 @@ async function pushCounters(): Promise<void> {
   expect(response.status).toBe(204);
 }
 
-/** A pass-through proxy in front of Prometheus that records what sloe sends and can answer late. */
-async function proxy(delayMs = 0): Promise<{ url: string; requests: { url: string; headers: Record<string, string | string[] | undefined>; body: string }[] }> {
-  const requests: { url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      requests.push({ url: req.url ?? '/', headers: req.headers, body });
-      setTimeout(() => {
-        void fetch(`${prometheus.url}${req.url ?? '/'}`, { method: req.method ?? 'GET', body: req.method === 'POST' ? body : undefined, headers: { 'content-type': String(req.headers['content-type'] ?? '') } })
-          .then(async (upstream) => {
-            res.writeHead(upstream.status, { 'content-type': 'application/json' });
-            res.end(await upstream.text());
-          })
-          .catch(() => res.destroy());
-      }, delayMs);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, requests };
+/** A recording proxy in front of Prometheus, closed after the suite. */
+async function proxy(delayMs = 0): Promise<RecordingProxy> {
+  const started = await startRecordingProxy(prometheus.url, { delayMs });
+  proxies.push(started);
+  return started;
 }
 
 const source = (url: string, extra: Partial<SourceEntry> = {}): SourceEntry => ({ name: 'prom', url, headers: {}, timeoutMs: 5_000, retries: 1, partialResponse: false, ...extra });
@@ -82,7 +65,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const server of servers) server.close();
+  for (const started of proxies) await started.close();
   await prometheus?.stop();
 });
 

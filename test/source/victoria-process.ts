@@ -14,6 +14,8 @@ export interface VictoriaProcess {
   readonly url: string;
   /** Writes Prometheus text lines with millisecond timestamps (`/api/v1/import/prometheus`) and flushes them to search. */
   importLines(lines: readonly string[]): Promise<void>;
+  /** Instant query at `time` (Unix ms); returns the `data` of a successful answer, throws with the reason otherwise. */
+  query(promql: string, time: number): Promise<{ resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] }>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,13 @@ export async function startVictoriaMetrics(): Promise<VictoriaProcess> {
       if (response.status !== 204) throw new Error(`import answered ${response.status}: ${await response.text()}`);
       const flushed = await fetch(`${url}/internal/force_flush`);
       if (!flushed.ok) throw new Error(`force_flush answered ${flushed.status}`);
+    },
+    query: async (promql, time) => {
+      const params = new URLSearchParams({ query: promql, time: String(time / 1000) });
+      const response = await fetch(`${url}/api/v1/query?${params.toString()}`);
+      const body = (await response.json()) as { status: string; error?: string; data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+      if (body.status !== 'success') throw new Error(`query ${promql} failed: ${body.error ?? response.status}`);
+      return body.data;
     },
     stop,
   };

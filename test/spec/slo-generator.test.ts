@@ -55,3 +55,64 @@ describe('slo-generator sre.google.com/v2', () => {
     expect(problems(patch('goal: 0.999', 'goal: 99.9'))).toEqual(["slo.yaml:13:9: 'spec.goal' must be between 0 and 1 (exclusive), got 99.9"]);
   });
 });
+
+describe('slo-generator error budget policies (shared configuration)', () => {
+  const CONFIG = `error_budget_policies:
+  default:
+    steps:
+      - name: 1 hour
+        burn_rate_threshold: 9
+        alert: true
+        window: 3600
+      - name: 7 days
+        burn_rate_threshold: 1.5
+        alert: false
+        window: 604800
+`;
+  const load = (files: Record<string, string>, options: Parameters<typeof loadSpecs>[1] = {}) => loadSpecs(Object.entries(files).map(([path, text]) => ({ path, content: encoder.encode(text) })), options);
+  const lines = (files: Record<string, string>, options: Parameters<typeof loadSpecs>[1] = {}) => load(files, options).problems.map(formatProblem);
+
+  it('maps the steps of the policy an SLO uses, from another file, to tiers: alert true pages, alert false is a disabled ticket tier', () => {
+    const result = load({ 'config.yaml': CONFIG, 'slo.yaml': SLO });
+    expect(result.problems).toEqual([]);
+    expect(result.specs.slos[0]!.alerting.tiers).toEqual([
+      { name: '1-hour', severity: 'page', budgetFraction: 0.0125, longWindow: 3_600_000, shortWindow: 300_000, burnRateThreshold: 9, for: 0, disabled: false },
+      { name: '7-days', severity: 'ticket', budgetFraction: 0.35, longWindow: 604_800_000, shortWindow: 50_400_000, burnRateThreshold: 1.5, for: 0, disabled: true },
+    ]);
+  });
+
+  it('without any shared configuration an SLO keeps sloe\'s own table, whether it names `default` or not', () => {
+    for (const text of [SLO, `${SLO}  error_budget_policy: default\n`]) {
+      const result = load({ 'slo.yaml': text });
+      expect(result.problems).toEqual([]);
+      expect(result.specs.slos[0]!.alerting.tiers.map((tier) => tier.name)).toEqual(['page-fast', 'page-slow', 'ticket-fast', 'ticket-slow']);
+    }
+  });
+
+  it('refuses a policy that is not loaded, at the value, naming the ones that are', () => {
+    expect(lines({ 'config.yaml': CONFIG, 'slo.yaml': `${SLO}  error_budget_policy: defualt\n` })).toEqual([
+      "slo.yaml:14:24: 'spec.error_budget_policy': unknown error budget policy 'defualt' (did you mean 'default'?); loaded: default",
+    ]);
+    expect(lines({ 'slo.yaml': `${SLO}  error_budget_policy: strict\n` })).toEqual([
+      "slo.yaml:14:24: 'spec.error_budget_policy': unknown error budget policy 'strict'; no policies are loaded: load slo-generator's shared configuration (the file with error_budget_policies) with the SLOs",
+    ]);
+  });
+
+  it('refuses steps that cannot be tiers, each at its field', () => {
+    const broken = CONFIG.replace('burn_rate_threshold: 9', 'burn_rate_threshold: 0').replace('window: 3600', 'window: 90').replace('alert: false', 'alerting_burn_rate_threshold: 2');
+    expect(lines({ 'config.yaml': broken })).toEqual([
+      "config.yaml:5:30: 'error_budget_policies.default.steps[0].burn_rate_threshold' must be a positive burn rate, got 0",
+      "config.yaml:7:17: 'error_budget_policies.default.steps[0].window' must be a whole number of minutes in seconds (60, 3600, ...), as sloe counts events per minute; got 90",
+      expect.stringMatching(/^config\.yaml:10:9: unknown field 'alerting_burn_rate_threshold'/),
+    ]);
+    const twice = `${CONFIG}      - name: 1-Hour\n        burn_rate_threshold: 2\n        window: 7200\n`;
+    expect(lines({ 'config.yaml': twice })).toEqual(["config.yaml:12:15: 'error_budget_policies.default.steps[2].name': step name '1-Hour' names the same alert tier (1-hour) as an earlier step; step names must differ in more than case and punctuation"]);
+    expect(lines({ 'a.yaml': CONFIG, 'b.yaml': CONFIG })).toEqual(["b.yaml:2:3: error budget policy 'default' is defined twice; each name may be defined once across the loaded files"]);
+  });
+
+  it('refuses a step whose window is longer than the SLO period, at the step', () => {
+    expect(lines({ 'config.yaml': CONFIG, 'slo.yaml': SLO }, { defaultSloPeriod: 86_400_000 })).toEqual([
+      "config.yaml:11:17: error budget policy step '7 days': its window (7d) is longer than the SLO period (1d); a burn rate over it has no budget to measure against (set the period with --default-slo-period)",
+    ]);
+  });
+});

@@ -1,0 +1,25 @@
+/** Reading specs, converting them and reading the result back: what the convert tests share. */
+import { expect } from 'vitest';
+import type { Slo } from '../../src/core/index.js';
+import { convertSpecs, loadSpecs, type TargetFormat } from '../../src/spec/index.js';
+
+const encoder = new TextEncoder();
+
+/** Loads spec texts as files; queries outside the embedded subset are fine (generated rules are evaluated by Prometheus). */
+export function load(files: readonly { path: string; text: string }[], options: Parameters<typeof loadSpecs>[1] = {}): ReturnType<typeof loadSpecs> {
+  return loadSpecs(files.map((file) => ({ path: file.path, content: encoder.encode(file.text) })), { embeddedSubset: 'ignore', ...options });
+}
+
+/** The model without where it was read from, which a conversion changes by design. */
+export function withoutOrigin(slos: readonly Slo[]): unknown[] {
+  return slos.map(({ origin: _origin, ...rest }) => rest).sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Converts and reads the result back; a conversion that makes an invalid file, or refuses an SLO, fails here. */
+export function roundTrip(slos: readonly Slo[], target: TargetFormat, options: Parameters<typeof loadSpecs>[1] = {}): readonly Slo[] {
+  const { files, inexpressible } = convertSpecs(slos, target);
+  expect(inexpressible).toEqual([]);
+  const back = load(files.map((file) => ({ path: file.fileName, text: file.content })), options);
+  expect(back.problems).toEqual([]);
+  return back.specs.slos;
+}
