@@ -86,6 +86,9 @@ for (const result of merged) {
     lines.push('No figures reported.', '');
     continue;
   }
+  // A bench's method, where it keeps one beside its code (bench/<name>/METHOD.md), is printed with its figures.
+  const method = join(root, result.bench, 'METHOD.md');
+  if (existsSync(method)) lines.push(readFileSync(method, 'utf8').trimEnd(), '');
   lines.push('| figure | sloe | runs | baseline | baseline figure | ratio | target |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const row of result.rows) {
     const target = row.target === undefined ? '' : `${row.target} ${row.met === true ? '(met)' : row.met === false ? '(NOT met)' : ''}`;

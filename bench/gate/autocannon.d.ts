@@ -22,6 +22,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** Requests per second over all connections (paced), instead of as fast as answers come. */
+    overallRate?: number;
     method?: string;
     headers?: Record<string, string>;
   }

@@ -11,14 +11,15 @@
  * may be shared. Figures are medians over RUNS runs per receiver and share, with their spread.
  * Run: `npm run bench -- ingest` or `npx tsx bench/ingest/run.ts [--shares 0,0.1,1] [--runs N]`.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPrometheus } from '../../test/ingest/prometheus-process.js';
 import { median, reportFigures } from '../lib.js';
+import { machineBusySeconds, pinProcess, treeCpuSeconds } from '../proc.js';
 import type { Figure } from '../lib.js';
+import { remoteWriteSender } from './sender.js';
 import { JOBS, SHARDS, TARGETS_PER_JOB, SERIES_PER_TARGET, matchedSpecs, streamBodies } from './stream.js';
 
 const args = process.argv.slice(2);
@@ -32,64 +33,18 @@ const ROUNDS = Number(option('rounds', '5'));
 const PROFILE = args.includes('--cpu-prof');
 const SERIES = JOBS * TARGETS_PER_JOB * SERIES_PER_TARGET;
 const MEASURED_SAMPLES = ROUNDS * SERIES;
-const HEADERS = { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
 const RECEIVER_CORE = '1';
 const GENERATOR_CORE = '0';
-const CLOCK_TICKS = 100;
 
 /** Pins every thread of this process (the load generator) to its core. */
-execFileSync('taskset', ['-a', '-p', '-c', GENERATOR_CORE, String(process.pid)], { stdio: 'ignore' });
-
-/** utime+stime (seconds) of a process and all its descendants, read from /proc. */
-function treeCpuSeconds(root: number): number {
-  const parents = new Map<number, number>();
-  const ticks = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      // After the command: state, ppid (index 1), ..., utime (11), stime (12).
-      parents.set(Number(entry), Number(fields[1]));
-      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  let total = 0;
-  for (const [pid, own] of ticks) {
-    let at: number | undefined = pid;
-    while (at !== undefined && at !== root && at > 1) at = parents.get(at);
-    if (at === root) total += own;
-  }
-  return total / CLOCK_TICKS;
-}
-
-/** Busy CPU-seconds of the whole machine so far, from /proc/stat. */
-function machineBusySeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
-}
+pinProcess(process.pid, GENERATOR_CORE);
 
 function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) * 1024;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: SHARDS });
-
-/** One POST over a kept-alive connection; a non-2xx fails the bench (a receiver refusing data is not measured). */
-function post(url: string, body: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { ...HEADERS, 'content-length': body.byteLength } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => ((res.statusCode ?? 0) >= 300 ? reject(new Error(`${url} answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)) : resolve()));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = remoteWriteSender(SHARDS);
 
 /** Each shard sends its requests one after the other on its own connection, as Prometheus's shards do. */
 async function sendRounds(url: string, bodies: readonly Uint8Array[][], fromRound: number, toRound: number): Promise<void> {

@@ -5,9 +5,14 @@ import { SloeError } from '../core/index.js';
 /** Largest JSON body the API takes: an AdmissionReview of a large object (old and new) fits, a flood does not. */
 export const MAX_API_BODY_BYTES = 8 * 1024 * 1024;
 
+/** Methods whose bodies no route reads: nothing of theirs is held, so there is nothing to bound. */
+const BODILESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Refuses request bodies over `maxBytes` with 413 while they stream in, before they are held whole, on every path but
- * the ingest endpoints, which apply their own (compressed and decompressed) limits.
+ * the ingest endpoints, which apply their own (compressed and decompressed) limits. GET, HEAD and OPTIONS pass
+ * untouched: looking for their body would make @hono/node-server build a whole fetch Request (with an
+ * AbortController) for each, the largest cost of a gate answer.
  */
 export function limitBodies(maxBytes: number, exempt: ReadonlySet<string>): MiddlewareHandler {
   const limit = bodyLimit({
@@ -17,7 +22,7 @@ export function limitBodies(maxBytes: number, exempt: ReadonlySet<string>): Midd
     },
   });
   return async (c, next) => {
-    if (exempt.has(c.req.path)) {
+    if (BODILESS_METHODS.has(c.req.method) || exempt.has(c.req.path)) {
       await next();
       return;
     }

@@ -55,11 +55,14 @@ const INGEST_PATHS: ReadonlySet<string> = new Set(['/api/v1/write', '/v1/metrics
 /** Paths whose requests get a server span: ingest, gates and admission, and reloads. */
 const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/api/v1/admission', '/api/v1/admission/*', '/-/reload'];
 
-/** Before every route, in order: request metrics, traces, the one auth check, body limits. */
-function middleware(config: SloeConfig, metrics: SelfMetrics, routeTable: RouteTable, openRemote: OpenRemotePolicy): Middleware[] {
+/**
+ * Before every route, in order: request metrics, traces (only when spans are exported: a span nobody receives still
+ * costs a context switch and a header scan per request), the one auth check, body limits.
+ */
+function middleware(config: SloeConfig, metrics: SelfMetrics, routeTable: RouteTable, openRemote: OpenRemotePolicy, tracing: boolean): Middleware[] {
   return [
     { path: '*', handler: countRequests(metrics) },
-    ...TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })),
+    ...(tracing ? TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })) : []),
     // The one route table says which scope each route needs; the caller is put on the request context.
     { path: '*', handler: authenticate(config.auth, routeTable, openRemote) },
     // Ingest bodies have their own limits (compressed and inflated); every other body is bounded here.
@@ -100,7 +103,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     const app = createHttpApp(
       parts.flatMap((part) => part.routes ?? []),
       readiness(specs, () => engine.evaluated(), () => draining),
-      middleware(config, metrics, routeTable, openRemote),
+      middleware(config, metrics, routeTable, openRemote, tracing.enabled),
     );
     // A route nobody gave a scope would fall back to the default rule silently; refuse to start instead.
     const undeclared = routeTable.undeclared(app.routes);

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { SloeError, holds } from '../core/index.js';
+import { SloeError, holds, requestHeader } from '../core/index.js';
 import type { Caller, Scope } from '../core/index.js';
 import { parseCredentials } from './credentials.js';
 import { isLoopbackAddress, peerAddress } from './open-remote.js';
@@ -45,7 +45,7 @@ function refusedRemotely(scope: Scope, policy: OpenRemotePolicy | undefined, tok
 /** What every request goes through: who the caller is, set as `caller`, and a 401 when it lacks what `needs` says. */
 function guard(tokens: Tokens, needs: (method: string, path: string) => Scope | undefined, policy?: OpenRemotePolicy): MiddlewareHandler {
   return async (c, next) => {
-    const credentials = parseCredentials(c.req.header('authorization'));
+    const credentials = parseCredentials(requestHeader(c, 'authorization'));
     const caller = callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined);
     c.set('caller', caller);
     const scope = needs(c.req.method, c.req.path);

@@ -77,9 +77,14 @@ function compile(path: string): RegExp {
 const key = (method: string, path: string): string => `${method} ${path}`;
 
 /** Looks up what a request needs, and lists the routes of an app that the table leaves out. */
+/** Paths whose access is remembered (a gate is asked about a few services, over and over). */
+const ACCESS_CACHE_SIZE = 4096;
+
 export class RouteTable {
   private readonly compiled: readonly CompiledRoute[];
   private readonly declared: ReadonlySet<string>;
+  /** Access by method and path, so a repeated request does not test every route's pattern; emptied when full. */
+  private readonly remembered = new Map<string, RouteAccess>();
 
   constructor(routes: readonly RouteScope[] = ROUTE_SCOPES) {
     this.compiled = routes.map((route) => ({ method: route.method, pattern: compile(route.path), access: route.access }));
@@ -92,9 +97,14 @@ export class RouteTable {
    */
   accessOf(method: string, path: string): RouteAccess {
     const asked = method === 'HEAD' ? 'GET' : method;
+    const cacheKey = key(asked, path);
+    const known = this.remembered.get(cacheKey);
+    if (known !== undefined) return known;
     const found = this.compiled.find((route) => route.method === asked && route.pattern.test(path));
-    if (found) return found.access;
-    return fallback(asked);
+    const access = found ? found.access : fallback(asked);
+    if (this.remembered.size >= ACCESS_CACHE_SIZE) this.remembered.clear();
+    this.remembered.set(cacheKey, access);
+    return access;
   }
 
   /**

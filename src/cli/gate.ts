@@ -8,6 +8,7 @@ interface GateOptions {
   url?: string;
   action?: string;
   label: string[];
+  group: string[];
   token?: string;
   requester?: string;
   release?: string;
@@ -47,6 +48,7 @@ export function registerGate(program: Command, context: CommandContext): void {
     .option('--url <url>', 'sloe daemon URL (default $SLOE_URL or http://127.0.0.1:9797)')
     .option('--action <action>', `what the change does: ${ACTIONS.join(', ')} (default deploy)`)
     .option('--label <key=value>', 'release label, repeatable (e.g. type=security, priority=P0)', collect, [])
+    .option('--group <label=value>', 'one group of a grouped SLO, by its groupBy label, repeatable (e.g. route=/v1/orders)', collect, [])
     .option('--token <token>', 'bearer token (default $SLOE_TOKEN); overrides need the admin token')
     .option('--release <version>', 'version being released, recorded with the decision (`version` in the request)')
     .option('--requester <name>', 'who asks, recorded with the decision (default $USER)')
@@ -67,6 +69,15 @@ export function registerGate(program: Command, context: CommandContext): void {
         }
         labels[pair.slice(0, at)] = pair.slice(at + 1);
       }
+      const group = new URLSearchParams();
+      for (const pair of options.group) {
+        const at = pair.indexOf('=');
+        if (at <= 0) {
+          context.stderr(`sloe gate: --group: expected label=value, got ${pair}\n`);
+          return;
+        }
+        group.append(`group.${pair.slice(0, at)}`, pair.slice(at + 1));
+      }
       const base = (options.url ?? context.env.SLOE_URL ?? 'http://127.0.0.1:9797').replace(/\/+$/, '');
       const token = options.token ?? context.env.SLOE_TOKEN;
       const requester = options.requester ?? context.env.USER;
@@ -79,7 +90,8 @@ export function registerGate(program: Command, context: CommandContext): void {
       };
       let response: Response;
       try {
-        response = await fetch(`${base}/api/v1/gates/${encodeURIComponent(service)}`, {
+        const query = group.size === 0 ? '' : `?${group.toString()}`;
+        response = await fetch(`${base}/api/v1/gates/${encodeURIComponent(service)}${query}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
           body: JSON.stringify(body),

@@ -100,6 +100,8 @@ export type { Counts, HealthInput, ObjectiveEvaluation, ObjectiveInput, SliceMet
 export { excludedOverlap, excludedRanges, includedFraction, isExcluded, mergeRanges } from './exclusions.js';
 export type { TimeRange } from './exclusions.js';
 export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
+export { requestHeader } from './request-header.js';
+export type { HeaderSource } from './request-header.js';
 export type { Caller, RouteAccess, Scope } from './auth.js';
 export {
   DEFAULT_EVIDENCE,
@@ -127,5 +129,15 @@ export {
   ruleMatches,
   selectorSpecificity,
   worse,
+  DEFAULT_GROUPED_SLOS,
+  GROUPED_SLOS,
+  groupNote,
+  groupWithoutData,
+  groupedSlosOf,
+  isGroupedAggregate,
+  judgedEntry,
+  narrowToGroup,
+  worstGroup,
 } from './policy/index.js';
+export type { GroupLookup, Narrowed } from './policy/index.js';
 export type { CoveredSlo, Evidence, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, PeriodEvidence, ReasonContext, ReasonPlaceholder, SloPeriod, SloVerdict, ThawPeriod } from './policy/index.js';

@@ -231,8 +231,18 @@ export interface BudgetPolicy {
    * the budget, default 0.05), so a service at the edge does not flap between freeze and thaw.
    */
   readonly thawMargin?: number;
+  /**
+   * How a grouped SLO (`spec.groupBy`) is judged when a gate question names no group: `aggregate` (the default) judges
+   * the SLO's own entry over all its groups and names the worst groups in the reasons; `worstGroup` judges the group
+   * with the least budget left, so one failing customer or route holds releases. A question that names a group
+   * (`?group.LABEL=VALUE`) is judged on that group either way.
+   */
+  readonly groupedSlos?: GroupedSlos;
   readonly origin?: SpecOrigin;
 }
+
+/** See `BudgetPolicy.groupedSlos`. */
+export type GroupedSlos = 'aggregate' | 'worstGroup';
 
 /**
  * Evidence a budget-based deny needs: the period's error budget must amount to at least `minBudgetEvents` bad events

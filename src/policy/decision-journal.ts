@@ -60,11 +60,27 @@ export interface DecisionJournalOptions {
 /** Where a page of the audit trail starts: among the open entries (an offset), or the closed ones before a journal id. */
 export type DecisionCursor = { readonly open: number } | { readonly before: number };
 
+/**
+ * An entry still counting. The repeat counters live beside the entry (its first answer) and are folded into it only
+ * when it is read or written, so a repeat changes three fields and allocates nothing.
+ */
 interface Open {
-  entry: StoredEntry;
+  readonly first: StoredEntry;
+  count: number;
+  lastAt: number;
+  lastId: string;
   /** Repeats the entry counts, by verdict signature and release. */
   readonly signature: string;
   dirty: boolean;
+}
+
+/** The entry as the audit trail shows it: its first answer with the counts so far. */
+function entryOf(open: Open): StoredEntry {
+  return { ...open.first, count: open.count, lastAt: new Date(open.lastAt).toISOString(), lastId: open.lastId };
+}
+
+function openFrom(entry: StoredEntry, signature: string, dirty: boolean): Open {
+  return { first: entry, count: entry.count, lastAt: Date.parse(entry.lastAt), lastId: entry.lastId, signature, dirty };
 }
 
 /**
@@ -98,7 +114,7 @@ export class DecisionJournal {
     this.now = options.now ?? Date.now;
     for (const { key, value } of this.documents?.list(OPEN_DECISIONS_NAMESPACE) ?? []) {
       const stored = value as { entry: StoredEntry; signature: string };
-      this.open.set(key, { entry: stored.entry, signature: stored.signature, dirty: false });
+      this.open.set(key, openFrom(stored.entry, stored.signature, false));
     }
   }
 
@@ -107,13 +123,15 @@ export class DecisionJournal {
     const { verdict } = judged;
     const question = `${record.caller}\u0000${verdict.service}\u0000${verdict.environment}\u0000${verdict.action}`;
     const signature = record.release === undefined ? judged.signature : `${judged.signature}\u0000${JSON.stringify(record.release)}`;
-    const at = new Date(record.at).toISOString();
     const current = this.open.get(question);
     if (current && current.signature === signature) {
-      current.entry = { ...current.entry, count: current.entry.count + 1, lastAt: at, lastId: record.id };
+      current.count += 1;
+      current.lastAt = record.at;
+      current.lastId = record.id;
       current.dirty = true;
     } else {
-      if (current) this.closed.push(current.entry);
+      if (current) this.closed.push(entryOf(current));
+      const at = new Date(record.at).toISOString();
       const entry: StoredEntry = {
         ...judged.inputs.data,
         id: record.id,
@@ -127,7 +145,7 @@ export class DecisionJournal {
         lastAt: at,
         lastId: record.id,
       };
-      this.open.set(question, { entry, signature, dirty: true });
+      this.open.set(question, openFrom(entry, signature, true));
     }
     this.scheduleFlush();
   }
@@ -145,8 +163,8 @@ export class DecisionJournal {
     this.closed = [];
     const closingKeys = new Set<string>();
     for (const [question, open] of this.open) {
-      if (closeAll || now - Date.parse(open.entry.lastAt) >= this.idleMs) {
-        closing.push(open.entry);
+      if (closeAll || now - open.lastAt >= this.idleMs) {
+        closing.push(entryOf(open));
         closingKeys.add(question);
       }
     }
@@ -156,7 +174,7 @@ export class DecisionJournal {
       this.transaction(() => {
         for (const entry of closing) this.journal.append(DECISION_KIND, { at: Date.parse(entry.lastAt), subject: entry.service, data: entry });
         for (const question of closingKeys) this.documents?.delete(OPEN_DECISIONS_NAMESPACE, question);
-        for (const [question, open] of dirty) this.documents?.put(OPEN_DECISIONS_NAMESPACE, question, { entry: open.entry, signature: open.signature });
+        for (const [question, open] of dirty) this.documents?.put(OPEN_DECISIONS_NAMESPACE, question, { entry: entryOf(open), signature: open.signature });
       });
       for (const question of closingKeys) this.open.delete(question);
       for (const [, open] of dirty) open.dirty = false;
@@ -176,7 +194,7 @@ export class DecisionJournal {
     const allOpen =
       'open' in from
         ? [...this.open.values()]
-            .map((entry) => entry.entry)
+            .map(entryOf)
             .filter((entry) => query.service === undefined || entry.service === query.service)
             .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.lastId.localeCompare(a.lastId))
         : [];

@@ -18,7 +18,8 @@ export function flaggerRoutes(gates: GateService): Hono {
     const service = metadata.service ?? body.name;
     const environment = parseEnvironment(metadata.environment ?? metadata.env ?? c.req.query('env'), 'metadata.environment') ;
     const action = parseAction(metadata.action ?? c.req.query('action'), 'metadata.action');
-    const answer = gates.decide({
+    // The same path as a gate question: the verdict is looked up, the answer body spliced around its id.
+    const decided = gates.decideJson({
       service,
       ...(environment === undefined ? {} : { environment }),
       ...(action === undefined ? {} : { action }),
@@ -27,10 +28,11 @@ export function flaggerRoutes(gates: GateService): Hono {
       release: { canary: body.name, namespace: body.namespace, phase: body.phase, checksum: body.checksum, metadata },
       via: 'flagger',
     });
-    if (!answer.allowed) {
-      throw new SloeError('gate_denied', `${answer.service} held by policy ${answer.policy} (decision ${answer.id}): ${answer.reasons.join('; ')}`, { status: 403 });
+    const { verdict } = decided.judged;
+    if (!verdict.allowed) {
+      throw new SloeError('gate_denied', `${verdict.service} held by policy ${verdict.policy} (decision ${decided.id}): ${verdict.reasons.join('; ')}`, { status: 403 });
     }
-    return c.json(answer);
+    return c.body(decided.body, 200, { 'content-type': 'application/json' });
   });
   return app;
 }

@@ -1,4 +1,4 @@
-import { nominalPeriod, parseDuration, periodBounds, policyForService, policyForSlo } from '../core/index.js';
+import { judgedEntry, nominalPeriod, parseDuration, periodBounds, policyForService, policyForSlo } from '../core/index.js';
 import type { BudgetPolicy, CoveredSlo, Slo, SloPeriod, SloStatus, StatusReader, Window } from '../core/index.js';
 
 /** The SLOs of each service with the policy that governs each, as of one evaluation. */
@@ -17,6 +17,7 @@ export class GateIndex {
   private readonly now: () => number;
   private policyList: readonly BudgetPolicy[];
   private windows = new Map<string, Window>();
+  private groupBys = new Map<string, readonly string[]>();
   private index: ServiceIndex | undefined;
 
   constructor(statuses: StatusReader, policies: readonly BudgetPolicy[], options: { now?: () => number; slos?: readonly Slo[] } = {}) {
@@ -29,6 +30,7 @@ export class GateIndex {
   /** The SLOs of the specs in force: their windows give each status its period. */
   setSlos(slos: readonly Slo[]): void {
     this.windows = new Map(slos.map((slo) => [slo.name, slo.window]));
+    this.groupBys = new Map(slos.filter((slo) => slo.groupBy !== undefined && slo.groupBy.length > 0).map((slo) => [slo.name, slo.groupBy ?? []]));
     this.index = undefined;
   }
 
@@ -72,9 +74,23 @@ export class GateIndex {
         list = [];
         byService.set(status.service, list);
       }
-      list.push({ status, policy: policyForSlo(this.policyList, status), period: this.period(status, now) });
+      // Under `groupedSlos: worstGroup` a grouped SLO's worst group is judged in its place (chosen once per evaluation).
+      list.push(judgedEntry({ status, policy: policyForSlo(this.policyList, status), period: this.period(status, now) }, (aggregate) => this.groups(aggregate)));
     }
     return { source: latest, byService };
+  }
+
+  /** A grouped SLO's groups as the engine evaluated them; empty when it has none or the reader cannot tell. */
+  groups(status: SloStatus): readonly SloStatus[] {
+    return this.statuses.groups?.(status.name) ?? [];
+  }
+
+  /** The SLO's `groupBy` labels, from the specs in force; empty when it is not grouped. */
+  groupByOf(status: SloStatus): readonly string[] {
+    const declared = this.groupBys.get(status.slo);
+    if (declared !== undefined) return declared;
+    // Not among the specs handed in: the labels its groups carry say the same.
+    return Object.keys(this.groups(status)[0]?.group ?? {});
   }
 
   covered(service: string): readonly CoveredSlo[] {

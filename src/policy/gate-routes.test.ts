@@ -96,6 +96,36 @@ describe('gate routes', () => {
     expect(((await (await app.request('/api/v1/decisions?service=search')).json()) as { data: unknown[] }).data).toEqual([]);
   });
 
+  it('writes one row with a count for a pipeline polling every second, and the same for Flagger and admission', async () => {
+    const { app, journal, component } = setup(frozen);
+    const bodies = new Set<string>();
+    for (let poll = 0; poll < 60; poll++) {
+      const body = (await (await app.request('/api/v1/gates/checkout?env=production', { headers: { 'user-agent': 'release-pipeline/1.0' } })).json()) as Record<string, unknown>;
+      const { id, decidedAt, ...verdict } = body;
+      expect(id).toEqual(expect.any(String));
+      expect(decidedAt).toEqual(expect.any(String));
+      bodies.add(JSON.stringify(verdict));
+    }
+    // Every answer the same verdict, to the byte, with its own id and time.
+    expect(bodies.size).toBe(1);
+    const flagger = { name: 'checkout', namespace: 'shop', phase: 'Progressing', checksum: 'c1', metadata: { environment: 'production', team: 'shop' } };
+    for (let poll = 0; poll < 30; poll++) await app.request('/api/v1/hooks/flagger', { method: 'POST', body: JSON.stringify(flagger) });
+    const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u1', operation: 'CREATE', kind: { kind: 'Deployment' }, object: { metadata: { name: 'checkout', labels: { 'app.kubernetes.io/name': 'checkout', tier: 'web' } } } } };
+    for (let poll = 0; poll < 10; poll++) expect((await app.request('/api/v1/admission/production', { method: 'POST', body: JSON.stringify(review) })).status).toBe(200);
+    // Nothing written while the polls went on: the counts live in memory until the batch is written.
+    expect(journal.query('decision', { limit: 10 })).toEqual([]);
+    await component.stop?.(1000);
+    const rows = journal.query('decision', { limit: 10 }).map((row) => row.data as { via: string; count: number; firstAt: string; lastAt: string; decision: string });
+    expect(rows.map((row) => [row.via, row.count, row.decision]).sort()).toEqual([
+      ['admission', 10, 'deny'],
+      ['flagger', 30, 'deny'],
+      ['gate', 60, 'deny'],
+    ]);
+    const gate = rows.find((row) => row.via === 'gate')!;
+    // One poll a second (the test's clock): 59 seconds from the first to the last.
+    expect(Date.parse(gate.lastAt) - Date.parse(gate.firstAt)).toBe(59_000);
+  });
+
   it('needs the read token where one is set, accepts the admin token, and never echoes a token', async () => {
     const { app } = setup(healthy, { readToken: 'r-secret', adminToken: 'a-secret' });
     for (const path of ['/api/v1/gates/checkout', '/api/v1/decisions', '/api/v1/freezes']) {

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
-import { SloeError, callerOrOpen, holds, parseDuration } from '../core/index.js';
+import { SloeError, callerOrOpen, holds, parseDuration, requestHeader } from '../core/index.js';
 import type { GateAction, ManualFreeze } from '../core/index.js';
 import type { DecisionCursor } from './decision-journal.js';
 import type { FreezeTracker } from './freezes.js';
 import type { GateService } from './gate-service.js';
-import { ACTIONS, parseAction, parseEnvironment, parseLabelPairs, parseRelease, readJsonObject } from './release.js';
+import { parseGateQuery } from './gate-query.js';
+import { ACTIONS, parseAction, parseEnvironment, parseRelease, readJsonObject } from './release.js';
 
 const MAX_LIMIT = 1000;
 
@@ -70,23 +71,21 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
   app.on(['GET', 'POST'], '/api/v1/gates/:service', async (c) => {
     const service = c.req.param('service');
     if (!gates.knows(service)) throw new SloeError('unknown_service', `no SLO or policy covers service ${service}`, { status: 404 });
-    // One parse of the query string for every parameter (this is the hot path).
-    const query = c.req.queries();
-    const queryEnvironment = parseEnvironment(query.env?.[0] ?? query.environment?.[0], 'env');
-    const queryAction = parseAction(query.action?.[0], 'action');
-    const queryLabels = query.label ? parseLabelPairs(query.label, 'label') : {};
+    // This is the hot path: one pass over the query string, headers read from what Node parsed, no body for GET.
+    const query = parseGateQuery(c.req.url);
     const release = c.req.method === 'POST' ? parseRelease(await readJsonObject(c.req.raw, 'release metadata')) : undefined;
-    const environment = release?.environment ?? queryEnvironment;
-    const action = release?.action ?? queryAction;
+    const environment = release?.environment ?? query.environment;
+    const action = release?.action ?? query.action;
     const { body } = gates.decideJson({
       service,
       ...(environment === undefined ? {} : { environment }),
       ...(action === undefined ? {} : { action }),
-      labels: { ...queryLabels, ...release?.labels },
+      labels: release === undefined ? query.labels : { ...query.labels, ...release.labels },
+      ...(query.group === undefined ? {} : { group: query.group }),
       admin: holds(callerOrOpen(c.get('caller')), 'admin'),
       ...(release ? { release: release.release } : {}),
       ...(release?.requester === undefined ? {} : { requester: release.requester }),
-      caller: c.req.header('user-agent') ?? 'anonymous',
+      caller: requestHeader(c, 'user-agent') ?? 'anonymous',
       via: 'gate',
     });
     return c.body(body, 200, { 'content-type': 'application/json' });

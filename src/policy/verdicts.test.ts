@@ -23,10 +23,27 @@ describe('verdicts', () => {
     expect(driven.verdicts.judge({ service: 'checkout', admin: false }, [], NOW).verdict.decision).toBe('deny');
   });
 
-  it('decides afresh for labelled questions, and once a manual freeze it rests on has ended', () => {
+  it('shares the verdict with labelled questions whose labels no override accepts, and keeps one per accepted override', () => {
+    const { verdicts } = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 })]);
+    const plain = verdicts.judge({ service: 'checkout', admin: false }, [], NOW);
+    // An admission review's object labels, a Flagger canary's metadata: nothing an override reads.
+    expect(verdicts.judge({ service: 'checkout', labels: { team: 'shop', 'app.kubernetes.io/name': 'checkout' }, admin: false }, [], NOW)).toBe(plain);
+    const security = verdicts.judge({ service: 'checkout', labels: { 'sloe.dev/type': 'security' }, admin: true }, [], NOW);
+    expect(security).not.toBe(plain);
+    expect(security.verdict).toMatchObject({ decision: 'allow', override: { label: 'sloe.dev/type', value: 'security' } });
+    expect(verdicts.judge({ service: 'checkout', labels: { 'sloe.dev/type': 'security', team: 'shop' }, admin: true }, [], NOW)).toBe(security);
+    // The same label without the admin token is refused, and says why: another verdict.
+    const refused = verdicts.judge({ service: 'checkout', labels: { 'sloe.dev/type': 'security' }, admin: false }, [], NOW);
+    expect(refused.verdict.decision).toBe('deny');
+    expect(refused.verdict.reasons.at(-1)).toContain('needs the admin token');
+    // Each cached verdict is the one deciding afresh would give.
+    const fresh = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 })]).verdicts;
+    expect(fresh.judge({ service: 'checkout', labels: { 'sloe.dev/type': 'security', team: 'shop' }, admin: true }, [], NOW).json).toBe(security.json);
+    expect(fresh.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW).json).toBe(plain.json);
+  });
+
+  it('decides again once a manual freeze it rests on has ended', () => {
     const { verdicts } = setup([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 0.1 })]);
-    const labelled = verdicts.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW);
-    expect(verdicts.judge({ service: 'checkout', labels: { team: 'shop' }, admin: false }, [], NOW)).not.toBe(labelled);
     const freeze = { service: 'checkout', environment: 'production', actions: [], reason: 'holiday', since: '2026-11-26T12:00:00.000Z', until: '2026-11-26T12:05:00.000Z' };
     const frozen = verdicts.judge({ service: 'checkout', admin: false }, [freeze], NOW);
     expect(frozen.verdict.decision).toBe('deny');

@@ -1,5 +1,5 @@
-import { applicableFreezes, decideGate } from '../core/index.js';
-import type { GateAction, GateVerdict, Labels, ManualFreeze } from '../core/index.js';
+import { SloeError, applicableFreezes, decideGate, matchOverride, narrowToGroup } from '../core/index.js';
+import type { BudgetPolicy, GateAction, GateVerdict, Labels, ManualFreeze } from '../core/index.js';
 import { verdictData, verdictMembers } from './answer.js';
 import type { VerdictData } from './answer.js';
 import type { GateIndex, ServiceIndex } from './gate-index.js';
@@ -9,6 +9,8 @@ export interface GateQuestion {
   readonly environment?: string;
   readonly action?: GateAction;
   readonly labels?: Labels;
+  /** One group of the service's grouped SLOs (`?group.LABEL=VALUE`): those SLOs are judged on that group. */
+  readonly group?: Labels;
   /** The caller holds the admin token (or none is configured), so overrides are honoured. */
   readonly admin: boolean;
   /** Release metadata as sent (version, labels, ...), kept with the decision. */
@@ -50,10 +52,12 @@ function judged(verdict: GateVerdict, validUntil: number): Judged {
 }
 
 /**
- * Verdicts computed from the statuses and policy. The verdict of a question without labels (the common case) depends
- * only on the statuses, which change once per evaluation: `precompute` decides every service, environment and action
- * when an evaluation finishes, so a gate request is a map lookup and shares the verdict's serialization with every
- * other request until the next evaluation.
+ * Verdicts computed from the statuses and policy. A verdict depends on the statuses, which change once per evaluation,
+ * and on the question: service, environment, action, the group asked about, and of its labels only those an override
+ * of the service's policies accepts (with whether the caller may override). `precompute` decides every service,
+ * environment and action without labels when an evaluation finishes; other questions are decided once and kept until
+ * the next evaluation. So a gate request, a Flagger hook or an admission review carrying a dozen object labels, is a
+ * map lookup and shares the verdict's serialization with every other request that asks the same.
  */
 export class Verdicts {
   private readonly index: GateIndex;
@@ -62,6 +66,8 @@ export class Verdicts {
   private cache = new Map<string, Judged>();
   private extra = 0;
   private cachedFor: ServiceIndex | undefined;
+  /** The policies that may override a service's denials, per service, for this index. */
+  private overridePolicies = new Map<string, readonly BudgetPolicy[]>();
 
   constructor(index: GateIndex, defaultEnvironment: string, frozen: FrozenLookup = () => false) {
     this.index = index;
@@ -72,6 +78,7 @@ export class Verdicts {
   /** Forgets every kept verdict (a manual freeze was set or lifted, the policies or a freeze changed). */
   invalidate(): void {
     this.cache = new Map();
+    this.overridePolicies = new Map();
     this.extra = 0;
   }
 
@@ -100,10 +107,7 @@ export class Verdicts {
       this.cachedFor = current;
       this.invalidate();
     }
-    const labels = question.labels;
-    const cacheable = labels === undefined || Object.keys(labels).length === 0;
-    if (!cacheable) return this.decide(question, manual, now);
-    const cacheKey = key(question.service, question.environment ?? this.defaultEnvironment, question.action ?? 'deploy');
+    const cacheKey = key(question.service, question.environment ?? this.defaultEnvironment, question.action ?? 'deploy') + this.questionKey(question);
     const cached = this.cache.get(cacheKey);
     if (cached && now < cached.validUntil) return cached;
     const entry = this.decide(question, manual, now);
@@ -114,13 +118,41 @@ export class Verdicts {
     return entry;
   }
 
+  /**
+   * What of a question besides service, environment and action can change its verdict: the group asked about, and
+   * the override each policy of the service would accept from its labels (then whether the caller may override).
+   * Empty for the common question, so it shares the precomputed verdict.
+   */
+  private questionKey(question: Omit<GateQuestion, 'via'>): string {
+    let extra = question.group === undefined ? '' : `\u0000group${JSON.stringify(Object.entries(question.group).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+    const labels = question.labels;
+    if (labels === undefined || Object.keys(labels).length === 0) return extra;
+    let policies = this.overridePolicies.get(question.service);
+    if (!policies) {
+      policies = this.index.policiesOf(question.service);
+      this.overridePolicies.set(question.service, policies);
+    }
+    let overrides = '';
+    for (const policy of policies) {
+      const accepted = matchOverride(policy, labels);
+      if (accepted) overrides += `\u0000${policy.name}\u0001${accepted.label}\u0001${accepted.value}`;
+    }
+    if (overrides !== '') extra += `\u0000override${question.admin ? 1 : 0}${overrides}`;
+    return extra;
+  }
+
   private decide(question: Omit<GateQuestion, 'via'>, manual: readonly ManualFreeze[], now: number): Judged {
     const current = this.index.current();
-    const covered = current.byService.get(question.service) ?? [];
+    let covered = current.byService.get(question.service) ?? [];
+    if (question.group !== undefined) {
+      const narrowed = narrowToGroup(question.service, covered, question.group, { groupsOf: (status) => this.index.groups(status), groupByOf: (status) => this.index.groupByOf(status) });
+      if ('problem' in narrowed) throw new SloeError('bad_request', narrowed.problem, { status: 400 });
+      covered = narrowed.covered;
+    }
     const environment = question.environment ?? this.defaultEnvironment;
     const action = question.action ?? 'deploy';
     const request = { service: question.service, environment, action, labels: question.labels ?? {}, overridesPermitted: question.admin, frozen: this.frozen(question.service, environment) };
-    const verdict = decideGate(request, covered, this.index.policyFor(question.service), now, manual);
+    const verdict = decideGate(request, covered, this.index.policyFor(question.service), now, manual, question.group);
     // A manual freeze with an end changes the verdict when it expires, between evaluations.
     let validUntil = Number.POSITIVE_INFINITY;
     for (const freeze of applicableFreezes(manual, request, now)) if (freeze.until !== undefined) validUntil = Math.min(validUntil, Date.parse(freeze.until));

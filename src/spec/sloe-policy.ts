@@ -1,4 +1,4 @@
-import { DEFAULT_EVIDENCE, REASON_PLACEHOLDERS, parseDuration } from '../core/index.js';
+import { DEFAULT_EVIDENCE, GROUPED_SLOS, REASON_PLACEHOLDERS, parseDuration } from '../core/index.js';
 // The placeholders a rule's reason may use are the ones the gate fills in: one list, owned by core/policy.
 import type { BudgetPolicy, EvidenceRule, GateAction, GateDecision, PolicyRule } from '../core/index.js';
 import { childPath, readMap, type Fields } from './fields.js';
@@ -100,7 +100,7 @@ function readEvidence(spec: Fields): EvidenceRule | undefined {
 export function loadSloePolicy(object: SpecObject, root: Fields, state: LoadState): void {
   const { ctx } = object;
   const metadata = root.map('metadata', ['name', 'displayName', 'labels'], true);
-  const spec = root.map('spec', ['description', 'selector', 'rules', 'overrides', 'onNoData', 'onInsufficientData', 'evidence', 'thawMargin'], true);
+  const spec = root.map('spec', ['description', 'selector', 'rules', 'overrides', 'onNoData', 'onInsufficientData', 'evidence', 'thawMargin', 'groupedSlos'], true);
   const name = metadata?.string('name', true);
   metadata?.string('displayName');
   metadata?.labels('labels');
@@ -129,6 +129,7 @@ export function loadSloePolicy(object: SpecObject, root: Fields, state: LoadStat
   const onInsufficientData = spec.has('onInsufficientData') ? spec.oneOf('onInsufficientData', DECISIONS) : undefined;
   const evidence = readEvidence(spec);
   const thawMargin = fraction(spec, 'thawMargin', 'a fraction of the budget');
+  const groupedSlos = spec.has('groupedSlos') ? spec.oneOf('groupedSlos', GROUPED_SLOS) : undefined;
   if (name === undefined || !valid || onNoData === undefined) return;
   const policy: BudgetPolicy = {
     name,
@@ -139,6 +140,7 @@ export function loadSloePolicy(object: SpecObject, root: Fields, state: LoadStat
     ...(onInsufficientData === undefined ? {} : { onInsufficientData }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(thawMargin === undefined ? {} : { thawMargin }),
+    ...(groupedSlos === undefined ? {} : { groupedSlos }),
     origin: ctx.origin(object.node, 'sloe/v1'),
   };
   state.policies.push({ value: policy, at: ctx.position(metadata?.value('name') ?? object.node) });

@@ -109,6 +109,10 @@ describe('countRequests', () => {
     expect(await value(metrics, 'sloe_http_requests_total', { route: '/api/v1/slos/:name', code: '200' })).toBe(2);
     expect(await value(metrics, 'sloe_http_requests_total', { route: 'unmatched', code: '404' })).toBe(1);
     expect(await value(metrics, 'sloe_http_requests_total', { route: '/api/v1/write', code: '400' })).toBe(1);
+    const durations = (await metrics.registry.getSingleMetric('sloe_http_request_duration_seconds')?.get())?.values ?? [];
+    const observed = (route: string) => durations.find((entry) => (entry as { metricName?: string }).metricName === 'sloe_http_request_duration_seconds_count' && entry.labels.route === route)?.value;
+    expect(observed('/api/v1/slos/:name')).toBe(2);
+    expect(observed('/api/v1/write')).toBe(1);
   });
 });
 

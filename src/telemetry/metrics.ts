@@ -75,6 +75,8 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
   const evaluations = new Counter({ name: 'sloe_evaluations_total', help: 'Evaluations of every SLO, by outcome.', labelNames: ['outcome'] as const, registers });
   const notifications = new Counter({ name: 'sloe_notifications_total', help: 'Notifications by receiver and outcome (sent, failed, dropped, retried).', labelNames: ['receiver', 'outcome'] as const, registers });
   const gateDecisions = new Counter({ name: 'sloe_gate_decisions_total', help: 'Gate decisions by outcome (allow, warn, deny).', labelNames: ['decision'] as const, registers });
+  // One child per outcome, made once: a gate answer then counts without hashing a label set.
+  const decisionCounters = { allow: gateDecisions.labels({ decision: 'allow' }), warn: gateDecisions.labels({ decision: 'warn' }), deny: gateDecisions.labels({ decision: 'deny' }) };
   const storeSize = new Gauge({
     name: 'sloe_store_size_bytes',
     help: 'Size of the store on disk (database and write-ahead log).',
@@ -120,7 +122,7 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
       if (dropped > 0) ingestSamples.inc({ protocol, outcome: 'dropped' }, dropped);
     },
     recordDecision(decision) {
-      gateDecisions.inc({ decision });
+      decisionCounters[decision].inc();
     },
     recordNotification(receiver, outcome) {
       notifications.inc({ receiver, outcome });

@@ -75,6 +75,11 @@ describe('sloe gate', () => {
     const unreachable = await sloe('gate', 'checkout', '--url', `http://127.0.0.1:${port}`);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(`sloe gate: cannot reach http://127.0.0.1:${port}`);
+    // --group reaches the gate: checkout's SLOs are not grouped, so a group is refused with the reason.
+    const ungrouped = await sloe('gate', 'checkout', '--url', harness.url, '--token', 'reader', '--group', 'route=/v1/orders');
+    expect(ungrouped).toMatchObject({ code: 2, stdout: '' });
+    expect(ungrouped.stderr).toBe(`sloe gate: ${harness.url} answered 400: group.route: not a groupBy label of any SLO of service checkout (no SLO of service checkout is grouped)\n`);
+    expect((await sloe('gate', 'checkout', '--url', harness.url, '--group', 'route')).stderr).toBe('sloe gate: --group: expected label=value, got route\n');
     const misused = await sloe('gate', 'checkout', '--url', harness.url, '--action', 'launch');
     expect(misused.code).toBe(2);
     expect(misused.stderr).toBe('sloe gate: --action: expected one of deploy, provision, config, got launch\n');

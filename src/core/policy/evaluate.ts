@@ -2,10 +2,12 @@ import { DAY, parseDuration } from '../duration.js';
 import type { BudgetPolicy, GateAction, GateDecision, Labels, PolicyRule } from '../model.js';
 import type { SloHealth, SloStatus } from '../status.js';
 import { assessEvidence, evidenceRule, onInsufficientData } from './evidence.js';
-import type { PeriodEvidence } from './evidence.js';
+import type { CoveredSlo, SloPeriod } from './covered.js';
+import { groupNote } from './groups.js';
 import { fillReason, percent } from './reason.js';
 import { expectedThaw } from './thaw.js';
-import type { ThawPeriod } from './thaw.js';
+
+export type { CoveredSlo, SloPeriod } from './covered.js';
 
 /** What a gate is asked: may this change to this service, in this environment, go ahead now? */
 export interface GateRequest {
@@ -26,12 +28,12 @@ export interface GateRequest {
 /** The default `thawMargin`: a frozen service thaws once 5 % of its budget is back above the freeze level. */
 export const DEFAULT_THAW_MARGIN = 0.05;
 
-/** What the gate knows of an SLO's period: its length, how much of it had data, when a calendar period resets. */
-export type SloPeriod = PeriodEvidence & ThawPeriod;
 
 /** One SLO's figures and what its policy made of them, as gate answers and decision records carry them. */
 export interface SloVerdict {
   readonly name: string;
+  /** The group of a grouped SLO that was judged (asked about, or its worst under `groupedSlos: worstGroup`). */
+  readonly group?: Labels;
   readonly service: string;
   readonly policy: string;
   readonly decision: GateDecision;
@@ -83,13 +85,6 @@ export interface GateVerdict {
   readonly evaluatedAt: string;
 }
 
-/** An SLO with the policy that governs it (see `policyForSlo`). */
-export interface CoveredSlo {
-  readonly status: SloStatus;
-  readonly policy: BudgetPolicy;
-  /** Its period; without it, the length read from `status.window` and the coverage the status reports. */
-  readonly period?: SloPeriod;
-}
 
 const SEVERITY: Record<GateDecision, number> = { allow: 0, warn: 1, deny: 2 };
 
@@ -157,6 +152,7 @@ function periodOf(status: SloStatus, given: SloPeriod | undefined): SloPeriod {
 function figures(status: SloStatus, policy: BudgetPolicy): Omit<SloVerdict, 'decision' | 'rule' | 'reason'> {
   return {
     name: status.name,
+    ...(status.group === undefined ? {} : { group: status.group }),
     service: status.service,
     policy: policy.name,
     status: status.status,
@@ -286,7 +282,7 @@ function latestThaw(denials: readonly Denial[]): string | null {
  * A deny that a policy's override lets through (a change labelled as a P0 or a security fix) becomes an allow,
  * recorded as an override. A service no SLO measures gets the no-data answer of the policy that speaks for it.
  */
-export function decideGate(request: GateRequest, covered: readonly CoveredSlo[], servicePolicy: BudgetPolicy, now: number, freezes: readonly ManualFreeze[] = []): GateVerdict {
+export function decideGate(request: GateRequest, covered: readonly CoveredSlo[], servicePolicy: BudgetPolicy, now: number, freezes: readonly ManualFreeze[] = [], askedGroup?: Labels): GateVerdict {
   const policies = [...new Set((covered.length === 0 ? [servicePolicy] : covered.map((entry) => entry.policy)).map((policy) => policy.name))];
   const base = { service: request.service, environment: request.environment, action: request.action, policy: policies.join(', ') };
   const verdicts: SloVerdict[] = [];
@@ -350,6 +346,11 @@ export function decideGate(request: GateRequest, covered: readonly CoveredSlo[],
     reasons.push(`${request.service}: ${count} within policy ${base.policy}; lowest error budget remaining ${percent(lowest.budgetRemaining)} (${lowest.name})`);
   }
   if (reasons.length === 0) reasons.push(`${request.service}: no SLO measures this service; policy ${servicePolicy.name} answers allow without data`);
+  // Grouped SLOs: which entry was judged, and the worst groups when it was the aggregate.
+  for (const entry of covered) {
+    const note = groupNote(entry, askedGroup);
+    if (note !== undefined) reasons.push(note);
+  }
   return {
     ...base,
     decision,

@@ -8,3 +8,5 @@ export type { ThawPeriod } from './thaw.js';
 export { REASON_PLACEHOLDERS, fillReason, percent, quotedBurnRate } from './reason.js';
 export type { ReasonContext, ReasonPlaceholder } from './reason.js';
 export { namedEnvironments, policyForService, policyForSlo, selectorSpecificity } from './select.js';
+export { DEFAULT_GROUPED_SLOS, GROUPED_SLOS, groupNote, groupWithoutData, groupedSlosOf, isGroupedAggregate, judgedEntry, narrowToGroup, worstGroup } from './groups.js';
+export type { GroupLookup, Narrowed } from './groups.js';

@@ -1,3 +1,4 @@
+import { objectiveIdentity } from '../groups.js';
 import type { PolicyRule } from '../model.js';
 import type { SloStatus } from '../status.js';
 
@@ -69,7 +70,8 @@ export function fillReason(template: string, context: ReasonContext): string {
   const burn = quotedBurnRate(status, context.rule);
   const firing = status.alerts.filter((alert) => alert.state === 'firing');
   const values: Record<ReasonPlaceholder, string> = {
-    slo: status.name,
+    // A group judged in its SLO's place is named with its labels: checkout-availability{route="/v1/orders"}.
+    slo: objectiveIdentity(status),
     service: status.service,
     objective: percent(status.objective, 3),
     sli: percent(status.sli, 3),
