@@ -22,7 +22,7 @@ export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: num
   try {
     const engine = new Engine({ specs: loaded.specs, store: store.engine, documents: store.documents, journal: store.journal, clock: Date.now });
     const bodies = streamBodies(rounds + 1, Date.now() - 2 * 60 * 60_000).map((shard) => shard.map((body) => new Uint8Array(uncompressSync(Buffer.from(body)) as Buffer)));
-    const options = { wantsMetric: (name: string) => engine.wantsMetric(name), maxSeries: 100_000 };
+    const options = { wantsMetric: (name: string) => engine.wantsMetric(name), maxSeries: 100_000, encodedSeries: engine.encodedSeries };
     const round = (index: number): number => {
       let samples = 0;
       // Shards hold different numbers of series: each takes its own share of requests per round.
@@ -34,7 +34,7 @@ export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: num
           if (request >= perRound[shard]!) continue;
           const batch = decodeWriteRequestV1(bodies[shard]![index * perRound[shard]! + request]!, options);
           samples += batch.stats.samples;
-          group.push({ series: batch.series, protocol: 'remote_write' as const });
+          group.push(batch.known === undefined ? { series: batch.series, protocol: 'remote_write' as const } : { series: batch.series, known: batch.known, protocol: 'remote_write' as const });
         }
         engine.appendGroup(group);
       }
