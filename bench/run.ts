@@ -92,6 +92,9 @@ for (const result of merged) {
     lines.push(`| ${row.name} (${row.unit}) | ${cell(row.median, row.spread)} | ${row.runs} | ${row.baselineName ?? ''} | ${cell(row.baselineMedian, row.baselineSpread)} | ${row.ratio === undefined ? '' : format(row.ratio)} | ${target} |`);
   }
   lines.push('');
+  // A bench's own notes (how to read its figures, what was measured beside them) follow its table.
+  const notes = join(root, result.bench, 'NOTES.md');
+  if (existsSync(notes)) lines.push(readFileSync(notes, 'utf8').trimEnd(), '');
 }
 // The soak (npm run soak, too long for npm run bench) keeps its latest figures and method in its own file, kept here.
 const soak = join(root, 'soak', 'RESULTS.md');
