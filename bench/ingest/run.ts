@@ -9,7 +9,8 @@
  * process tree in /proc/<pid>/stat. Runs alternate sloe and Prometheus, the same bodies and the same client for both.
  * Each run prints the machine's load and the CPU other processes used meanwhile (from /proc/stat), since the machine
  * may be shared. Figures are medians over RUNS runs per receiver and share, with their spread.
- * Run: `npm run bench -- ingest` or `npx tsx bench/ingest/run.ts [--shares 0,0.1,1] [--runs N]`.
+ * Run: `npm run bench -- ingest` or `npx tsx bench/ingest/run.ts [--shares 0,0.1,1] [--runs N] [--receivers sloe]
+ * [--cpu-prof]` (the last two profile sloe alone: profiles land in bench/ingest/profiles/).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ const SHARES = option('shares', '0,0.1,1').split(',').map(Number) as (0 | 0.1 | 
 const RUNS = Number(option('runs', '3'));
 const ROUNDS = Number(option('rounds', '5'));
 const PROFILE = args.includes('--cpu-prof');
+/** Which receivers run (`--receivers sloe` profiles sloe alone); both by default, and only both give ratios. */
+const RECEIVERS = option('receivers', 'sloe,prometheus').split(',') as ('sloe' | 'prometheus')[];
 const SERIES = JOBS * TARGETS_PER_JOB * SERIES_PER_TARGET;
 const MEASURED_SAMPLES = ROUNDS * SERIES;
 const RECEIVER_CORE = '1';
@@ -142,7 +145,7 @@ try {
       // Alternate who goes first, so neither always meets the same moment of the machine's load.
       const order = run % 2 === 0 ? (['sloe', 'prometheus'] as const) : (['prometheus', 'sloe'] as const);
       console.log(`run ${run + 1}/${RUNS}`);
-      for (const target of order) runs[target].push(await measure(target, specPath, bodies));
+      for (const target of order) if (RECEIVERS.includes(target)) runs[target].push(await measure(target, specPath, bodies));
     }
     const label = `${share * 100} % matched`;
     const rate = (target: 'sloe' | 'prometheus') => runs[target].map((one) => one.samplesPerSecond);
@@ -172,4 +175,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-reportFigures('ingest', figures);
+// One receiver alone (profiling) prints its runs above; the figures are ratios, and need both.
+if (RECEIVERS.length === 2) reportFigures('ingest', figures);

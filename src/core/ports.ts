@@ -19,6 +19,41 @@ export interface IncomingSeries {
    * from rc.4 (Prometheus 3.8) sends one per sample.
    */
   readonly startTimesMs?: ArrayLike<number>;
+  /**
+   * The series' labels as the request encoded them (remote write 1.0: the bytes of its label fields), copied, when the
+   * decoder could not find them in `SampleAppender.encodedSeries`: the appender files them under what it made of the
+   * series, so the next request carrying the same bytes is resolved without building labels.
+   */
+  readonly encodedLabels?: Uint8Array;
+}
+
+/** A series the appender already knows, handed to decoders by `EncodedSeriesIndex`; opaque outside the appender. */
+export interface KnownSeries {
+  /** Canonical label text of the series (as `SeriesState.key`). */
+  readonly key: string;
+}
+
+/**
+ * Series the appender has seen, found by the bytes that encoded their labels, so a decoder builds no labels, key or
+ * object for a series it has met before. A cache: forgetting an entry only costs the next request the slow path.
+ */
+export interface EncodedSeriesIndex {
+  /**
+   * The series whose labels were encoded as `bytes[start, end)`: a KnownSeries some SLI reads, `null` when no SLI
+   * reads that series, `undefined` when not seen yet (the decoder then builds the labels and hands the bytes on).
+   */
+  find(bytes: Uint8Array, start: number, end: number): KnownSeries | null | undefined;
+}
+
+/**
+ * Samples of known series, one entry per sample, in typed arrays a decoder fills without an object per sample or
+ * series: sample i is (`series[i]`, `timestamps[i]`, `values[i]`) for i < `length`.
+ */
+export interface KnownSamples {
+  readonly series: readonly KnownSeries[];
+  readonly timestamps: Float64Array;
+  readonly values: Float64Array;
+  readonly length: number;
 }
 
 export type IngestProtocol = 'remote_write' | 'remote_write_v2' | 'otlp' | 'scrape';
@@ -45,11 +80,15 @@ export interface SampleAppender {
    * returns all of them are durable, and when it throws none is. Optional: ingest falls back to one append each.
    */
   appendGroup?(requests: readonly AppendRequest[]): AppendResult[];
+  /** Finds known series by their encoded labels (see EncodedSeriesIndex); optional. */
+  readonly encodedSeries?: EncodedSeriesIndex;
 }
 
 /** One request's series in a group commit. */
 export interface AppendRequest {
   readonly series: readonly IncomingSeries[];
+  /** Samples of series the decoder found in `encodedSeries`, besides `series`. */
+  readonly known?: KnownSamples;
   readonly protocol: IngestProtocol;
 }
 

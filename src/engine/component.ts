@@ -140,7 +140,13 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
   return {
     name: 'engine',
     ports: {
-      appender: { wantsMetric: (name) => engine.wantsMetric(name), append: (series, protocol) => engine.append(series, protocol), appendGroup: (requests) => engine.appendGroup(requests) },
+      appender: {
+        wantsMetric: (name) => engine.wantsMetric(name),
+        append: (series, protocol) => engine.append(series, protocol),
+        appendGroup: (requests) => engine.appendGroup(requests),
+        // Always the current engine's: a reload replaces it, and handles from the old one are resolved again by key.
+        encodedSeries: { find: (bytes, start, end) => engine.encodedSeries.find(bytes, start, end) },
+      },
       statuses: { latest: () => engine.latest(), get: (name) => engine.get(name), groups: (name) => engine.groups(name) },
       history: { history: (name, from, to, step, group) => engine.history(name, from, to, step, group) },
       events: { events: (name, ranges) => engine.events(name, ranges) },

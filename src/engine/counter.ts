@@ -1,5 +1,3 @@
-import type { SeriesState } from '../core/index.js';
-
 export type Temporality = 'cumulative' | 'delta' | 'gauge';
 
 /** A series' state while a commit is being built: the appender's own copy, advanced in place sample by sample. */
@@ -44,9 +42,4 @@ export function advanceSeries(state: MutableSeriesState, seen: boolean, timestam
   state.lastValue = value;
   state.startTime = startTime;
   return increase;
-}
-
-/** A copy the appender may advance without touching the committed state. */
-export function copyState(state: SeriesState): MutableSeriesState {
-  return { key: state.key, lastTimestamp: state.lastTimestamp, lastValue: state.lastValue, startTime: state.startTime };
 }

@@ -4,6 +4,7 @@ import type {
   AppendResult,
   DocumentStore,
   DurationMs,
+  EncodedSeriesIndex,
   EngineStore,
   ExclusionAdmin,
   ExclusionRecord,
@@ -202,6 +203,10 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   }
 
   // SampleAppender
+  get encodedSeries(): EncodedSeriesIndex {
+    return this.appender.encodedSeries;
+  }
+
   wantsMetric(name: string): boolean {
     return this.appender.wantsMetric(name);
   }

@@ -1,4 +1,4 @@
-import type { IncomingSeries } from '../core/index.js';
+import type { EncodedSeriesIndex, IncomingSeries, KnownSamples } from '../core/index.js';
 
 /** What a decoder found in one request, beside the series it kept. */
 export interface DecodeStats {
@@ -21,8 +21,10 @@ export interface DecodeStats {
 }
 
 export interface DecodedBatch {
-  /** Only the series some SLI may need. */
+  /** Only the series some SLI may need, with their labels. */
   readonly series: IncomingSeries[];
+  /** Samples of series the appender already knows (found by their encoded labels), without labels. */
+  readonly known?: KnownSamples;
   readonly stats: DecodeStats;
 }
 
@@ -36,6 +38,11 @@ export interface DecodeOptions {
    * (interpolated). Without it a native histogram gives only its `+Inf` bucket, `_count` and `_sum`.
    */
   bucketBounds?(bucketMetric: string): readonly number[];
+  /**
+   * The appender's index of series by encoded labels (remote write 1.0): a series found there is neither labelled nor
+   * keyed again, and one it knows no SLI reads is dropped at the cost of a hash. Without it every series is labelled.
+   */
+  readonly encodedSeries?: EncodedSeriesIndex;
 }
 
 export function emptyStats(): DecodeStats {

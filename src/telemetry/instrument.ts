@@ -12,6 +12,7 @@ import type { TimedStage } from './tracing.js';
 export function instrumentAppender(appender: SampleAppender, metrics: SelfMetrics): SampleAppender {
   return {
     wantsMetric: (name) => appender.wantsMetric(name),
+    ...(appender.encodedSeries === undefined ? {} : { encodedSeries: appender.encodedSeries }),
     append(series, protocol: IngestProtocol) {
       return withSpan('ingest.append', { 'sloe.ingest.protocol': protocol, 'sloe.ingest.series': series.length }, () => {
         const result = appender.append(series, protocol);

@@ -10,6 +10,15 @@ import { malformed } from '../wire/malformed.js';
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw payloadTooLarge(`body of ${declared} bytes; the limit is ${maxBytes}`);
+  // With a declared length the HTTP parser holds the body to it, so it is read whole: on the Node server that takes
+  // the adapter's direct path (no web stream, no full Request object), a tenth of a remote-write request's CPU.
+  if (declared !== null) {
+    try {
+      return new Uint8Array(await request.arrayBuffer());
+    } catch (error) {
+      throw unreadable(error);
+    }
+  }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,7 +28,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
     try {
       result = await reader.read();
     } catch (error) {
-      throw new SloeError('body_unreadable', `the request body could not be read: ${error instanceof Error ? error.message : String(error)}`, { status: 400, cause: error });
+      throw unreadable(error);
     }
     if (result.done) break;
     total += result.value.byteLength;
@@ -37,6 +46,10 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
     offset += chunk.byteLength;
   }
   return body;
+}
+
+function unreadable(error: unknown): SloeError {
+  return new SloeError('body_unreadable', `the request body could not be read: ${error instanceof Error ? error.message : String(error)}`, { status: 400, cause: error });
 }
 
 /** Inflates a gzip body (OTLP exporters may compress), refusing more than `maxBytes` of output. */

@@ -24,9 +24,9 @@ const REFUSALS: Readonly<Record<string, string>> = {
  */
 export async function commitBatch(group: GroupCommit, batch: DecodedBatch, protocol: IngestProtocol): Promise<CommitOutcome> {
   let result: AppendResult | undefined;
-  if (batch.series.length > 0) {
+  if (batch.series.length > 0 || batch.known !== undefined) {
     try {
-      result = await group.append(batch.series, protocol);
+      result = await group.append(batch.known === undefined ? { series: batch.series, protocol } : { series: batch.series, known: batch.known, protocol });
     } catch (error) {
       if (error instanceof SloeError && error.status < 500) throw error;
       throw new SloeError('storage_unavailable', `samples could not be committed, retry: ${error instanceof Error ? error.message : String(error)}`, { status: 503, cause: error });

@@ -27,8 +27,8 @@ describe('GroupCommit', () => {
     const { appender, groups } = heldAppender();
     const group = new GroupCommit(appender, { windowMs: 20, maxSeries: 1000 });
     const settled: string[] = [];
-    const a = group.append(series('a'), 'remote_write').then((result) => (settled.push('a'), result));
-    const b = group.append(series('b'), 'otlp').then((result) => (settled.push('b'), result));
+    const a = group.append({ series: series('a'), protocol: 'remote_write' }).then((result) => (settled.push('a'), result));
+    const b = group.append({ series: series('b'), protocol: 'otlp' }).then((result) => (settled.push('b'), result));
     await new Promise((resolve) => setTimeout(resolve, 5));
     // Inside the window: nothing committed, nobody acknowledged.
     expect(groups).toHaveLength(0);
@@ -44,7 +44,7 @@ describe('GroupCommit', () => {
     const { appender, fail } = heldAppender();
     const group = new GroupCommit(appender, { windowMs: 1, maxSeries: 1000 });
     fail.next = true;
-    const outcomes = await Promise.allSettled([group.append(series('a'), 'remote_write'), group.append(series('b'), 'remote_write')]);
+    const outcomes = await Promise.allSettled([group.append({ series: series('a'), protocol: 'remote_write' }), group.append({ series: series('b'), protocol: 'remote_write' })]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
   });
 
@@ -52,7 +52,7 @@ describe('GroupCommit', () => {
     const { appender, groups } = heldAppender();
     const sizes: number[] = [];
     const group = new GroupCommit(appender, { windowMs: 60_000, maxSeries: 2, onGroup: (requests) => sizes.push(requests) });
-    await Promise.all([group.append(series('a'), 'remote_write'), group.append(series('b'), 'remote_write')]);
+    await Promise.all([group.append({ series: series('a'), protocol: 'remote_write' }), group.append({ series: series('b'), protocol: 'remote_write' })]);
     expect(groups).toHaveLength(1);
     expect(sizes).toEqual([2]);
   });
@@ -60,6 +60,6 @@ describe('GroupCommit', () => {
   it('appends each request on its own when the appender has no groups', async () => {
     const appender: SampleAppender = { wantsMetric: () => true, append: (batch) => ({ received: batch.length, applied: 0, dropped: {} }) };
     const group = new GroupCommit(appender, { windowMs: 1, maxSeries: 10 });
-    await expect(group.append(series('a'), 'scrape')).resolves.toEqual({ received: 1, applied: 0, dropped: {} });
+    await expect(group.append({ series: series('a'), protocol: 'scrape' })).resolves.toEqual({ received: 1, applied: 0, dropped: {} });
   });
 });

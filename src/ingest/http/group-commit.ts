@@ -1,8 +1,7 @@
-import type { AppendResult, IncomingSeries, IngestProtocol, SampleAppender } from '../../core/index.js';
+import type { AppendRequest, AppendResult, SampleAppender } from '../../core/index.js';
+import { SloeError } from '../../core/index.js';
 
-interface Waiting {
-  readonly series: readonly IncomingSeries[];
-  readonly protocol: IngestProtocol;
+interface Waiting extends AppendRequest {
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -32,12 +31,16 @@ export class GroupCommit {
   ) {}
 
   /** Resolves with the request's own result once its group is committed; rejects when the commit failed. */
-  append(series: readonly IncomingSeries[], protocol: IngestProtocol): Promise<AppendResult> {
+  append(request: AppendRequest): Promise<AppendResult> {
     // An appender without groups commits each request on its own, before the promise settles.
-    if (this.appender.appendGroup === undefined) return new Promise((resolve) => resolve(this.appender.append(series, protocol)));
+    if (this.appender.appendGroup === undefined) {
+      // Known series come only from an appender's own index, and only one with groups offers it.
+      if (request.known !== undefined) return Promise.reject(new SloeError('known_series_unsupported', 'this appender takes no known series'));
+      return new Promise((resolve) => resolve(this.appender.append(request.series, request.protocol)));
+    }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.waiting.push({ series, protocol, resolve, reject });
-      this.waitingSeries += series.length;
+      this.waiting.push({ ...request, resolve, reject });
+      this.waitingSeries += request.series.length + (request.known?.length ?? 0);
       if (this.waitingSeries >= this.options.maxSeries) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
     });

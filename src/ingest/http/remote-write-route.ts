@@ -49,7 +49,8 @@ export function remoteWriteRoutes(ingest: IngestContext, bucketBounds: BucketBou
       try {
         const compressed = await readBody(c.req.raw, ingest.limits.maxBodyBytes);
         const body = inflateSnappy(compressed, ingest.limits.maxDecompressedBytes);
-        const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest, bucketBounds };
+        const encodedSeries = ingest.appender.encodedSeries;
+        const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest, bucketBounds, ...(encodedSeries === undefined ? {} : { encodedSeries }) };
         const batch: DecodedBatch = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
         if (batch.stats.series === 0) assertRemoteWriteVersion(body, version);
         const outcome = await commitBatch(ingest.groupCommit, batch, protocol);

@@ -4,7 +4,7 @@ import type { DecodeOptions, DecodeStats, DecodedBatch } from '../decoded.js';
 import { tooManySeries } from '../limits.js';
 import { SeenNames, delimited, read, skipField, varint } from '../wire/cursor.js';
 import { LENGTH_DELIMITED, ProtoReader, bytesEqualAscii, decodeUtf8 } from '../wire/protobuf.js';
-import { Offsets, readSamples } from './series-builder.js';
+import { KnownSampleBuffer, Offsets, readSamples, readSamplesInto } from './series-builder.js';
 import { readNativeSeries } from './native-series.js';
 
 const NAME_LABEL = new TextEncoder().encode('__name__');
@@ -25,16 +25,26 @@ const LABEL_VALUE = (2 << 3) | LENGTH_DELIMITED;
 const labelOffsets = new Offsets(256);
 const sampleOffsets = new Offsets(32);
 const histogramOffsets = new Offsets(32);
+/**
+ * Where the series' label fields lie, tags included: `contiguous` when no other field came between them, so
+ * bytes[start, end) encodes exactly its labels and can be looked up in the appender's encoded-series index.
+ */
+const labelSpan = { start: 0, end: 0, contiguous: true };
 
 /**
  * Decodes a remote-write 1.0 `WriteRequest`. Each series' labels are first only located (offsets); its metric name
  * is judged against the SLI index (once per distinct name per request), and only series some SLI needs get label
- * objects and samples. Label order is not assumed. Native histograms an SLI reads become `_bucket`, `_count` and `_sum`
- * series (native-histogram.ts); exemplars and metadata are counted and skipped.
+ * objects and samples. Label order is not assumed. With the appender's encoded-series index (`options.encodedSeries`),
+ * a series met before is found by the bytes of its label fields: its samples go straight into typed arrays (`known`)
+ * and no label, key or object is made for it; one known to be read by no SLI is dropped there. A series seen for
+ * the first time is labelled and carries a copy of those bytes, so the appender can file it. Native histograms an SLI
+ * reads become `_bucket`, `_count` and `_sum` series (native-histogram.ts); exemplars and metadata are counted and
+ * skipped.
  */
 export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): DecodedBatch {
   const stats = emptyStats();
   const series: IncomingSeries[] = [];
+  const known = new KnownSampleBuffer();
   const seen = new SeenNames(body);
   const scratch = new ProtoReader(body);
   const end = body.length;
@@ -47,7 +57,7 @@ export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): 
       const seriesEnd = read.value;
       if (++stats.series > options.maxSeries) throw tooManySeries(options.maxSeries);
       scanSeries(body, pos, seriesEnd, stats);
-      const kept = keepSeries(body, scratch, seen, options, stats);
+      const kept = keepSeries(body, scratch, seen, options, stats, known);
       if (kept) series.push(kept);
       if (histogramOffsets.length > 0) keepHistograms(body, scratch, options, stats, series);
       pos = seriesEnd;
@@ -56,7 +66,7 @@ export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): 
       pos = skipField(body, pos, end, tag >>> 3 === 0 ? -1 : tag & 7);
     }
   }
-  return { series, stats };
+  return known.length === 0 ? { series, stats } : { series, known, stats };
 }
 
 /** Locates the labels and samples of one TimeSeries into the scratch offsets. */
@@ -64,10 +74,15 @@ function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeSt
   labelOffsets.length = 0;
   sampleOffsets.length = 0;
   histogramOffsets.length = 0;
+  labelSpan.start = labelSpan.end = 0;
+  labelSpan.contiguous = true;
   while (pos < end) {
+    const fieldStart = pos;
     pos = varint(bytes, pos, end);
     const tag = read.value;
     if (tag === LABEL) {
+      if (labelOffsets.length === 0) labelSpan.start = fieldStart;
+      else if (labelSpan.end !== fieldStart) labelSpan.contiguous = false;
       pos = delimited(bytes, pos, end);
       const labelEnd = read.value;
       let nameStart = 0;
@@ -87,6 +102,7 @@ function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeSt
       }
       labelOffsets.push(nameStart, nameEnd);
       labelOffsets.push(valueStart, valueEnd);
+      labelSpan.end = labelEnd;
     } else if (tag === SAMPLE) {
       pos = delimited(bytes, pos, end);
       sampleOffsets.push(pos, read.value);
@@ -103,8 +119,11 @@ function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeSt
   }
 }
 
-/** Judges the scanned series by its name and, when an SLI needs it, builds it. */
-function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, options: DecodeOptions, stats: DecodeStats): IncomingSeries | undefined {
+/**
+ * Judges the scanned series by its name and then by its encoded labels; a known series' samples go to `known`, a new
+ * one some SLI may read is built (with its label bytes) and returned.
+ */
+function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, options: DecodeOptions, stats: DecodeStats, known: KnownSampleBuffer): IncomingSeries | undefined {
   const sampleCount = sampleOffsets.length / 2;
   stats.samples += sampleCount;
   if (sampleCount === 0) return undefined;
@@ -135,10 +154,24 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
     return undefined;
   }
 
+  const index = options.encodedSeries;
+  let encodedLabels: Uint8Array | undefined;
+  if (index !== undefined && labelSpan.contiguous) {
+    const series = index.find(bytes, labelSpan.start, labelSpan.end);
+    if (series === null) {
+      stats.unmatched += sampleCount;
+      return undefined;
+    }
+    if (series !== undefined) {
+      readSamplesInto(scratch, sampleOffsets, series, known);
+      return undefined;
+    }
+    encodedLabels = bytes.slice(labelSpan.start, labelSpan.end);
+  }
   const labels = buildLabels(bytes, nameStart, nameEnd, sampleCount, stats);
   if (!labels) return undefined;
   const { timestamps, values } = readSamples(scratch, sampleOffsets);
-  return { labels, timestamps, values };
+  return encodedLabels === undefined ? { labels, timestamps, values } : { labels, timestamps, values, encodedLabels };
 }
 
 /** The scanned series' labels, or undefined (its samples refused) when a label name is empty or repeated. */

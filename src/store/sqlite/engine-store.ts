@@ -55,10 +55,17 @@ export class SqliteEngineStore implements EngineStore {
   };
   private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => Float64Array;
   private readonly seriesIds = new Map<string, number>();
+  /**
+   * The id of each state object committed so far. The engine hands over the same object for a series commit after
+   * commit (advanced in place), so its id is found by identity, without hashing its long key again.
+   */
+  private idsByState = new WeakMap<SeriesState, number>();
   /** Committed increases not folded yet: term id -> fine bucket -> increase. */
   private readonly pendingIncreases = new Map<number, Map<number, number>>();
-  /** Every series' latest committed state (the objects the appender handed over, kept by reference). */
-  private readonly latestStates = new Map<string, SeriesState>();
+  /** Every series' latest committed state by series id (the objects the appender handed over, kept by reference). */
+  private readonly latestStates = new Map<number, SeriesState>();
+  /** States read from the old series_state table whose series has no id yet: they live there until seen again. */
+  private readonly legacyStates = new Map<string, SeriesState>();
   /** Whether a state changed since the last snapshot. */
   private statesChanged = false;
   /** Entries in the ingest log; folded when it passes FOLD_AT even if nobody calls fold(). */
@@ -134,7 +141,7 @@ export class SqliteEngineStore implements EngineStore {
       }
       for (const state of series) {
         if (!Number.isFinite(state.lastValue) || !Number.isFinite(state.lastTimestamp)) throw new Error(`state of series ${state.key} is not finite`);
-        body[at++] = this.seriesId(state.key);
+        body[at++] = this.stateId(state);
         body[at++] = state.lastTimestamp;
         body[at++] = state.lastValue;
         body[at++] = state.startTime;
@@ -188,10 +195,7 @@ export class SqliteEngineStore implements EngineStore {
   private snapshot(): Buffer {
     const body = new Float64Array(1 + this.latestStates.size * STATE_FIELDS);
     let at = 1;
-    for (const state of this.latestStates.values()) {
-      const id = this.seriesIds.get(state.key);
-      // States read from the old series_state table keep living there until their series is seen again.
-      if (id === undefined) continue;
+    for (const [id, state] of this.latestStates) {
       body[at++] = id;
       body[at++] = state.lastTimestamp;
       body[at++] = state.lastValue;
@@ -214,28 +218,32 @@ export class SqliteEngineStore implements EngineStore {
     const seriesKeys = new Map<number, string>();
     for (const [key, id] of this.seriesIds) seriesKeys.set(id, key);
     this.latestStates.clear();
+    this.legacyStates.clear();
     for (const row of this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]) {
-      this.latestStates.set(row.key, { key: row.key, lastTimestamp: row.last_ts, lastValue: row.last_value, startTime: row.start_time });
+      const state = { key: row.key, lastTimestamp: row.last_ts, lastValue: row.last_value, startTime: row.start_time };
+      const id = this.seriesIds.get(row.key);
+      if (id === undefined) this.legacyStates.set(row.key, state);
+      else this.latestStates.set(id, state);
     }
     const snapshot = this.statements.selectSnapshot.raw().get() as [Buffer] | undefined;
     if (snapshot !== undefined) {
       const body = aligned(snapshot[0]);
-      for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(seriesKeys.get(body[at]!), body, at + 1);
+      for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(body[at]!, seriesKeys.get(body[at]!), body, at + 1);
     }
     this.foldedInMemory();
     for (const row of this.statements.selectIngestLog.raw().iterate() as IterableIterator<[Buffer]>) {
       const body = aligned(row[0]);
       this.rememberIncreases(body);
       const at = HEADER + (body[0] ?? 0) * INCREASE_FIELDS;
-      for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
+      for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(body[at + i * STATE_FIELDS]!, seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
       this.logEntries += body[1] ?? 0;
     }
   }
 
   /** A state read back from a packed row: (ts, value, start) at `at`. */
-  private rememberState(key: string | undefined, body: Float64Array, at: number): void {
+  private rememberState(id: number, key: string | undefined, body: Float64Array, at: number): void {
     if (key === undefined) return;
-    this.latestStates.set(key, { key, lastTimestamp: body[at]!, lastValue: body[at + 1]!, startTime: body[at + 2]! });
+    this.latestStates.set(id, { key, lastTimestamp: body[at]!, lastValue: body[at + 1]!, startTime: body[at + 2]! });
     this.statesChanged = true;
   }
 
@@ -253,12 +261,16 @@ export class SqliteEngineStore implements EngineStore {
     return folded;
   }
 
-  private seriesId(key: string): number {
-    let id = this.seriesIds.get(key);
+  /** The series id of a state: by the object's identity when it was committed before, else by its key. */
+  private stateId(state: SeriesState): number {
+    const known = this.idsByState.get(state);
+    if (known !== undefined) return known;
+    let id = this.seriesIds.get(state.key);
     if (id === undefined) {
-      id = Number(this.statements.insertSeriesId.run(key).lastInsertRowid);
-      this.seriesIds.set(key, id);
+      id = Number(this.statements.insertSeriesId.run(state.key).lastInsertRowid);
+      this.seriesIds.set(state.key, id);
     }
+    this.idsByState.set(state, id);
     return id;
   }
 
@@ -281,15 +293,21 @@ export class SqliteEngineStore implements EngineStore {
       this.reloadIds();
       throw error;
     }
-    // Committed: now memory may follow.
+    // Committed: now memory may follow. The body holds each state's id where the transaction put it.
     this.rememberIncreases(body);
-    for (const state of series) this.latestStates.set(state.key, state);
+    const at = HEADER + (body[0] ?? 0) * INCREASE_FIELDS;
+    for (let i = 0; i < series.length; i++) {
+      const state = series[i]!;
+      this.latestStates.set(body[at + i * STATE_FIELDS]!, state);
+      if (this.legacyStates.size > 0) this.legacyStates.delete(state.key);
+    }
     if (series.length > 0) this.statesChanged = true;
     this.logEntries += series.length;
     if (this.logEntries >= FOLD_AT) this.fold();
   }
 
   private reloadIds(): void {
+    this.idsByState = new WeakMap();
     this.termIds.clear();
     for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
     this.seriesIds.clear();
@@ -335,7 +353,7 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   seriesStates(): SeriesState[] {
-    return [...this.latestStates.values()];
+    return [...this.legacyStates.values(), ...this.latestStates.values()];
   }
 
   alertStates(): { key: string; value: unknown }[] {
