@@ -128,7 +128,7 @@ describe('rules of a grouped SLO', () => {
         },
       ],
     };
-    writeFileSync(join(dir, 'grouped.test.yaml'), stringify({ rule_files: ['grouped.rules.yaml'], evaluation_interval: '1m', tests: [test] }, { lineWidth: 0 }));
+    writeFileSync(join(dir, 'grouped.test.yaml'), stringify({ rule_files: ['grouped.rules.yaml'], evaluation_interval: '1m', group_eval_order: file.groups.map((group) => group.name), tests: [test] }, { lineWidth: 0 }));
     const result = promtool(['test', 'rules', 'grouped.test.yaml'], dir);
     expect(result.output).toContain('SUCCESS');
     expect(result.status, result.output).toBe(0);

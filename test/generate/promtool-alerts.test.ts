@@ -36,8 +36,9 @@ function expected(file: RuleFile, tier: string, value: string): Record<string, u
 
 function writeRulesAndTest(name: string, file: RuleFile, evaluationInterval: string, tests: unknown[]): string {
   writeFileSync(join(dir, `${name}.rules.yaml`), renderRuleFile(file));
+  // promtool evaluates the groups in map order unless told: recordings first, as the alerts read them.
   const path = join(dir, `${name}.test.yaml`);
-  writeFileSync(path, stringify({ rule_files: [`${name}.rules.yaml`], evaluation_interval: evaluationInterval, tests }, { lineWidth: 0 }));
+  writeFileSync(path, stringify({ rule_files: [`${name}.rules.yaml`], evaluation_interval: evaluationInterval, group_eval_order: file.groups.map((group) => group.name), tests }, { lineWidth: 0 }));
   return path;
 }
 
