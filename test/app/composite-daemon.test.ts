@@ -12,35 +12,9 @@ import { REMOTE_WRITE_HEADERS, remoteWriteBody } from '../helpers/remote-write-e
 import type { FastSeries } from '../helpers/remote-write-encoder.js';
 import { logSink, workspace } from './daemon-fixture.js';
 import type { Workspace } from './daemon-fixture.js';
+import { compositeSpec, memberSpec } from '../helpers/composite-specs.js';
 
 const MINUTE = 60_000;
-
-function memberSpec(name: string, target: number): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata: { name: ${name} }
-spec:
-  service: shop
-  objectives: [ { target: ${target} } ]
-  sli:
-    ratio:
-      bad: sum(rate(requests_total{job="${name}",code="500"}[{{.window}}]))
-      total: sum(rate(requests_total{job="${name}"}[{{.window}}]))
-`;
-}
-
-function compositeSpec(name: string, method: string, target: number, members: string): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata: { name: ${name} }
-spec:
-  service: journeys
-  objectives: [ { target: ${target} } ]
-  composite:
-    method: ${method}
-    members: ${members}
-`;
-}
 
 const TARGETS = { login: 0.999, cart: 0.99, pay: 0.995 } as const;
 type Member = keyof typeof TARGETS;

@@ -4,43 +4,17 @@ import type { IncomingSeries, SloStatus } from '../../src/core/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
 import { GateService } from '../../src/policy/index.js';
 import { harness } from './fixtures.js';
+import { compositeSpec, memberSpec } from '../helpers/composite-specs.js';
 
 const START = Date.UTC(2026, 10, 20);
 
-function member(name: string, job: string, target: number): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata: { name: ${name} }
-spec:
-  service: shop
-  objectives: [ { target: ${target} } ]
-  sli:
-    ratio:
-      bad: sum(rate(requests_total{job="${job}",code="500"}[{{.window}}]))
-      total: sum(rate(requests_total{job="${job}"}[{{.window}}]))
-`;
-}
-
-function composite(name: string, method: string, target: number, members: string): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata: { name: ${name} }
-spec:
-  service: journeys
-  objectives: [ { target: ${target} } ]
-  composite:
-    method: ${method}
-    members: ${members}
-`;
-}
-
 const FILES = [
-  member('login', 'login', 0.999),
-  member('cart', 'cart', 0.99),
-  member('pay', 'pay', 0.995),
-  composite('checkout-weighted', 'weightedAverage', 0.99, '[ { slo: login }, { slo: cart }, { slo: pay, weight: 2 } ]'),
-  composite('checkout-worst', 'leastHealthy', 0.999, '[ { slo: login }, { slo: cart }, { slo: pay } ]'),
-  composite('journey', 'weightedAverage', 0.99, '[ { slo: checkout-weighted }, { slo: login } ]'),
+  memberSpec('login', 0.999),
+  memberSpec('cart', 0.99),
+  memberSpec('pay', 0.995),
+  compositeSpec('checkout-weighted', 'weightedAverage', 0.99, '[ { slo: login }, { slo: cart }, { slo: pay, weight: 2 } ]'),
+  compositeSpec('checkout-worst', 'leastHealthy', 0.999, '[ { slo: login }, { slo: cart }, { slo: pay } ]'),
+  compositeSpec('journey', 'weightedAverage', 0.99, '[ { slo: checkout-weighted }, { slo: login } ]'),
 ].join('---\n');
 
 function load(text: string) {
@@ -69,7 +43,7 @@ describe('composite SLOs', () => {
     const ok = load(FILES);
     expect(ok.problems).toEqual([]);
     expect(ok.specs.composites?.map((slo) => slo.name)).toEqual(['checkout-weighted', 'checkout-worst', 'journey']);
-    const cyclic = load([member('login', 'login', 0.999), composite('a', 'weightedAverage', 0.99, '[ { slo: b }, { slo: login } ]'), composite('b', 'leastHealthy', 0.99, '[ { slo: a } ]')].join('---\n'));
+    const cyclic = load([memberSpec('login', 0.999), compositeSpec('a', 'weightedAverage', 0.99, '[ { slo: b }, { slo: login } ]'), compositeSpec('b', 'leastHealthy', 0.99, '[ { slo: a } ]')].join('---\n'));
     const messages = cyclic.problems.map((problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatch(/^slos\.yaml:14:19: composite SLO 'a' is part of a cycle of members: a -> b -> a/);
@@ -77,7 +51,7 @@ describe('composite SLOs', () => {
   });
 
   it('refuses unknown members, unknown objectives, bad weights and an SLI beside the composite', () => {
-    const text = [member('login', 'login', 0.999), composite('bad', 'weightedAverage', 0.99, '[ { slo: nope }, { slo: login, objective: x }, { slo: login, weight: 0 } ]')].join('---\n');
+    const text = [memberSpec('login', 0.999), compositeSpec('bad', 'weightedAverage', 0.99, '[ { slo: nope }, { slo: login, objective: x }, { slo: login, weight: 0 } ]')].join('---\n');
     const messages = load(text).problems.map((problem) => problem.message);
     expect(messages).toEqual(
       expect.arrayContaining([
@@ -86,7 +60,7 @@ describe('composite SLOs', () => {
         expect.stringMatching(/members\[2\]\.weight' must be a number above 0, got 0/),
       ]),
     );
-    const method = load(composite('m', 'average', 0.99, '[ { slo: login } ]') + '---\n' + member('login', 'login', 0.999)).problems.map((problem) => problem.message);
+    const method = load(compositeSpec('m', 'average', 0.99, '[ { slo: login } ]') + '---\n' + memberSpec('login', 0.999)).problems.map((problem) => problem.message);
     expect(method.join('\n')).toMatch(/spec\.composite\.method'.*expected one of weightedAverage, leastHealthy/);
   });
 

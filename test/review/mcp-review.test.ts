@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Hono } from 'hono';
@@ -10,9 +8,9 @@ import { authenticate } from '../../src/auth/index.js';
 import { DAY, MINUTE } from '../../src/core/index.js';
 import { createMcp } from '../../src/mcp/index.js';
 import type { BudgetExplanation, Report, ReviewComponent } from '../../src/review/index.js';
-import { openSqliteStore } from '../../src/store/index.js';
 import type { SqliteStore } from '../../src/store/index.js';
-import { BURN, OBJECTIVE, PERIOD_MINUTES, REQUESTS_PER_MINUTE, SLO_NAME, Stream, streamReviews } from './stream.js';
+import { BURN, OBJECTIVE, PERIOD_MINUTES, REQUESTS_PER_MINUTE, SLO_NAME, startReviewRig } from './stream.js';
+import type { Stream } from './stream.js';
 
 // The known stream: three clean days up to START, 30 clean minutes, an hour at 30× (START+30m to START+90m), then
 // an hour clean. The explained range is the whole stream in whole hours from its first minute.
@@ -59,12 +57,7 @@ async function explain(args: Record<string, string>, client: Client = mcp): Prom
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sloe-mcp-review-'));
-  store = openSqliteStore(join(dir, 'sloe.db'));
-  reviews = streamReviews(store, () => stream);
-  stream = new Stream(store, START, [reviews]);
-  await stream.start();
-  stream.warmUp();
+  ({ dir, store, reviews, stream } = await startReviewRig('sloe-mcp-review-', START));
   await stream.run(30, 0);
   await stream.run(60, BURN);
   // One minute past the range: a minute's increase lands once the next sample shows it.
@@ -148,12 +141,8 @@ describe('explain_budget over two bursts and a steady burn at 1×: the costliest
   let client: Client;
 
   beforeAll(async () => {
-    otherDir = mkdtempSync(join(tmpdir(), 'sloe-mcp-explain-'));
-    otherStore = openSqliteStore(join(otherDir, 'sloe.db'));
-    const otherReviews = streamReviews(otherStore, () => other);
-    other = new Stream(otherStore, START, [otherReviews]);
-    await other.start();
-    other.warmUp();
+    let otherReviews: ReviewComponent;
+    ({ dir: otherDir, store: otherStore, reviews: otherReviews, stream: other } = await startReviewRig('sloe-mcp-explain-', START));
     // Minutes from START: 40 at 30× inside the second hour, 30 at 50× inside the fifth, then 300 at 1× (one error a
     // minute: exactly the rate the budget allows, so no window of its own); never on an hour's edge, so each burst lies
     // in one clock hour.

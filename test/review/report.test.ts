@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorResponse } from '../../src/api/errors.js';
 import { DAY, HOUR, MINUTE } from '../../src/core/index.js';
 import type { Report, ReviewComponent } from '../../src/review/index.js';
-import { openSqliteStore } from '../../src/store/index.js';
 import type { SqliteStore } from '../../src/store/index.js';
-import { BURN, OBJECTIVE, PERIOD_MINUTES, REQUESTS_PER_MINUTE, SLO_NAME, Stream, streamReviews } from './stream.js';
+import { BURN, OBJECTIVE, PERIOD_MINUTES, REQUESTS_PER_MINUTE, SLO_NAME, startReviewRig } from './stream.js';
+import type { Stream } from './stream.js';
 
 // The known stream, across a month's end: three clean days up to 2026-11-30 22:00 UTC, 30 clean minutes, an hour at
 // 30× (22:30 to 23:30, all in November), then an hour clean into December.
@@ -23,13 +21,7 @@ let reviews: ReviewComponent;
 let http: Hono;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sloe-report-'));
-  store = openSqliteStore(join(dir, 'sloe.db'));
-  // The engine is built by the stream, after the review component that reads it: reads go through `stream`.
-  reviews = streamReviews(store, () => stream);
-  stream = new Stream(store, START, [reviews]);
-  await stream.start();
-  stream.warmUp();
+  ({ dir, store, reviews, stream } = await startReviewRig('sloe-report-', START));
   await stream.run(30, 0);
   await stream.run(60, BURN);
   // One minute past the range's end: a minute's increase lands once the next sample shows it, so [FROM, TO) is complete.

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { DAY, MINUTE } from '../../src/core/index.js';
 import type { Evaluation } from '../../src/core/index.js';
@@ -6,7 +9,8 @@ import type { EngineComponent } from '../../src/engine/index.js';
 import { createNotifications } from '../../src/notify/index.js';
 import { createReviews } from '../../src/review/index.js';
 import type { ReviewComponent } from '../../src/review/index.js';
-import type { SloeStore } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import type { SloeStore, SqliteStore } from '../../src/store/index.js';
 import { TrafficGenerator, makeSlo, specsOf } from '../engine/fixtures.js';
 import { FakeTimers, settle } from '../notify/fake-timers.js';
 import { RecordingNotifier } from '../notify/fixtures.js';
@@ -92,4 +96,23 @@ export function streamReviews(store: SloeStore, stream: () => Stream, postmortem
     },
     logger: quiet,
   });
+}
+
+/** A SQLite store in a fresh folder, the review component over it and the stream feeding both, started and warmed up. */
+export interface ReviewRig {
+  readonly dir: string;
+  readonly store: SqliteStore;
+  readonly reviews: ReviewComponent;
+  readonly stream: Stream;
+}
+
+export async function startReviewRig(prefix: string, start: number): Promise<ReviewRig> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const store = openSqliteStore(join(dir, 'sloe.db'));
+  // The engine is built by the stream, after the review component that reads it: reads go through `stream`.
+  const reviews = streamReviews(store, () => stream);
+  const stream = new Stream(store, start, [reviews]);
+  await stream.start();
+  stream.warmUp();
+  return { dir, store, reviews, stream };
 }

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -11,12 +10,12 @@ import { startDaemon } from '../../src/app/index.js';
 import type { Daemon } from '../../src/app/index.js';
 import type { SloStatus } from '../../src/core/index.js';
 import type { Postmortem, Report, ReviewComponent } from '../../src/review/index.js';
-import { openSqliteStore } from '../../src/store/index.js';
 import type { SqliteStore } from '../../src/store/index.js';
 import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
 import { startPrometheus } from '../ingest/prometheus-process.js';
 import type { PrometheusProcess } from '../ingest/prometheus-process.js';
-import { BURN, PERIOD_MINUTES, SLO_NAME, Stream, streamReviews } from '../review/stream.js';
+import { BURN, PERIOD_MINUTES, SLO_NAME, startReviewRig } from '../review/stream.js';
+import type { Stream } from '../review/stream.js';
 import { launchChromium } from './chromium.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,12 +69,7 @@ describe('report page and postmortem links, over the real engine, reviews and st
   let url: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sloe-review-ui-'));
-    store = openSqliteStore(join(dir, 'sloe.db'));
-    reviews = streamReviews(store, () => stream);
-    stream = new Stream(store, START, [reviews]);
-    await stream.start();
-    stream.warmUp();
+    ({ dir, store, reviews, stream } = await startReviewRig('sloe-review-ui-', START));
     await stream.run(30, 0);
     await stream.run(6 * 60, BURN);
     // The slow ticket tier holds the incident until 5 h 48 min after the burn; then it is final and has its postmortem.

@@ -13,6 +13,7 @@ import type { Daemon } from '../../src/app/index.js';
 import type { IncomingSeries, SloStatus } from '../../src/core/index.js';
 import { logSink, workspace } from '../app/daemon-fixture.js';
 import { launchChromium } from './chromium.js';
+import { compositeSpec, memberSpec } from '../helpers/composite-specs.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS = join(ROOT, 'test-results');
@@ -32,31 +33,6 @@ spec:
       bad: sum(rate(req_total{job="orders",code="500"}[{{.window}}]))
       total: sum(rate(req_total{job="orders"}[{{.window}}]))
 `;
-
-function member(name: string, target: number): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata: { name: ${name} }
-spec:
-  service: shop
-  objectives: [ { target: ${target} } ]
-  sli:
-    ratio:
-      bad: sum(rate(req_total{job="${name}",code="500"}[{{.window}}]))
-      total: sum(rate(req_total{job="${name}"}[{{.window}}]))
-`;
-}
-
-function composite(name: string, method: string, members: string): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata: { name: ${name} }
-spec:
-  service: journeys
-  objectives: [ { target: 0.999 } ]
-  composite: { method: ${method}, members: ${members} }
-`;
-}
 
 /**
  * An hour of cumulative 200/500 counters, from zero, per (job, route) with its requests and errors a minute. A
@@ -86,8 +62,8 @@ describe('the SLO page draws groups and composite members', () => {
     execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'build-ui.ts')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
     const space = workspace();
     space.write('orders.yaml', GROUPED);
-    space.write('members.yaml', [member('login', 0.999), member('cart', 0.99), member('pay', 0.995)].join('---\n'));
-    space.write('journeys.yaml', [composite('checkout-worst', 'leastHealthy', '[ { slo: login }, { slo: cart }, { slo: pay } ]'), composite('journey', 'weightedAverage', '[ { slo: checkout-worst, weight: 3 }, { slo: login } ]')].join('---\n'));
+    space.write('members.yaml', [memberSpec('login', 0.999, { metric: 'req_total' }), memberSpec('cart', 0.99, { metric: 'req_total' }), memberSpec('pay', 0.995, { metric: 'req_total' })].join('---\n'));
+    space.write('journeys.yaml', [compositeSpec('checkout-worst', 'leastHealthy', 0.999, '[ { slo: login }, { slo: cart }, { slo: pay } ]'), compositeSpec('journey', 'weightedAverage', 0.999, '[ { slo: checkout-worst, weight: 3 }, { slo: login } ]')].join('---\n'));
     daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '300ms' }), { env: {}, logDestination: logSink().stream });
     const end = Math.floor(Date.now() / MINUTE) * MINUTE;
     const result = daemon.appender.append(

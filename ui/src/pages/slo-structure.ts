@@ -32,24 +32,12 @@ export function groupText(group: Readonly<Record<string, string>>): string {
   return `{${Object.entries(group).map(([label, value]) => `${label}=${JSON.stringify(value)}`).join(', ')}}`;
 }
 
-/** Least budget left first; unknown budgets (no data) last, since unknown is not the most urgent; then by labels. */
-function byBudgetLeft(a: SloStatus, b: SloStatus): number {
-  const left = a.errorBudget.remaining;
-  const right = b.errorBudget.remaining;
-  if (left !== right) {
-    if (left === null) return 1;
-    if (right === null) return -1;
-    return left - right;
-  }
-  return JSON.stringify(a.group).localeCompare(JSON.stringify(b.group));
-}
-
 /** The burn-rate window the groups table shows: the fastest page tier's long window, as the page alert reads it. */
 function headlineWindow(slo: SloStatus): string | undefined {
   return slo.alerts.find((alert) => alert.severity === 'page')?.longWindow ?? Object.keys(slo.burnRates)[0];
 }
 
-/** A grouped SLO's groups, least budget first: one column per group label, then each group's own figures. */
+/** A grouped SLO's groups in the order the groups API gives them (least budget first, no data last): one column per group label, then each group's own figures. */
 export function groupTable(slo: SloStatus, groups: readonly SloStatus[]): HTMLElement {
   const labels = [...new Set(groups.flatMap((group) => Object.keys(group.group ?? {})))];
   const window = headlineWindow(slo);
@@ -63,7 +51,7 @@ export function groupTable(slo: SloStatus, groups: readonly SloStatus[]): HTMLEl
     note,
     h('table', { class: 'groups' },
       h('thead', {}, h('tr', {}, labels.map((label) => h('th', {}, label)), h('th', { class: 'num' }, 'SLI'), h('th', {}, 'Budget remaining'), h('th', { class: 'num' }, window ? `Burn ${window}` : 'Burn'), h('th', {}, 'Alerts'), h('th', {}, 'Status'))),
-      h('tbody', {}, [...groups].sort(byBudgetLeft).map((group) => {
+      h('tbody', {}, groups.map((group) => {
         const remaining = group.errorBudget.remaining;
         return h('tr', { 'data-group': JSON.stringify(group.group ?? {}), 'data-budget': remaining === null ? 'unknown' : String(remaining), class: `status-row-${group.status}` },
           // Each group opens its own view of the page: its figures and its own history.
