@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { sloStatus } from '../../test/policy/status-fixture.js';
+import { policyTestOptions, sloStatus } from '../../test/policy/status-fixture.js';
 import { errorResponse } from '../api/errors.js';
 import type { BudgetPolicy, SloStatus } from '../core/index.js';
-import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
+import { MemoryJournal } from '../store/memory-records.js';
 import { createPolicy } from './component.js';
 import { FREEZE_KIND } from './freezes.js';
 
@@ -13,12 +13,7 @@ const lenient: BudgetPolicy = { name: 'lenient', selector: { services: ['checkou
 function setup(statuses: SloStatus[]) {
   const journal = new MemoryJournal();
   const policy = createPolicy({
-    statuses: { latest: () => statuses, get: (name) => statuses.find((status) => status.name === name) },
-    policies: [],
-    journal,
-    documents: new MemoryDocumentStore(),
-    webhooks: [],
-    source: 'urn:sloe:test',
+    ...policyTestOptions(statuses, journal),
     now: () => NOW,
   });
   const app = new Hono();

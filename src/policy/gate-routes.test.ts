@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { sloStatus } from '../../test/policy/status-fixture.js';
+import { policyTestOptions, sloStatus } from '../../test/policy/status-fixture.js';
 import { errorResponse } from '../api/errors.js';
 import type { SloStatus } from '../core/index.js';
-import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
+import { MemoryJournal } from '../store/memory-records.js';
 import { createPolicy } from './component.js';
 import { authenticate } from '../auth/index.js';
 import type { Tokens } from '../auth/index.js';
@@ -12,12 +12,7 @@ function setup(statuses: SloStatus[], tokens: Tokens = {}) {
   const journal = new MemoryJournal();
   let now = Date.parse('2026-11-26T12:01:00Z');
   const component = createPolicy({
-    statuses: { latest: () => statuses, get: (name) => statuses.find((status) => status.name === name) },
-    policies: [],
-    journal,
-    documents: new MemoryDocumentStore(),
-    webhooks: [],
-    source: 'urn:sloe:test',
+    ...policyTestOptions(statuses, journal),
     now: () => (now += 1000),
   });
   const app = new Hono();

@@ -3,12 +3,12 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub } from '../../test/helpers/fake-github.js';
 import type { FakeGitHub } from '../../test/helpers/fake-github.js';
-import { sloStatus } from '../../test/policy/status-fixture.js';
+import { policyTestOptions, sloStatus } from '../../test/policy/status-fixture.js';
 import { errorResponse } from '../api/errors.js';
 import { authenticate } from '../auth/index.js';
 import type { SloStatus } from '../core/index.js';
 import { signBody } from '../delivery/index.js';
-import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
+import { MemoryJournal } from '../store/memory-records.js';
 import { createPolicy } from './component.js';
 import { GitHubApp } from './github-app.js';
 
@@ -26,12 +26,7 @@ afterAll(() => github.close());
 function setup(statuses: SloStatus[], privateKey = keys.privateKey) {
   const journal = new MemoryJournal();
   const component = createPolicy({
-    statuses: { latest: () => statuses, get: (name) => statuses.find((status) => status.name === name) },
-    policies: [],
-    journal,
-    documents: new MemoryDocumentStore(),
-    webhooks: [],
-    source: 'urn:sloe:test',
+    ...policyTestOptions(statuses, journal),
     github: { webhookSecret: SECRET, app: new GitHubApp({ appId: APP_ID, privateKey, apiUrl: github.url }), repositories: { 'Acme/Shop-Frontend': 'checkout' } },
   });
   component.checkFreezes();

@@ -1,4 +1,7 @@
 import type { AlertStatus, SloHealth, SloStatus } from '../../src/core/index.js';
+import type { PolicyComponentOptions } from '../../src/policy/index.js';
+import { MemoryDocumentStore } from '../../src/store/index.js';
+import type { MemoryJournal } from '../../src/store/index.js';
 
 /** The 30-day tier table of CONTRACT.md, as the engine reports it. */
 const TIERS = [
@@ -67,4 +70,19 @@ export function sloStatus(figures: StatusFigures): SloStatus {
     evaluatedAt: figures.evaluatedAt ?? '2026-11-26T12:00:00.000Z',
   };
   return status_;
+}
+
+/**
+ * What every policy component in the tests is built from: fixed statuses, no policies of its own (the built-in
+ * default applies), in-memory journal and documents, no webhooks. Tests spread their own parts over it.
+ */
+export function policyTestOptions(statuses: SloStatus[], journal: MemoryJournal) {
+  return {
+    statuses: { latest: () => statuses, get: (name: string) => statuses.find((status) => status.name === name) },
+    policies: [],
+    journal,
+    documents: new MemoryDocumentStore(),
+    webhooks: [],
+    source: 'urn:sloe:test',
+  } satisfies Partial<PolicyComponentOptions>;
 }
