@@ -62,6 +62,21 @@ export async function getFromDaemon(target: DaemonTarget, path: string, accept =
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, json };
 }
 
+/**
+ * getFromDaemon for a command: when the daemon cannot be reached, says so as `sloe COMMAND: ...` on stderr, sets exit
+ * status 2 and returns undefined; other errors propagate.
+ */
+export async function askDaemon(command: string, context: CommandContext, target: DaemonTarget, path: string, accept?: string): Promise<DaemonAnswer | undefined> {
+  try {
+    return await getFromDaemon(target, path, accept);
+  } catch (error) {
+    if (!(error instanceof DaemonUnreachable)) throw error;
+    context.stderr(`sloe ${command}: ${error.message}\n`);
+    context.exitCode = 2;
+    return undefined;
+  }
+}
+
 /** `HTTP 400: from: "x" is not a time ...`: the status and the API's own reason, when it gave one. */
 export function refusal(answer: DaemonAnswer): string {
   const message = (answer.json as { error?: { message?: unknown } } | undefined)?.error?.message;

@@ -3,8 +3,8 @@ import { parseDuration } from '../core/index.js';
 import { reportText } from '../review/index.js';
 import type { Report } from '../review/index.js';
 import type { CommandContext } from './context.js';
-import { DaemonUnreachable, daemonTarget, getFromDaemon, refusal } from './daemon-client.js';
-import type { DaemonAnswer, DaemonFlags } from './daemon-client.js';
+import { askDaemon, daemonTarget, refusal } from './daemon-client.js';
+import type { DaemonFlags } from './daemon-client.js';
 
 interface ReportOptions extends DaemonFlags {
   service: string[];
@@ -76,15 +76,8 @@ export function registerReport(program: Command, context: CommandContext): void 
       const target = daemonTarget(options, context);
       const format = options.markdown === true ? 'markdown' : 'json';
       const path = `/api/v1/reports?${reportQuery(options, Date.now(), format).toString()}`;
-      let answer: DaemonAnswer;
-      try {
-        answer = await getFromDaemon(target, path, format === 'markdown' ? 'text/markdown' : 'application/json');
-      } catch (error) {
-        if (!(error instanceof DaemonUnreachable)) throw error;
-        context.stderr(`sloe report: ${error.message}\n`);
-        context.exitCode = 2;
-        return;
-      }
+      const answer = await askDaemon('report', context, target, path, format === 'markdown' ? 'text/markdown' : 'application/json');
+      if (!answer) return;
       const usable = answer.status === 200 && (format === 'markdown' ? answer.contentType.startsWith('text/markdown') : isReport(answer.json));
       if (!usable) {
         context.stderr(`sloe report: ${target.base}/api/v1/reports answered ${refusal(answer)}\n`);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { SloStatus } from '../core/index.js';
 import type { CommandContext } from './context.js';
-import { DaemonUnreachable, daemonTarget, getFromDaemon, refusal } from './daemon-client.js';
-import type { DaemonAnswer, DaemonFlags } from './daemon-client.js';
+import { askDaemon, daemonTarget, refusal } from './daemon-client.js';
+import type { DaemonFlags } from './daemon-client.js';
 import { statusTable } from './status-table.js';
 
 interface StatusOptions extends DaemonFlags {
@@ -28,15 +28,8 @@ export function registerStatus(program: Command, context: CommandContext): void 
     .option('--timeout <ms>', 'give up after this many milliseconds', '10000')
     .action(async (options: StatusOptions) => {
       const target = daemonTarget(options, context);
-      let answer: DaemonAnswer;
-      try {
-        answer = await getFromDaemon(target, '/api/v1/slos');
-      } catch (error) {
-        if (!(error instanceof DaemonUnreachable)) throw error;
-        context.stderr(`sloe status: ${error.message}\n`);
-        context.exitCode = 2;
-        return;
-      }
+      const answer = await askDaemon('status', context, target, '/api/v1/slos');
+      if (!answer) return;
       const body = answer.json;
       if (answer.status !== 200 || !isStatusList(body)) {
         context.stderr(`sloe status: ${target.base}/api/v1/slos answered ${refusal(answer)}\n`);
