@@ -57,7 +57,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   const telemetry = createTelemetry({ metrics, tracing });
 
   // spec → engine ← sources, ingest
-  const sources = createSources(config.sources);
+  const sources = createSources(config.sources, { groupSize: config.pull.groupSize });
   const engine = createEngineComponent({
     specs: initial,
     store,

@@ -61,7 +61,7 @@ export interface SloeConfig {
   auth: { readToken?: string; writeToken?: string; adminToken?: string; allowOpenRemote: boolean };
   scrape: ScrapeJobConfig[];
   sources: SourceConfig[];
-  pull: { chunk: string; chunkMs: number; queriesPerSecond: number; delay: string; delayMs: number };
+  pull: { chunk: string; chunkMs: number; queriesPerSecond: number; delay: string; delayMs: number; groupSize: number };
   notifiers: {
     alertmanager: z.infer<typeof alertmanagerSchema>;
     pagerduty: z.infer<typeof pagerdutySchema>;
@@ -248,7 +248,7 @@ export function loadConfig(sources: ConfigSources = {}): SloeConfig {
 /** The configuration as the table parses it, before durations are turned into milliseconds. */
 type TextConfig = Omit<SloeConfig, 'evaluationIntervalMs' | 'retentionMs' | 'shutdownTimeoutMs' | 'scrape' | 'sources' | 'notifiers' | 'sloth' | 'selfScrape' | 'server' | 'reports' | 'pull' | 'replicas'> & {
   replicas: Omit<SloeConfig['replicas'], 'claimWindowMs'>;
-  pull: { chunk: string; queriesPerSecond: number; delay: string };
+  pull: { chunk: string; queriesPerSecond: number; delay: string; groupSize: number };
   reports: z.infer<typeof reportsSchema>;
   selfScrape: Omit<SloeConfig['selfScrape'], 'intervalMs'>;
   sloth: Omit<SloeConfig['sloth'], 'defaultSloPeriodMs'>;

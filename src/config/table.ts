@@ -184,4 +184,5 @@ export const CONFIG_TABLE = [
   key({ key: 'pull.chunk', schema: durationText, default: '1d', description: 'Longest range one backfill query asks a source for (1-minute steps: 1d is 1,440 points; Prometheus refuses more than 11,000).' }),
   key({ key: 'pull.queriesPerSecond', schema: z.coerce.number().positive().max(1000), default: 20, description: 'Backfill queries per second, all sources together, so a backfill does not starve the source\'s other users.' }),
   key({ key: 'pull.delay', schema: durationText, default: '15s', description: 'A minute is pulled from a source once it ended this long ago (the source\'s ingest lag); the last minutes are pulled again each tick to count late samples.' }),
+  key({ key: 'pull.groupSize', schema: z.coerce.number().int().min(1).max(10_000), default: 200, description: 'Most SLO queries one grouped query answers: queries of one shape that differ only in a label\'s value (job="a", job="b") are asked as one `sum by (job)` with a regex of the values each tick; 1 asks every query by itself.' }),
 ] as const;

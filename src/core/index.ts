@@ -22,6 +22,7 @@ export type {
   EngineStore,
   RemoteCounts,
   RemoteSliQuery,
+  RangeAnswer,
   RangePoint,
   RemoteSeries,
   RemoteTermQuery,
@@ -55,15 +56,19 @@ export { MatcherIndex, termMatches } from './sli/index.js';
 export {
   compileQuery,
   compileSli,
+  escapeRegex,
   evaluateInstant,
   findWindowPlaceholders,
   formatBound,
   formatMatcher,
+  formatName,
+  formatSummedSelector,
   hasWindowPlaceholder,
   maskWindowPlaceholders,
   mergeTerms,
   parseBound,
   parsePromql,
+  readSummedSelector,
   substituteWindow,
 } from './promql/index.js';
 export type {
@@ -78,6 +83,7 @@ export type {
   QueryResult,
   SignedTerm,
   SliQueryRole,
+  SummedSelector,
   Term,
   WindowPlaceholder,
 } from './promql/index.js';

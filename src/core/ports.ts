@@ -246,7 +246,16 @@ export interface RemoteSeries {
    * source has no data is absent, not zero. Rejects with SloeError when the source fails.
    */
   range(source: string, promql: string, start: number, end: number, stepMs: number): Promise<RangePoint[]>;
+  /**
+   * Several queries over the same range, each answered as `range` would answer it, in as few queries to the source as
+   * it can (queries of one shape differing only in a label's value are asked together). Never rejects: a query the
+   * source failed to answer has its error, in the order the queries were given.
+   */
+  rangeMany(source: string, promqls: readonly string[], start: number, end: number, stepMs: number): Promise<RangeAnswer[]>;
 }
+
+/** One query's answer in a batch: its points, or why the source did not give them. */
+export type RangeAnswer = { readonly points: readonly RangePoint[] } | { readonly error: Error };
 
 /** An exclusion as the engine keeps it: from the spec, from a maintenance window, or set through the admin API. */
 export interface ExclusionRecord {

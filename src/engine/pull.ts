@@ -102,23 +102,34 @@ export class Puller {
     options.store.saveAlertStates(fresh);
   }
 
-  /** Pulls what is new for every live pull that is caught up, and wakes the backfill worker for those that are not. */
+  /**
+   * Pulls what is new for every live pull that is caught up, and wakes the backfill worker for those that are not. Pulls
+   * of one source over the same range are asked together (`RemoteSeries.rangeMany`), so the source can answer many
+   * SLOs' queries of one shape with one query.
+   */
   async tick(now: number): Promise<void> {
     const target = this.target(now);
-    const live = this.options.pulls.filter((pull) => {
+    const batches = new Map<string, { source: string; from: number; pulls: PullPlan[] }>();
+    for (const pull of this.options.pulls) {
       const progress = this.progress.get(pull.id)!;
-      return pull.mode === 'live' && !progress.busy && target - progress.cursor <= this.options.settings.liveLimitMs && (progress.retryAt ?? 0) <= now && target > progress.cursor;
-    });
-    // Bounded concurrency: a thousand SLOs must not open a thousand connections to the source at once.
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < live.length) {
-        const pull = live[next++]!;
-        const progress = this.progress.get(pull.id)!;
-        await this.pullRange(pull, progress, Math.max(progress.from, progress.cursor - this.options.settings.overlapMs), target, now);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, live.length) }, lane));
+      const live = pull.mode === 'live' && !progress.busy && target - progress.cursor <= this.options.settings.liveLimitMs && (progress.retryAt ?? 0) <= now && target > progress.cursor;
+      if (!live) continue;
+      const from = this.rangeStart(Math.max(progress.from, progress.cursor - this.options.settings.overlapMs), now);
+      if (target <= from) continue;
+      const key = `${pull.source}\u0000${from}`;
+      const batch = batches.get(key) ?? { source: pull.source, from, pulls: [] };
+      batch.pulls.push(pull);
+      batches.set(key, batch);
+    }
+    for (const { source, from, pulls } of batches.values()) {
+      const started = pulls.map((pull) => this.begin(pull));
+      const answers = await this.options.remote.rangeMany(source, pulls.map((pull) => pull.promql), from + STEP, target, STEP);
+      pulls.forEach((pull, index) => {
+        const answer = answers[index] ?? { error: new Error('the source gave no answer for this query') };
+        if ('error' in answer) this.fail(pull, started[index]!, answer.error);
+        else this.land(pull, started[index]!, answer.points, from, target, now);
+      });
+    }
     if (this.behind(now).length > 0) this.worker ??= this.backfill().finally(() => (this.worker = undefined));
   }
 
@@ -229,22 +240,50 @@ export class Puller {
    * minute it ends) and writes the difference to what is stored; moves the cursor to `end` when it is ahead.
    */
   private async pullRange(pull: PullPlan, progress: Progress, start: number, end: number, now: number): Promise<boolean> {
-    // Old buckets are only kept hourly: a range reaching them starts on an hour, so whole hours are compared.
-    const fineFrom = Math.ceil((now - this.options.fineKeep) / HOUR) * HOUR;
-    const from = start < fineFrom ? Math.floor(start / HOUR) * HOUR : start;
+    const from = this.rangeStart(start, now);
     if (end <= from) return true;
-    progress.busy = true;
-    let points: RangePoint[];
+    this.begin(pull);
+    let points: readonly RangePoint[];
     try {
       points = await this.options.remote.range(pull.source, pull.promql, from + STEP, end, STEP);
     } catch (error) {
-      progress.busy = false;
-      const reason = (error as Error).message;
-      if (progress.error !== reason) this.options.log?.warn({ pull: pull.id, objectives: pull.objectives, err: error }, 'pull failed');
-      progress.error = reason;
-      progress.retryAt = this.options.clock() + this.options.settings.retryMs;
+      this.fail(pull, progress, error as Error);
       return false;
     }
+    this.land(pull, progress, points, from, end, now);
+    return true;
+  }
+
+  /** Old buckets are only kept hourly: a range reaching them starts on an hour, so whole hours are compared. */
+  private rangeStart(start: number, now: number): number {
+    const fineFrom = this.fineFrom(now);
+    return start < fineFrom ? Math.floor(start / HOUR) * HOUR : start;
+  }
+
+  /** Where the 1-minute buckets begin: before it the store may hold only hourly ones. */
+  private fineFrom(now: number): number {
+    return Math.ceil((now - this.options.fineKeep) / HOUR) * HOUR;
+  }
+
+  /** Marks a pull as in flight (no second query for it meanwhile); returns its progress as it was when asked. */
+  private begin(pull: PullPlan): Progress {
+    const progress = this.progress.get(pull.id)!;
+    progress.busy = true;
+    return progress;
+  }
+
+  /** A failed query: the reason is kept (and logged once per new reason), and the pull waits `retryMs`. */
+  private fail(pull: PullPlan, progress: Progress, error: Error): void {
+    progress.busy = false;
+    const reason = error.message;
+    if (progress.error !== reason) this.options.log?.warn({ pull: pull.id, objectives: pull.objectives, err: error }, 'pull failed');
+    progress.error = reason;
+    progress.retryAt = this.options.clock() + this.options.settings.retryMs;
+  }
+
+  /** Writes the pulled points of [from, end) as differences to what is stored, and moves the cursor. */
+  private land(pull: PullPlan, progress: Progress, points: readonly RangePoint[], from: number, end: number, now: number): void {
+    const fineFrom = this.fineFrom(now);
     const rows: TermIncrease[] = [];
     for (const target of pull.targets) rows.push(...this.differences(target.key, target.read, points, from, end, fineFrom));
     this.options.store.commit(rows, []);
@@ -259,7 +298,6 @@ export class Puller {
       this.progress.set(pull.id, moved);
       this.options.store.saveAlertStates([{ key: `${MARK}${pull.id}`, value: saved(moved) }]);
     }
-    return true;
   }
 
   /** The increases that make the stored buckets of `key` in [from, end) equal the pulled points. */

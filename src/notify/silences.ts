@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore, Labels } from '../core/index.js';
-import { LABELS, SloeError } from '../core/index.js';
+import { LABELS, SloeError, escapeRegex } from '../core/index.js';
 
 export const SILENCES_NAMESPACE = 'notify.silences';
 
@@ -44,10 +44,6 @@ export const silenceRequestSchema = z.strictObject({
   comment: z.string().trim().min(1, 'say why the silence is needed'),
   createdBy: z.string().trim().min(1, 'say who sets the silence'),
 });
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function compile(matcher: Matcher): (value: string) => boolean {
   if (!matcher.isRegex) return (value) => (value === matcher.value) === matcher.isEqual;

@@ -20,10 +20,18 @@ function events(minuteEnd: number, incident?: [number, number]): { bad: number; 
   return { total: 1000, bad: burning ? 300 : 10 };
 }
 
+/** A scripted source whose batches are asked query by query, as a source that groups nothing would answer them. */
+function oneByOne(parts: Omit<RemoteSeries, 'rangeMany'>): RemoteSeries {
+  return {
+    ...parts,
+    rangeMany: (source, promqls, start, end, step) => Promise.all(promqls.map((promql) => parts.range(source, promql, start, end, step).then((points) => ({ points }), (error: Error) => ({ error })))),
+  };
+}
+
 /** A source answering `sum(increase(...[1m]))` at each step from `events`, counting the range queries it gets. */
 function scriptedSource(options: { since: number; incident?: [number, number] }) {
   const state = { down: false, queries: [] as { promql: string; start: number; end: number }[], dataUntil: NOW };
-  const remote: RemoteSeries = {
+  const remote = oneByOne({
     queries: (query) => {
       if (query.sli.kind !== 'ratio') throw new Error('ratio only');
       return [
@@ -45,7 +53,7 @@ function scriptedSource(options: { since: number; incident?: [number, number] })
       }
       return Promise.resolve(points);
     },
-  };
+  });
   return { remote, state };
 }
 
@@ -168,7 +176,7 @@ describe('remote SLIs pulled into the ledger', () => {
   it('fills an ingested SLO naming a backfill source over its period, up to where its own ingest began', async () => {
     const since = NOW - 2 * DAY;
     const asked: string[] = [];
-    const remote: RemoteSeries = {
+    const remote = oneByOne({
       queries: () => [],
       termQuery: (term, _step, source) => ({ source, promql: term.key, side: 'total' }),
       range: (_source, promql, start, end, step) => {
@@ -177,7 +185,7 @@ describe('remote SLIs pulled into the ledger', () => {
         for (let t = start; t <= end; t += step) if (t > since) points.push({ t, value: promql.includes('5..') ? 10 : 1000 });
         return Promise.resolve(points);
       },
-    };
+    });
     const slo = { ...makeSlo({ target: 0.99 }), backfill: { source: 'prom' } };
     const { engine } = harness(specsOf(slo), NOW, { remote, pullSettings: FAST });
     await engine.evaluate(NOW);

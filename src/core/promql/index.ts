@@ -5,5 +5,7 @@ export { compileSli, mergeTerms } from './compile.js';
 export { compileQuery } from './query.js';
 export { evaluateInstant } from './evaluate.js';
 export type { InstantSeries, InstantValue } from './instant.js';
-export { formatBound, formatMatcher, matcherAccepts, parseBound } from './labels.js';
+export { escapeRegex, formatBound, formatMatcher, formatName, matcherAccepts, parseBound } from './labels.js';
+export { formatSummedSelector, readSummedSelector } from './summed-selector.js';
+export type { SummedSelector } from './summed-selector.js';
 export type { CompileResult, CompiledSli, GaugeMode, LabelMatcher, MatchOp, ParseResult, QueryResult, SignedTerm, SliQueryRole, Term } from './types.js';

@@ -86,3 +86,8 @@ export function formatMatcher(matcher: LabelMatcher): string {
   return `${formatName(matcher.name)}${matcher.op}${JSON.stringify(matcher.value)}`;
 }
 
+
+/** A literal string as a regular expression matching exactly it (RE2 and JavaScript alike). */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
