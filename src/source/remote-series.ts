@@ -72,29 +72,33 @@ export class SourceRemoteSeries implements RemoteSeries {
 
   /**
    * Groups what it can (grouping.ts: one `sum by (label)` query per shape, split here per member), asks the rest one by
-   * one, at most CONCURRENCY queries at a time; a failed group query is every member's failure.
+   * one, at most CONCURRENCY queries at a time. A group the source refuses (a limit on samples, series or query length
+   * that its members alone stay under) is asked member by member instead; a group the source did not answer (down,
+   * timed out) is every member's failure, since asking each again would only add load to a source in trouble.
    */
   async rangeMany(source: string, promqls: readonly string[], start: number, end: number, stepMs: number): Promise<RangeAnswer[]> {
     const answers: RangeAnswer[] = new Array<RangeAnswer>(promqls.length);
     const batches = batchQueries(promqls, this.groupSize);
-    const work: (() => Promise<void>)[] = [
-      ...batches.groups.map((group) => async () => {
-        try {
-          const split = splitGroupAnswer(group, await this.client(source).range(group.promql, start, end, stepMs));
-          for (const [index, points] of split) answers[index] = { points };
-        } catch (error) {
-          for (const indexes of group.members.values()) for (const index of indexes) answers[index] = { error: error as Error };
-        }
-      }),
-      ...batches.alone.map((index) => async () => {
-        try {
-          answers[index] = { points: await this.range(source, promqls[index]!, start, end, stepMs) };
-        } catch (error) {
-          answers[index] = { error: error as Error };
-        }
-      }),
-    ];
-    await runBounded(work, CONCURRENCY);
+    const alone = async (index: number): Promise<void> => {
+      try {
+        answers[index] = { points: await this.range(source, promqls[index]!, start, end, stepMs) };
+      } catch (error) {
+        answers[index] = { error: error as Error };
+      }
+    };
+    const refusedMembers: number[] = [];
+    const grouped = batches.groups.map((group) => async () => {
+      try {
+        const split = splitGroupAnswer(group, await this.client(source).range(group.promql, start, end, stepMs));
+        for (const [index, points] of split) answers[index] = { points };
+      } catch (error) {
+        const members = [...group.members.values()].flat();
+        if (error instanceof SloeError && error.code === 'source_query_failed') refusedMembers.push(...members);
+        else for (const index of members) answers[index] = { error: error as Error };
+      }
+    });
+    await runBounded([...grouped, ...batches.alone.map((index) => () => alone(index))], CONCURRENCY);
+    await runBounded(refusedMembers.map((index) => () => alone(index)), CONCURRENCY);
     return answers;
   }
 

@@ -65,13 +65,18 @@ const badQuery = (job: string) => `sum(increase(http_requests_total{job="${job}"
 const totalQuery = (job: string) => `sum(increase(http_requests_total{job="${job}"}[1m]))`;
 const ranges = () => proxy.requests.filter((request) => request.url.startsWith('/api/v1/query_range'));
 
-beforeAll(async () => {
-  prometheus = await startPrometheus('global:\n  scrape_interval: 1m\n', ['--web.enable-remote-write-receiver']);
+/** Writes every series through the Prometheus's own remote-write receiver. */
+async function writeSeries(target: PrometheusProcess): Promise<void> {
   const series = JOBS.flatMap((job) =>
     CODES.map((code) => ({ labels: { __name__: 'http_requests_total', job, code }, samples: Array.from({ length: STEPS + 1 }, (_, k) => ({ value: counterAt(job, code, k), timestamp: timeOf(k) })) })),
   );
-  const response = await fetch(`${prometheus.url}/api/v1/write`, { method: 'POST', body: new Uint8Array(compressSync(encodeV1(series))), headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' } });
+  const response = await fetch(`${target.url}/api/v1/write`, { method: 'POST', body: new Uint8Array(compressSync(encodeV1(series))), headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' } });
   expect(response.status).toBe(204);
+}
+
+beforeAll(async () => {
+  prometheus = await startPrometheus('global:\n  scrape_interval: 1m\n', ['--web.enable-remote-write-receiver']);
+  await writeSeries(prometheus);
   proxy = await startRecordingProxy(prometheus.url);
 }, 60_000);
 
@@ -106,12 +111,35 @@ describe('grouped range queries against a real Prometheus', () => {
     }
   });
 
-  it('gives every member of a group the failure when the source refuses it, and keeps answering the others', async () => {
+  it('answers a group\'s members and gives a query the source refuses its own error', async () => {
     const remote = new SourceRemoteSeries([entry(proxy.url)]);
     const answers = await remote.rangeMany('prom', [totalQuery('svc-1'), totalQuery('svc-2'), 'sum(rate(x[1m]'], NOW - 10 * MINUTE, NOW, 30_000);
     expect(answers.slice(0, 2).every((answer) => 'points' in answer && answer.points.length > 0)).toBe(true);
     expect(answers[2]).toMatchObject({ error: { message: expect.stringMatching(/refused the query sum\(rate\(x\[1m\]/) } });
   });
+});
+
+describe('a source that refuses a grouped query', () => {
+  it('is asked member by member, and each answer is still the per-term one', async () => {
+    // Few enough samples a query that one SLO's query passes and thirty SLOs' grouped query does not.
+    const limited = await startPrometheus('global:\n  scrape_interval: 1m\n', ['--web.enable-remote-write-receiver', '--query.max-samples=300']);
+    const recorder = await startRecordingProxy(limited.url);
+    try {
+      await writeSeries(limited);
+      const queries = JOBS.map(badQuery);
+      const start = NOW - 10 * MINUTE;
+      const answers = await new SourceRemoteSeries([entry(recorder.url)]).rangeMany('prom', queries, start, NOW, MINUTE);
+      const asked = recorder.requests.map((request) => new URLSearchParams(request.body).get('query')!);
+      expect(asked.filter((query) => query.startsWith('sum by (job)'))).toHaveLength(1);
+      expect(asked.filter((query) => !query.startsWith('sum by (job)')).sort()).toEqual([...queries].sort());
+      const own = new SourceRemoteSeries([entry(limited.url)]);
+      for (const [index, query] of queries.entries()) expect(answers[index], query).toEqual({ points: await own.range('prom', query, start, NOW, MINUTE) });
+      expect(answers.every((answer) => 'points' in answer && answer.points.length === 11)).toBe(true);
+    } finally {
+      await recorder.close();
+      await limited.stop();
+    }
+  }, 60_000);
 });
 
 describe('the engine pulling many SLOs from a real Prometheus', () => {
