@@ -11,7 +11,10 @@ export interface RemoteSeriesOptions extends ClientOptions {
   readonly groupSize?: number;
 }
 
-/** Default of `pull.groupSize`: a 200-value regex is well inside what Prometheus, Thanos, Mimir and VictoriaMetrics take. */
+/**
+ * The group size when none is given (replay, tests); the daemon passes `pull.groupSize`, whose default in the config
+ * table is the same. A 200-value regex is well inside what Prometheus, Thanos, Mimir and VictoriaMetrics accept.
+ */
 export const DEFAULT_GROUP_SIZE = 200;
 
 /** Queries in flight to one source at once: a thousand SLOs must not open a thousand connections. */
