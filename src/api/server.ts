@@ -1,5 +1,6 @@
-import { serve } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { SloeError } from '../core/index.js';
 
@@ -26,31 +27,39 @@ export interface ConnectionLimits {
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 4096 };
 
-export async function startServer(app: Hono, listen: string, limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS): Promise<RunningServer> {
+/**
+ * A request answered before hono sees it (the gate's fast path, policy/gate-fast-path.ts): true when it answered,
+ * false to leave the request, untouched, to the app.
+ */
+export type FastRoute = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+export async function startServer(app: Hono, listen: string, limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS, fastRoute?: FastRoute): Promise<RunningServer> {
   const { host, port } = parseListen(listen);
   // Node checks the header and request time-outs every connectionsCheckingInterval (30 s by default), so a trickling
   // client could outlive its time-out by that much: check at a tenth of the header time-out, at least every second.
   const checkEveryMs = Math.max(250, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 10)));
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const created = serve(
-      {
-        fetch: app.fetch,
-        hostname: host,
-        port,
-        serverOptions: {
-          headersTimeout: limits.headersTimeoutMs,
-          // Node requires requestTimeout ≥ headersTimeout (0 would disable it).
-          requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
-          keepAliveTimeout: limits.keepAliveTimeoutMs,
-          connectionsCheckingInterval: checkEveryMs,
-        },
-      },
-      () => resolve(created),
-    );
-    created.once('error', reject);
+  // What @hono/node-server's serve() does, with the fast route put in front of hono's listener.
+  const viaHono = getRequestListener(app.fetch, { hostname: host });
+  // hono's listener handles its own errors (its promise never rejects), as under serve().
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    if (fastRoute === undefined || !fastRoute(request, response)) void viaHono(request, response);
+  };
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node requires requestTimeout ≥ headersTimeout (0 would disable it).
+      requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: checkEveryMs,
+    },
+    listener,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
   });
   // Past the cap, Node closes new sockets at once: file descriptors and memory stay bounded whatever clients do.
-  if ('maxConnections' in server) server.maxConnections = limits.maxConnections;
+  server.maxConnections = limits.maxConnections;
   const bound = server.address();
   const actualPort = typeof bound === 'object' && bound ? bound.port : port;
   return {
@@ -58,14 +67,14 @@ export async function startServer(app: Hono, listen: string, limits: ConnectionL
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          if ('closeAllConnections' in server) server.closeAllConnections();
+          server.closeAllConnections();
         }, graceMs);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
           resolve();
         });
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        server.closeIdleConnections();
       }),
   };
 }

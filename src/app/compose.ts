@@ -12,6 +12,7 @@ import { createIngestComponent, selfScrapeJob } from '../ingest/index.js';
 import { ClaimedNotifier, buildReceivers, createNotifications, leaseFor, needsClaims } from '../notify/index.js';
 import type { Notifier } from '../notify/index.js';
 import { createPolicy } from '../policy/index.js';
+import type { GateService } from '../policy/index.js';
 import { createMcp } from '../mcp/index.js';
 import { createProvisioning } from '../provision/index.js';
 import { createReviews } from '../review/index.js';
@@ -43,6 +44,8 @@ export interface Composition {
   readonly engine: EngineComponent;
   /** The engine's appender as ingest uses it (counted). */
   readonly appender: SampleAppender;
+  /** The release gates, for the gate's fast path in front of the HTTP app (policy/gate-fast-path.ts). */
+  readonly gates: GateService;
 }
 
 /**
@@ -153,7 +156,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
   const closeStore: Component<never> = { name: 'store', stop: () => Promise.resolve(store.close()) };
   const parts = [telemetry, closeStore, claims.part, sources, notify, policy, reviews, mcp, api, provisioning, engine, ingest];
   engine.emitTo(parts);
-  return { parts, engine, appender };
+  return { parts, engine, appender, gates: policy.gates };
 }
 
 /**

@@ -10,9 +10,10 @@ import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
-import { countRequests, createLogger, createSelfMetrics, startTracing, traceRequests } from '../telemetry/index.js';
-import type { SelfMetrics } from '../telemetry/index.js';
-import { RouteTable, authenticate, openRemotePolicy } from '../auth/index.js';
+import { countRequests, createLogger, createSelfMetrics, requestRecorder, startTracing, traceRequests } from '../telemetry/index.js';
+import type { RequestRecorder, SelfMetrics } from '../telemetry/index.js';
+import { RouteTable, authenticate, openRemotePolicy, requestAuthorizer } from '../auth/index.js';
+import { gateFastPath } from '../policy/index.js';
 import type { OpenRemotePolicy } from '../auth/index.js';
 import { compose } from './compose.js';
 import type { Composition } from './compose.js';
@@ -42,6 +43,11 @@ export interface DaemonOptions {
   readonly logDestination?: DestinationStream;
   /** Unix ms. Default Date.now. */
   readonly clock?: () => number;
+  /**
+   * Whether GET gate requests are answered in front of hono (policy/gate-fast-path.ts). Default true; the fast path's
+   * test turns it off to ask the hono route the same questions. Off anyway while spans are exported.
+   */
+  readonly gateFastPath?: boolean;
 }
 
 /** Log redaction for the configuration itself: every secret key, and headers that may carry credentials. */
@@ -59,9 +65,9 @@ const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/a
  * Before every route, in order: request metrics, traces (only when spans are exported: a span nobody receives still
  * costs a context switch and a header scan per request), the one auth check, body limits.
  */
-function middleware(config: SloeConfig, metrics: SelfMetrics, routeTable: RouteTable, openRemote: OpenRemotePolicy, tracing: boolean): Middleware[] {
+function middleware(config: SloeConfig, metrics: SelfMetrics, record: RequestRecorder, routeTable: RouteTable, openRemote: OpenRemotePolicy, tracing: boolean): Middleware[] {
   return [
-    { path: '*', handler: countRequests(metrics) },
+    { path: '*', handler: countRequests(metrics, record) },
     ...(tracing ? TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })) : []),
     // The one route table says which scope each route needs; the caller is put on the request context.
     { path: '*', handler: authenticate(config.auth, routeTable, openRemote) },
@@ -100,15 +106,19 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     const openRemote = openRemotePolicy(parseListen(config.listen).host, config.auth, config.auth.allowOpenRemote);
     // Said once at start, loudly: an operator who forgot a token learns why other hosts get 403 (or that they do not).
     if (openRemote.reason !== '') logger.warn({ listen: config.listen, restricted: [...openRemote.restricted] }, openRemote.reason);
+    const record = requestRecorder(metrics);
     const app = createHttpApp(
       parts.flatMap((part) => part.routes ?? []),
       readiness(specs, () => engine.evaluated(), () => draining),
-      middleware(config, metrics, routeTable, openRemote, tracing.enabled),
+      middleware(config, metrics, record, routeTable, openRemote, tracing.enabled),
     );
     // A route nobody gave a scope would fall back to the default rule silently; refuse to start instead.
     const undeclared = routeTable.undeclared(app.routes);
     if (undeclared.length > 0) throw new SloeError('route_scope_missing', `routes without a declared scope (src/auth/route-scopes.ts): ${undeclared.join(', ')}`);
-    server = await startServer(app, config.listen, config.server).catch((error: unknown) => {
+    // The gate's answers in front of hono, with the same access check and request metrics (not while tracing: a traced
+    // gate request gets its span from the middleware).
+    const fastRoute = (options.gateFastPath ?? true) && !tracing.enabled ? gateFastPath(composition.gates, { authorize: requestAuthorizer(config.auth, routeTable, openRemote), record }) : undefined;
+    server = await startServer(app, config.listen, config.server, fastRoute).catch((error: unknown) => {
       throw new SloeError('listen_failed', `cannot listen on ${config.listen}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
   } catch (error) {

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { SloeError } from '../core/index.js';
-import { authenticate, requireScope } from './middleware.js';
+import { authenticate, requestAuthorizer, requireScope } from './middleware.js';
+import { openRemotePolicy } from './open-remote.js';
 import type { Tokens } from './tokens.js';
 
 const tokens = { readToken: 'read-secret', writeToken: 'write-secret', adminToken: 'admin-secret' };
@@ -96,5 +97,36 @@ describe('requireScope', () => {
     expect((await hono.request('/x', bearer('read-secret'))).status).toBe(401);
     expect((await hono.request('/x', bearer('write-secret'))).status).toBe(200);
     expect((await hono.request('/x', basic('x', 'write-secret'))).status).toBe(200);
+  });
+});
+
+describe('requestAuthorizer (the same check outside hono, for the gate fast path)', () => {
+  it('gives the caller where the middleware lets the request through, and nothing where it refuses', async () => {
+    const authorize = requestAuthorizer(tokens);
+    const server = app();
+    const cases: [string, string, string | undefined][] = [
+      ['GET', '/api/v1/slos', undefined],
+      ['GET', '/api/v1/slos', 'Bearer read-secret'],
+      ['GET', '/api/v1/slos', 'Bearer write-secret'],
+      ['GET', '/api/v1/slos', `Basic ${Buffer.from('ci:admin-secret').toString('base64')}`],
+      ['GET', '/api/v1/slos', 'Token read-secret'],
+      ['POST', '/-/reload', 'Bearer read-secret'],
+      ['POST', '/-/reload', 'Bearer admin-secret'],
+      ['GET', '/healthz', undefined],
+    ];
+    for (const [method, path, authorization] of cases) {
+      const response = await server.request(path, { method, ...(authorization === undefined ? {} : { headers: { authorization } }) });
+      const caller = authorize(method, path, authorization, '127.0.0.1');
+      expect({ method, path, authorization, passes: caller !== undefined }).toEqual({ method, path, authorization, passes: response.status !== 401 });
+    }
+    expect([...(authorize('GET', '/api/v1/slos', 'Bearer admin-secret', '127.0.0.1')?.scopes ?? [])].sort()).toEqual(['admin', 'read', 'write']);
+  });
+
+  it('refuses an open admin scope to a remote peer, as the middleware answers 403', () => {
+    const open = { readToken: 'read-secret' };
+    const authorize = requestAuthorizer(open, undefined, openRemotePolicy('0.0.0.0', open, false));
+    expect(authorize('POST', '/-/reload', undefined, '10.0.0.7')).toBeUndefined();
+    expect(authorize('POST', '/-/reload', undefined, '127.0.0.1')).toBeDefined();
+    expect(authorize('GET', '/api/v1/gates/checkout', 'Bearer read-secret', '10.0.0.7')).toBeDefined();
   });
 });

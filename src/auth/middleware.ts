@@ -42,34 +42,66 @@ function refusedRemotely(scope: Scope, policy: OpenRemotePolicy | undefined, tok
   return !(tokens.adminToken !== undefined && holds(caller, 'admin'));
 }
 
+/** The outcome of the one access check: who the caller is, and why the request is refused, if it is. */
+export interface AccessCheck {
+  readonly caller: Caller;
+  readonly credentials: Credentials;
+  /** What the route needs; undefined for a public one. */
+  readonly scope: Scope | undefined;
+  /** `scope`: the credentials do not grant it (401); `remote`: an open scope refused to a remote peer (403). */
+  readonly refused?: 'scope' | 'remote';
+}
+
+/**
+ * The access check itself, on plain values: the middleware and the gate's fast path (policy/gate-fast-path.ts) both
+ * ask it, so there is one reading of credentials and one route table however a request is answered.
+ */
+export function checkAccess(tokens: Tokens, scope: Scope | undefined, authorization: string | undefined, peer: string | undefined, policy?: OpenRemotePolicy): AccessCheck {
+  const credentials = parseCredentials(authorization);
+  const caller = callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined);
+  if (scope === undefined) return { caller, credentials, scope };
+  if (!holds(caller, scope)) return { caller, credentials, scope, refused: 'scope' };
+  if (refusedRemotely(scope, policy, tokens, caller, peer)) return { caller, credentials, scope, refused: 'remote' };
+  return { caller, credentials, scope };
+}
+
 /** What every request goes through: who the caller is, set as `caller`, and a 401 when it lacks what `needs` says. */
 function guard(tokens: Tokens, needs: (method: string, path: string) => Scope | undefined, policy?: OpenRemotePolicy): MiddlewareHandler {
   return async (c, next) => {
-    const credentials = parseCredentials(requestHeader(c, 'authorization'));
-    const caller = callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined);
-    c.set('caller', caller);
-    const scope = needs(c.req.method, c.req.path);
-    if (scope !== undefined && !holds(caller, scope)) {
-      c.header('WWW-Authenticate', `Bearer realm="sloe", scope="${scope}"`);
-      throw refusal(scope, credentials);
+    const peer = peerAddress(c);
+    const check = checkAccess(tokens, needs(c.req.method, c.req.path), requestHeader(c, 'authorization'), peer, policy);
+    c.set('caller', check.caller);
+    if (check.refused === 'scope' && check.scope !== undefined) {
+      c.header('WWW-Authenticate', `Bearer realm="sloe", scope="${check.scope}"`);
+      throw refusal(check.scope, check.credentials);
     }
-    if (scope !== undefined && refusedRemotely(scope, policy, tokens, caller, peerAddress(c))) {
-      throw new SloeError('remote_access_refused', `${scope} requests from ${peerAddress(c) ?? 'an unknown peer'} are refused: ${policy?.reason ?? ''}`, { status: 403 });
+    if (check.refused === 'remote') {
+      throw new SloeError('remote_access_refused', `${check.scope} requests from ${peer ?? 'an unknown peer'} are refused: ${policy?.reason ?? ''}`, { status: 403 });
     }
     await next();
   };
 }
 
+/** A route's scope from the table, undefined for a public route. */
+function scopeOf(table: RouteTable, method: string, path: string): Scope | undefined {
+  const access = table.accessOf(method, path);
+  return access === 'public' ? undefined : access;
+}
+
+/**
+ * The access check for callers outside hono (the gate's fast path): the caller when the request may proceed, else
+ * undefined, and the request goes on to the middleware, which answers the 401 or 403 (one place makes refusals).
+ */
+export function requestAuthorizer(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): (method: string, path: string, authorization: string | undefined, peer: string | undefined) => Caller | undefined {
+  return (method, path, authorization, peer) => {
+    const check = checkAccess(tokens, scopeOf(table, method, path), authorization, peer, policy);
+    return check.refused === undefined ? check.caller : undefined;
+  };
+}
+
 /** The daemon's middleware: each request needs what the route table says; the caller is set for the handlers. */
 export function authenticate(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): MiddlewareHandler {
-  return guard(
-    tokens,
-    (method, path) => {
-      const access = table.accessOf(method, path);
-      return access === 'public' ? undefined : access;
-    },
-    policy,
-  );
+  return guard(tokens, (method, path) => scopeOf(table, method, path), policy);
 }
 
 /** The same check for one component's routes mounted on their own (tests, embedding): every request needs `scope`. */

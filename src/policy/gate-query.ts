@@ -1,6 +1,8 @@
 import type { GateAction, Labels } from '../core/index.js';
 import { SloeError } from '../core/index.js';
 import { parseAction, parseEnvironment, parseLabelPairs } from './release.js';
+import type { ReleaseMetadata } from './release.js';
+import type { GateQuestion } from './verdicts.js';
 
 /** What a gate's query string asks: `env` (or `environment`), `action`, `label=k=v` (repeated), `group.LABEL=VALUE`. */
 export interface GateQuery {
@@ -66,5 +68,26 @@ export function parseGateQuery(url: string): GateQuery {
     ...(parsedAction === undefined ? {} : { action: parsedAction }),
     labels: labelPairs.length === 0 ? {} : parseLabelPairs(labelPairs, 'label'),
     ...(group === undefined ? {} : { group }),
+  };
+}
+
+/**
+ * The question a gate request asks, from its query string and (POST) its release metadata, which wins where both
+ * speak. The hono route and the fast path (gate-fast-path.ts) both build it here, so they ask the same question.
+ */
+export function gateQuestion(service: string, query: GateQuery, admin: boolean, userAgent: string | undefined, release?: ReleaseMetadata): GateQuestion {
+  const environment = release?.environment ?? query.environment;
+  const action = release?.action ?? query.action;
+  return {
+    service,
+    ...(environment === undefined ? {} : { environment }),
+    ...(action === undefined ? {} : { action }),
+    labels: release === undefined ? query.labels : { ...query.labels, ...release.labels },
+    ...(query.group === undefined ? {} : { group: query.group }),
+    admin,
+    ...(release ? { release: release.release } : {}),
+    ...(release?.requester === undefined ? {} : { requester: release.requester }),
+    caller: userAgent ?? 'anonymous',
+    via: 'gate',
   };
 }

@@ -4,7 +4,7 @@ import type { GateAction, ManualFreeze } from '../core/index.js';
 import type { DecisionCursor } from './decision-journal.js';
 import type { FreezeTracker } from './freezes.js';
 import type { GateService } from './gate-service.js';
-import { parseGateQuery } from './gate-query.js';
+import { gateQuestion, parseGateQuery } from './gate-query.js';
 import { ACTIONS, parseAction, parseEnvironment, parseRelease, readJsonObject } from './release.js';
 
 const MAX_LIMIT = 1000;
@@ -74,20 +74,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
     // This is the hot path: one pass over the query string, headers read from what Node parsed, no body for GET.
     const query = parseGateQuery(c.req.url);
     const release = c.req.method === 'POST' ? parseRelease(await readJsonObject(c.req.raw, 'release metadata')) : undefined;
-    const environment = release?.environment ?? query.environment;
-    const action = release?.action ?? query.action;
-    const { body } = gates.decideJson({
-      service,
-      ...(environment === undefined ? {} : { environment }),
-      ...(action === undefined ? {} : { action }),
-      labels: release === undefined ? query.labels : { ...query.labels, ...release.labels },
-      ...(query.group === undefined ? {} : { group: query.group }),
-      admin: holds(callerOrOpen(c.get('caller')), 'admin'),
-      ...(release ? { release: release.release } : {}),
-      ...(release?.requester === undefined ? {} : { requester: release.requester }),
-      caller: requestHeader(c, 'user-agent') ?? 'anonymous',
-      via: 'gate',
-    });
+    const { body } = gates.decideJson(gateQuestion(service, query, holds(callerOrOpen(c.get('caller')), 'admin'), requestHeader(c, 'user-agent'), release));
     return c.body(body, 200, { 'content-type': 'application/json' });
   });
 

@@ -37,6 +37,9 @@ export interface GateServiceOptions {
   readonly frozen?: FrozenLookup;
 }
 
+/** What a question without release metadata adds to its answer: nothing (shared, not built per request). */
+const NO_EXTRA: { release?: unknown; requester?: string } = {};
+
 /** A decision as a request gets it: the id, the verdict and its answer body. */
 export interface Decided {
   readonly id: string;
@@ -63,6 +66,9 @@ export class GateService {
   /** Decision ids: unique per daemon run (start time, then a counter), known before the journal write. */
   private readonly idPrefix: string;
   private sequence = 0;
+  /** The last decision time and its RFC 3339 text: a polled gate answers many times a millisecond. */
+  private decidedAtMs = Number.NaN;
+  private decidedAtText = '';
 
   constructor(options: GateServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -157,7 +163,11 @@ export class GateService {
     const now = this.now();
     const judged = this.verdicts.judge(question, this.manual.of(question.service), now);
     const id = `${this.idPrefix}${(++this.sequence).toString(36)}`;
-    const decidedAt = new Date(now).toISOString();
+    if (now !== this.decidedAtMs) {
+      this.decidedAtMs = now;
+      this.decidedAtText = new Date(now).toISOString();
+    }
+    const decidedAt = this.decidedAtText;
     this.journal.record(
       {
         id,
@@ -169,7 +179,7 @@ export class GateService {
       },
       judged,
     );
-    const extra = { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
+    const extra = question.release === undefined && question.requester === undefined ? NO_EXTRA : { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
     const body = renderAnswer(id, decidedAt, question.via, extra, judged.json);
     if (this.onDecision) this.onDecision(judged.verdict.decision);
     return { id, judged, body, decidedAt };

@@ -7,6 +7,8 @@ export { flaggerRoutes } from './flagger.js';
 export { FREEZES_NAMESPACE, FREEZE_KIND, FreezeTracker } from './freezes.js';
 export type { Freeze, FreezeTrackerOptions, FreezeTransition } from './freezes.js';
 export { gateRoutes } from './gate-routes.js';
+export { GATE_ROUTE, gateFastPath } from './gate-fast-path.js';
+export type { GateFastPathOptions } from './gate-fast-path.js';
 export type { GateRouteOptions } from './gate-routes.js';
 export { answerOf, renderAnswer, verdictData, verdictMembers } from './answer.js';
 export type { DecisionExtra, GateAnswer, VerdictData } from './answer.js';

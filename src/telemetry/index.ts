@@ -1,4 +1,5 @@
-export { countRequests } from './http.js';
+export { countRequests, requestRecorder } from './http.js';
+export type { RequestRecorder } from './http.js';
 export { instrumentAppender, instrumentJournal, instrumentNotifier, observeCycle } from './instrument.js';
 export type { CountableNotifier, CycleTiming } from './instrument.js';
 export { REDACT_PATHS, createLogger } from './logger.js';

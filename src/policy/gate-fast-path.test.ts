@@ -1,0 +1,97 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { policyTestOptions, sloStatus } from '../../test/policy/status-fixture.js';
+import { requestAuthorizer } from '../auth/index.js';
+import { MemoryJournal } from '../store/memory-records.js';
+import { createPolicy } from './component.js';
+import { GATE_ROUTE, gateFastPath } from './gate-fast-path.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/**
+ * The fast path in front of a stand-in for hono that answers 599 and notes the request, on a real socket: which
+ * requests it takes and which it leaves alone. (That its answers equal hono's is test/gates/gate-fast-path.test.ts.)
+ */
+async function setup() {
+  const journal = new MemoryJournal();
+  const component = createPolicy({ ...policyTestOptions([sloStatus({ name: 'checkout-availability', service: 'checkout', consumed: 1.2 })], journal), now: () => Date.parse('2026-11-26T12:01:00Z') });
+  component.checkFreezes();
+  const recorded: string[] = [];
+  const fast = gateFastPath(component.gates, {
+    authorize: requestAuthorizer({ readToken: 'reader', adminToken: 'admin' }),
+    record: (method, route, status, seconds) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      recorded.push(`${method} ${route} ${status}`);
+    },
+  });
+  const declined: string[] = [];
+  const server = createServer((req, res) => {
+    if (fast(req, res)) return;
+    declined.push(`${req.method} ${req.url}`);
+    res.writeHead(599).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const ask = (method: string, path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return { ask, declined, recorded, component };
+}
+
+describe('the gate fast path', () => {
+  it('answers a plain GET from the precomputed verdict, counts it in the audit trail and the request metrics', async () => {
+    const { ask, declined, recorded, component } = await setup();
+    const READ = { authorization: 'Bearer reader', 'user-agent': 'ci/1' };
+    const first = await ask('GET', '/api/v1/gates/checkout?env=production', READ);
+    const second = await ask('GET', '/api/v1/gates/checkout?env=production', READ);
+    expect(declined).toEqual([]);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body)).toMatchObject({ decision: 'deny', allowed: false, environment: 'production', via: 'gate', policy: 'sloe-default' });
+    expect(JSON.parse(second.body).id).not.toBe(JSON.parse(first.body).id);
+    expect(recorded).toEqual([`GET ${GATE_ROUTE} 200`, `GET ${GATE_ROUTE} 200`]);
+    // One audit entry for the caller's two identical questions.
+    expect(component.gates.decisions({ limit: 10 }).data).toEqual([expect.objectContaining({ caller: 'gate:ci/1', count: 2, decision: 'deny' })]);
+    // An override label from the admin token is honoured on the fast path too.
+    const overridden = await ask('GET', '/api/v1/gates/checkout?env=production&label=type=security', { authorization: 'Bearer admin' });
+    expect(declined).toEqual([]);
+    expect(JSON.parse(overridden.body)).toMatchObject({ decision: 'allow', allowed: true, override: 'type=security' });
+    const notAdmin = await ask('GET', '/api/v1/gates/checkout?env=production&label=type=security', READ);
+    expect(JSON.parse(notAdmin.body)).toMatchObject({ decision: 'deny', allowed: false });
+  });
+
+  it('leaves to hono everything that is not a plain answer, untouched and uncounted', async () => {
+    const { ask, declined, recorded, component } = await setup();
+    const READ = { authorization: 'Bearer reader' };
+    const left: [string, string, Record<string, string>][] = [
+      ['POST', '/api/v1/gates/checkout', READ],
+      ['HEAD', '/api/v1/gates/checkout', READ],
+      ['GET', '/api/v1/gates/checkout', {}],
+      ['GET', '/api/v1/gates/checkout', { authorization: 'Bearer nope' }],
+      ['GET', '/api/v1/gates/unknown', READ],
+      ['GET', '/api/v1/gates/checkout?action=ship', READ],
+      ['GET', '/api/v1/gates/checkout?label=broken', READ],
+      ['GET', '/api/v1/gates/check%6Fut', READ],
+      ['GET', '/api/v1/gates/checkout/', READ],
+      ['GET', '/api/v1/gates/', READ],
+      ['GET', '/api/v1/gates/x/../checkout', READ],
+      ['GET', '/api/v1/gates/checkout', { ...READ, host: 'Example.COM' }],
+      ['GET', '/api/v1/slos', READ],
+    ];
+    for (const [method, path, headers] of left) expect((await ask(method, path, headers)).status).toBe(599);
+    expect(declined).toEqual(left.map(([method, path]) => `${method} ${path}`));
+    expect(recorded).toEqual([]);
+    expect(component.gates.decisions({ limit: 10 }).data).toEqual([]);
+  });
+});
