@@ -2,7 +2,7 @@ import { PYRRA_ALERT_NAME, PYRRA_API_VERSION, PYRRA_LABEL_PREFIX, PYRRA_SERVICE_
 import { pyrraTiers } from '../pyrra-windows.js';
 import type { Query, Slo } from '../../core/index.js';
 import { isVectorSelector } from '../selector.js';
-import { durationText, fileSafe, isBare, omitEmpty, percent } from './common.js';
+import { durationText, fileSafe, isBare, displayNameNote, objectiveKeyNote, omitEmpty, percent } from './common.js';
 import type { Inexpressible, WriteResult, WrittenDocument } from './types.js';
 
 /** `sum(rate(SELECTOR[{{.window}}]))` (Sloth's usual query) is the selector Pyrra takes, rated the same way. */
@@ -63,6 +63,8 @@ export function writePyrra(slos: readonly Slo[]): WriteResult {
     if (slo.sli.kind === 'ratio' && [slo.sli.bad, slo.sli.total].some((query) => query !== undefined && !isBare(query))) {
       approximations.push('sum(rate(SELECTOR[{{.window}}])) written as the bare SELECTOR, which Pyrra rates itself');
     }
+    approximations.push(...objectiveKeyNote(objective.key, slo.name, 'a Pyrra SLO keys its objective by its name'));
+    approximations.push(...displayNameNote(objective, 'Pyrra'));
     if (Object.keys(slo.alerting.labels).length > 0 || Object.keys(slo.alerting.annotations).length > 0) approximations.push('alert labels and annotations (Pyrra has no field for them)');
     const labels: Record<string, string> = { [PYRRA_SERVICE_LABEL]: slo.service };
     for (const [key, value] of Object.entries(slo.labels)) labels[`${PYRRA_LABEL_PREFIX}${key}`] = value;

@@ -1,0 +1,170 @@
+/**
+ * Generated SLO files of every format sloe reads, as each format's documentation writes them: the inputs of the
+ * read → convert → read back properties. Each is a record of the axes it varies (so a property can keep only what a
+ * target can express) and the text made from it.
+ */
+import fc from 'fast-check';
+
+export const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+export const target = fc.constantFrom(90, 95, 99, 99.5, 99.9, 99.95);
+
+/** A percentage as the ratio a person writes (99.9 → 0.999, not JavaScript's 0.9990000000000001). */
+function ratio(percent: number): number {
+  return Number((percent / 100).toPrecision(12));
+}
+
+export const slothFields = fc.record({ service: word, name: word, target, job: word, page: fc.boolean(), ticketLabel: fc.option(word, { nil: undefined }) });
+export type SlothFields = typeof slothFields extends fc.Arbitrary<infer T> ? T : never;
+
+/** A Sloth service with one events SLO. */
+export function slothText(spec: SlothFields): string {
+  return `version: "prometheus/v1"
+service: ${spec.service}
+slos:
+  - name: ${spec.name}
+    objective: ${spec.target}
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{job="${spec.job}",code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(http_requests_total{job="${spec.job}"}[{{.window}}]))
+    alerting:
+      page_alert:
+        disable: ${spec.page ? 'false' : 'true'}
+${spec.ticketLabel === undefined ? '' : `      ticket_alert:\n        labels:\n          route: ${spec.ticketLabel}\n`}`;
+}
+
+export const slothSpec = slothFields.map(slothText);
+
+export const pyrraFields = fc.record({ name: word, target, job: word, window: fc.constantFrom('7d', '14d', '28d', '30d'), kind: fc.constantFrom('ratio', 'latency', 'bool_gauge'), disabled: fc.boolean() });
+export type PyrraFields = typeof pyrraFields extends fc.Arbitrary<infer T> ? T : never;
+
+/** A Pyrra SLO of each indicator Pyrra and the model share. */
+export function pyrraText(spec: PyrraFields): string {
+  const indicator = spec.kind === 'ratio'
+    ? `    ratio:\n      errors:\n        metric: http_requests_total{job="${spec.job}",code=~"5.."}\n      total:\n        metric: http_requests_total{job="${spec.job}"}`
+    : spec.kind === 'latency'
+      ? `    latency:\n      success:\n        metric: h_bucket{job="${spec.job}",le="0.25"}\n      total:\n        metric: h_count{job="${spec.job}"}`
+      : `    bool_gauge:\n      metric: probe_success{job="${spec.job}"}`;
+  return `apiVersion: pyrra.dev/v1alpha1
+kind: ServiceLevelObjective
+metadata:
+  name: ${spec.name}
+spec:
+  target: "${spec.target}"
+  window: ${spec.window}
+  indicator:
+${indicator}
+  alerting:
+    disabled: ${spec.disabled}
+`;
+}
+
+export const pyrraSpec = pyrraFields.map(pyrraText);
+
+/** A sloe/v1 SLO over the model's main axes: SLI kind, window kind, budgeting method, objectives, alerting overrides. */
+export const sloeSpec = fc
+  .record({
+    name: word,
+    service: word,
+    job: word,
+    sli: fc.constantFrom('good', 'bad', 'latency'),
+    window: fc.constantFrom('7d', '28d', '30d', 'month', 'week'),
+    timeslices: fc.boolean(),
+    targets: fc.uniqueArray(target, { minLength: 1, maxLength: 2 }),
+    pageSeverity: fc.option(word, { nil: undefined }),
+    ticketDisabled: fc.boolean(),
+    label: fc.option(word, { nil: undefined }),
+  })
+  .map((spec) => {
+    const sli = spec.sli === 'latency'
+      ? `    latency:\n      histogram: http_request_duration_seconds_bucket{job="${spec.job}"}\n      threshold: 0.25\n`
+      : `    ratio:\n      ${spec.sli}: sum(rate(http_requests_total{job="${spec.job}",code${spec.sli === 'good' ? '!~' : '=~'}"5.."}[{{.window}}]))\n      total: sum(rate(http_requests_total{job="${spec.job}"}[{{.window}}]))\n`;
+    const window = spec.window === 'month' || spec.window === 'week' ? `\n    calendar: ${spec.window}\n    timeZone: Europe/Berlin` : ` ${spec.window}`;
+    const objectives = spec.targets.map((value, index) => `    - key: o${index}\n      targetPercent: ${value}\n${spec.timeslices ? '      timeSliceWindow: 5m\n      timeSliceTarget: 0.95\n' : ''}`).join('');
+    return `apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: ${spec.name}
+${spec.label === undefined ? '' : `  labels:\n    team: ${spec.label}\n`}spec:
+  service: ${spec.service}
+  window:${window}
+  budgetingMethod: ${spec.timeslices ? 'Timeslices' : 'Occurrences'}
+  objectives:
+${objectives}  sli:
+${sli}  alerting:
+${spec.pageSeverity === undefined ? '' : `    page:\n      severity: ${spec.pageSeverity}\n`}    ticket:
+      disable: ${spec.ticketDisabled}
+`;
+  });
+
+export const opensloFields = fc.record({
+  name: word,
+  service: word,
+  job: word,
+  side: fc.constantFrom('good', 'bad'),
+  counter: fc.boolean(),
+  window: fc.constantFrom('7d', '28d', '30d'),
+  targets: fc.uniqueArray(target, { minLength: 1, maxLength: 2 }),
+  timeslices: fc.boolean(),
+  displayNames: fc.boolean(),
+});
+export type OpensloFields = typeof opensloFields extends fc.Arbitrary<infer T> ? T : never;
+
+/** An OpenSLO v1 SLO with an inline ratio indicator, as the spec's examples write them. */
+export function opensloText(spec: OpensloFields): string {
+  const query = (selector: string): string => (spec.counter ? selector : `sum(rate(${selector}[{{.window}}]))`);
+  const code = spec.side === 'good' ? '!~' : '=~';
+  const objectives = spec.targets.map((value, index) => `    - ${spec.displayNames ? `displayName: objective ${index}\n      ` : ''}target: ${ratio(value)}\n${spec.timeslices ? '      timeSliceTarget: 0.95\n      timeSliceWindow: 1m\n' : ''}`).join('');
+  return `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: ${spec.name}
+spec:
+  service: ${spec.service}
+  indicator:
+    metadata:
+      name: ${spec.name}-sli
+    spec:
+      ratioMetric:
+        counter: ${spec.counter}
+        ${spec.side}:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: ${query(`http_requests_total{job="${spec.job}",code${code}"5.."}`)}
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: ${query(`http_requests_total{job="${spec.job}"}`)}
+  timeWindow:
+    - duration: ${spec.window}
+      isRolling: true
+  budgetingMethod: ${spec.timeslices ? 'Timeslices' : 'Occurrences'}
+  objectives:
+${objectives}`;
+}
+
+export const opensloSpec = opensloFields.map(opensloText);
+
+export const sloGeneratorFields = fc.record({ name: word, service: word, job: word, method: fc.constantFrom('good', 'bad', 'distribution_cut'), goal: target });
+export type SloGeneratorFields = typeof sloGeneratorFields extends fc.Arbitrary<infer T> ? T : never;
+
+/** A Google slo-generator SLO (Prometheus backend) of each method sloe reads, without a policy (sloe's own tiers). */
+export function sloGeneratorText(spec: SloGeneratorFields): string {
+  const indicator = spec.method === 'distribution_cut'
+    ? `  method: distribution_cut\n  service_level_indicator:\n    expression: http_request_duration_seconds_bucket{job="${spec.job}"}\n    threshold_bucket: 0.5\n`
+    : `  method: good_bad_ratio\n  service_level_indicator:\n    filter_${spec.method}: http_requests_total{job="${spec.job}",code${spec.method === 'good' ? '!~' : '=~'}"5.."}\n    filter_valid: http_requests_total{job="${spec.job}"}\n`;
+  return `apiVersion: sre.google.com/v2
+kind: ServiceLevelObjective
+metadata:
+  name: ${spec.name}
+  labels:
+    service_name: ${spec.service}
+spec:
+  backend: prometheus
+${indicator}  goal: ${ratio(spec.goal)}
+`;
+}
+
+export const sloGeneratorSpec = sloGeneratorFields.map(sloGeneratorText);
