@@ -168,3 +168,49 @@ ${indicator}  goal: ${ratio(spec.goal)}
 }
 
 export const sloGeneratorSpec = sloGeneratorFields.map(sloGeneratorText);
+
+/** One stated tier of a sloe/v1 `alerting.tiers` list: windows, a burn rate or a budget share, and its settings. */
+const statedTier = fc.record({
+  severity: fc.constantFrom('page', 'ticket', 'critical', 'warning'),
+  longWindow: fc.constantFrom('1h', '90m', '6h', '7h', '1d', '3d', '4d'),
+  shortWindow: fc.option(fc.constantFrom('1m', '5m', '7m', '30m'), { nil: undefined }),
+  rate: fc.oneof(fc.record({ burnRateThreshold: fc.constantFrom(1, 2, 6, 7, 13.44, 14.4) }), fc.record({ budgetFraction: fc.constantFrom(0.02, 0.05, 0.1, 0.25) })),
+  for: fc.option(fc.constantFrom('0s', '2m', '1h'), { nil: undefined }),
+  disable: fc.boolean(),
+  label: fc.option(word, { nil: undefined }),
+});
+
+/** A sloe/v1 SLO whose alerting states its own tier table (1 to 4 tiers) over a rolling window. */
+export const sloeTiersSpec = fc
+  .record({ name: word, window: fc.constantFrom('7d', '28d', '30d'), tiers: fc.array(statedTier, { minLength: 1, maxLength: 4 }) })
+  .map((spec) => {
+    const tiers = spec.tiers.map((tier, index) => {
+      const fields = [
+        `name: tier-${index}`,
+        `severity: ${tier.severity}`,
+        `longWindow: ${tier.longWindow}`,
+        ...(tier.shortWindow === undefined ? [] : [`shortWindow: ${tier.shortWindow}`]),
+        'burnRateThreshold' in tier.rate ? `burnRateThreshold: ${tier.rate.burnRateThreshold}` : `budgetFraction: ${tier.rate.budgetFraction}`,
+        ...(tier.for === undefined ? [] : [`for: ${tier.for}`]),
+        `disable: ${tier.disable}`,
+        ...(tier.label === undefined ? [] : [`labels: { route: ${tier.label} }`]),
+      ];
+      return `      - { ${fields.join(', ')} }\n`;
+    }).join('');
+    return `apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: ${spec.name}
+spec:
+  service: shop
+  window: ${spec.window}
+  objectives:
+    - target: 0.999
+  sli:
+    ratio:
+      bad: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+      total: sum(rate(http_requests_total[{{.window}}]))
+  alerting:
+    tiers:
+${tiers}`;
+  });

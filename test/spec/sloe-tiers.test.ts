@@ -1,7 +1,9 @@
 /** sloe/v1 `alerting.tiers` as a list: an SLO's own burn-rate table, read to the model and checked at its nodes. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, formatProblem, HOUR, MINUTE } from '../../src/core/index.js';
-import { load } from './round-trip.js';
+import { sloeTiersSpec } from './arbitraries.js';
+import { load, roundTrip, withoutOrigin } from './round-trip.js';
 
 function slo(tiers: string, window = '28d'): string {
   return `apiVersion: sloe/v1
@@ -85,5 +87,14 @@ describe('sloe/v1 alerting.tiers as a list', () => {
     const loaded = read(slo('      page-slow: { disable: true }\n'));
     expect(loaded.problems).toEqual([]);
     expect(loaded.specs.slos[0]!.alerting.tiers.map((tier) => [tier.name, tier.disabled])).toEqual([['page-fast', false], ['page-slow', true], ['ticket-fast', false], ['ticket-slow', false]]);
+  });
+
+  it('any stated table reads back unchanged through --to sloe (burn rate or budget share, whichever was stated)', () => {
+    fc.assert(fc.property(sloeTiersSpec, (text) => {
+      const loaded = read(text);
+      expect(loaded.problems).toEqual([]);
+      expect(loaded.specs.slos[0]!.alerting.tiers).toHaveLength((text.match(/- \{ name: tier-/g) ?? []).length);
+      expect(withoutOrigin(roundTrip(loaded.specs.slos, 'sloe'))).toEqual(withoutOrigin(loaded.specs.slos));
+    }), { numRuns: 60, seed: 20261207 });
   });
 });
