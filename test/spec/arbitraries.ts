@@ -147,15 +147,34 @@ ${objectives}`;
 
 export const opensloSpec = opensloFields.map(opensloText);
 
-export const sloGeneratorFields = fc.record({ name: word, service: word, job: word, method: fc.constantFrom('good', 'bad', 'distribution_cut'), goal: target });
+/** One step of an slo-generator error budget policy: a burn-rate threshold over one window, alerting or not. */
+const policyStep = fc.record({
+  name: fc.constantFrom('1 hour', '6 hours', '12 hours', '1 day', '7 days'),
+  threshold: fc.constantFrom(1, 1.5, 3, 9, 14.4),
+  alert: fc.boolean(),
+  message: fc.option(fc.constantFrom('Page to defend the SLO', 'Freeze releases'), { nil: undefined }),
+});
+const STEP_SECONDS: Record<string, number> = { '1 hour': 3600, '6 hours': 21_600, '12 hours': 43_200, '1 day': 86_400, '7 days': 604_800 };
+
+export const sloGeneratorFields = fc.record({
+  name: word,
+  service: word,
+  job: word,
+  method: fc.constantFrom('good', 'bad', 'distribution_cut'),
+  goal: target,
+  /** Steps of a policy in slo-generator's shared configuration that the SLO names; none means sloe's own tiers. */
+  policy: fc.option(fc.uniqueArray(policyStep, { minLength: 1, maxLength: 3, selector: (step) => step.name }), { nil: undefined }),
+});
 export type SloGeneratorFields = typeof sloGeneratorFields extends fc.Arbitrary<infer T> ? T : never;
 
-/** A Google slo-generator SLO (Prometheus backend) of each method sloe reads, without a policy (sloe's own tiers). */
+/** A Google slo-generator SLO (Prometheus backend) of each method sloe reads, with or without a policy of its own. */
 export function sloGeneratorText(spec: SloGeneratorFields): string {
   const indicator = spec.method === 'distribution_cut'
     ? `  method: distribution_cut\n  service_level_indicator:\n    expression: http_request_duration_seconds_bucket{job="${spec.job}"}\n    threshold_bucket: 0.5\n`
     : `  method: good_bad_ratio\n  service_level_indicator:\n    filter_${spec.method}: http_requests_total{job="${spec.job}",code${spec.method === 'good' ? '!~' : '=~'}"5.."}\n    filter_valid: http_requests_total{job="${spec.job}"}\n`;
-  return `apiVersion: sre.google.com/v2
+  const steps = (spec.policy ?? []).map((step) => `      - { name: ${step.name}, burn_rate_threshold: ${step.threshold}, alert: ${step.alert}, window: ${STEP_SECONDS[step.name]}${step.message === undefined ? '' : `, message_alert: ${step.message}`} }\n`).join('');
+  const shared = spec.policy === undefined ? '' : `error_budget_policies:\n  generated:\n    steps:\n${steps}---\n`;
+  return `${shared}apiVersion: sre.google.com/v2
 kind: ServiceLevelObjective
 metadata:
   name: ${spec.name}
@@ -164,10 +183,11 @@ metadata:
 spec:
   backend: prometheus
 ${indicator}  goal: ${ratio(spec.goal)}
-`;
+${spec.policy === undefined ? '' : '  error_budget_policy: generated\n'}`;
 }
 
-export const sloGeneratorSpec = sloGeneratorFields.map(sloGeneratorText);
+/** Without a policy: sloe's own tiers. */
+export const sloGeneratorSpec = sloGeneratorFields.map((spec) => sloGeneratorText({ ...spec, policy: undefined }));
 
 /** One stated tier of a sloe/v1 `alerting.tiers` list: windows, a burn rate or a budget share, and its settings. */
 const statedTier = fc.record({

@@ -138,6 +138,14 @@ describe('convert: the pairs a target states exactly', () => {
     }), RUNS);
   });
 
+  it('slo-generator SLOs with an error budget policy through sloe: the steps are stated as tiers and read back', () => {
+    fc.assert(fc.property(sloGeneratorFields.filter((spec) => spec.policy !== undefined), (spec) => {
+      const slo = read(sloGeneratorText(spec));
+      expect(slo.alerting.tiers).toHaveLength(spec.policy!.length);
+      expect(withoutOrigin(roundTrip([slo], 'sloe'))).toEqual(withoutOrigin([slo]));
+    }), RUNS);
+  });
+
   it("Sloth SLOs with Sloth's default alerting through openslo", () => {
     fc.assert(fc.property(slothFields.filter((spec) => spec.page && spec.ticketLabel === undefined), (spec) => {
       const slo = read(slothText(spec));

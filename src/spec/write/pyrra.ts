@@ -59,7 +59,8 @@ export function writePyrra(slos: readonly Slo[]): WriteResult {
     const disabled = enabled.length === 0 && slo.alerting.noDataFor === 0;
     const pyrra = pyrraTiers(slo.window.duration);
     const sameTiers = slo.alerting.tiers.length === pyrra.length && slo.alerting.tiers.every((tier, index) => tier.burnRateThreshold === pyrra[index]?.burnRateThreshold && tier.longWindow === pyrra[index]?.longWindow);
-    if (!sameTiers && enabled.length > 0) approximations.push("the burn-rate tiers: Pyrra uses its own table (factors 14, 7, 2, 1); the SLO's tiers are not kept");
+    // Also when every tier is off: the disabled tiers' windows are still reported, and Pyrra's come back instead.
+    if (!sameTiers) approximations.push("the burn-rate tiers: Pyrra uses its own table (factors 14, 7, 2, 1); the SLO's tiers are not kept");
     if (slo.sli.kind === 'ratio' && [slo.sli.bad, slo.sli.total].some((query) => query !== undefined && !isBare(query))) {
       approximations.push('sum(rate(SELECTOR[{{.window}}])) written as the bare SELECTOR, which Pyrra rates itself');
     }
