@@ -31,7 +31,7 @@ export interface AlertingSpec {
   readonly noDataFor?: DurationMs;
   readonly severities?: Partial<Record<SeverityClass, SeverityOverride>>;
   readonly tiers?: Readonly<Record<string, TierOverride>>;
-  /** Tiers stated outright (OpenSLO burn-rate conditions); replace the table when present. */
+  /** Tiers stated outright (sloe/v1's `alerting.tiers` list, OpenSLO burn-rate conditions, Pyrra's table); replace the table when present. */
   readonly explicitTiers?: readonly AlertTier[];
   readonly notificationTargets?: Alerting['notificationTargets'];
 }
@@ -103,6 +103,52 @@ export interface BurnRateCondition {
 }
 
 /**
+ * A tier as a spec states it outright (sloe/v1 `alerting.tiers` as a list, OpenSLO and slo-generator burn-rate
+ * conditions): the long window and one of the budget share f or the burn rate B, the other following from B = f·T/w.
+ */
+export interface StatedTier {
+  readonly name: string;
+  readonly severity: string;
+  readonly longWindow: DurationMs;
+  /** Default: a twelfth of the long window (at least a minute), as in the default table. */
+  readonly shortWindow?: DurationMs;
+  readonly rate: { readonly budgetFraction: number } | { readonly burnRateThreshold: number };
+  readonly for: DurationMs;
+  readonly disabled?: boolean;
+  readonly labels?: Labels;
+  readonly annotations?: Labels;
+}
+
+/** The short window the default table pairs with a long window: a twelfth, rounded to the minute, at least a minute. */
+export function defaultShortWindow(longWindow: DurationMs): DurationMs {
+  return Math.max(MINUTE, Math.round(longWindow / 12 / MINUTE) * MINUTE);
+}
+
+/**
+ * The model's tier for a stated one in an SLO of period T. A stated f is kept and B = f·T/w (3 decimals, as the
+ * table); a stated B is kept (3 decimals) and f = B·w/T (6 decimals). Writers state whichever reads back unchanged.
+ */
+export function statedTier(stated: StatedTier, period: DurationMs): AlertTier {
+  const { longWindow } = stated;
+  const budgetFraction = 'budgetFraction' in stated.rate ? stated.rate.budgetFraction : Math.round(((stated.rate.burnRateThreshold * longWindow) / period) * 1e6) / 1e6;
+  const threshold = 'budgetFraction' in stated.rate
+    ? burnRateThreshold(stated.rate.budgetFraction, period, longWindow)
+    : burnRateThreshold((stated.rate.burnRateThreshold * longWindow) / period, period, longWindow);
+  return {
+    name: stated.name,
+    severity: stated.severity,
+    budgetFraction,
+    longWindow,
+    shortWindow: stated.shortWindow ?? defaultShortWindow(longWindow),
+    burnRateThreshold: threshold,
+    for: stated.for,
+    disabled: stated.disabled ?? false,
+    ...(stated.labels === undefined || Object.keys(stated.labels).length === 0 ? {} : { labels: stated.labels }),
+    ...(stated.annotations === undefined || Object.keys(stated.annotations).length === 0 ? {} : { annotations: stated.annotations }),
+  };
+}
+
+/**
  * Single-window burn-rate conditions as tiers. The stated window is the long window; the short window is a twelfth of
  * it (at least a minute), as in the default table, so an alert resolves soon after the burn stops. A condition named
  * twice is kept once (the first).
@@ -112,16 +158,13 @@ export function burnRateTiers(conditions: readonly BurnRateCondition[], window: 
   const seen = new Set<string>();
   return conditions
     .filter((condition) => (seen.has(condition.name) ? false : (seen.add(condition.name), true)))
-    .map((condition) => ({
+    .map((condition) => statedTier({
       name: condition.name,
       severity: condition.severity,
-      // f = B·w/T: the share of the period's budget this tier catches being spent within its window.
-      budgetFraction: Math.round(((condition.threshold * condition.window) / period) * 1e6) / 1e6,
       longWindow: condition.window,
-      shortWindow: Math.max(MINUTE, Math.round(condition.window / 12 / MINUTE) * MINUTE),
-      burnRateThreshold: burnRateThreshold((condition.threshold * condition.window) / period, period, condition.window),
+      rate: { burnRateThreshold: condition.threshold },
       for: condition.for,
-      disabled: condition.disabled ?? false,
-      ...(condition.annotations === undefined || Object.keys(condition.annotations).length === 0 ? {} : { annotations: condition.annotations }),
-    }));
+      ...(condition.disabled === undefined ? {} : { disabled: condition.disabled }),
+      ...(condition.annotations === undefined ? {} : { annotations: condition.annotations }),
+    }, period));
 }

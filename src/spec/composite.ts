@@ -67,7 +67,7 @@ export function loadCompositeSlo(object: SpecObject, head: CompositeHead, state:
     if (method !== undefined && method !== 'Occurrences') spec.ctx.report(spec.at('budgetingMethod'), `'${spec.fieldPath('budgetingMethod')}' of a composite SLO must be Occurrences (members may use any method), got '${method}'`);
   }
   const objectives = readObjectives(spec, 'Occurrences', undefined);
-  const alerting = readAlerting(spec);
+  const alerting = readAlerting(spec, window);
   const read = readComposite(spec);
   if (name === undefined || service === undefined || window === undefined || objectives === undefined || read === undefined) return;
   const tables = new Map([...state.alertTables].map(([period, table]) => [period, table.value]));

@@ -1,10 +1,10 @@
 /**
  * The parts of a sloe/v1 SLO that SLI-based and composite SLOs share: the window, the objectives and the alerting.
  */
-import { isMap, isScalar } from 'yaml';
-import { DEFAULT_TIERS } from '../core/index.js';
-import type { BudgetingMethod, CalendarUnit, Objective, Sli, ThresholdOp, Window } from '../core/index.js';
-import { SEVERITY_CLASSES, type AlertingSpec, type SeverityOverride, type TierOverride } from './alerting.js';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { DEFAULT_TIERS, nominalPeriod } from '../core/index.js';
+import type { AlertTier, BudgetingMethod, CalendarUnit, Objective, Sli, ThresholdOp, Window } from '../core/index.js';
+import { SEVERITY_CLASSES, statedTier, type AlertingSpec, type SeverityOverride, type TierOverride } from './alerting.js';
 import { ObjectiveKeys, objectiveOf, readTarget, readTimeSliceTarget, readTimeZone } from './common.js';
 import { childPath, describe, readMap, type Fields } from './fields.js';
 
@@ -77,7 +77,7 @@ function readTierOverrides(alerting: Fields, tierNames: readonly string[]): Reco
   const out: Record<string, TierOverride> = {};
   if (node === undefined) return out;
   if (!isMap(node)) {
-    alerting.ctx.report(node, `'${alerting.fieldPath('tiers')}' must be a mapping of tier names (${tierNames.join(', ')}) to overrides, got ${describe(node)}`);
+    alerting.ctx.report(node, `'${alerting.fieldPath('tiers')}' must be a mapping of tier names (${tierNames.join(', ')}) to overrides, or a list of tiers, got ${describe(node)}`);
     return out;
   }
   const names = readMap(alerting.ctx, node, alerting.fieldPath('tiers'), tierNames, alerting.keyNode('tiers'));
@@ -97,7 +97,60 @@ function readTierOverrides(alerting: Fields, tierNames: readonly string[]): Reco
   return out;
 }
 
-export function readAlerting(spec: Fields): AlertingSpec {
+/** Tier names go into rule labels (`slo_tier`) and alert-state keys: a slug, as the table's own names are. */
+const TIER_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const TIER_FIELDS = ['name', 'severity', 'longWindow', 'shortWindow', 'budgetFraction', 'burnRateThreshold', 'for', 'disable', 'labels', 'annotations'];
+
+/**
+ * `alerting.tiers` as a list: the SLO's own tier table, replacing the default one. Each tier states its long window
+ * and one of `budgetFraction` (f) and `burnRateThreshold` (B); the other follows from B = f·T/w. Undefined (with
+ * problems) when a tier is invalid, so no half-read table alerts.
+ */
+function readExplicitTiers(alerting: Fields, window: Window | undefined): AlertTier[] | undefined {
+  const path = alerting.fieldPath('tiers');
+  const period = window === undefined ? undefined : nominalPeriod(window);
+  const names = new Set<string>();
+  const tiers: AlertTier[] = [];
+  let valid = true;
+  const nodes = alerting.list('tiers');
+  if (nodes.length === 0) alerting.ctx.report(alerting.at('tiers'), `'${path}' must list at least one tier (leave it out for the default table)`);
+  nodes.forEach((node, index) => {
+    const tier = readMap(alerting.ctx, node, childPath(path, index), TIER_FIELDS);
+    if (tier === undefined) return void (valid = false);
+    const report = (key: string, message: string): void => {
+      tier.ctx.report(tier.at(key), `'${tier.fieldPath(key)}' ${message}`);
+      valid = false;
+    };
+    const name = tier.string('name', true);
+    if (name !== undefined && !TIER_NAME.test(name)) report('name', `must be lower-case letters, digits and '-' (it names the tier in rule labels), got '${name}'`);
+    else if (name !== undefined && names.has(name)) report('name', `'${name}' names two tiers`);
+    if (name !== undefined) names.add(name);
+    const severity = tier.string('severity', true);
+    const longWindow = tier.duration('longWindow', { required: true });
+    const shortWindow = tier.duration('shortWindow');
+    if (longWindow !== undefined && shortWindow !== undefined && shortWindow >= longWindow) report('shortWindow', `must be shorter than '${tier.fieldPath('longWindow')}'`);
+    if (longWindow !== undefined && period !== undefined && longWindow > period) report('longWindow', 'must not be longer than the SLO\'s window');
+    const budgetFraction = tier.number('budgetFraction');
+    const burnRate = tier.number('burnRateThreshold');
+    if (tier.has('budgetFraction') === tier.has('burnRateThreshold')) {
+      tier.ctx.report(tier.anchor, `'${tier.path}' needs exactly one of 'budgetFraction' (the share of the budget the tier catches) and 'burnRateThreshold'`);
+      valid = false;
+    }
+    if (budgetFraction !== undefined && !(budgetFraction > 0 && budgetFraction <= 1)) report('budgetFraction', `must be above 0 and at most 1, got ${budgetFraction}`);
+    if (burnRate !== undefined && !(burnRate > 0)) report('burnRateThreshold', `must be above 0, got ${burnRate}`);
+    const forDuration = tier.duration('for', { allowZero: true });
+    const disable = tier.boolean('disable');
+    const labels = tier.labels('labels');
+    const annotations = tier.labels('annotations');
+    const rate = budgetFraction !== undefined ? { budgetFraction } : burnRate !== undefined ? { burnRateThreshold: burnRate } : undefined;
+    if (!valid || name === undefined || severity === undefined || longWindow === undefined || rate === undefined || period === undefined) return;
+    tiers.push(statedTier({ name, severity, longWindow, ...(shortWindow === undefined ? {} : { shortWindow }), rate, for: forDuration ?? 0, disabled: disable ?? false, labels, annotations }, period));
+  });
+  return valid && tiers.length > 0 ? tiers : undefined;
+}
+
+/** `spec.alerting` of a sloe/v1 SLO; `window` is the SLO's (undefined when invalid), which a stated tier is scaled by. */
+export function readAlerting(spec: Fields, window: Window | undefined): AlertingSpec {
   const alerting = spec.map('alerting', ['name', 'labels', 'annotations', 'runbookUrl', 'dashboardUrl', 'minEvents', 'keepFiringFor', 'noDataFor', 'page', 'ticket', 'tiers']);
   if (alerting === undefined) return {};
   const name = alerting.string('name');
@@ -114,6 +167,8 @@ export function readAlerting(spec: Fields): AlertingSpec {
     const override = readSeverity(alerting, cls);
     if (override !== undefined) severities[cls] = override;
   }
+  // A list states the whole table; a mapping overrides tiers of the default one.
+  const explicitTiers = isSeq(alerting.value('tiers')) ? readExplicitTiers(alerting, window) : undefined;
   return {
     ...(name === undefined ? {} : { name }),
     labels: alerting.labels('labels'),
@@ -124,6 +179,6 @@ export function readAlerting(spec: Fields): AlertingSpec {
     ...(keepFiringFor === undefined ? {} : { keepFiringFor }),
     ...(noDataFor === undefined ? {} : { noDataFor }),
     severities,
-    tiers: readTierOverrides(alerting, DEFAULT_TIERS.map((tier) => tier.name)),
+    ...(isSeq(alerting.value('tiers')) ? (explicitTiers === undefined ? {} : { explicitTiers }) : { tiers: readTierOverrides(alerting, DEFAULT_TIERS.map((tier) => tier.name)) }),
   };
 }

@@ -156,7 +156,7 @@ export function loadSloeSlo(object: SpecObject, root: Fields, state: LoadState):
   const budgetingMethod = spec.has('budgetingMethod') ? spec.oneOf('budgetingMethod', BUDGETING_METHODS) : 'Occurrences';
   const sli = readSli(spec);
   const objectives = readObjectives(spec, budgetingMethod, sli);
-  const alerting = readAlerting(spec);
+  const alerting = readAlerting(spec, window);
   const exclusions = readExclusions(spec);
   const maintenance = readMaintenance(spec);
   const backfill = readBackfill(spec, state);

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateRules, renderRuleFile } from '../../src/generate/index.js';
-import type { AlertingRule, RuleFile } from '../../src/generate/index.js';
+import { generateRules } from '../../src/generate/index.js';
+import type { RuleFile } from '../../src/generate/index.js';
 import { checkoutAvailability } from './fixtures.js';
-import { counter, promtool } from './promtool.js';
+import { counter, expectedAlert, promtool, writeRulesTest } from './promtool.js';
 
 /**
  * `promtool test rules` over the generated rules of a 99.9 % SLO (budget 0.1 %, 30-day period, default tiers):
@@ -21,25 +20,14 @@ const ALERT = checkoutAvailability.alerting.name;
 const OK = 'http_requests_total{job="checkout",code="200"}';
 const ERROR = 'http_requests_total{job="checkout",code="500"}';
 
-function alertRules(file: RuleFile): AlertingRule[] {
-  return file.groups.flatMap((group) => group.rules).filter((rule): rule is AlertingRule => 'alert' in rule);
-}
-
-/** What promtool should report for a firing tier: the rule's labels plus the series' labels, the value filled in. */
+/** What promtool should report for a firing tier of the checkout SLO (the no-data alert has no series labels). */
 function expected(file: RuleFile, tier: string, value: string): Record<string, unknown> {
-  const rule = alertRules(file).find((candidate) => candidate.labels.slo_tier === tier);
-  if (rule === undefined) throw new Error(`no rule for tier ${tier}`);
-  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([key, text]) => [key, text.replace('{{ $value | humanizePercentage }}', value)]));
-  const seriesLabels = tier === 'nodata' ? {} : { owner: 'shop-team' };
-  return { exp_labels: { ...seriesLabels, slo_id: 'checkout-checkout-availability', slo_service: 'checkout', slo_name: 'checkout-availability', ...rule.labels }, exp_annotations: annotations };
+  const ids = { slo_id: 'checkout-checkout-availability', slo_service: 'checkout', slo_name: 'checkout-availability' };
+  return expectedAlert(file, tier, value, tier === 'nodata' ? ids : { owner: 'shop-team', ...ids });
 }
 
 function writeRulesAndTest(name: string, file: RuleFile, evaluationInterval: string, tests: unknown[]): string {
-  writeFileSync(join(dir, `${name}.rules.yaml`), renderRuleFile(file));
-  // promtool evaluates the groups in map order unless told: recordings first, as the alerts read them.
-  const path = join(dir, `${name}.test.yaml`);
-  writeFileSync(path, stringify({ rule_files: [`${name}.rules.yaml`], evaluation_interval: evaluationInterval, group_eval_order: file.groups.map((group) => group.name), tests }, { lineWidth: 0 }));
-  return path;
+  return writeRulesTest(dir, name, file, evaluationInterval, tests);
 }
 
 describe('generated alerts under promtool test rules', () => {

@@ -97,3 +97,13 @@ export function recordedWindows(target: Target): DurationMs[] {
 export function isLongWindow(target: Target, window: DurationMs): boolean {
   return window >= 86_400_000 || window === target.period;
 }
+
+/**
+ * The range that selects one period of a recording evaluated every interval: the period less a second. Prometheus
+ * before 3.0 includes a sample at exactly T - period, which would hold one evaluation too many (the hour before the
+ * period, at a 1h interval); 3.0 and later exclude it. Either way the range holds period/interval evaluations
+ * (test/generate/promtool-30d.test.ts checks the period figures against counts from raw samples).
+ */
+export function periodRange(target: Target): string {
+  return formatDuration(target.period - 1000);
+}

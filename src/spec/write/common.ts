@@ -1,5 +1,5 @@
 import { DAY, HOUR, MINUTE } from '../../core/index.js';
-import type { DurationMs, Query, Slo } from '../../core/index.js';
+import type { DurationMs, Objective, Query, Slo } from '../../core/index.js';
 import { isVectorSelector } from '../selector.js';
 
 /** The largest whole unit of a duration, as the shorthand every format takes (`28d`, `90m`). */
@@ -35,4 +35,17 @@ export function omitEmpty<T extends Record<string, unknown>>(record: T): Partial
 /** The model name without Sloth's `<service>-` prefix. */
 export function shortName(slo: Slo): string {
   return slo.name.startsWith(`${slo.service}-`) ? slo.name.slice(slo.service.length + 1) : slo.name;
+}
+
+/**
+ * Formats without an objective key derive one on reading (Sloth and Pyrra from the SLO's name, OpenSLO from the
+ * displayName): the note naming a key that would come back different, which gates, reports and state refer to.
+ */
+export function objectiveKeyNote(key: string, readBack: string, how: string): string[] {
+  return key === readBack ? [] : [`objective key '${key}': ${how}, so it reads back as '${readBack}'`];
+}
+
+/** The note for an objective's displayName, which Sloth and Pyrra have no field for. */
+export function displayNameNote(objective: Objective, format: string): string[] {
+  return objective.displayName === undefined ? [] : [`objective displayName '${objective.displayName}': ${format} has no field for it`];
 }

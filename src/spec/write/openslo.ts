@@ -1,6 +1,7 @@
 import type { Objective, Query, Sli, Slo } from '../../core/index.js';
 import { camelCaseName } from '../alerting.js';
-import { durationText, fileSafe, omitEmpty } from './common.js';
+import { slug } from '../common.js';
+import { durationText, fileSafe, objectiveKeyNote, omitEmpty } from './common.js';
 import type { Inexpressible, WriteResult, WrittenDocument } from './types.js';
 
 const CALENDAR_SHORTHAND = { week: '1w', month: '1M', quarter: '1Q', year: '1Y' } as const;
@@ -46,6 +47,7 @@ export function writeOpenSlo(slos: readonly Slo[]): WriteResult {
     const approximations: string[] = [];
     const defaults = slo.alerting.tiers.every((tier) => !tier.disabled && tier.labels === undefined) && slo.alerting.name === camelCaseName(slo.name);
     if (!defaults) approximations.push("alerting (tier overrides, alert name and labels): OpenSLO's AlertPolicy cannot say them; sloe's default tiers apply");
+    for (const item of slo.objectives) approximations.push(...objectiveKeyNote(item.key, slug(item.displayName ?? item.key), 'OpenSLO keys an objective by its displayName'));
     const window = slo.window.kind === 'rolling'
       ? { duration: durationText(slo.window.duration), isRolling: true }
       : { duration: CALENDAR_SHORTHAND[slo.window.unit], calendar: { startTime: '2020-01-01 00:00:00', timeZone: slo.window.timeZone } };

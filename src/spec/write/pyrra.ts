@@ -2,7 +2,7 @@ import { PYRRA_ALERT_NAME, PYRRA_API_VERSION, PYRRA_LABEL_PREFIX, PYRRA_SERVICE_
 import { pyrraTiers } from '../pyrra-windows.js';
 import type { Query, Slo } from '../../core/index.js';
 import { isVectorSelector } from '../selector.js';
-import { durationText, fileSafe, isBare, omitEmpty, percent } from './common.js';
+import { durationText, fileSafe, isBare, displayNameNote, objectiveKeyNote, omitEmpty, percent } from './common.js';
 import type { Inexpressible, WriteResult, WrittenDocument } from './types.js';
 
 /** `sum(rate(SELECTOR[{{.window}}]))` (Sloth's usual query) is the selector Pyrra takes, rated the same way. */
@@ -59,10 +59,13 @@ export function writePyrra(slos: readonly Slo[]): WriteResult {
     const disabled = enabled.length === 0 && slo.alerting.noDataFor === 0;
     const pyrra = pyrraTiers(slo.window.duration);
     const sameTiers = slo.alerting.tiers.length === pyrra.length && slo.alerting.tiers.every((tier, index) => tier.burnRateThreshold === pyrra[index]?.burnRateThreshold && tier.longWindow === pyrra[index]?.longWindow);
-    if (!sameTiers && enabled.length > 0) approximations.push("the burn-rate tiers: Pyrra uses its own table (factors 14, 7, 2, 1); the SLO's tiers are not kept");
+    // Also when every tier is off: the disabled tiers' windows are still reported, and Pyrra's come back instead.
+    if (!sameTiers) approximations.push("the burn-rate tiers: Pyrra uses its own table (factors 14, 7, 2, 1); the SLO's tiers are not kept");
     if (slo.sli.kind === 'ratio' && [slo.sli.bad, slo.sli.total].some((query) => query !== undefined && !isBare(query))) {
       approximations.push('sum(rate(SELECTOR[{{.window}}])) written as the bare SELECTOR, which Pyrra rates itself');
     }
+    approximations.push(...objectiveKeyNote(objective.key, slo.name, 'a Pyrra SLO keys its objective by its name'));
+    approximations.push(...displayNameNote(objective, 'Pyrra'));
     if (Object.keys(slo.alerting.labels).length > 0 || Object.keys(slo.alerting.annotations).length > 0) approximations.push('alert labels and annotations (Pyrra has no field for them)');
     const labels: Record<string, string> = { [PYRRA_SERVICE_LABEL]: slo.service };
     for (const [key, value] of Object.entries(slo.labels)) labels[`${PYRRA_LABEL_PREFIX}${key}`] = value;

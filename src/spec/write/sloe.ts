@@ -1,6 +1,7 @@
-import { DEFAULT_TIERS, nominalPeriod, tiersForPeriod } from '../../core/index.js';
-import type { AlertTier, Query, Sli, Slo } from '../../core/index.js';
-import { camelCaseName, severityClass } from '../alerting.js';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_TIERS, nominalPeriod } from '../../core/index.js';
+import type { AlertTier, DurationMs, Query, Sli, Slo } from '../../core/index.js';
+import { camelCaseName, resolveAlerting, severityClass, statedTier, type AlertingSpec, type SeverityOverride, type TierOverride } from '../alerting.js';
 import { DEFAULT_NO_DATA_FOR_MS } from '../limits.js';
 import { durationText, fileSafe, omitEmpty } from './common.js';
 import type { WriteResult, WrittenDocument } from './types.js';
@@ -21,26 +22,62 @@ function sliBody(sli: Sli): Record<string, unknown> {
   }
 }
 
-function classOverride(tiers: readonly AlertTier[], cls: 'page' | 'ticket'): Record<string, unknown> | undefined {
+function classOverride(tiers: readonly AlertTier[], cls: 'page' | 'ticket'): SeverityOverride | undefined {
   const first = tiers.find((tier) => severityClass(tier) === cls);
   if (first === undefined) return undefined;
   return omitEmpty({ labels: first.labels, annotations: first.annotations });
 }
 
-/** sloe/v1 `SLO`s, one per SLO: the native format says everything the others can, except custom tier tables. */
+/** The default table's tiers with per-class and per-tier overrides: the short form, when it reads back as the SLO's tiers. */
+function tierOverrides(slo: Slo): Pick<AlertingSpec, 'severities' | 'tiers'> | undefined {
+  const tiers: Record<string, TierOverride> = {};
+  for (const tier of slo.alerting.tiers) {
+    const base = DEFAULT_TIERS.find((entry) => entry.name === tier.name);
+    if (base === undefined) return undefined;
+    const override = omitEmpty({ disable: tier.disabled ? true : undefined, for: tier.for === base.for ? undefined : tier.for, severity: tier.severity === base.severity ? undefined : tier.severity });
+    if (Object.keys(override).length > 0) tiers[tier.name] = override;
+  }
+  const severities = omitEmpty({ page: classOverride(slo.alerting.tiers, 'page'), ticket: classOverride(slo.alerting.tiers, 'ticket') });
+  const spec = { severities, tiers };
+  return isDeepStrictEqual(resolveAlerting(slo.name, slo.window, spec).tiers, slo.alerting.tiers) ? spec : undefined;
+}
+
+/**
+ * One tier of the list form, stating whichever of the burn rate and the budget share reads back as the model's pair
+ * (tiers read as a burn rate, from Pyrra, OpenSLO or slo-generator, keep their factor; tiers of a budget share keep
+ * their share); `exact` is false when neither does.
+ */
+function statedTierBody(tier: AlertTier, period: DurationMs): { body: Record<string, unknown>; exact: boolean } {
+  const readsBack = (rate: { budgetFraction: number } | { burnRateThreshold: number }): boolean => isDeepStrictEqual(statedTier({ ...tier, rate }, period), tier);
+  const rate = [{ burnRateThreshold: tier.burnRateThreshold }, { budgetFraction: tier.budgetFraction }].find(readsBack);
+  const body = omitEmpty({
+    name: tier.name,
+    severity: tier.severity,
+    longWindow: durationText(tier.longWindow),
+    shortWindow: durationText(tier.shortWindow),
+    ...(rate ?? { burnRateThreshold: tier.burnRateThreshold }),
+    for: tier.for === 0 ? undefined : durationText(tier.for),
+    disable: tier.disabled ? true : undefined,
+    labels: tier.labels,
+    annotations: tier.annotations,
+  });
+  return { body, exact: rate !== undefined };
+}
+
+/** Per-tier overrides as sloe/v1 writes them (durations as text). */
+function overridesBody(tiers: Readonly<Record<string, TierOverride>> | undefined): Record<string, unknown> | undefined {
+  if (tiers === undefined) return undefined;
+  return Object.fromEntries(Object.entries(tiers).map(([name, override]) => [name, omitEmpty({ ...override, for: override.for === undefined ? undefined : durationText(override.for) })]));
+}
+
+/** sloe/v1 `SLO`s, one per SLO: the native format says everything the others can. */
 export function writeSloe(slos: readonly Slo[]): WriteResult {
   const documents: WrittenDocument[] = slos.map((slo) => {
     const approximations: string[] = [];
-    const defaults = tiersForPeriod(nominalPeriod(slo.window));
-    const sameTable = slo.alerting.tiers.length === defaults.length && slo.alerting.tiers.every((tier, index) => tier.name === defaults[index]?.name && tier.longWindow === defaults[index]?.longWindow && tier.burnRateThreshold === defaults[index]?.burnRateThreshold);
-    if (!sameTable) approximations.push(`the burn-rate tiers (${slo.alerting.tiers.map((tier) => `${tier.name} ${tier.burnRateThreshold}x over ${durationText(tier.longWindow)}`).join(', ')}): sloe/v1 overrides the default table per tier; the default table scaled to the period is written`);
-    const tiers: Record<string, Record<string, unknown>> = {};
-    for (const tier of slo.alerting.tiers) {
-      const base = DEFAULT_TIERS.find((entry) => entry.name === tier.name);
-      if (base === undefined) continue;
-      const override = omitEmpty({ disable: tier.disabled ? true : undefined, for: tier.for === base.for ? undefined : durationText(tier.for), severity: tier.severity === base.severity ? undefined : tier.severity });
-      if (Object.keys(override).length > 0) tiers[tier.name] = override;
-    }
+    const overrides = tierOverrides(slo);
+    const stated = overrides === undefined ? slo.alerting.tiers.map((tier) => ({ tier, ...statedTierBody(tier, nominalPeriod(slo.window)) })) : undefined;
+    const inexact = (stated ?? []).filter((entry) => !entry.exact).map((entry) => entry.tier.name);
+    if (inexact.length > 0) approximations.push(`the burn-rate tiers ${inexact.join(', ')}: their budget share and burn rate do not follow B = f·T/w at the precision sloe/v1 reads (3 and 6 decimals); the burn rate is kept`);
     const { alerting } = slo;
     return {
       fileName: `${fileSafe(slo.name)}.yaml`,
@@ -74,9 +111,9 @@ export function writeSloe(slos: readonly Slo[]): WriteResult {
             minEvents: alerting.minEvents === 0 ? undefined : alerting.minEvents,
             keepFiringFor: alerting.keepFiringFor === 0 ? undefined : durationText(alerting.keepFiringFor),
             noDataFor: alerting.noDataFor === DEFAULT_NO_DATA_FOR_MS ? undefined : alerting.noDataFor === 0 ? '0s' : durationText(alerting.noDataFor),
-            page: classOverride(alerting.tiers, 'page'),
-            ticket: classOverride(alerting.tiers, 'ticket'),
-            tiers,
+            page: overrides?.severities?.page,
+            ticket: overrides?.severities?.ticket,
+            tiers: stated?.map((entry) => entry.body) ?? overridesBody(overrides?.tiers),
           }),
         }),
       },

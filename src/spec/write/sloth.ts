@@ -1,7 +1,8 @@
-import { DAY } from '../../core/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { DAY, nominalPeriod, tiersForPeriod } from '../../core/index.js';
 import type { AlertTier, Slo } from '../../core/index.js';
 import { camelCaseName, severityClass } from '../alerting.js';
-import { durationText, fileSafe, isBare, omitEmpty, percent, shortName, windowedRate } from './common.js';
+import { durationText, fileSafe, isBare, displayNameNote, objectiveKeyNote, omitEmpty, percent, shortName, windowedRate } from './common.js';
 import type { Inexpressible, WriteResult, WrittenDocument } from './types.js';
 
 function sli(slo: Slo, approximations: string[]): Record<string, unknown> | string {
@@ -46,7 +47,16 @@ export function writeSloth(slos: readonly Slo[]): WriteResult {
     if (typeof written === 'string') refuse(written);
     const objective = slo.objectives[0];
     if (typeof written === 'string' || objective === undefined || slo.objectives.length !== 1 || slo.window.kind !== 'rolling' || slo.budgetingMethod !== 'Occurrences') continue;
+    // Sloth names an SLO SERVICE-NAME: a name without its service's prefix comes back with it.
+    if (!slo.name.startsWith(`${slo.service}-`)) approximations.push(`the SLO's name: Sloth names SLOs after their service, so ${slo.name} reads back as ${slo.service}-${slo.name}`);
     if (slo.window.duration !== 30 * DAY) approximations.push(`the ${durationText(slo.window.duration)} period: a Sloth file cannot state it; run Sloth (or sloe) with --default-slo-period ${durationText(slo.window.duration)}`);
+    // Sloth alerts with the default table (or an AlertWindows table for the period, which a file of SLOs cannot carry).
+    const table = (tiers: readonly AlertTier[]): unknown[] => tiers.map((tier) => [tier.name, tier.longWindow, tier.shortWindow, tier.burnRateThreshold, tier.for]);
+    if (!isDeepStrictEqual(table(slo.alerting.tiers), table(tiersForPeriod(nominalPeriod(slo.window))))) {
+      approximations.push(`the burn-rate tiers: Sloth uses its own table (or an AlertWindows for the period); the SLO's tiers (${slo.alerting.tiers.map((tier) => `${tier.name} ${tier.burnRateThreshold}x over ${durationText(tier.longWindow)}`).join(', ')}) are not kept`);
+    }
+    approximations.push(...objectiveKeyNote(objective.key, shortName(slo), 'a Sloth SLO keys its objective by its name'));
+    approximations.push(...displayNameNote(objective, 'Sloth'));
     const entry = byService.get(slo.service) ?? { slos: [], approximations: [] };
     entry.approximations.push(...approximations.map((text) => `${shortName(slo)}: ${text}`));
     const page = alert(slo.alerting.tiers, 'page');
@@ -58,7 +68,8 @@ export function writeSloth(slos: readonly Slo[]): WriteResult {
       labels: slo.labels,
       sli: written,
       alerting: omitEmpty({
-        name: slo.alerting.name === camelCaseName(slo.name) ? undefined : slo.alerting.name,
+        // Sloth's default alert name comes from SERVICE-NAME, which is the SLO's name once read back.
+        name: slo.alerting.name === camelCaseName(`${slo.service}-${shortName(slo)}`) ? undefined : slo.alerting.name,
         labels: slo.alerting.labels,
         annotations: slo.alerting.annotations,
         page_alert: page,

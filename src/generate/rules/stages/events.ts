@@ -2,7 +2,7 @@ import { METRICS, formatDuration, substituteWindow } from '../../../core/index.j
 import type { DurationMs } from '../../../core/index.js';
 import { groupAggregations } from '../grouping.js';
 import { addMatcher, eventCount, leMatcher, thresholdCheck } from '../promql.js';
-import { isLongWindow, windowLabels } from '../target.js';
+import { isLongWindow, periodRange, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
 
@@ -58,7 +58,7 @@ function ungroupedEventQueries(target: Target, window: DurationMs): EventQueries
  */
 function periodCount(target: Target, metric: (window: string) => string): string {
   const base = formatDuration(target.baseWindow);
-  return `sum_over_time(${metric(base)}${target.selector}[${formatDuration(target.period)}]) * ${target.options.interval / 1000} / ${target.baseWindow / 1000}`;
+  return `sum_over_time(${metric(base)}${target.selector}[${periodRange(target)}]) * ${target.options.interval / 1000} / ${target.baseWindow / 1000}`;
 }
 
 /** The event-count stage: `slo:events_good:increase<w>` and `slo:events_total:increase<w>` for every window. */

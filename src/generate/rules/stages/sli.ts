@@ -1,7 +1,7 @@
 import { METRICS, formatDuration, substituteWindow } from '../../../core/index.js';
 import type { DurationMs } from '../../../core/index.js';
 import { groupAggregations } from '../grouping.js';
-import { isLongWindow, windowLabels } from '../target.js';
+import { isLongWindow, periodRange, windowLabels } from '../target.js';
 import type { Target } from '../target.js';
 import type { PlacedRule } from '../types.js';
 
@@ -24,7 +24,7 @@ function fromRawQuery(target: Target, window: DurationMs): string {
  * does for every SLI). Event-based SLIs never take this path.
  */
 function rawPeriod(target: Target): string {
-  const series = `${METRICS.sliErrorRatio(formatDuration(target.baseWindow))}${target.selector}[${formatDuration(target.period)}]`;
+  const series = `${METRICS.sliErrorRatio(formatDuration(target.baseWindow))}${target.selector}[${periodRange(target)}]`;
   return `sum_over_time(${series}) / count_over_time(${series})`;
 }
 
