@@ -27,6 +27,7 @@ export type {
   RemoteTermQuery,
   BackfillAdmin,
   SeriesState,
+  SliceMark,
   TermIncrease,
   ExclusionAdmin,
   ExclusionRecord,

@@ -16,6 +16,7 @@ import type {
   RangeEvents,
   RemoteSeries,
   SampleAppender,
+  SliceMark,
   SloStatus,
   SpecSet,
   StatusReader,
@@ -110,7 +111,6 @@ interface GroupState {
   readonly since: number;
 }
 
-const SLICE_MARK = 'slices/';
 const ALERT_MARK = 'alert/';
 
 /**
@@ -172,9 +172,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.dropUntrackedGroupSeries();
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
     const saved = new Map<string, AlertState>();
+    for (const mark of options.store.sliceMarks()) this.sliceEnds.set(mark.objective, mark.end);
     for (const { key, value } of options.store.alertStates()) {
-      if (key.startsWith(SLICE_MARK)) this.sliceEnds.set(key.slice(SLICE_MARK.length), value as number);
-      else if (key.startsWith(ALERT_MARK)) {
+      if (key.startsWith(ALERT_MARK)) {
         // A state that does not parse (corrupt, or from another version) reads as inactive rather than failing the start.
         const state = parseAlertState(value);
         if (state) saved.set(key.slice(ALERT_MARK.length), state);
@@ -429,7 +429,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   private completeSlices(now: number): void {
     const increases = [];
-    const marks: { key: string; value: unknown }[] = [];
+    const marks: SliceMark[] = [];
     for (const plan of this.plan.objectives) {
       if (!plan.slices) continue;
       const width = plan.slices.width;
@@ -438,12 +438,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const done = completeSlices(plan, lastEnd, now, this.series, (from, to) => this.exclusions.ranges(plan.slo.name, from, to), now - this.fineKeep);
       if (done.lastEnd !== lastEnd || !this.sliceEnds.has(plan.name)) {
         this.sliceEnds.set(plan.name, done.lastEnd);
-        marks.push({ key: `${SLICE_MARK}${plan.name}`, value: done.lastEnd });
+        marks.push({ objective: plan.name, end: done.lastEnd });
       }
       increases.push(...done.increases);
     }
     // The mark is saved first: a crash between the two writes loses a slice rather than counting it twice.
-    this.options.store.saveAlertStates(marks);
+    this.options.store.saveSliceMarks(marks);
     this.options.store.commit(increases, []);
     for (const increase of increases) this.series.get(increase.term)?.add(increase.bucket, increase.value);
   }
