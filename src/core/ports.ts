@@ -111,6 +111,11 @@ export interface DocumentStore {
   put(namespace: string, key: string, value: unknown): void;
   delete(namespace: string, key: string): void;
   list(namespace: string): { key: string; value: unknown }[];
+  /**
+   * The namespaces starting with `prefix` that hold at least one document, in order: how a part finds state it no
+   * longer has a name for (notify: the queue of a receiver removed from the configuration).
+   */
+  namespaces(prefix: string): string[];
 }
 
 export interface JournalEntry {

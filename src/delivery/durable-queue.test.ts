@@ -115,6 +115,7 @@ describe('DurableQueue', () => {
     await first.queue.flush(0);
     await first.queue.shutdown();
     expect(down.sent).toEqual(['freeze']);
+    expect(store.namespaces('delivery.')).toEqual(['delivery.test']);
     const up = receiver();
     const second = queueOn(store, new Registry(), up.deliver);
     expect(second.queue.length).toBe(2);

@@ -82,6 +82,29 @@ describe('outbox', () => {
     await after.outbox.shutdown(0);
   });
 
+  it('drops, at start, what waited for a receiver no longer configured', async () => {
+    const store = new MemoryDocumentStore();
+    const slack = new RecordingNotifier('slack', 'slack');
+    slack.script.push({ outcome: 'retry', reason: 'HTTP 503' });
+    const before = outboxWith([slack, new RecordingNotifier('pagerduty', 'pagerduty')], store);
+    before.outbox.start();
+    before.outbox.dispatch(notification, ['slack'], T0);
+    await settle();
+    await before.outbox.shutdown(0);
+    expect(stored(store, 'slack')).toEqual(['checkout-availability/page firing']);
+    // Slack is removed from the configuration; one named slack comes back later and must not get the stale page.
+    const after = outboxWith([new RecordingNotifier('pagerduty', 'pagerduty')], store);
+    after.outbox.start();
+    expect(stored(store, 'slack')).toEqual([]);
+    await after.outbox.shutdown(0);
+    const again = new RecordingNotifier('slack', 'slack');
+    const later = outboxWith([again], store);
+    later.outbox.start();
+    await settle();
+    expect(again.received).toEqual([]);
+    await later.outbox.shutdown(0);
+  });
+
   it('moves what an older sloe left in its own outbox onto the queues, dropping what a removed receiver held', async () => {
     const store = new MemoryDocumentStore();
     // The layout the outbox used before it moved onto delivery/'s queues: one document per receiver, incident, state.

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DocumentStore, Journal } from '../core/index.js';
 import { groupSelector } from '../core/index.js';
-import { DurableQueue, deliveryMetrics } from '../delivery/index.js';
+import { DurableQueue, deliveryMetrics, queueNamespace } from '../delivery/index.js';
 import type { BackoffOptions, Coalescing, QueueSettlement, SettlementDetail, Timers } from '../delivery/index.js';
 import type { NotifyMetrics } from './metrics.js';
 import type { AlertNotification, Notifier } from './types.js';
@@ -21,9 +21,11 @@ interface LegacyOutboxEntry {
   readonly notification: AlertNotification;
 }
 
+const QUEUE_PREFIX = 'notify.';
+
 /** The delivery queue of one receiver: its name in metrics and logs, and (as `delivery.<name>`) its store namespace. */
 export function receiverQueueName(receiver: string): string {
-  return `notify.${receiver}`;
+  return `${QUEUE_PREFIX}${receiver}`;
 }
 
 /**
@@ -107,6 +109,7 @@ export class Outbox {
    * the legacy outbox is queued behind it, oldest first.
    */
   start(): void {
+    this.dropRemovedReceivers();
     this.adoptLegacyOutbox();
     for (const { queue } of this.receivers.values()) queue.start();
   }
@@ -149,6 +152,20 @@ export class Outbox {
   async shutdown(timeoutMs: number): Promise<void> {
     await this.flush(timeoutMs);
     await Promise.all([...this.receivers.values()].map(({ queue }) => queue.shutdown()));
+  }
+
+  /**
+   * What waited for a receiver that is no longer configured goes, logged: sent to a receiver of the same name
+   * configured again later, it would be stale by then.
+   */
+  private dropRemovedReceivers(): void {
+    const configured = new Set([...this.receivers.keys()].map((name) => queueNamespace(receiverQueueName(name))));
+    for (const namespace of this.options.store.namespaces(queueNamespace(QUEUE_PREFIX))) {
+      if (configured.has(namespace)) continue;
+      const waiting = this.options.store.list(namespace);
+      this.logger.warn({ receiver: namespace.slice(queueNamespace(QUEUE_PREFIX).length), notifications: waiting.length }, 'receiver no longer configured; dropping its undelivered notifications');
+      for (const { key } of waiting) this.options.store.delete(namespace, key);
+    }
   }
 
   private adoptLegacyOutbox(): void {

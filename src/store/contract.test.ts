@@ -139,6 +139,19 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     store.close();
   });
 
+  it('documents: namespaces by prefix, only those holding a document', () => {
+    const store = open();
+    store.documents.put('delivery.notify.slack', '1', { n: 1 });
+    store.documents.put('delivery.notify.pagerduty', '1', { n: 2 });
+    store.documents.put('delivery.cloudevents:x', '1', { n: 3 });
+    store.documents.put('delivery.notify.gone', '1', { n: 4 });
+    store.documents.delete('delivery.notify.gone', '1');
+    expect(store.documents.namespaces('delivery.notify.')).toEqual(['delivery.notify.pagerduty', 'delivery.notify.slack']);
+    expect(store.documents.namespaces('delivery.')).toEqual(['delivery.cloudevents:x', 'delivery.notify.pagerduty', 'delivery.notify.slack']);
+    expect(store.documents.namespaces('nothing.')).toEqual([]);
+    store.close();
+  });
+
   it('alert state: upserts and deletes', () => {
     const store = open();
     store.engine.saveAlertStates([
