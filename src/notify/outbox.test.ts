@@ -9,7 +9,7 @@ import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
 import { buildNotification } from './content.js';
 import { notifyMetrics } from './metrics.js';
 import { JOURNAL_KIND, LEGACY_OUTBOX_NAMESPACE, Outbox, receiverQueueName } from './outbox.js';
-import type { AlertNotification } from './types.js';
+import type { AlertNotification, ReceiverKind } from './types.js';
 
 const T0 = Date.UTC(2026, 10, 26, 12);
 
@@ -42,6 +42,18 @@ async function counted(registry: Registry, name: string, labels: Record<string, 
   return values.filter((value) => Object.entries(labels).every(([key, wanted]) => value.labels[key] === wanted)).reduce((sum, value) => sum + value.value, 0);
 }
 
+/** A first process whose receiver answers 503 to the first attempt, stopped while the notifications still wait. */
+async function leftWaiting(store: DocumentStore, receiver: string, kind: ReceiverKind, notifications: readonly AlertNotification[]): Promise<RecordingNotifier> {
+  const down = new RecordingNotifier(receiver, kind);
+  down.script.push({ outcome: 'retry', reason: 'HTTP 503' });
+  const { outbox } = outboxWith([down, new RecordingNotifier('other', 'webhook')], store);
+  outbox.start();
+  for (const waiting of notifications) outbox.dispatch(waiting, [receiver], waiting.at);
+  await settle();
+  await outbox.shutdown(0);
+  return down;
+}
+
 function events(journal: MemoryJournal): string[] {
   return journal.query(JOURNAL_KIND, { limit: 20 }).map((entry) => (entry.data as { event: string }).event).sort();
 }
@@ -64,14 +76,7 @@ describe('outbox', () => {
 
   it('re-sends after a restart what was still waiting, once', async () => {
     const store = new MemoryDocumentStore();
-    const down = new RecordingNotifier('pagerduty', 'pagerduty');
-    down.script.push({ outcome: 'retry', reason: 'HTTP 503' });
-    const before = outboxWith([down, new RecordingNotifier('slack', 'slack')], store);
-    before.outbox.start();
-    before.outbox.dispatch(notification, ['pagerduty'], T0);
-    before.outbox.dispatch(notificationOf('resolved', T0 + 1), ['pagerduty'], T0 + 1);
-    await settle();
-    await before.outbox.shutdown(0);
+    const down = await leftWaiting(store, 'pagerduty', 'pagerduty', [notification, notificationOf('resolved', T0 + 1)]);
     expect(down.received).toHaveLength(1);
     const pagerduty = new RecordingNotifier('pagerduty', 'pagerduty');
     const after = outboxWith([pagerduty], store);
@@ -84,13 +89,7 @@ describe('outbox', () => {
 
   it('drops, at start, what waited for a receiver no longer configured', async () => {
     const store = new MemoryDocumentStore();
-    const slack = new RecordingNotifier('slack', 'slack');
-    slack.script.push({ outcome: 'retry', reason: 'HTTP 503' });
-    const before = outboxWith([slack, new RecordingNotifier('pagerduty', 'pagerduty')], store);
-    before.outbox.start();
-    before.outbox.dispatch(notification, ['slack'], T0);
-    await settle();
-    await before.outbox.shutdown(0);
+    await leftWaiting(store, 'slack', 'slack', [notification]);
     expect(stored(store, 'slack')).toEqual(['checkout-availability/page firing']);
     // Slack is removed from the configuration; one named slack comes back later and must not get the stale page.
     const after = outboxWith([new RecordingNotifier('pagerduty', 'pagerduty')], store);
