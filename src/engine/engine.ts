@@ -22,7 +22,7 @@ import type {
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
-import { HOUR, MINUTE, SloeError, groupId, groupTermKey } from '../core/index.js';
+import { HOUR, MINUTE, SloeError, badRequest, groupId, groupTermKey, notFound } from '../core/index.js';
 import type { Labels } from '../core/index.js';
 import { GroupRegistry, groupSliTerms } from './groups.js';
 import { Appender } from './appender.js';
@@ -501,7 +501,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const chosen: string[] = [];
     for (const slo of slos ?? []) {
       const objectives = this.plan.objectives.filter((plan) => plan.slo.name === slo || plan.name === slo);
-      if (objectives.length === 0) throw new SloeError('not_found', `no SLO is named ${slo}`, { status: 404 });
+      if (objectives.length === 0) throw notFound(`no SLO is named ${slo}`);
       const filled = objectives.filter((plan) => pulled.has(plan.name));
       if (filled.length === 0) throw new SloeError('no_source', `SLO ${slo} is not pulled from a source (a remote SLI, or spec.backfill.source)`, { status: 409 });
       chosen.push(...filled.map((plan) => plan.name));
@@ -559,7 +559,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const expected = plan.grouping.labels;
       const given = Object.keys(group);
       if (given.length !== expected.length || !given.every((label) => expected.includes(label))) {
-        throw new SloeError('bad_group', `SLO ${name} is grouped by ${expected.join(', ')}: name a group by exactly those labels (group.LABEL=VALUE), not ${given.join(', ')}`, { status: 400 });
+        throw badRequest(`SLO ${name} is grouped by ${expected.join(', ')}: name a group by exactly those labels (group.LABEL=VALUE), not ${given.join(', ')}`, 'bad_group');
       }
       const id = groupId(group, expected);
       if (!objective.groups?.has(id)) return undefined;
@@ -576,7 +576,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 }
 
 function notGrouped(name: string): SloeError {
-  return new SloeError('not_grouped', `SLO ${name} has no groups (no spec.groupBy): leave out group.LABEL parameters`, { status: 400 });
+  return badRequest(`SLO ${name} has no groups (no spec.groupBy): leave out group.LABEL parameters`, 'not_grouped');
 }
 
 /** Least budget left first; groups without data (unknown budget) last, then by name for a stable order. */
