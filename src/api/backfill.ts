@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { BackfillAdmin } from '../core/index.js';
-import { badRequest } from './errors.js';
+import { badRequest } from '../core/index.js';
 
 /**
  * POST /api/v1/backfill `{"slos": [NAME, ...]}` (or no body: every SLO pulled from a source): fills their periods

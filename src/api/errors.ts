@@ -12,11 +12,3 @@ export function errorResponse(error: Error, c: Context): Response {
   }
   return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
 }
-
-export function notFound(what: string): SloeError {
-  return new SloeError('not_found', what, { status: 404 });
-}
-
-export function badRequest(message: string, code = 'bad_request'): SloeError {
-  return new SloeError(code, message, { status: 400 });
-}

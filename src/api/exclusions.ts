@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { ExclusionAdmin, ExclusionRecord } from '../core/index.js';
-import { badRequest, notFound } from './errors.js';
-import { parseTime } from './time-params.js';
+import { badRequest, notFound, parseTime } from '../core/index.js';
 
 /** The header naming who sets or removes an exclusion (the auth layer may set it from the token). */
 export const USER_HEADER = 'x-sloe-user';

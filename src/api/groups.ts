@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { StatusReader } from '../core/index.js';
-import { notFound } from './errors.js';
+import { notFound } from '../core/index.js';
 
 /**
  * GET /api/v1/slos/{name}/groups: a grouped SLO's groups, each a SloStatus with `group` set, the least budget left

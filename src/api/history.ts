@@ -1,10 +1,7 @@
 import { Hono } from 'hono';
 import type { HistoryReader, StatusReader } from '../core/index.js';
-import { HOUR, MINUTE } from '../core/index.js';
-import { badRequest, notFound } from './errors.js';
+import { HOUR, MINUTE, badRequest, groupSelector, notFound, parseStep, parseTime } from '../core/index.js';
 import { groupParams } from './params.js';
-import { groupSelector } from '../core/index.js';
-import { parseStep, parseTime } from './time-params.js';
 
 /** Most points one history request may ask for. */
 export const MAX_HISTORY_POINTS = 1000;

@@ -1,8 +1,8 @@
 export { createHttpApp } from './app.js';
 export { MAX_API_BODY_BYTES, limitBodies } from './body-limit.js';
 export type { HealthProbe, Middleware } from './app.js';
-export { badRequest, errorResponse, notFound } from './errors.js';
-export { GROUP_PARAM_PREFIX, groupParams, positiveInteger } from './params.js';
+export { errorResponse } from './errors.js';
+export { GROUP_PARAM_PREFIX, groupParams } from './params.js';
 export { groupRoutes } from './groups.js';
 export { journalRoutes } from './journal-routes.js';
 export { operationsRoutes } from './operations.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Journal } from '../core/index.js';
-import { positiveInteger } from './params.js';
+import { positiveInteger } from '../core/index.js';
 
 const MAX_LIMIT = 500;
 

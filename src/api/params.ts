@@ -1,12 +1,4 @@
-import { badRequest } from './errors.js';
-
-/** A query parameter that must be a positive integer (`limit`, `before`); empty or absent gives `fallback`. */
-export function positiveInteger(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw badRequest(`${name}: expected a positive integer, got ${JSON.stringify(text)}`);
-  return value;
-}
+import { badRequest } from '../core/index.js';
 
 /** The prefix of query parameters that name one group of a grouped SLO: `group.route=/v1/orders`. */
 export const GROUP_PARAM_PREFIX = 'group.';

@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { InstantSeries, LabelProfile, StatusReader } from '../core/index.js';
-import { SloeError, evaluateInstant } from '../core/index.js';
+import { SloeError, evaluateInstant, parseTime } from '../core/index.js';
 import { everyStatus, sloSamples } from './slo-series.js';
-import { parseTime } from './time-params.js';
 
 /** Prometheus renders sample values as strings, with its spellings of the special values. */
 function formatValue(value: number): string {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { StatusReader } from '../core/index.js';
-import { notFound } from './errors.js';
+import { notFound } from '../core/index.js';
 
 /** GET /api/v1/slos and /api/v1/slos/{name}, answered from the engine's last evaluation in memory. */
 export function readRoutes(statuses: StatusReader): Hono {

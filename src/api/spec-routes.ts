@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { notFound } from './errors.js';
+import { notFound } from '../core/index.js';
 
 export interface SpecExcerpt {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { Hono } from 'hono';
-import { SloeError } from '../core/index.js';
+import { SloeError, notFound } from '../core/index.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,9 +55,9 @@ export function uiRoutes(root: string): Hono {
 
   app.get('/ui/*', (c) => {
     const relative = c.req.path.replace(/^\/+/, '');
-    if (relative.includes('..') || relative.includes('\0')) throw new SloeError('not_found', `no file ${c.req.path}`, { status: 404 });
+    if (relative.includes('..') || relative.includes('\0')) throw notFound(`no file ${c.req.path}`);
     const file = load(relative);
-    if (!file) throw new SloeError('not_found', `no file ${c.req.path}`, { status: 404 });
+    if (!file) throw notFound(`no file ${c.req.path}`);
     const caching = HASHED.test(relative) ? 'public, max-age=31536000, immutable' : 'no-cache';
     if (c.req.header('if-none-match') === file.etag) return c.body(null, 304);
     return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': caching, ETag: file.etag, 'X-Content-Type-Options': 'nosniff' });

@@ -65,8 +65,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayOutcome> {
     specs = { ...specs, slos: specs.slos.map((slo) => ({ ...slo, backfill: { source } })) };
   }
   try {
-    // Alert state the daemon saved is not the replay's starting point: every tier starts inactive at `from`.
-    store.engine.saveAlertStates([], store.engine.alertStates().map((entry) => entry.key).filter((key) => key.startsWith('alert/') || key.startsWith('slices/')));
+    // Alert state the daemon saved is not the replay's starting point: every tier starts inactive at `from`, and
+    // Timeslices decide their slices afresh from the stored buckets.
+    store.engine.saveAlertStates([], store.engine.alertStates().map((entry) => entry.key).filter((key) => key.startsWith('alert/')));
+    store.engine.saveSliceMarks([], store.engine.sliceMarks().map((mark) => mark.objective));
     if (remote) {
       // Fill first, as of `to`, from the start of the earliest period the replay reads.
       const filler = new Engine({ specs, store: store.engine, documents: store.documents, journal: store.journal, clock: () => options.to, remote, fineKeep, pullSettings: { ...DEFAULT_PULL_SETTINGS, delayMs: 0, reach: options.to - options.from + reach } });

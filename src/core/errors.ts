@@ -11,6 +11,19 @@ export class SloeError extends Error {
   }
 }
 
+/**
+ * A request the caller must change: 400 with the reason, mapped to `{"error": {"code", "message"}}` by the HTTP
+ * layer's one error handler. Every route (api, policy, review, notify) throws these rather than building responses.
+ */
+export function badRequest(message: string, code = 'bad_request', cause?: unknown): SloeError {
+  return new SloeError(code, message, { status: 400, ...(cause === undefined ? {} : { cause }) });
+}
+
+/** Something the request names does not exist: 404 with what was missing. */
+export function notFound(message: string, code = 'not_found'): SloeError {
+  return new SloeError(code, message, { status: 404 });
+}
+
 /** A problem found in a spec file, reported as `FILE:LINE:COLUMN: message` (1-based). */
 export interface Problem {
   readonly file: string;

@@ -28,6 +28,7 @@ export type {
   RemoteTermQuery,
   BackfillAdmin,
   SeriesState,
+  SliceMark,
   TermIncrease,
   ExclusionAdmin,
   ExclusionRecord,
@@ -43,7 +44,7 @@ export type {
   IncidentStore,
 } from './ports.js';
 export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
-export { SloeError, formatProblem } from './errors.js';
+export { SloeError, badRequest, formatProblem, notFound } from './errors.js';
 export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
 export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, periodWindows, tiersForPeriod } from './tiers.js';
@@ -110,6 +111,7 @@ export { excludedOverlap, excludedRanges, includedFraction, isExcluded, mergeRan
 export type { TimeRange } from './exclusions.js';
 export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
 export { requestHeader } from './request-header.js';
+export { parseStep, parseTime, positiveInteger } from './request-params.js';
 export type { HeaderSource } from './request-header.js';
 export type { Caller, RouteAccess, Scope } from './auth.js';
 export {

@@ -111,6 +111,11 @@ export interface DocumentStore {
   put(namespace: string, key: string, value: unknown): void;
   delete(namespace: string, key: string): void;
   list(namespace: string): { key: string; value: unknown }[];
+  /**
+   * The namespaces starting with `prefix` that hold at least one document, in order: how a part finds state it no
+   * longer has a name for (notify: the queue of a receiver removed from the configuration).
+   */
+  namespaces(prefix: string): string[];
 }
 
 export interface JournalEntry {
@@ -174,6 +179,16 @@ export interface BucketRow {
 export type BucketResolution = 'fine' | 'coarse';
 
 /**
+ * How far a Timeslices objective's slices are decided: every slice ending at or before `end` (Unix ms) has been judged
+ * good or bad and counted, so the next evaluation starts there and a restart neither skips nor recounts a slice.
+ */
+export interface SliceMark {
+  /** The objective's plan name (`<slo>` or `<slo>:<objective>`). */
+  readonly objective: string;
+  readonly end: number;
+}
+
+/**
  * The engine's durable state: event buckets per term, counter series state and alert state.
  * Every write method is one transaction, committed when it returns.
  */
@@ -195,6 +210,10 @@ export interface EngineStore {
   alertStates(): { key: string; value: unknown }[];
   /** Saves alert states (upsert) and deletes the given keys, in one transaction. */
   saveAlertStates(put: readonly { key: string; value: unknown }[], remove?: readonly string[]): void;
+  /** Every Timeslices objective's slice mark (read once at start). */
+  sliceMarks(): SliceMark[];
+  /** Saves slice marks (upsert by objective) and deletes the marks of the objectives named, in one transaction. */
+  saveSliceMarks(put: readonly SliceMark[], remove?: readonly string[]): void;
   /** Deletes fine buckets older than `now - fineKeep`, coarse buckets and journal entries older than `now - retention`. */
   prune(now: number): { fine: number; coarse: number };
 }

@@ -21,7 +21,13 @@ function receiver(script: DeliveryResult[] = []) {
   return { sent, deliver, hold: () => (holding = true), release: () => ((holding = false), release?.()) };
 }
 
-function queueOn(store: DocumentStore, registry: Registry, deliver: (item: string) => Promise<DeliveryResult>, extra: { capacity?: number; maxAttempts?: number; timers?: FakeTimers } = {}) {
+/** Coalescing for test messages `subject:state@n`: the same subject and state replace the one waiting. */
+const SAME_SUBJECT_AND_STATE = {
+  subject: (item: string) => item.split(':')[0]!,
+  replaces: (waiting: string, incoming: string) => waiting.split('@')[0] === incoming.split('@')[0],
+};
+
+function queueOn(store: DocumentStore, registry: Registry, deliver: (item: string) => Promise<DeliveryResult>, extra: { capacity?: number; maxAttempts?: number; timers?: FakeTimers; coalesce?: typeof SAME_SUBJECT_AND_STATE } = {}) {
   const settled: [string, QueueSettlement][] = [];
   const logged: string[] = [];
   const queue = new DurableQueue<string>({
@@ -30,6 +36,7 @@ function queueOn(store: DocumentStore, registry: Registry, deliver: (item: strin
     capacity: extra.capacity ?? 10,
     deliver,
     ...(extra.maxAttempts === undefined ? {} : { maxAttempts: extra.maxAttempts }),
+    ...(extra.coalesce === undefined ? {} : { coalesce: extra.coalesce }),
     backoff: { initialMs: 1000, maxMs: 8000, jitter: 0 },
     metrics: deliveryMetrics(registry),
     timers: extra.timers ?? new FakeTimers(),
@@ -108,6 +115,7 @@ describe('DurableQueue', () => {
     await first.queue.flush(0);
     await first.queue.shutdown();
     expect(down.sent).toEqual(['freeze']);
+    expect(store.namespaces('delivery.')).toEqual(['delivery.test']);
     const up = receiver();
     const second = queueOn(store, new Registry(), up.deliver);
     expect(second.queue.length).toBe(2);
@@ -117,6 +125,51 @@ describe('DurableQueue', () => {
     second.queue.enqueue('later');
     await second.queue.flush();
     expect(up.sent).toEqual(['freeze', 'thaw', 'later']);
+  });
+
+  it('keeps a message enqueued as not durable in memory only: delivered, but not restored after a restart', async () => {
+    const store = memoryDocuments();
+    const down = receiver([{ outcome: 'retry', reason: 'ECONNREFUSED' }]);
+    const first = queueOn(store, new Registry(), down.deliver);
+    first.queue.start();
+    first.queue.enqueue('lease', { durable: false });
+    first.queue.enqueue('firing');
+    expect(store.list('delivery.test').map(({ value }) => (value as { item: string }).item)).toEqual(['firing']);
+    await first.queue.flush(0);
+    await first.queue.shutdown();
+    const up = receiver();
+    const second = queueOn(store, new Registry(), up.deliver);
+    second.queue.start();
+    await second.queue.flush();
+    expect(up.sent).toEqual(['firing']);
+    expect(first.settled).toEqual([]);
+  });
+
+  it('with coalescing, a newer message replaces the newest waiting one about its subject, never one in flight nor across a later change', async () => {
+    const timers = new FakeTimers();
+    const store = memoryDocuments();
+    const target = receiver([{ outcome: 'retry', reason: 'HTTP 503', status: 503 }]);
+    target.hold();
+    const { queue, settled } = queueOn(store, new Registry(), target.deliver, { timers, coalesce: SAME_SUBJECT_AND_STATE });
+    queue.start();
+    queue.enqueue('a:firing@1');
+    // In flight: the same message queues behind it rather than replacing it.
+    queue.enqueue('a:firing@2', { durable: false });
+    queue.enqueue('a:firing@3', { durable: false });
+    expect(queue.waiting()).toEqual(['a:firing@1', 'a:firing@3']);
+    queue.enqueue('a:resolved@4');
+    queue.enqueue('a:firing@5', { durable: false });
+    queue.enqueue('b:firing@6');
+    queue.enqueue('b:firing@7');
+    expect(queue.waiting()).toEqual(['a:firing@1', 'a:firing@3', 'a:resolved@4', 'a:firing@5', 'b:firing@7']);
+    expect(settled).toEqual([['a:firing@2', 'superseded'], ['b:firing@6', 'superseded']]);
+    // b@6 was durable: its replacement is stored in its place; a's in-memory re-sends are not stored.
+    expect(store.list('delivery.test').map(({ value }) => (value as { item: string }).item)).toEqual(['a:firing@1', 'a:resolved@4', 'b:firing@7']);
+    target.release();
+    await timers.advance(1000);
+    await queue.flush();
+    expect(target.sent).toEqual(['a:firing@1', 'a:firing@1', 'a:firing@3', 'a:resolved@4', 'a:firing@5', 'b:firing@7']);
+    expect(store.list('delivery.test')).toEqual([]);
   });
 
   it('checks its options once', () => {

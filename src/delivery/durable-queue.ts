@@ -13,8 +13,33 @@ export interface DeliveryLogger {
   error(object: object, message: string): void;
 }
 
-/** How a queued message ended: accepted, refused for good, out of attempts, or pushed out of a full queue. */
-export type QueueSettlement = 'delivered' | 'rejected' | 'abandoned' | 'dropped';
+/**
+ * How a queued message ended: accepted, refused for good, out of attempts, pushed out of a full queue, or replaced
+ * while waiting by a newer message that says the same (see `coalesce`).
+ */
+export type QueueSettlement = 'delivered' | 'rejected' | 'abandoned' | 'dropped' | 'superseded';
+
+/** What `onSettled` is told beside the message and how it ended. */
+export interface SettlementDetail {
+  readonly attempts: number;
+  readonly reason?: string;
+  /** The receiver's HTTP status, when the last attempt got a reply. */
+  readonly status?: number;
+  /** Whether the message was kept in the store (see `enqueue`); a caller that journals may skip the rest. */
+  readonly durable: boolean;
+}
+
+/**
+ * Lets a newer message replace one still waiting instead of queueing behind it: notify's lease re-sends refresh the
+ * notification waiting for a receiver that is down rather than piling up behind it. `subject` says what a message is
+ * about (notify: its incident); only the newest waiting message about the same subject is considered, so a later
+ * change about it is never overtaken, and never the one in flight.
+ */
+export interface Coalescing<T> {
+  readonly subject: (item: T) => string;
+  /** Whether `incoming` says what `waiting` says (notify: the same state), so it replaces it. */
+  readonly replaces: (waiting: T, incoming: T) => boolean;
+}
 
 export interface DurableQueueOptions<T> {
   /** Names the queue in metrics and logs, and its DocumentStore namespace (`delivery.<name>`): keep it stable. */
@@ -33,7 +58,8 @@ export interface DurableQueueOptions<T> {
   readonly timers?: Timers;
   readonly random?: () => number;
   readonly logger?: DeliveryLogger;
-  readonly onSettled?: (item: T, settlement: QueueSettlement, detail: { readonly attempts: number; readonly reason?: string }) => void;
+  readonly coalesce?: Coalescing<T>;
+  readonly onSettled?: (item: T, settlement: QueueSettlement, detail: SettlementDetail) => void;
 }
 
 interface StoredEntry<T> {
@@ -42,9 +68,19 @@ interface StoredEntry<T> {
   readonly enqueuedAt: number;
 }
 
-interface Entry<T> extends StoredEntry<T> {
+interface Entry<T> {
+  readonly seq: number;
+  readonly enqueuedAt: number;
+  item: T;
+  /** Kept in the store until settled; a message enqueued with `durable: false` lives in memory only. */
+  durable: boolean;
   attempts: number;
   notBefore: number;
+}
+
+/** The DocumentStore namespace where a queue keeps what waits: stable, so the next process finds it. */
+export function queueNamespace(name: string): string {
+  return `delivery.${name}`;
 }
 
 /** Keys sort by sequence as text too, so a store listing by key comes back in order. */
@@ -65,6 +101,8 @@ export class DurableQueue<T> {
   private readonly random: () => number;
   private readonly entries: Entry<T>[] = [];
   private inFlight: Promise<void> | undefined;
+  /** The entry being attempted: it no longer waits, so it is neither dropped nor replaced. */
+  private sending: Entry<T> | undefined;
   private timer: unknown;
   private running = false;
   private seq = 0;
@@ -75,14 +113,14 @@ export class DurableQueue<T> {
     if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1)) throw new SloeError('config_invalid', `delivery queue ${options.name}: maxAttempts must be a positive integer, got ${options.maxAttempts}`);
     this.options = options;
     this.name = options.name;
-    this.namespace = `delivery.${options.name}`;
+    this.namespace = queueNamespace(options.name);
     this.backoff = checkBackoff(options.backoff ?? DEFAULT_BACKOFF, `delivery queue ${options.name}`);
     this.timers = options.timers ?? REAL_TIMERS;
     this.random = options.random ?? Math.random;
     const now = this.timers.now();
     const stored = options.store.list(this.namespace).map(({ value }) => value as StoredEntry<T>);
     stored.sort((a, b) => a.seq - b.seq);
-    for (const entry of stored) this.entries.push({ ...entry, attempts: 0, notBefore: now });
+    for (const entry of stored) this.entries.push({ ...entry, durable: true, attempts: 0, notBefore: now });
     this.seq = stored.at(-1)?.seq ?? 0;
     this.updateLength();
   }
@@ -91,26 +129,35 @@ export class DurableQueue<T> {
     return this.entries.length;
   }
 
-  /** Queues a message (written to the store before this returns) and returns at once. */
-  enqueue(item: T): void {
+  /**
+   * Queues a message and returns at once. A durable one (the default) is written to the store before this returns and
+   * survives a restart; `durable: false` is for messages a later one makes good if lost (notify's lease re-sends).
+   */
+  enqueue(item: T, options: { readonly durable?: boolean } = {}): void {
+    const durable = options.durable ?? true;
+    if (this.replaceWaiting(item, durable)) return;
     // The head may be in flight: it no longer waits, so it neither counts against the bound nor can be dropped.
-    const sending = this.inFlight !== undefined ? 1 : 0;
+    const sending = this.sending !== undefined ? 1 : 0;
     if (this.entries.length - sending >= this.options.capacity) {
-      const victimIndex = sending;
-      const [victim] = this.entries.splice(victimIndex, 1);
+      const [victim] = this.entries.splice(sending, 1);
       if (victim) {
-        this.options.store.delete(this.namespace, keyOf(victim.seq));
+        if (victim.durable) this.options.store.delete(this.namespace, keyOf(victim.seq));
         this.options.metrics.dropped.inc({ queue: this.name });
         this.options.logger?.error({ queue: this.name, capacity: this.options.capacity, enqueuedAt: new Date(victim.enqueuedAt).toISOString() }, 'delivery queue full; dropped the oldest message');
-        this.options.onSettled?.(victim.item, 'dropped', { attempts: victim.attempts, reason: `queue full (${this.options.capacity})` });
+        this.options.onSettled?.(victim.item, 'dropped', { attempts: victim.attempts, reason: `queue full (${this.options.capacity})`, durable: victim.durable });
       }
     }
     const now = this.timers.now();
-    const entry: Entry<T> = { seq: ++this.seq, item, enqueuedAt: now, attempts: 0, notBefore: now };
-    this.options.store.put(this.namespace, keyOf(entry.seq), { seq: entry.seq, item, enqueuedAt: now } satisfies StoredEntry<T>);
+    const entry: Entry<T> = { seq: ++this.seq, item, durable, enqueuedAt: now, attempts: 0, notBefore: now };
+    if (durable) this.persist(entry);
     this.entries.push(entry);
     this.updateLength();
     this.pump();
+  }
+
+  /** Messages waiting (the one in flight included), oldest first. */
+  waiting(): readonly T[] {
+    return this.entries.map((entry) => entry.item);
   }
 
   /** Starts delivering, beginning with what the store held from before a restart. */
@@ -147,6 +194,29 @@ export class DurableQueue<T> {
     await this.inFlight;
   }
 
+  /**
+   * Applies `coalesce`: the newest waiting message about the same subject takes the incoming one's content when it
+   * says the same, keeping its place and its backoff; it becomes durable if either was. True when it replaced one.
+   */
+  private replaceWaiting(item: T, durable: boolean): boolean {
+    const coalesce = this.options.coalesce;
+    if (!coalesce) return false;
+    const subject = coalesce.subject(item);
+    const latest = this.entries.findLast((entry) => coalesce.subject(entry.item) === subject);
+    if (!latest || latest === this.sending || !coalesce.replaces(latest.item, item)) return false;
+    const replaced = latest.item;
+    const wasDurable = latest.durable;
+    latest.item = item;
+    latest.durable = wasDurable || durable;
+    if (latest.durable) this.persist(latest);
+    this.options.onSettled?.(replaced, 'superseded', { attempts: latest.attempts, reason: 'replaced by a newer message about the same subject', durable: wasDurable });
+    return true;
+  }
+
+  private persist(entry: Entry<T>): void {
+    this.options.store.put(this.namespace, keyOf(entry.seq), { seq: entry.seq, item: entry.item, enqueuedAt: entry.enqueuedAt } satisfies StoredEntry<T>);
+  }
+
   private isIdle(): boolean {
     return this.entries.length === 0 && this.inFlight === undefined;
   }
@@ -174,8 +244,10 @@ export class DurableQueue<T> {
       (this.timer as { unref?: () => void }).unref?.();
       return;
     }
+    this.sending = head;
     this.inFlight = this.attempt(head).finally(() => {
       this.inFlight = undefined;
+      this.sending = undefined;
       this.pump();
     });
   }
@@ -200,15 +272,15 @@ export class DurableQueue<T> {
     const index = this.entries.indexOf(entry);
     if (index < 0) return;
     this.entries.splice(index, 1);
-    this.options.store.delete(this.namespace, keyOf(entry.seq));
+    if (entry.durable) this.options.store.delete(this.namespace, keyOf(entry.seq));
     this.updateLength();
     if (result.outcome === 'delivered') {
-      this.options.onSettled?.(entry.item, 'delivered', { attempts: entry.attempts });
+      this.options.onSettled?.(entry.item, 'delivered', { attempts: entry.attempts, status: result.status, durable: entry.durable });
       return;
     }
     const settlement: QueueSettlement = result.outcome === 'rejected' ? 'rejected' : 'abandoned';
     this.options.metrics.abandoned.inc({ queue: this.name });
     this.options.logger?.error({ queue: this.name, attempts: entry.attempts, reason: result.reason }, settlement === 'rejected' ? 'delivery refused by the receiver' : 'delivery given up after the last attempt');
-    this.options.onSettled?.(entry.item, settlement, { attempts: entry.attempts, reason: result.reason });
+    this.options.onSettled?.(entry.item, settlement, { attempts: entry.attempts, reason: result.reason, ...(result.status === undefined ? {} : { status: result.status }), durable: entry.durable });
   }
 }

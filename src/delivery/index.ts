@@ -2,8 +2,8 @@ export { DEFAULT_BACKOFF, MAX_RETRY_AFTER_MS, backoffDelay, checkBackoff } from 
 export type { BackoffOptions } from './backoff.js';
 export { classifyStatus, retryAfterMs } from './classify.js';
 export type { StatusVerdict } from './classify.js';
-export { DurableQueue } from './durable-queue.js';
-export type { DeliveryLogger, DurableQueueOptions, QueueSettlement } from './durable-queue.js';
+export { DurableQueue, queueNamespace } from './durable-queue.js';
+export type { Coalescing, DeliveryLogger, DurableQueueOptions, QueueSettlement, SettlementDetail } from './durable-queue.js';
 export { exchange, resultOf, send } from './http.js';
 export type { Exchange, Fetch, OutboundRequest, SendOptions } from './http.js';
 export { memoryDocuments } from './memory-documents.js';

@@ -16,5 +16,6 @@ export function memoryDocuments(): DocumentStore {
     put: (namespace, key, value) => void space(namespace).set(key, structuredClone(value)),
     delete: (namespace, key) => void space(namespace).delete(key),
     list: (namespace) => [...space(namespace)].map(([key, value]) => ({ key, value })),
+    namespaces: (prefix) => [...namespaces].filter(([namespace, documents]) => documents.size > 0 && namespace.startsWith(prefix)).map(([namespace]) => namespace).sort(),
   };
 }

@@ -16,12 +16,13 @@ import type {
   RangeEvents,
   RemoteSeries,
   SampleAppender,
+  SliceMark,
   SloStatus,
   SpecSet,
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
-import { HOUR, MINUTE, SloeError, groupId, groupTermKey } from '../core/index.js';
+import { HOUR, MINUTE, SloeError, badRequest, groupId, groupTermKey, notFound } from '../core/index.js';
 import type { Labels } from '../core/index.js';
 import { GroupRegistry, groupSliTerms } from './groups.js';
 import { Appender } from './appender.js';
@@ -110,7 +111,6 @@ interface GroupState {
   readonly since: number;
 }
 
-const SLICE_MARK = 'slices/';
 const ALERT_MARK = 'alert/';
 
 /**
@@ -172,9 +172,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.dropUntrackedGroupSeries();
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
     const saved = new Map<string, AlertState>();
+    for (const mark of options.store.sliceMarks()) this.sliceEnds.set(mark.objective, mark.end);
     for (const { key, value } of options.store.alertStates()) {
-      if (key.startsWith(SLICE_MARK)) this.sliceEnds.set(key.slice(SLICE_MARK.length), value as number);
-      else if (key.startsWith(ALERT_MARK)) {
+      if (key.startsWith(ALERT_MARK)) {
         // A state that does not parse (corrupt, or from another version) reads as inactive rather than failing the start.
         const state = parseAlertState(value);
         if (state) saved.set(key.slice(ALERT_MARK.length), state);
@@ -429,7 +429,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   private completeSlices(now: number): void {
     const increases = [];
-    const marks: { key: string; value: unknown }[] = [];
+    const marks: SliceMark[] = [];
     for (const plan of this.plan.objectives) {
       if (!plan.slices) continue;
       const width = plan.slices.width;
@@ -438,12 +438,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const done = completeSlices(plan, lastEnd, now, this.series, (from, to) => this.exclusions.ranges(plan.slo.name, from, to), now - this.fineKeep);
       if (done.lastEnd !== lastEnd || !this.sliceEnds.has(plan.name)) {
         this.sliceEnds.set(plan.name, done.lastEnd);
-        marks.push({ key: `${SLICE_MARK}${plan.name}`, value: done.lastEnd });
+        marks.push({ objective: plan.name, end: done.lastEnd });
       }
       increases.push(...done.increases);
     }
     // The mark is saved first: a crash between the two writes loses a slice rather than counting it twice.
-    this.options.store.saveAlertStates(marks);
+    this.options.store.saveSliceMarks(marks);
     this.options.store.commit(increases, []);
     for (const increase of increases) this.series.get(increase.term)?.add(increase.bucket, increase.value);
   }
@@ -501,7 +501,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const chosen: string[] = [];
     for (const slo of slos ?? []) {
       const objectives = this.plan.objectives.filter((plan) => plan.slo.name === slo || plan.name === slo);
-      if (objectives.length === 0) throw new SloeError('not_found', `no SLO is named ${slo}`, { status: 404 });
+      if (objectives.length === 0) throw notFound(`no SLO is named ${slo}`);
       const filled = objectives.filter((plan) => pulled.has(plan.name));
       if (filled.length === 0) throw new SloeError('no_source', `SLO ${slo} is not pulled from a source (a remote SLI, or spec.backfill.source)`, { status: 409 });
       chosen.push(...filled.map((plan) => plan.name));
@@ -559,7 +559,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const expected = plan.grouping.labels;
       const given = Object.keys(group);
       if (given.length !== expected.length || !given.every((label) => expected.includes(label))) {
-        throw new SloeError('bad_group', `SLO ${name} is grouped by ${expected.join(', ')}: name a group by exactly those labels (group.LABEL=VALUE), not ${given.join(', ')}`, { status: 400 });
+        throw badRequest(`SLO ${name} is grouped by ${expected.join(', ')}: name a group by exactly those labels (group.LABEL=VALUE), not ${given.join(', ')}`, 'bad_group');
       }
       const id = groupId(group, expected);
       if (!objective.groups?.has(id)) return undefined;
@@ -576,7 +576,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 }
 
 function notGrouped(name: string): SloeError {
-  return new SloeError('not_grouped', `SLO ${name} has no groups (no spec.groupBy): leave out group.LABEL parameters`, { status: 400 });
+  return badRequest(`SLO ${name} has no groups (no spec.groupBy): leave out group.LABEL parameters`, 'not_grouped');
 }
 
 /** Least budget left first; groups without data (unknown budget) last, then by name for a stable order. */

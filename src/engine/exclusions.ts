@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentStore, ExclusionAdmin, ExclusionRecord, Journal, Slo } from '../core/index.js';
-import { SloeError, excludedRanges } from '../core/index.js';
+import { badRequest, excludedRanges, notFound } from '../core/index.js';
 
 export const EXCLUSIONS_NAMESPACE = 'exclusions';
 export const EXCLUSION_JOURNAL_KIND = 'exclusion';
@@ -49,11 +49,11 @@ export class Exclusions implements ExclusionAdmin {
   }
 
   add(input: { slo: string; start: number; end: number; reason: string }, who: string, now: number): ExclusionRecord {
-    if (!this.byName.has(input.slo)) throw new SloeError('not_found', `no SLO named ${input.slo}`, { status: 404 });
+    if (!this.byName.has(input.slo)) throw notFound(`no SLO named ${input.slo}`);
     if (!Number.isFinite(input.start) || !Number.isFinite(input.end) || input.end <= input.start) {
-      throw new SloeError('bad_request', 'an exclusion needs start before end', { status: 400 });
+      throw badRequest('an exclusion needs start before end');
     }
-    if (input.reason.trim().length === 0) throw new SloeError('bad_request', 'an exclusion needs a reason', { status: 400 });
+    if (input.reason.trim().length === 0) throw badRequest('an exclusion needs a reason');
     const record: ExclusionRecord = { id: randomUUID(), slo: input.slo, start: input.start, end: input.end, reason: input.reason, createdBy: who, createdAt: now, origin: 'api' };
     this.documents.put(EXCLUSIONS_NAMESPACE, record.id, record);
     this.journal.append(EXCLUSION_JOURNAL_KIND, { at: now, subject: record.slo, data: { action: 'set', ...record } });

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import type { Alerting, Component, Evaluation, SpecSet } from '../core/index.js';
+import { REAL_TIMERS } from '../delivery/index.js';
 import { Notifications } from './dispatcher.js';
 import type { NotificationsOptions } from './dispatcher.js';
 import type { IncidentRecord } from './incident-tracker.js';
-import { REAL_TIMERS } from './queue.js';
 import { silenceRoutes } from './silence-routes.js';
 import type { SilenceStore } from './silences.js';
 

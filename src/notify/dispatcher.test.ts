@@ -4,7 +4,8 @@ import { setupNotifications as setup } from '../../test/notify/dispatcher-setup.
 import { FakeTimers, settle } from '../../test/notify/fake-timers.js';
 import { RecordingNotifier, status } from '../../test/notify/fixtures.js';
 import { MemoryDocumentStore, MemoryJournal } from '../store/memory-records.js';
-import { Notifications, OUTBOX_NAMESPACE } from './dispatcher.js';
+import { queueNamespace } from '../delivery/index.js';
+import { Notifications, receiverQueueName } from './dispatcher.js';
 import { parseSilenceRequest } from './silences.js';
 
 const MINUTE = 60_000;
@@ -139,7 +140,10 @@ describe('notifications', () => {
     notifications.start();
     notifications.evaluated([status('a', { 'page-fast': 'firing' }), status('b', { 'page-fast': 'firing' }), status('c', { 'page-fast': 'firing' }), status('d', { 'page-fast': 'firing' })], timers.now());
     await settle();
-    expect(await registry.getSingleMetricAsString('sloe_notifications_total')).toContain('sloe_notifications_total{receiver="pagerduty",outcome="dropped"} 2');
+    // a is in flight, so it no longer waits; b and c fill the two places and d pushes out b, the oldest waiting.
+    expect(await registry.getSingleMetricAsString('sloe_notifications_total')).toContain('sloe_notifications_total{receiver="pagerduty",outcome="dropped"} 1');
+    expect(await registry.getSingleMetricAsString('sloe_delivery_dropped_total')).toContain('sloe_delivery_dropped_total{queue="notify.pagerduty"} 1');
+    expect(await registry.getSingleMetricAsString('sloe_notification_queue_length')).toContain('sloe_notification_queue_length{receiver="pagerduty"} 3');
   });
 
   it('raises a no-data incident after noDataFor without events, and resolves it when events return', async () => {
@@ -196,12 +200,13 @@ describe('notifications', () => {
       const stop = first.notifications.shutdown(0);
       await first.timers.advance(0);
       await stop;
-      expect(first.store.list(OUTBOX_NAMESPACE).map((entry) => entry.key)).toEqual([`pagerduty|${SLO}/page|firing`]);
+      const waiting = () => first.store.list(queueNamespace(receiverQueueName('pagerduty'))).map((entry) => (entry.value as { item: { incident: string; state: string } }).item);
+      expect(waiting().map((item) => `${item.incident} ${item.state}`)).toEqual([`${SLO}/page firing`]);
       const second = setup({ store: first.store, timers: first.timers });
       await settle();
       expect(second.pagerduty.states()).toEqual([`${SLO}/page firing`]);
       expect(second.slack.received).toEqual([]);
-      expect(first.store.list(OUTBOX_NAMESPACE)).toEqual([]);
+      expect(waiting()).toEqual([]);
       await second.evaluate(status(SLO, { 'page-fast': 'firing' }));
       expect(second.pagerduty.received).toHaveLength(1);
     });

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Alerting, DocumentStore, Journal, SloStatus } from '../core/index.js';
 import { SloeError, objectiveIdentity } from '../core/index.js';
+import { REAL_TIMERS } from '../delivery/index.js';
+import type { BackoffOptions, Timers } from '../delivery/index.js';
 import { buildNotification } from './content.js';
 import { GroupBatches } from './group-batches.js';
 import { IncidentTracker } from './incident-tracker.js';
@@ -13,8 +15,6 @@ import { notifyMetrics } from './metrics.js';
 import type { NotifyMetrics } from './metrics.js';
 import { NoDataDetector } from './no-data.js';
 import { JOURNAL_KIND, Outbox } from './outbox.js';
-import { REAL_TIMERS } from './queue.js';
-import type { BackoffOptions, Timers } from './queue.js';
 import { Resender } from './resender.js';
 import { Router } from './routing.js';
 import type { Route } from './routing.js';
@@ -24,7 +24,7 @@ import type { AlertNotification, Lifecycle, Notifier } from './types.js';
 export { INCIDENTS_NAMESPACE } from './incident-tracker.js';
 export type { IncidentRecord } from './incident-tracker.js';
 export { NODATA_NAMESPACE } from './no-data.js';
-export { JOURNAL_KIND, OUTBOX_NAMESPACE } from './outbox.js';
+export { JOURNAL_KIND, LEGACY_OUTBOX_NAMESPACE, receiverQueueName } from './outbox.js';
 
 export interface NotificationsOptions {
   readonly notifiers: readonly Notifier[];
@@ -92,6 +92,7 @@ export class Notifications implements Lifecycle {
       store: options.store,
       journal: options.journal,
       metrics: this.metrics,
+      registry: options.registry,
       timers: this.timers,
       logger,
       ...(options.queueCapacity === undefined ? {} : { queueCapacity: options.queueCapacity }),

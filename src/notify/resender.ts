@@ -1,4 +1,4 @@
-import type { Timers } from './queue.js';
+import type { Timers } from '../delivery/index.js';
 
 /**
  * The lease timer: every `intervalMs` it calls `tick` with the timers' clock, until stopped. Its own part so the

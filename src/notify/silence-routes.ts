@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { SloeError } from '../core/index.js';
+import { badRequest, notFound } from '../core/index.js';
 import { parseSilenceRequest } from './silences.js';
 import type { SilenceStore } from './silences.js';
 
@@ -14,14 +14,14 @@ export function silenceRoutes(silences: SilenceStore, now: () => number = Date.n
     try {
       body = await c.req.json();
     } catch (cause) {
-      throw new SloeError('invalid_silence', `body: not valid JSON: ${(cause as Error).message}`, { status: 400, cause });
+      throw badRequest(`body: not valid JSON: ${(cause as Error).message}`, 'invalid_silence', cause);
     }
     const silence = silences.add(parseSilenceRequest(body, now()));
     return c.json(silence, 201);
   });
   app.get('/api/v1/silences', (c) => c.json({ data: silences.list(now()) }));
   app.delete('/api/v1/silences/:id', (c) => {
-    if (!silences.remove(c.req.param('id'))) throw new SloeError('not_found', `no silence with id ${c.req.param('id')}`, { status: 404 });
+    if (!silences.remove(c.req.param('id'))) throw notFound(`no silence with id ${c.req.param('id')}`);
     return c.body(null, 204);
   });
   return app;

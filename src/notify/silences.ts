@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DocumentStore, Labels } from '../core/index.js';
-import { LABELS, SloeError, escapeRegex } from '../core/index.js';
+import { LABELS, badRequest, escapeRegex } from '../core/index.js';
 
 export const SILENCES_NAMESPACE = 'notify.silences';
 
@@ -62,29 +62,29 @@ export function parseSilenceRequest(body: unknown, now: number, id: string = ran
   const parsed = silenceRequestSchema.safeParse(body);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`).join('; ');
-    throw new SloeError('invalid_silence', detail, { status: 400 });
+    throw badRequest(detail, 'invalid_silence');
   }
   const request = parsed.data;
   const matchers: Matcher[] = [...request.matchers];
   // The shorthand `slo` covers every objective of the SLO: `checkout` and `checkout:<objective>`.
   if (request.slo !== undefined) matchers.push({ name: LABELS.default.slo, value: `${escapeRegex(request.slo)}(:.*)?`, isRegex: true, isEqual: true });
   if (request.service !== undefined) matchers.push({ name: LABELS.default.service, value: request.service, isRegex: false, isEqual: true });
-  if (matchers.length === 0) throw new SloeError('invalid_silence', 'matchers: give at least one matcher, or slo or service', { status: 400 });
+  if (matchers.length === 0) throw badRequest('matchers: give at least one matcher, or slo or service', 'invalid_silence');
   for (const [index, matcher] of matchers.entries()) {
     if (!matcher.isRegex) continue;
     try {
       new RegExp(matcher.value);
     } catch (cause) {
-      throw new SloeError('invalid_silence', `matchers.${index}.value: not a valid regular expression: ${(cause as Error).message}`, { status: 400, cause });
+      throw badRequest(`matchers.${index}.value: not a valid regular expression: ${(cause as Error).message}`, 'invalid_silence', cause);
     }
   }
   if (matchers.every((matcher) => compile(matcher)(''))) {
-    throw new SloeError('invalid_silence', 'matchers: these matchers match every alert; name what to silence', { status: 400 });
+    throw badRequest('matchers: these matchers match every alert; name what to silence', 'invalid_silence');
   }
   const startsAt = request.startsAt === undefined ? now : Date.parse(request.startsAt);
   const endsAt = Date.parse(request.endsAt);
-  if (endsAt <= now) throw new SloeError('invalid_silence', `endsAt: ${request.endsAt} is not in the future`, { status: 400 });
-  if (endsAt <= startsAt) throw new SloeError('invalid_silence', 'endsAt: must be after startsAt', { status: 400 });
+  if (endsAt <= now) throw badRequest(`endsAt: ${request.endsAt} is not in the future`, 'invalid_silence');
+  if (endsAt <= startsAt) throw badRequest('endsAt: must be after startsAt', 'invalid_silence');
   return {
     id,
     matchers,

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { GateAction, GateVerdict } from '../core/index.js';
-import { callerOrOpen, holds, SloeError } from '../core/index.js';
+import type { GateAction, GateVerdict, SloeError } from '../core/index.js';
+import { badRequest, callerOrOpen, holds } from '../core/index.js';
 import type { GateService } from './gate-service.js';
 import { parseAction, parseEnvironment, readJsonObject } from './release.js';
 
@@ -35,7 +35,7 @@ interface ReviewRequest {
 }
 
 function malformed(message: string): SloeError {
-  return new SloeError('bad_request', `AdmissionReview: ${message}`, { status: 400 });
+  return badRequest(`AdmissionReview: ${message}`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { SloeError, callerOrOpen, holds } from '../core/index.js';
+import { SloeError, badRequest, callerOrOpen, holds } from '../core/index.js';
 import type { GateService } from './gate-service.js';
 import { parseAction, parseEnvironment, parseLabels, readJsonObject } from './release.js';
 
@@ -13,7 +13,7 @@ export function flaggerRoutes(gates: GateService): Hono {
   const app = new Hono();
   app.post('/api/v1/hooks/flagger', async (c) => {
     const body = await readJsonObject(c.req.raw, 'Flagger webhook');
-    if (typeof body.name !== 'string' || body.name.length === 0) throw new SloeError('bad_request', 'Flagger webhook: name (the canary\'s name) is required', { status: 400 });
+    if (typeof body.name !== 'string' || body.name.length === 0) throw badRequest('Flagger webhook: name (the canary\'s name) is required');
     const metadata = parseLabels(body.metadata, 'metadata');
     const service = metadata.service ?? body.name;
     const environment = parseEnvironment(metadata.environment ?? metadata.env ?? c.req.query('env'), 'metadata.environment') ;

@@ -1,5 +1,5 @@
 import type { GateAction, Labels } from '../core/index.js';
-import { SloeError } from '../core/index.js';
+import { badRequest } from '../core/index.js';
 import { parseAction, parseEnvironment, parseLabelPairs } from './release.js';
 import type { ReleaseMetadata } from './release.js';
 import type { GateQuestion } from './verdicts.js';
@@ -16,10 +16,6 @@ export interface GateQuery {
 const GROUP_PREFIX = 'group.';
 /** A label name as Prometheus allows it. */
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function badRequest(message: string): SloeError {
-  return new SloeError('bad_request', message, { status: 400 });
-}
 
 /** Percent-decoding as forms encode (`+` is a space); plain text, the common case, is returned as is. */
 function decode(text: string): string {

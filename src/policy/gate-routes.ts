@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { SloeError, callerOrOpen, holds, parseDuration, requestHeader } from '../core/index.js';
+import { badRequest, callerOrOpen, holds, notFound, parseDuration, positiveInteger, requestHeader } from '../core/index.js';
 import type { GateAction, ManualFreeze } from '../core/index.js';
 import type { DecisionCursor } from './decision-journal.js';
 import type { FreezeTracker } from './freezes.js';
@@ -8,21 +8,6 @@ import { gateQuestion, parseGateQuery } from './gate-query.js';
 import { ACTIONS, parseAction, parseEnvironment, parseRelease, readJsonObject } from './release.js';
 
 const MAX_LIMIT = 1000;
-
-function positiveInteger(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new SloeError('bad_request', `${name}: expected a positive integer, got ${JSON.stringify(text)}`, { status: 400 });
-  return value;
-}
-
-/**
- * `GET|POST /api/v1/gates/{service}`, `GET /api/v1/decisions`, `GET /api/v1/freezes`. A gate answers 200 with the
- * verdict in the body whatever it is, so Argo Rollouts' `web` provider can judge `result.allowed`.
- */
-function badRequest(message: string): SloeError {
-  return new SloeError('bad_request', message, { status: 400 });
-}
 
 /** The body of `PUT /api/v1/freezes/{service}`. */
 function parseManualFreeze(service: string, body: Record<string, unknown>, defaultEnvironment: string, now: number): ManualFreeze {
@@ -61,8 +46,11 @@ export interface GateRouteOptions {
 }
 
 /**
- * The gate, decision and freeze endpoints. Who may call which is the daemon's route table (read for questions, admin
- * for manual freezes); a gate reads the caller the auth middleware set to decide whether overrides apply.
+ * The gate, decision and freeze endpoints: `GET|POST /api/v1/gates/{service}`, `GET /api/v1/decisions`,
+ * `GET /api/v1/freezes`, `PUT|DELETE /api/v1/freezes/{service}`. A gate answers 200 with the verdict in the body
+ * whatever it is, so Argo Rollouts' `web` provider can judge `result.allowed`. Who may call which is the daemon's
+ * route table (read for questions, admin for manual freezes); a gate reads the caller the auth middleware set to
+ * decide whether overrides apply.
  */
 export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: GateRouteOptions = {}): Hono {
   const now = options.now ?? Date.now;
@@ -70,7 +58,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
 
   app.on(['GET', 'POST'], '/api/v1/gates/:service', async (c) => {
     const service = c.req.param('service');
-    if (!gates.knows(service)) throw new SloeError('unknown_service', `no SLO or policy covers service ${service}`, { status: 404 });
+    if (!gates.knows(service)) throw notFound(`no SLO or policy covers service ${service}`, 'unknown_service');
     // This is the hot path: one pass over the query string, headers read from what Node parsed, no body for GET.
     const query = parseGateQuery(c.req.url);
     const release = c.req.method === 'POST' ? parseRelease(await readJsonObject(c.req.raw, 'release metadata')) : undefined;
@@ -102,7 +90,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
   app.delete('/api/v1/freezes/:service', (c) => {
     const service = c.req.param('service');
     const environment = c.req.query('env') === '*' ? '*' : (parseEnvironment(c.req.query('env'), 'env') ?? gates.defaultEnvironment);
-    if (!gates.lift(service, environment)) throw new SloeError('not_found', `no manual freeze of ${service} in ${environment}`, { status: 404 });
+    if (!gates.lift(service, environment)) throw notFound(`no manual freeze of ${service} in ${environment}`);
     options.afterChange?.();
     return c.body(null, 204);
   });

@@ -1,6 +1,6 @@
 import { createPrivateKey, createSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { SloeError } from '../core/index.js';
+import { SloeError, badRequest } from '../core/index.js';
 import { exchange, resultOf } from '../delivery/index.js';
 import type { Fetch } from '../delivery/index.js';
 
@@ -99,7 +99,7 @@ export class GitHubApp {
    * never sent elsewhere, whatever a webhook names.
    */
   async post(installationId: number, url: string, body: unknown): Promise<void> {
-    if (!url.startsWith(`${this.apiUrl}/`)) throw new SloeError('bad_request', `${url} is not under the configured GitHub API ${this.apiUrl} (github.apiUrl)`, { status: 400 });
+    if (!url.startsWith(`${this.apiUrl}/`)) throw badRequest(`${url} is not under the configured GitHub API ${this.apiUrl} (github.apiUrl)`);
     const token = await this.installationToken(installationId);
     const answer = await exchange({ url, method: 'POST', headers: this.headers(`Bearer ${token}`), body: JSON.stringify(body), timeoutMs: this.timeoutMs }, this.fetch);
     const result = resultOf(answer);

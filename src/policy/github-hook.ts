@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { SloeError } from '../core/index.js';
+import { SloeError, badRequest, notFound } from '../core/index.js';
 import { verifySignature } from '../delivery/index.js';
 import type { GateAnswer } from './answer.js';
 import type { GitHubApp } from './github-app.js';
@@ -21,8 +21,9 @@ const MAX_EVENT_BYTES = 1024 * 1024;
 /** GitHub shows the comment beside the run; a long list of reasons is cut here. */
 const MAX_COMMENT_CHARS = 4000;
 
-function badRequest(message: string): SloeError {
-  return new SloeError('bad_request', `deployment_protection_rule: ${message}`, { status: 400 });
+/** A malformed event, named as GitHub names it so the delivery log on GitHub's side says which field. */
+function badEvent(message: string): SloeError {
+  return badRequest(`deployment_protection_rule: ${message}`);
 }
 
 interface ProtectionRuleEvent {
@@ -44,10 +45,10 @@ function parseEvent(body: Record<string, unknown>): ProtectionRuleEvent {
   const installationId = field(body.installation, 'id');
   const repository = field(body.repository, 'full_name');
   const repositoryName = field(body.repository, 'name');
-  if (typeof environment !== 'string' || environment.length === 0) throw badRequest('environment: expected the environment\'s name');
-  if (typeof callbackUrl !== 'string' || !/^https?:\/\//.test(callbackUrl)) throw badRequest('deployment_callback_url: expected a URL');
-  if (typeof installationId !== 'number' || !Number.isSafeInteger(installationId)) throw badRequest('installation.id: expected the app installation\'s id (is the hook set on the GitHub App?)');
-  if (typeof repository !== 'string' || typeof repositoryName !== 'string') throw badRequest('repository.full_name: expected owner/name');
+  if (typeof environment !== 'string' || environment.length === 0) throw badEvent('environment: expected the environment\'s name');
+  if (typeof callbackUrl !== 'string' || !/^https?:\/\//.test(callbackUrl)) throw badEvent('deployment_callback_url: expected a URL');
+  if (typeof installationId !== 'number' || !Number.isSafeInteger(installationId)) throw badEvent('installation.id: expected the app installation\'s id (is the hook set on the GitHub App?)');
+  if (typeof repository !== 'string' || typeof repositoryName !== 'string') throw badEvent('repository.full_name: expected owner/name');
   return { environment, callbackUrl, installationId, repository, repositoryName, body };
 }
 
@@ -73,7 +74,7 @@ export function githubRoutes(gates: GateService, options: GitHubHookOptions | un
   const repositories = new Map(Object.entries(options?.repositories ?? {}).map(([repository, service]) => [repository.toLowerCase(), service]));
 
   app.post('/api/v1/hooks/github', async (c) => {
-    if (!options) throw new SloeError('not_configured', 'GitHub deployment protection rules are not configured (github.appId, github.privateKeyFile, github.webhookSecret)', { status: 404 });
+    if (!options) throw notFound('GitHub deployment protection rules are not configured (github.appId, github.privateKeyFile, github.webhookSecret)', 'not_configured');
     if (Number(c.req.header('content-length') ?? 0) > MAX_EVENT_BYTES) throw new SloeError('payload_too_large', `the body is larger than ${MAX_EVENT_BYTES} bytes`, { status: 413 });
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength > MAX_EVENT_BYTES) throw new SloeError('payload_too_large', `the body is larger than ${MAX_EVENT_BYTES} bytes`, { status: 413 });
@@ -87,7 +88,7 @@ export function githubRoutes(gates: GateService, options: GitHubHookOptions | un
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       body = parsed as Record<string, unknown>;
     } catch (cause) {
-      throw new SloeError('bad_request', `GitHub webhook: malformed JSON (${cause instanceof Error ? cause.message : String(cause)})`, { status: 400, cause });
+      throw badRequest(`GitHub webhook: malformed JSON (${cause instanceof Error ? cause.message : String(cause)})`, 'bad_request', cause);
     }
     // GitHub sends `ping` when the hook is set up, and the app may be subscribed to more than this event.
     if (event === 'ping') return c.json({ ok: true });

@@ -1,11 +1,7 @@
 import type { GateAction, Labels } from '../core/index.js';
-import { SloeError } from '../core/index.js';
+import { SloeError, badRequest } from '../core/index.js';
 
 export const ACTIONS: readonly GateAction[] = ['deploy', 'provision', 'config'];
-
-function badRequest(message: string): SloeError {
-  return new SloeError('bad_request', message, { status: 400 });
-}
 
 export function parseAction(value: unknown, where: string): GateAction | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -56,7 +52,7 @@ export async function readJsonObject(request: Request, what: string): Promise<Re
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new SloeError('bad_request', `${what}: malformed JSON (${cause instanceof Error ? cause.message : String(cause)})`, { status: 400, cause });
+    throw badRequest(`${what}: malformed JSON (${cause instanceof Error ? cause.message : String(cause)})`, 'bad_request', cause);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest(`${what}: expected a JSON object`);
   return parsed as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { SloeError, applicableFreezes, decideGate, matchOverride, narrowToGroup } from '../core/index.js';
+import { applicableFreezes, badRequest, decideGate, matchOverride, narrowToGroup } from '../core/index.js';
 import type { BudgetPolicy, GateAction, GateVerdict, Labels, ManualFreeze } from '../core/index.js';
 import { verdictData, verdictMembers } from './answer.js';
 import type { VerdictData } from './answer.js';
@@ -146,7 +146,7 @@ export class Verdicts {
     let covered = current.byService.get(question.service) ?? [];
     if (question.group !== undefined) {
       const narrowed = narrowToGroup(question.service, covered, question.group, { groupsOf: (status) => this.index.groups(status), groupByOf: (status) => this.index.groupByOf(status) });
-      if ('problem' in narrowed) throw new SloeError('bad_request', narrowed.problem, { status: 400 });
+      if ('problem' in narrowed) throw badRequest(narrowed.problem);
       covered = narrowed.covered;
     }
     const environment = question.environment ?? this.defaultEnvironment;

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { Component, DocumentStore, Evaluation, EventsReader, HistoryReader, IncidentStore, Journal, StatusReader } from '../core/index.js';
-import { DAY, SloeError, objectiveIdentity } from '../core/index.js';
+import { DAY, SloeError, badRequest, objectiveIdentity } from '../core/index.js';
 import type { Fetch, Timers } from '../delivery/index.js';
 import { Announcer } from './announce.js';
 import type { ReviewReceivers } from './announce.js';
@@ -193,7 +193,7 @@ export function createReviews(options: ReviewComponentOptions): ReviewComponent 
   routes.get('/api/v1/reports', (c) => {
     const list = (name: string): string[] => c.req.queries(name)?.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '') ?? [];
     const format = c.req.query('format') ?? 'json';
-    if (format !== 'json' && format !== 'markdown') throw new SloeError('bad_request', `format: "${format}" is not json or markdown`, { status: 400 });
+    if (format !== 'json' && format !== 'markdown') throw badRequest(`format: "${format}" is not json or markdown`);
     const built = reportFor({ services: list('service'), slos: list('slo'), from: c.req.query('from'), to: c.req.query('to'), format });
     if (typeof built === 'string') return c.body(built, 200, { 'content-type': 'text/markdown; charset=utf-8' });
     return c.json(built);

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../core/index.js';
 import { openMemoryStore } from './memory-store.js';
+import { migrate } from './sqlite/database.js';
+import { MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteStore } from './sqlite/store.js';
 import type { SloeStore, StoreOptions } from './sqlite/store.js';
 
@@ -136,6 +139,19 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     store.close();
   });
 
+  it('documents: namespaces by prefix, only those holding a document', () => {
+    const store = open();
+    store.documents.put('delivery.notify.slack', '1', { n: 1 });
+    store.documents.put('delivery.notify.pagerduty', '1', { n: 2 });
+    store.documents.put('delivery.cloudevents:x', '1', { n: 3 });
+    store.documents.put('delivery.notify.gone', '1', { n: 4 });
+    store.documents.delete('delivery.notify.gone', '1');
+    expect(store.documents.namespaces('delivery.notify.')).toEqual(['delivery.notify.pagerduty', 'delivery.notify.slack']);
+    expect(store.documents.namespaces('delivery.')).toEqual(['delivery.cloudevents:x', 'delivery.notify.pagerduty', 'delivery.notify.slack']);
+    expect(store.documents.namespaces('nothing.')).toEqual([]);
+    store.close();
+  });
+
   it('alert state: upserts and deletes', () => {
     const store = open();
     store.engine.saveAlertStates([
@@ -144,6 +160,18 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     ]);
     store.engine.saveAlertStates([{ key: 'slo/page-fast', value: { state: 'resolved' } }], ['slo/page-slow']);
     expect(store.engine.alertStates()).toEqual([{ key: 'slo/page-fast', value: { state: 'resolved' } }]);
+    store.close();
+  });
+
+  it('slice marks: upserts and deletes, apart from alert state', () => {
+    const store = open();
+    store.engine.saveSliceMarks([
+      { objective: 'checkout-slices', end: T0 + 10 * MINUTE },
+      { objective: 'api:fast', end: T0 + 5 * MINUTE },
+    ]);
+    store.engine.saveSliceMarks([{ objective: 'checkout-slices', end: T0 + 11 * MINUTE }], ['api:fast']);
+    expect(store.engine.sliceMarks()).toEqual([{ objective: 'checkout-slices', end: T0 + 11 * MINUTE }]);
+    expect(store.engine.alertStates()).toEqual([]);
     store.close();
   });
 
@@ -176,6 +204,7 @@ describe('sqlite store', () => {
     first.documents.put('ns', 'k', { v: 1 });
     first.journal.append('decision', { at: T0, subject: 's', data: { ok: true } });
     first.engine.saveAlertStates([{ key: 'k', value: 'firing' }]);
+    first.engine.saveSliceMarks([{ objective: 'slices', end: T0 }]);
     first.close();
     const second = fileStore(dir);
     expect(second.engine.buckets('coarse', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 4 }]);
@@ -183,9 +212,35 @@ describe('sqlite store', () => {
     expect(second.documents.get('ns', 'k')).toEqual({ v: 1 });
     expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
     expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
-    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(second.engine.sliceMarks()).toEqual([{ objective: 'slices', end: T0 }]);
+    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })));
     expect(second.sizeOnDisk()).toBeGreaterThan(0);
     second.close();
+  });
+
+  it('an upgraded file keeps its slice marks: migration 5 moves the slices/ rows out of alert_state', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'sloe.db');
+    // A file as the release before slice marks wrote it: schema 1 to 4, the marks in alert_state as JSON numbers.
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.filter((migration) => migration.version <= 4));
+    const put = old.prepare('INSERT INTO alert_state (key, value) VALUES (?, ?)');
+    put.run('slices/checkout-slices', JSON.stringify(T0 + 10 * MINUTE));
+    put.run('slices/api:fast', JSON.stringify(T0 + 5 * MINUTE));
+    put.run('alert/checkout-slices/page-fast', JSON.stringify({ state: 'firing', activeSince: T0 }));
+    put.run('pull/remote-1', JSON.stringify({ through: T0 }));
+    old.close();
+
+    const upgraded = fileStore(dir);
+    const byObjective = (marks: readonly { objective: string }[]) => [...marks].sort((a, b) => a.objective.localeCompare(b.objective));
+    expect(byObjective(upgraded.engine.sliceMarks())).toEqual([
+      { objective: 'api:fast', end: T0 + 5 * MINUTE },
+      { objective: 'checkout-slices', end: T0 + 10 * MINUTE },
+    ]);
+    expect(upgraded.engine.alertStates().map((entry) => entry.key).sort()).toEqual(['alert/checkout-slices/page-fast', 'pull/remote-1']);
+    expect(upgraded.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: 5 });
+    upgraded.close();
   });
 
   it('increases committed but not folded yet are read, survive a kill, and fold into the same buckets', () => {

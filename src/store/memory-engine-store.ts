@@ -1,4 +1,4 @@
-import type { BucketResolution, BucketRow, EngineStore, SeriesState, TermIncrease } from '../core/index.js';
+import type { BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../core/index.js';
 import { COARSE_BUCKET_MS } from '../core/index.js';
 import type { RetentionOptions } from './sqlite/engine-store.js';
 
@@ -8,6 +8,7 @@ export class MemoryEngineStore implements EngineStore {
   private readonly coarse = new Map<string, Map<number, number>>();
   private readonly series = new Map<string, SeriesState>();
   private readonly alerts = new Map<string, string>();
+  private readonly sliceEnds = new Map<string, number>();
 
   constructor(private readonly options: RetentionOptions) {}
 
@@ -44,6 +45,15 @@ export class MemoryEngineStore implements EngineStore {
   saveAlertStates(put: readonly { key: string; value: unknown }[], remove: readonly string[] = []): void {
     for (const entry of put) this.alerts.set(entry.key, JSON.stringify(entry.value));
     for (const key of remove) this.alerts.delete(key);
+  }
+
+  sliceMarks(): SliceMark[] {
+    return [...this.sliceEnds].map(([objective, end]) => ({ objective, end }));
+  }
+
+  saveSliceMarks(put: readonly SliceMark[], remove: readonly string[] = []): void {
+    for (const mark of put) this.sliceEnds.set(mark.objective, mark.end);
+    for (const objective of remove) this.sliceEnds.delete(objective);
   }
 
   prune(now: number): { fine: number; coarse: number } {

@@ -2,30 +2,37 @@ import type { DocumentStore, Journal, JournalEntry, JournalQuery } from '../core
 
 /** DocumentStore kept in memory (tests, and `:memory:`-like runs). Values are copied so callers cannot alias them. */
 export class MemoryDocumentStore implements DocumentStore {
-  private readonly namespaces = new Map<string, Map<string, string>>();
+  private readonly spaces = new Map<string, Map<string, string>>();
 
   get(namespace: string, key: string): unknown {
-    const text = this.namespaces.get(namespace)?.get(key);
+    const text = this.spaces.get(namespace)?.get(key);
     return text === undefined ? undefined : (JSON.parse(text) as unknown);
   }
 
   put(namespace: string, key: string, value: unknown): void {
-    let entries = this.namespaces.get(namespace);
+    let entries = this.spaces.get(namespace);
     if (!entries) {
       entries = new Map();
-      this.namespaces.set(namespace, entries);
+      this.spaces.set(namespace, entries);
     }
     entries.set(key, JSON.stringify(value));
   }
 
   delete(namespace: string, key: string): void {
-    this.namespaces.get(namespace)?.delete(key);
+    this.spaces.get(namespace)?.delete(key);
   }
 
   list(namespace: string): { key: string; value: unknown }[] {
-    return [...(this.namespaces.get(namespace) ?? new Map<string, string>())]
+    return [...(this.spaces.get(namespace) ?? new Map<string, string>())]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, text]) => ({ key, value: JSON.parse(text) as unknown }));
+  }
+
+  namespaces(prefix: string): string[] {
+    return [...this.spaces.entries()]
+      .filter(([namespace, entries]) => entries.size > 0 && namespace.startsWith(prefix))
+      .map(([namespace]) => namespace)
+      .sort();
   }
 }
 

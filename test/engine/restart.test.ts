@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/core/index.js';
 import type { AlertTransition } from '../../src/core/index.js';
@@ -76,5 +77,48 @@ describe('restart from the SQLite file', () => {
     expect(status.events.good).toBeCloseTo(expected.good, 6);
     expect(status.burnRates['1h']).toBeNull();
     store.close();
+  });
+
+  it('a Timeslices SLO keeps its slices across an upgrade from a file that kept slice marks in alert_state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-restart-'));
+    dirs.push(dir);
+    const path = join(dir, 'sloe.db');
+    const slo = makeSlo({ name: 'slices', budgetingMethod: 'Timeslices', target: 0.9, objective: { timeSliceWindow: MINUTE, timeSliceTarget: 0.95 }, window: { kind: 'rolling', duration: DAY } });
+    const specs = specsOf(slo);
+    const first = harness(specs, START, { store: openSqliteStore(path) });
+    const traffic = new TrafficGenerator();
+    await first.engine.evaluate(START);
+    first.engine.append(traffic.minute(START, 0, 0), 'remote_write');
+    // Ten one-minute slices, two of them bad (10 % errors against a 95 % slice target).
+    for (let minute = 1; minute <= 10; minute++) {
+      const t = START + minute * MINUTE;
+      first.clock.now = t;
+      first.engine.append(traffic.minute(t, 100, minute === 3 || minute === 7 ? 0.1 : 0), 'remote_write');
+      await first.engine.evaluate(t);
+    }
+    const before = first.engine.get('slices')!;
+    expect(before.events).toEqual({ good: 8, total: 10 });
+    const marks = first.store.engine.sliceMarks();
+    expect(marks).toEqual([{ objective: 'slices', end: START + 10 * MINUTE }]);
+    first.store.close();
+
+    // Rewrite the file into the layout of the release before slice marks: the mark as an alert_state row, schema 4.
+    const old = new Database(path);
+    old.exec(`DROP TABLE slice_marks; DELETE FROM schema_migrations WHERE version = 5;`);
+    old.prepare('INSERT INTO alert_state (key, value) VALUES (?, ?)').run('slices/slices', JSON.stringify(marks[0]!.end));
+    old.close();
+
+    const end = START + 10 * MINUTE;
+    const second = harness(specs, end, { store: openSqliteStore(path) });
+    expect(second.store.engine.sliceMarks()).toEqual(marks);
+    // The decided slices are neither lost nor decided (and counted) a second time.
+    const after = (await second.engine.evaluate(end)).statuses[0]!;
+    expect(after.events).toEqual(before.events);
+    expect(after.sli).toBeCloseTo(0.8, 9);
+    second.clock.now = end + MINUTE;
+    second.engine.append(traffic.minute(end + MINUTE, 100, 0), 'remote_write');
+    const next = (await second.engine.evaluate(end + MINUTE)).statuses[0]!;
+    expect(next.events).toEqual({ good: 9, total: 11 });
+    second.store.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/notify/index.js';
+import type { Timers } from '../../src/delivery/index.js';
 
 /** A clock that moves only when the test says; callbacks due run in time order, with pending promises settled between. */
 export class FakeTimers implements Timers {

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { SloeError } from '../../core/index.js';
+import { SloeError, badRequest } from '../../core/index.js';
 import { payloadTooLarge } from '../limits.js';
 import { malformed } from '../wire/malformed.js';
 
@@ -49,7 +49,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
 }
 
 function unreadable(error: unknown): SloeError {
-  return new SloeError('body_unreadable', `the request body could not be read: ${error instanceof Error ? error.message : String(error)}`, { status: 400, cause: error });
+  return badRequest(`the request body could not be read: ${error instanceof Error ? error.message : String(error)}`, 'body_unreadable', error);
 }
 
 /** Inflates a gzip body (OTLP exporters may compress), refusing more than `maxBytes` of output. */

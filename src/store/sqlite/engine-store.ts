@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { BucketResolution, BucketRow, EngineStore, SeriesState, TermIncrease } from '../../core/index.js';
+import type { BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../../core/index.js';
 import { COARSE_BUCKET_MS } from '../../core/index.js';
 import type { Connection } from './database.js';
 
@@ -49,6 +49,9 @@ export class SqliteEngineStore implements EngineStore {
     putAlert: Statement;
     deleteAlert: Statement;
     selectAlerts: Statement;
+    putSliceMark: Statement;
+    deleteSliceMark: Statement;
+    selectSliceMarks: Statement;
     pruneFine: Statement;
     pruneCoarse: Statement;
     pruneJournal: Statement;
@@ -78,6 +81,7 @@ export class SqliteEngineStore implements EngineStore {
   private readonly scanCoarse: Statement;
   private readonly pruneTransaction: (now: number) => { fine: number; coarse: number };
   private readonly saveAlertsTransaction: (put: readonly { key: string; value: unknown }[], remove: readonly string[]) => void;
+  private readonly saveSliceMarksTransaction: (put: readonly SliceMark[], remove: readonly string[]) => void;
 
   constructor(
     private readonly db: Connection,
@@ -112,6 +116,9 @@ export class SqliteEngineStore implements EngineStore {
       putAlert: db.prepare('INSERT INTO alert_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       deleteAlert: db.prepare('DELETE FROM alert_state WHERE key = ?'),
       selectAlerts: db.prepare('SELECT key, value FROM alert_state'),
+      putSliceMark: db.prepare('INSERT INTO slice_marks (objective, slice_end) VALUES (?, ?) ON CONFLICT (objective) DO UPDATE SET slice_end = excluded.slice_end'),
+      deleteSliceMark: db.prepare('DELETE FROM slice_marks WHERE objective = ?'),
+      selectSliceMarks: db.prepare('SELECT objective, slice_end AS "end" FROM slice_marks'),
       // Per term, so each delete walks the primary key instead of scanning the whole table.
       pruneFine: db.prepare('DELETE FROM buckets_fine WHERE term_id = ? AND t < ?'),
       pruneCoarse: db.prepare('DELETE FROM buckets_coarse WHERE term_id = ? AND t < ?'),
@@ -163,6 +170,10 @@ export class SqliteEngineStore implements EngineStore {
     this.saveAlertsTransaction = db.transaction((put: readonly { key: string; value: unknown }[], remove: readonly string[]) => {
       for (const entry of put) this.statements.putAlert.run(entry.key, JSON.stringify(entry.value));
       for (const key of remove) this.statements.deleteAlert.run(key);
+    });
+    this.saveSliceMarksTransaction = db.transaction((put: readonly SliceMark[], remove: readonly string[]) => {
+      for (const mark of put) this.statements.putSliceMark.run(mark.objective, mark.end);
+      for (const objective of remove) this.statements.deleteSliceMark.run(objective);
     });
   }
 
@@ -363,6 +374,15 @@ export class SqliteEngineStore implements EngineStore {
   saveAlertStates(put: readonly { key: string; value: unknown }[], remove: readonly string[] = []): void {
     if (put.length === 0 && remove.length === 0) return;
     this.saveAlertsTransaction(put, remove);
+  }
+
+  sliceMarks(): SliceMark[] {
+    return this.statements.selectSliceMarks.all() as SliceMark[];
+  }
+
+  saveSliceMarks(put: readonly SliceMark[], remove: readonly string[] = []): void {
+    if (put.length === 0 && remove.length === 0) return;
+    this.saveSliceMarksTransaction(put, remove);
   }
 
   prune(now: number): { fine: number; coarse: number } {

@@ -58,4 +58,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE series_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), body BLOB NOT NULL);
     `,
   },
+  {
+    version: 5,
+    description: 'slice marks: where each Timeslices objective\'s decided slices end, moved out of alert_state',
+    sql: `
+      -- Until now the engine kept these in alert_state under 'slices/<objective>' with the end as JSON text; a data
+      -- folder that is upgraded keeps its Timeslices history by moving them across (in this migration's transaction).
+      CREATE TABLE slice_marks (objective TEXT PRIMARY KEY, slice_end INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO slice_marks (objective, slice_end)
+        SELECT substr(key, 8), CAST(value AS INTEGER) FROM alert_state WHERE substr(key, 1, 7) = 'slices/';
+      DELETE FROM alert_state WHERE substr(key, 1, 7) = 'slices/';
+    `,
+  },
 ];

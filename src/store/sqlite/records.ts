@@ -8,12 +8,14 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly putStatement: Statement;
   private readonly deleteStatement: Statement;
   private readonly listStatement: Statement;
+  private readonly namespacesStatement: Statement;
 
   constructor(db: Connection) {
     this.getStatement = db.prepare('SELECT value FROM documents WHERE namespace = ? AND key = ?');
     this.putStatement = db.prepare('INSERT INTO documents (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value');
     this.deleteStatement = db.prepare('DELETE FROM documents WHERE namespace = ? AND key = ?');
     this.listStatement = db.prepare('SELECT key, value FROM documents WHERE namespace = ? ORDER BY key');
+    this.namespacesStatement = db.prepare('SELECT DISTINCT namespace FROM documents WHERE substr(namespace, 1, length(@prefix)) = @prefix ORDER BY namespace');
   }
 
   get(namespace: string, key: string): unknown {
@@ -31,6 +33,10 @@ export class SqliteDocumentStore implements DocumentStore {
 
   list(namespace: string): { key: string; value: unknown }[] {
     return (this.listStatement.all(namespace) as { key: string; value: string }[]).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
+  }
+
+  namespaces(prefix: string): string[] {
+    return (this.namespacesStatement.all({ prefix }) as { namespace: string }[]).map((row) => row.namespace);
   }
 }
 

@@ -1,5 +1,19 @@
-import { parseDuration } from '../core/index.js';
+import { parseDuration } from './duration.js';
 import { badRequest } from './errors.js';
+
+// Query parameters as every route reads them (api, policy, review, mcp): one rule each, so `?limit=0` or `?from=x`
+// is refused in the same words whichever route it was sent to.
+
+/**
+ * A query parameter that must be a positive integer (`limit`, `before`): absent or empty gives `fallback`; anything
+ * that is not a whole number of at least 1 is a 400 naming the parameter and the text given.
+ */
+export function positiveInteger(text: string | undefined, name: string, fallback: number | undefined): number | undefined {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw badRequest(`${name}: expected a positive integer, got ${JSON.stringify(text)}`);
+  return value;
+}
 
 /** A time as Prometheus's API takes it: Unix seconds (fractions allowed) or RFC 3339. Returns Unix ms. */
 export function parseTime(text: string, what: string): number {
