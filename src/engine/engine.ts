@@ -21,7 +21,7 @@ import type {
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
-import { HOUR, MINUTE, SloeError, groupId, groupTermKey } from '../core/index.js';
+import { HOUR, MINUTE, SloeError, groupId, groupTermKey, sameSavedState } from '../core/index.js';
 import type { Labels } from '../core/index.js';
 import { GroupRegistry, groupSliTerms } from './groups.js';
 import { Appender } from './appender.js';
@@ -294,7 +294,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       for (const transition of evaluated.transitions) transitions.push(transition);
       for (let tier = 0; tier < keys.length; tier++) {
         const state = evaluated.states[tier]!;
-        if (!sameAlertState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
+        if (!sameSavedState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
       }
       objective.alertStates = evaluated.states;
     }
@@ -354,7 +354,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       for (const transition of evaluated.transitions) transitions.push({ ...transition, slo: status });
       for (let tier = 0; tier < group.alertKeys.length; tier++) {
         const state = evaluated.states[tier]!;
-        if (!sameAlertState(group.alertStates[tier], state)) changed.push({ key: `${ALERT_MARK}${group.alertKeys[tier]!}`, value: state });
+        if (!sameSavedState(group.alertStates[tier], state)) changed.push({ key: `${ALERT_MARK}${group.alertKeys[tier]!}`, value: state });
       }
       group.alertStates = evaluated.states;
     }
@@ -599,11 +599,3 @@ function worstOf(groups: readonly SloStatus[]): NonNullable<SloStatus['worstGrou
     .map((group) => ({ group: group.group ?? {}, budgetRemaining: group.errorBudget.remaining, status: group.status }));
 }
 
-const ALERT_STATE_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'lastActiveAt', 'keptFiringSince'] as const;
-
-/** Whether a state needs saving: only changed ones are written each tick. */
-function sameAlertState(before: AlertState | undefined, after: AlertState): boolean {
-  if (!before) return false;
-  if (before === after) return true;
-  return ALERT_STATE_FIELDS.every((field) => before[field] === after[field]);
-}
