@@ -164,16 +164,26 @@ function hoursWithEvents(sli: ResolvedSli, from: number, to: number): number {
   return hours;
 }
 
-/** Minutes in [from, to) whose total events are positive; with `memo`, each is also counted in its hour's block. */
+/**
+ * Minutes in [from, to) whose total events are positive; with `memo`, each is also counted in its hour's block. Read
+ * an hour at a time, so the minutes of a one-term total are counted in one pass over the ring.
+ */
 function minutesWithEvents(sli: ResolvedSli, from: number, to: number, memo: CoverageMemo | undefined): number {
+  const single = singleTotalTerm(sli);
   let minutes = 0;
-  for (let minute = from; minute < to; minute++) {
-    if (!(eventsIn(sli, (term) => term.fine.bucket(minute)) > 0)) continue;
-    minutes++;
-    if (!memo) continue;
-    const block = Math.floor(minute / MINUTES_PER_HOUR) - Math.floor(memo.minutesFrom / MINUTES_PER_HOUR);
-    if (block < memo.minuteBlocks.length) memo.minuteBlocks[block]!++;
-    else memo.blocksComplete = false;
+  for (let chunk = from; chunk < to; ) {
+    const hour = Math.floor(chunk / MINUTES_PER_HOUR);
+    const chunkEnd = Math.min(to, (hour + 1) * MINUTES_PER_HOUR);
+    let counted = 0;
+    if (single) counted = single.term.fine.countSigned(chunk, chunkEnd, single.sign);
+    else for (let minute = chunk; minute < chunkEnd; minute++) if (eventsIn(sli, (term) => term.fine.bucket(minute)) > 0) counted++;
+    minutes += counted;
+    if (memo && counted > 0) {
+      const block = hour - Math.floor(memo.minutesFrom / MINUTES_PER_HOUR);
+      if (block < memo.minuteBlocks.length) memo.minuteBlocks[block]! += counted;
+      else memo.blocksComplete = false;
+    }
+    chunk = chunkEnd;
   }
   return minutes;
 }
