@@ -89,7 +89,7 @@ export type {
   WindowPlaceholder,
 } from './promql/index.js';
 export { isValidTimeZone, periodBounds, startOfLocalDay, zoneOffset } from './calendar.js';
-export { ALERT_STATE_RANK, INACTIVE, alertTransitions, compareAlertStates, noDataActive, parseAlertState, step } from './alerting/index.js';
+export { ALERT_STATE_RANK, INACTIVE, alertTransitions, compareAlertStates, noDataActive, parseAlertState, sameSavedState, step } from './alerting/index.js';
 export type { AlertState, StepOptions } from './alerting/index.js';
 export {
   DEFAULT_TIME_SLICE,

@@ -4,7 +4,7 @@
  * their own is stored but their alert states: everything else is derived from the members' buckets each tick.
  */
 import type { AlertState, AlertTier, AlertTransition, CompositeMemberStatus, CompositeMethod, CompositeSlo, DurationMs, Objective, SloStatus } from '../core/index.js';
-import { alertTransitions, buildStatus, evaluateObjective, INACTIVE, NO_COUNTS, nominalPeriod, objectiveName, periodWindows, step } from '../core/index.js';
+import { alertTransitions, buildStatus, evaluateObjective, INACTIVE, NO_COUNTS, nominalPeriod, objectiveName, periodWindows, sameSavedState, step } from '../core/index.js';
 import type { ObjectiveFigures } from './core-math.js';
 import { periodRange } from './core-math.js';
 import type { Counts } from './counts.js';
@@ -249,7 +249,7 @@ export class Composites {
       const status = this.statusOf(plan, combined.figures, next, now, known, combined);
       for (const transition of alertTransitions(status, state.alertStates, next, now)) transitions.push(transition);
       next.forEach((alert, index) => {
-        if (!sameState(state.alertStates[index], alert)) changed.push({ key: `${ALERT_MARK}${state.alertKeys[index]!}`, value: alert });
+        if (!sameSavedState(state.alertStates[index], alert)) changed.push({ key: `${ALERT_MARK}${state.alertKeys[index]!}`, value: alert });
       });
       state.alertStates = next;
       known.set(status.name, status);
@@ -278,9 +278,3 @@ export class Composites {
   }
 }
 
-const STATE_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'lastActiveAt', 'keptFiringSince'] as const;
-
-function sameState(before: AlertState | undefined, after: AlertState): boolean {
-  if (!before) return false;
-  return STATE_FIELDS.every((field) => before[field] === after[field]);
-}

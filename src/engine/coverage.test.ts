@@ -48,4 +48,51 @@ describe('coverageOf', () => {
     expect(coverageOf(sli, now - 30 * DAY, now, 30 * DAY)).toBe(bruteCoverage(sli, now - 30 * DAY, now, 30 * DAY));
     expect(checked).toBeGreaterThan(1000);
   });
+
+  // Issue 21: the period's hours and the fine/coarse split move every hour; what was counted slides along with them.
+  for (const shape of ['one total term', 'total read as good + bad'] as const) {
+    it(`slides with the period hour after hour and still matches a count from scratch (${shape})`, () => {
+      // Two hours of minutes, so the split moves on many times within the run.
+      const fineKeep = 2 * HOUR;
+      const good = new TermSeries('good', { fineKeep, longestWindow: 3 * DAY });
+      const bad = new TermSeries('bad', { fineKeep, longestWindow: 3 * DAY });
+      const sli: ResolvedSli =
+        shape === 'one total term'
+          ? { coefficients: { keys: ['good', 'bad'], good: new Float64Array([1, 0]), total: new Float64Array([1, 0]) }, kept: [good, bad] }
+          : { coefficients: { keys: ['good', 'bad'], good: new Float64Array([1, 0]), total: new Float64Array([1, 1]) }, kept: [good, bad] };
+      const begin = Date.UTC(2026, 10, 20, 0, 7);
+      let seed = 11;
+      const random = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      // Hours read per tick through the one-term fast path: a sliding count reads the hours that move, not the period.
+      let hoursRead = 0;
+      const countSigned = good.coarse.countSigned.bind(good.coarse);
+      good.coarse.countSigned = (from, to, sign) => {
+        hoursRead += Math.max(0, to - from);
+        return countSigned(from, to, sign);
+      };
+      let recounts = 0;
+      let ticks = 0;
+      for (let now = begin; now < begin + 4 * DAY; now += 5 * MINUTE) {
+        // Hour-long gaps now and then (some hours without events), bad events alone in some minutes, late samples.
+        const gap = Math.floor((now - begin) / HOUR) % 5 === 3;
+        if (!gap) good.add(now - 1, 10);
+        if (random() < 0.3) bad.add(now - 1 - Math.floor(random() * 4) * MINUTE, 1);
+        if (random() < 0.03) good.add(now - 1 - Math.floor(random() * 90) * MINUTE, 2);
+        hoursRead = 0;
+        const start = now - 3 * DAY;
+        expect(coverageOf(sli, start, now, 3 * DAY)).toBe(bruteCoverage(sli, start, now, 3 * DAY));
+        if (ticks > 0 && hoursRead > 2) recounts++;
+        ticks++;
+      }
+      if (shape === 'one total term') {
+        // Only a late sample into counted hours makes a tick count the period afresh; the others read at most the two
+        // hours that moved (counting afresh at every hour's turn would be 1 tick in 12).
+        expect(recounts).toBeGreaterThan(0);
+        expect(recounts / ticks).toBeLessThan(0.03);
+      }
+    });
+  }
 });

@@ -22,7 +22,7 @@ import type {
   StatusReader,
   TransitionListener,
 } from '../core/index.js';
-import { HOUR, MINUTE, SloeError, badRequest, groupId, groupTermKey, notFound } from '../core/index.js';
+import { HOUR, MINUTE, SloeError, badRequest, groupId, groupTermKey, notFound, sameSavedState } from '../core/index.js';
 import type { Labels } from '../core/index.js';
 import { GroupRegistry, groupSliTerms } from './groups.js';
 import { Appender } from './appender.js';
@@ -128,8 +128,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private readonly fineKeep: DurationMs;
   private readonly sliceEnds = new Map<string, number>();
   private readonly listeners: TransitionListener[] = [];
-  private statuses: SloStatus[] = [];
-  private byName = new Map<string, SloStatus>();
+  /** The latest statuses, and by name; undefined until read or evaluated (see `published`). */
+  private statuses: SloStatus[] | undefined;
+  private byName: Map<string, SloStatus> | undefined;
+  /** When the engine was built: the time of the statuses read before the first evaluation. */
+  private readonly builtAt: number;
   /** Each grouped objective's group statuses, the least budget left first. */
   private groupStatuses = new Map<string, readonly SloStatus[]>();
   private readonly registry: GroupRegistry;
@@ -189,9 +192,24 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.objectiveByName = new Map(this.objectives.map((objective) => [objective.plan.name, objective]));
     this.composites = new Composites(planComposites(options.specs.composites ?? [], this.plan.objectives), saved);
     this.lastPrune = now;
-    this.statuses = this.objectives.map((objective) => statusOf(objective.plan, { reason: 'not evaluated yet' }, now, objective.alertStates));
-    this.byName = new Map(this.statuses.map((status) => [status.name, status]));
-    if (this.composites.size > 0) this.withComposites(this.composites.initial(now, this.byName));
+    this.builtAt = now;
+  }
+
+  /**
+   * The statuses readers see. Before the first evaluation they say "not evaluated yet", built when first read rather
+   * than at construction: a start would otherwise build a status per SLO that the first evaluation at once replaces
+   * (issue 21: about a tenth of a restart's CPU).
+   */
+  private published(): { statuses: SloStatus[]; byName: Map<string, SloStatus> } {
+    if (!this.statuses || !this.byName) {
+      const statuses = this.objectives.map((objective) => statusOf(objective.plan, { reason: 'not evaluated yet' }, this.builtAt, objective.alertStates));
+      const byName = new Map(statuses.map((status) => [status.name, status]));
+      const composed = this.composites.size > 0 ? this.composites.initial(this.builtAt, byName) : [];
+      for (const status of composed) byName.set(status.name, status);
+      this.statuses = [...statuses, ...composed];
+      this.byName = byName;
+    }
+    return { statuses: this.statuses, byName: this.byName };
   }
 
   /** An objective's SLI terms (ingested, or pulled for a remote one), and its slice terms, resolved once in `series`. */
@@ -225,11 +243,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   // StatusReader
   latest(): readonly SloStatus[] {
-    return this.statuses;
+    return this.published().statuses;
   }
 
   get(name: string): SloStatus | undefined {
-    return this.byName.get(name);
+    return this.published().byName.get(name);
   }
 
   onTransitions(listener: TransitionListener): void {
@@ -294,7 +312,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       for (const transition of evaluated.transitions) transitions.push(transition);
       for (let tier = 0; tier < keys.length; tier++) {
         const state = evaluated.states[tier]!;
-        if (!sameAlertState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
+        if (!sameSavedState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
       }
       objective.alertStates = evaluated.states;
     }
@@ -311,16 +329,17 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       statuses[index] = { ...statuses[index]!, groupCount: objective.groups.size, groupsOverflow: this.groupsOverflow(objective), worstGroups: worstOf(groups) };
     }
     this.groupStatuses = groupStatuses;
-    this.statuses = statuses;
     const byName = new Map<string, SloStatus>();
     for (const status of statuses) byName.set(status.name, status);
-    this.byName = byName;
     if (this.composites.size > 0) {
       const composed = this.composites.evaluate(now, (name, windows, range) => this.memberFigures(name, windows, range, now), byName);
-      this.withComposites(composed.statuses);
+      for (const status of composed.statuses) byName.set(status.name, status);
+      statuses.push(...composed.statuses);
       transitions.push(...composed.transitions);
       changed.push(...composed.changed);
     }
+    this.statuses = statuses;
+    this.byName = byName;
     timer.lap('evaluate');
     // Only the alert states that changed are written: a quiet tick writes nothing.
     this.options.store.saveAlertStates(changed, removed);
@@ -332,7 +351,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     timer.lap('persist');
     if (transitions.length > 0) for (const listener of this.listeners) listener(transitions);
     // Composites included: the components after the tick (notifications, freezes) see every SLO the readers see.
-    return { statuses: this.statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
+    return { statuses, transitions, groups: everyGroup, durationMs: performance.now() - started, stages: timer.stages };
   }
 
   /** A grouped objective's groups at `now`, least budget first; their transitions and changed alert states are added. */
@@ -354,7 +373,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       for (const transition of evaluated.transitions) transitions.push({ ...transition, slo: status });
       for (let tier = 0; tier < group.alertKeys.length; tier++) {
         const state = evaluated.states[tier]!;
-        if (!sameAlertState(group.alertStates[tier], state)) changed.push({ key: `${ALERT_MARK}${group.alertKeys[tier]!}`, value: state });
+        if (!sameSavedState(group.alertStates[tier], state)) changed.push({ key: `${ALERT_MARK}${group.alertKeys[tier]!}`, value: state });
       }
       group.alertStates = evaluated.states;
     }
@@ -423,7 +442,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
 
   /** A grouped SLO's groups, least budget first: undefined when no objective has this name. */
   groups(name: string): readonly SloStatus[] | undefined {
-    if (!this.byName.has(name)) return undefined;
+    if (!this.published().byName.has(name)) return undefined;
     return this.groupStatuses.get(name) ?? [];
   }
 
@@ -460,12 +479,6 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const periodCounts = resolvedCounts(resolved.period, period.start, period.end, plan.slices ? [] : excluded);
     const coverage = coverageOf(resolved.period, period.start, now, plan.slo.window.kind === 'rolling' ? plan.slo.window.duration : now - period.start);
     return { period: periodCounts, windows, coverage };
-  }
-
-  /** Adds composite statuses after the plain objectives' (the readers' list and map). */
-  private withComposites(composed: readonly SloStatus[]): void {
-    this.statuses = [...this.statuses, ...composed];
-    for (const status of composed) this.byName.set(status.name, status);
   }
 
   /** A plain member's figures over a composite's burn-rate windows and period (its own exclusions apply). */
@@ -511,7 +524,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     if (!puller) return objectives;
     puller.restart(objectives, now);
     // Readers see the backfill running at once, not only from the next evaluation.
-    this.statuses = this.statuses.map((status) => {
+    this.statuses = this.published().statuses.map((status) => {
       const backfill = objectives.includes(status.name) ? puller.status(status.name, now) : undefined;
       return backfill ? { ...status, backfill } : status;
     });
@@ -599,11 +612,3 @@ function worstOf(groups: readonly SloStatus[]): NonNullable<SloStatus['worstGrou
     .map((group) => ({ group: group.group ?? {}, budgetRemaining: group.errorBudget.remaining, status: group.status }));
 }
 
-const ALERT_STATE_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'lastActiveAt', 'keptFiringSince'] as const;
-
-/** Whether a state needs saving: only changed ones are written each tick. */
-function sameAlertState(before: AlertState | undefined, after: AlertState): boolean {
-  if (!before) return false;
-  if (before === after) return true;
-  return ALERT_STATE_FIELDS.every((field) => before[field] === after[field]);
-}

@@ -103,4 +103,29 @@ describe('PrefixRing storage that grows with the data', () => {
       }
     }
   });
+  it('countSigned counts the buckets whose value has the sign, as bucket() reads them: before the first data, late adds, evicted buckets', () => {
+    let seed = 3;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 50; round++) {
+      const ring = new PrefixRing(10, 12);
+      const head = 20 + Math.floor(random() * 40);
+      for (let add = 0; add < 30; add++) {
+        // Mostly positive increases, some zero, now and then a negative one (a bad-event term read with sign -1).
+        const value = random() < 0.15 ? 0 : random() < 0.1 ? -2 : Math.floor(random() * 5) + 1;
+        ring.add(head - Math.floor(random() * 30), value);
+      }
+      for (let from = head - 20; from <= head + 2; from += 3) {
+        for (const to of [from, from + 1, from + 7, head + 3]) {
+          for (const sign of [1, -1]) {
+            let expected = 0;
+            for (let i = from; i < to; i++) if (sign * ring.bucket(i) > 0) expected++;
+            expect(ring.countSigned(from, to, sign)).toBe(expected);
+          }
+        }
+      }
+    }
+  });
 });

@@ -36,6 +36,11 @@ describe('restart from the SQLite file', () => {
     first.store.close();
 
     const second = harness(specs, end, { store: openSqliteStore(path) });
+    // Before its first evaluation the engine answers with no figures and the alert states it restored.
+    const waiting = second.engine.get('api-availability')!;
+    expect([waiting.sli, waiting.status]).toEqual([null, 'nodata']);
+    expect(waiting.alerts.map((alert) => [alert.tier, alert.state])).toEqual(before.alerts.map((alert) => [alert.tier, alert.state]));
+    expect(second.engine.latest()).toEqual([waiting]);
     const transitions: AlertTransition[] = [];
     second.engine.onTransitions((batch) => transitions.push(...batch));
     // The sender retries the last request it is not sure about: it must not count again.

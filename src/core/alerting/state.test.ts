@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../duration.js';
 import type { AlertStateName } from '../status.js';
 import type { AlertState, StepOptions } from './state.js';
-import { INACTIVE, compareAlertStates, noDataActive, parseAlertState, step } from './state.js';
+import { INACTIVE, compareAlertStates, noDataActive, parseAlertState, sameSavedState, step } from './state.js';
 
 /** Runs step() over a list of [minute, active] evaluations and returns the state names, one per evaluation. */
 function run(evaluations: readonly (readonly [number, boolean])[], options: StepOptions): AlertStateName[] {
@@ -117,6 +117,38 @@ describe('noDataActive', () => {
     [0, 60 * MINUTE, 0, false], // 0 disables
   ])('last event %s, now %s, noDataFor %s → %s', (last, now, noDataFor, expected) => {
     expect(noDataActive(last, now, noDataFor)).toBe(expected);
+  });
+});
+
+describe('sameSavedState', () => {
+  const options = { for: 2 * MINUTE, keepFiringFor: 0 };
+  it('writes an alert when it changes state, not at every evaluation it stays active or inactive', () => {
+    // Evaluations every minute: clear, clear, active ×4 (pending, pending, firing, firing), clear ×2 (resolved, inactive).
+    const actives = [false, false, true, true, true, true, false, false];
+    let saved: AlertState | undefined;
+    let held: AlertState | undefined;
+    const writes: AlertStateName[] = [];
+    actives.forEach((active, minute) => {
+      const next = step(held ?? INACTIVE, active, minute * MINUTE, options);
+      if (!sameSavedState(held, next)) {
+        saved = next;
+        writes.push(next.state);
+      }
+      held = next;
+    });
+    // Never active at first: nothing written (an absent state reads as inactive); then one write per change of state.
+    expect(writes).toEqual(['pending', 'firing', 'resolved', 'inactive']);
+    // Resolving saved the last active evaluation held in memory, though no write was made at minute 5.
+    expect(saved).toEqual({ state: 'inactive', resolvedAt: 6 * MINUTE, lastActiveAt: 5 * MINUTE });
+  });
+
+  it('compares every field but lastActiveAt', () => {
+    const firing: AlertState = { state: 'firing', activeAt: 0, firedAt: MINUTE, lastActiveAt: MINUTE };
+    expect(sameSavedState(firing, { ...firing, lastActiveAt: 9 * MINUTE })).toBe(true);
+    expect(sameSavedState(firing, { ...firing, firedAt: 2 * MINUTE })).toBe(false);
+    expect(sameSavedState(firing, { ...firing, keptFiringSince: 3 * MINUTE })).toBe(false);
+    expect(sameSavedState(undefined, INACTIVE)).toBe(true);
+    expect(sameSavedState(undefined, { state: 'inactive', resolvedAt: 0 })).toBe(false);
   });
 });
 

@@ -78,6 +78,24 @@ export function noDataActive(lastEventAt: number | undefined, now: number, noDat
   return now - lastEventAt >= noDataFor;
 }
 
+/** The fields a saved state is compared on; `lastActiveAt` is not among them (see `sameSavedState`). */
+const SAVED_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'keptFiringSince'] as const;
+
+/**
+ * Whether `after` can stay unsaved because the store already holds what matters of it, so a tick writes only the
+ * alerts that changed (issue 21: the work after an evaluation follows what changed, not the number of SLOs):
+ * - an absent state reads back as inactive, so a never-active alert is not written at all;
+ * - `lastActiveAt` moves at every evaluation while an alert is active; it is saved with the state's next real
+ *   change (resolving saves the last active time held in memory), not every tick. After a crash, an alert that is no
+ *   longer active resolves with the `lastActiveAt` last saved: the time the alert last changed state, not its last
+ *   active evaluation. Nothing decides on it; it is informational.
+ */
+export function sameSavedState(before: AlertState | undefined, after: AlertState): boolean {
+  if (before === after) return true;
+  const saved = before ?? INACTIVE;
+  return SAVED_FIELDS.every((field) => saved[field] === after[field]);
+}
+
 /** Reads a persisted state back, refusing anything that is not one (a corrupt or foreign document reads as inactive). */
 export function parseAlertState(value: unknown): AlertState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
