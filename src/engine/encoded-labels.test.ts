@@ -75,3 +75,23 @@ describe('EncodedLabelTable', () => {
     expect(table.find(view('abc'), 0, 3)).toBeNull();
   });
 });
+
+describe('EncodedLabelTable, a stream sent in the same order every time', () => {
+  it('finds every series of a repeated sequence, and a changed order or a look-alike is never taken for the guess', () => {
+    const table = new EncodedLabelTable();
+    const names = Array.from({ length: 300 }, (_, i) => `series-${String(i).padStart(4, '0')}`);
+    const series = names.map((name) => new TrackedSeries(name, [], table));
+    names.forEach((name, i) => table.remember(bytes(name), series[i]!));
+    const body = viewOf(bytes(names.join('')));
+    const length = names[0]!.length;
+    const findAt = (i: number) => table.find(body, i * length, (i + 1) * length);
+    // The same order twice (the second time by guesses), then reversed, then every other one.
+    for (const order of [names.map((_, i) => i), names.map((_, i) => i), names.map((_, i) => names.length - 1 - i), names.map((_, i) => (2 * i) % names.length)]) {
+      for (const i of order) expect(findAt(i)).toBe(series[i]);
+    }
+    // A series of the same length right after one whose follower is known, but with other bytes: not found.
+    expect(findAt(0)).toBe(series[0]);
+    expect(table.find(view('series-9999'), 0, length)).toBeUndefined();
+    expect(findAt(1)).toBe(series[1]);
+  });
+});
