@@ -146,8 +146,9 @@ export class EncodedLabelTable implements EncodedSeriesIndex {
   }
 
   private growArena(needed: number): void {
-    let size = this.arena.length * 2;
-    while (size < needed) size *= 2;
+    // By half again, not double: the arena is most of the table's memory, and a larger step leaves more of it unused.
+    let size = Math.ceil(this.arena.length * 1.5);
+    while (size < needed) size = Math.ceil(size * 1.5);
     const arena = new Uint8Array(Math.min(size, Math.max(needed, this.maxBytes)));
     arena.set(this.arena.subarray(0, this.arenaUsed));
     this.arena = arena;
