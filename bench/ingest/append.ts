@@ -4,9 +4,10 @@
  * samples, so the cost of a matched sample can be set beside an unmatched one. Profile it with
  * `node --cpu-prof --import tsx bench/ingest/append.ts 1`; with `node --expose-gc` it also prints the memory retained
  * per matched series (heap and array buffers after a full collection, from before the first round to after the last).
+ * `npx tsx bench/ingest/append.ts 0.1 --decode-only` measures the decoder alone (see appendCost).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uncompressSync } from 'snappy';
 import { Engine } from '../../src/engine/index.js';
@@ -24,7 +25,13 @@ function retainedBytes(): number | undefined {
   return usage.heapUsed + usage.external;
 }
 
-export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: number; samples: number; retainedPerMatchedSeries: number | undefined } {
+/**
+ * `decodeOnly`: after round 0 is appended (so the engine's index of label encodings is warm), rounds 1 to `rounds` are
+ * only decoded, `repetitions` times, and the least CPU per million samples is returned: the decoder's own cost, the
+ * figure docs/ingest-receive-path.md pairs before and after each change (the minimum, as the least disturbed by
+ * other processes on a shared machine).
+ */
+export function appendCost(share: 0 | 0.1 | 1, rounds = 4, decodeOnly?: { repetitions: number }): { cpuPerMillion: number; samples: number; retainedPerMatchedSeries: number | undefined } {
   const specs = matchedSpecs(share);
   const loaded = loadSpecs([{ path: 'slos.yaml', content: new TextEncoder().encode(specs.yaml) }], { remoteSources: [] });
   const dir = mkdtempSync(join(tmpdir(), 'sloe-append-'));
@@ -33,7 +40,7 @@ export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: num
     const engine = new Engine({ specs: loaded.specs, store: store.engine, documents: store.documents, journal: store.journal, clock: Date.now });
     const bodies = streamBodies(rounds + 1, Date.now() - 2 * 60 * 60_000).map((shard) => shard.map((body) => new Uint8Array(uncompressSync(Buffer.from(body)) as Buffer)));
     const options = { wantsMetric: (name: string) => engine.wantsMetric(name), maxSeries: 100_000, encodedSeries: engine.encodedSeries };
-    const round = (index: number): number => {
+    const round = (index: number, append = true): number => {
       let samples = 0;
       // Shards hold different numbers of series: each takes its own share of requests per round.
       const perRound = bodies.map((shard) => shard.length / (rounds + 1));
@@ -46,12 +53,24 @@ export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: num
           samples += batch.stats.samples;
           group.push(batch.known === undefined ? { series: batch.series, protocol: 'remote_write' as const } : { series: batch.series, known: batch.known, protocol: 'remote_write' as const });
         }
-        engine.appendGroup(group);
+        if (append) engine.appendGroup(group);
       }
       return samples;
     };
     const memoryBefore = retainedBytes();
     round(0);
+    if (decodeOnly !== undefined) {
+      let least = Infinity;
+      let samples = 0;
+      for (let repetition = 0; repetition < decodeOnly.repetitions; repetition++) {
+        const before = process.cpuUsage();
+        samples = 0;
+        for (let index = 1; index <= rounds; index++) samples += round(index, false);
+        const used = process.cpuUsage(before);
+        least = Math.min(least, ((used.user + used.system) / 1e6 / samples) * 1e6);
+      }
+      return { cpuPerMillion: least, samples, retainedPerMatchedSeries: undefined };
+    }
     const before = process.cpuUsage();
     let samples = 0;
     for (let index = 1; index <= rounds; index++) samples += round(index);
@@ -67,9 +86,15 @@ export function appendCost(share: 0 | 0.1 | 1, rounds = 4): { cpuPerMillion: num
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const decodeOnly = process.argv.includes('--decode-only') ? { repetitions: 7 } : undefined;
   for (const share of (process.argv[2] ?? '0,0.1,1').split(',').map(Number) as (0 | 0.1 | 1)[]) {
+    if (decodeOnly !== undefined) {
+      const { cpuPerMillion } = appendCost(share, Number(process.env.ROUNDS ?? 4), decodeOnly);
+      console.log(`${share * 100} % matched: ${cpuPerMillion.toFixed(3)} CPU-s per million samples (decode alone, least of ${decodeOnly.repetitions}); load average ${loadavg()[0]!.toFixed(1)}`);
+      continue;
+    }
     const { cpuPerMillion, retainedPerMatchedSeries } = appendCost(share, Number(process.env.ROUNDS ?? 4));
     const memory = retainedPerMatchedSeries === undefined ? '' : `, ${Math.round(retainedPerMatchedSeries)} bytes retained per matched series after GC`;
-    console.log(`${share * 100} % matched: ${cpuPerMillion.toFixed(2)} CPU-s per million samples (decode + append + commit, in process)${memory}`);
+    console.log(`${share * 100} % matched: ${cpuPerMillion.toFixed(2)} CPU-s per million samples (decode + append + commit, in process)${memory}; load average ${loadavg()[0]!.toFixed(1)}`);
   }
 }

@@ -44,6 +44,7 @@ export type {
   IncidentStore,
 } from './ports.js';
 export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
+export { bytesEqual, hashBytes, viewOf } from './byte-hash.js';
 export { SloeError, badRequest, formatProblem, notFound } from './errors.js';
 export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';

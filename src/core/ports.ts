@@ -39,10 +39,11 @@ export interface KnownSeries {
  */
 export interface EncodedSeriesIndex {
   /**
-   * The series whose labels were encoded as `bytes[start, end)`: a KnownSeries some SLI reads, `null` when no SLI
+   * The series whose labels were encoded as `body[start, end)`: a KnownSeries some SLI reads, `null` when no SLI
    * reads that series, `undefined` when not seen yet (the decoder then builds the labels and hands the bytes on).
+   * The body is a DataView (one per request) so the index can hash and compare it four bytes at a time.
    */
-  find(bytes: Uint8Array, start: number, end: number): KnownSeries | null | undefined;
+  find(body: DataView, start: number, end: number): KnownSeries | null | undefined;
 }
 
 /**

@@ -145,7 +145,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
         append: (series, protocol) => engine.append(series, protocol),
         appendGroup: (requests) => engine.appendGroup(requests),
         // Always the current engine's: a reload replaces it, and handles from the old one are resolved again by key.
-        encodedSeries: { find: (bytes, start, end) => engine.encodedSeries.find(bytes, start, end) },
+        encodedSeries: { find: (body, start, end) => engine.encodedSeries.find(body, start, end) },
       },
       statuses: { latest: () => engine.latest(), get: (name) => engine.get(name), groups: (name) => engine.groups(name) },
       history: { history: (name, from, to, step, group) => engine.history(name, from, to, step, group) },

@@ -152,7 +152,7 @@ describe('known series on the remote-write receive path', () => {
     const engine = newEngine();
     let looked = 0;
     const index = engine.encodedSeries;
-    const spy = { find: (bytes: Uint8Array, start: number, end: number) => (looked++, index.find(bytes, start, end)) };
+    const spy = { find: (body: DataView, start: number, end: number) => (looked++, index.find(body, start, end)) };
     const split = (value: number, timestamp: number) =>
       writeRequest(timeSeries(label('__name__', REQUESTS), label('code', '200'), sample(value, timestamp), label('job', 'api')));
     for (let r = 0; r < 3; r++) {

@@ -21,8 +21,8 @@ const HISTOGRAM = (4 << 3) | LENGTH_DELIMITED;
 const LABEL_NAME = (1 << 3) | LENGTH_DELIMITED;
 const LABEL_VALUE = (2 << 3) | LENGTH_DELIMITED;
 
-/** Label offsets as four numbers each: name start, name end, value start, value end. */
-const labelOffsets = new Offsets(256);
+/** Each label field's message range (start, end), inside its tag and length: parsed only when read. */
+const labelFields = new Offsets(64);
 const sampleOffsets = new Offsets(32);
 const histogramOffsets = new Offsets(32);
 /**
@@ -30,23 +30,26 @@ const histogramOffsets = new Offsets(32);
  * bytes[start, end) encodes exactly its labels and can be looked up in the appender's encoded-series index.
  */
 const labelSpan = { start: 0, end: 0, contiguous: true };
+/** One Label message read by `readLabel`: its name's and value's byte ranges. */
+const label = { nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0 };
 
 /**
- * Decodes a remote-write 1.0 `WriteRequest`. Each series' labels are first only located (offsets); its metric name
- * is judged against the SLI index (once per distinct name per request), and only series some SLI needs get label
- * objects and samples. Label order is not assumed. With the appender's encoded-series index (`options.encodedSeries`),
- * a series met before is found by the bytes of its label fields: its samples go straight into typed arrays (`known`)
- * and no label, key or object is made for it; one known to be read by no SLI is dropped there. A series seen for
- * the first time is labelled and carries a copy of those bytes, so the appender can file it. Native histograms an SLI
- * reads become `_bucket`, `_count` and `_sum` series (native-histogram.ts); exemplars and metadata are counted and
- * skipped.
+ * Decodes a remote-write 1.0 `WriteRequest`. Each series' label fields are first only located, not parsed; its metric
+ * name (the `__name__` label, the first one in what Prometheus sends) is judged against the SLI index once per
+ * distinct name per request, and only series some SLI needs have their other labels read. Label order is not
+ * assumed. With the appender's encoded-series index (`options.encodedSeries`), a series met before is found by the
+ * bytes of its label fields: its samples go straight into typed arrays (`known`) and no label, key or object is made
+ * for it; one known to be read by no SLI is dropped there. A series seen for the first time is labelled and carries a
+ * copy of those bytes, so the appender can file it. Native histograms an SLI reads become `_bucket`, `_count` and
+ * `_sum` series (native-histogram.ts); exemplars and metadata are counted and skipped. The samples and other labels
+ * of a series no SLI reads are skipped unparsed, so a flaw inside them is not reported.
  */
 export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): DecodedBatch {
   const stats = emptyStats();
   const series: IncomingSeries[] = [];
   const known = new KnownSampleBuffer();
-  const seen = new SeenNames(body);
   const scratch = new ProtoReader(body);
+  const seen = new SeenNames(scratch.view);
   const end = body.length;
   let pos = 0;
   while (pos < end) {
@@ -69,9 +72,9 @@ export function decodeWriteRequestV1(body: Uint8Array, options: DecodeOptions): 
   return known.length === 0 ? { series, stats } : { series, known, stats };
 }
 
-/** Locates the labels and samples of one TimeSeries into the scratch offsets. */
+/** Locates the label fields and samples of one TimeSeries into the scratch offsets (labels are not parsed here). */
 function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeStats): void {
-  labelOffsets.length = 0;
+  labelFields.length = 0;
   sampleOffsets.length = 0;
   histogramOffsets.length = 0;
   labelSpan.start = labelSpan.end = 0;
@@ -81,28 +84,11 @@ function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeSt
     pos = varint(bytes, pos, end);
     const tag = read.value;
     if (tag === LABEL) {
-      if (labelOffsets.length === 0) labelSpan.start = fieldStart;
+      if (labelFields.length === 0) labelSpan.start = fieldStart;
       else if (labelSpan.end !== fieldStart) labelSpan.contiguous = false;
       pos = delimited(bytes, pos, end);
-      const labelEnd = read.value;
-      let nameStart = 0;
-      let nameEnd = 0;
-      let valueStart = 0;
-      let valueEnd = 0;
-      while (pos < labelEnd) {
-        pos = varint(bytes, pos, labelEnd);
-        const field = read.value;
-        if (field === LABEL_NAME) {
-          nameStart = delimited(bytes, pos, labelEnd);
-          pos = nameEnd = read.value;
-        } else if (field === LABEL_VALUE) {
-          valueStart = delimited(bytes, pos, labelEnd);
-          pos = valueEnd = read.value;
-        } else pos = skipField(bytes, pos, labelEnd, field & 7);
-      }
-      labelOffsets.push(nameStart, nameEnd);
-      labelOffsets.push(valueStart, valueEnd);
-      labelSpan.end = labelEnd;
+      labelFields.push(pos, read.value);
+      pos = labelSpan.end = read.value;
     } else if (tag === SAMPLE) {
       pos = delimited(bytes, pos, end);
       sampleOffsets.push(pos, read.value);
@@ -119,6 +105,34 @@ function scanSeries(bytes: Uint8Array, pos: number, end: number, stats: DecodeSt
   }
 }
 
+/** Reads label field `index` (a Label message) into `label`. */
+function readLabel(bytes: Uint8Array, index: number): void {
+  let pos = labelFields.data[2 * index]!;
+  const end = labelFields.data[2 * index + 1]!;
+  label.nameStart = label.nameEnd = label.valueStart = label.valueEnd = 0;
+  while (pos < end) {
+    pos = varint(bytes, pos, end);
+    const field = read.value;
+    if (field === LABEL_NAME) {
+      label.nameStart = delimited(bytes, pos, end);
+      pos = label.nameEnd = read.value;
+    } else if (field === LABEL_VALUE) {
+      label.valueStart = delimited(bytes, pos, end);
+      pos = label.valueEnd = read.value;
+    } else pos = skipField(bytes, pos, end, field & 7);
+  }
+}
+
+/** Reads labels until `__name__`; leaves its value in `label` and returns true, or false when the series has none. */
+function findName(bytes: Uint8Array): boolean {
+  const count = labelFields.length / 2;
+  for (let i = 0; i < count; i++) {
+    readLabel(bytes, i);
+    if (bytesEqualAscii(bytes, label.nameStart, label.nameEnd, NAME_LABEL)) return label.valueStart !== label.valueEnd;
+  }
+  return false;
+}
+
 /**
  * Judges the scanned series by its name and then by its encoded labels; a known series' samples go to `known`, a new
  * one some SLI may read is built (with its label bytes) and returned.
@@ -128,22 +142,13 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
   stats.samples += sampleCount;
   if (sampleCount === 0) return undefined;
 
-  const offsets = labelOffsets.data;
-  const labelCount = labelOffsets.length / 4;
-  let nameIndex = -1;
-  for (let i = 0; i < labelCount; i++) {
-    if (bytesEqualAscii(bytes, offsets[4 * i]!, offsets[4 * i + 1]!, NAME_LABEL)) {
-      nameIndex = i;
-      break;
-    }
-  }
-  const nameStart = nameIndex < 0 ? 0 : offsets[4 * nameIndex + 2]!;
-  const nameEnd = nameIndex < 0 ? 0 : offsets[4 * nameIndex + 3]!;
-  if (nameStart === nameEnd) {
+  if (!findName(bytes)) {
     rejectSamples(stats, sampleCount, 'series without a __name__ label');
     return undefined;
   }
-  const hash = SeenNames.hash(bytes, nameStart, nameEnd);
+  const nameStart = label.valueStart;
+  const nameEnd = label.valueEnd;
+  const hash = seen.hash(nameStart, nameEnd);
   let wanted = seen.find(hash, nameStart, nameEnd);
   if (wanted === undefined) {
     wanted = options.wantsMetric(decodeUtf8(bytes, nameStart, nameEnd));
@@ -157,7 +162,7 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
   const index = options.encodedSeries;
   let encodedLabels: Uint8Array | undefined;
   if (index !== undefined && labelSpan.contiguous) {
-    const series = index.find(bytes, labelSpan.start, labelSpan.end);
+    const series = index.find(scratch.view, labelSpan.start, labelSpan.end);
     if (series === null) {
       stats.unmatched += sampleCount;
       return undefined;
@@ -176,42 +181,30 @@ function keepSeries(bytes: Uint8Array, scratch: ProtoReader, seen: SeenNames, op
 
 /** The scanned series' labels, or undefined (its samples refused) when a label name is empty or repeated. */
 function buildLabels(bytes: Uint8Array, nameStart: number, nameEnd: number, sampleCount: number, stats: DecodeStats): Record<string, string> | undefined {
-  const offsets = labelOffsets.data;
-  const labelCount = labelOffsets.length / 4;
+  const count = labelFields.length / 2;
   const labels: Record<string, string> = {};
-  for (let i = 0; i < labelCount; i++) {
-    const valueStart = offsets[4 * i + 2]!;
-    const valueEnd = offsets[4 * i + 3]!;
-    if (valueStart === valueEnd) continue; // An empty value is the same as no label.
-    const labelName = decodeUtf8(bytes, offsets[4 * i]!, offsets[4 * i + 1]!);
+  for (let i = 0; i < count; i++) {
+    readLabel(bytes, i);
+    if (label.valueStart === label.valueEnd) continue; // An empty value is the same as no label.
+    const labelName = decodeUtf8(bytes, label.nameStart, label.nameEnd);
     if (labelName.length === 0 || Object.hasOwn(labels, labelName)) {
       const name = decodeUtf8(bytes, nameStart, nameEnd);
       rejectSamples(stats, sampleCount, labelName.length === 0 ? `series ${name} has an empty label name` : `series ${name} has label ${labelName} twice`);
       return undefined;
     }
-    labels[labelName] = decodeUtf8(bytes, valueStart, valueEnd);
+    labels[labelName] = decodeUtf8(bytes, label.valueStart, label.valueEnd);
   }
   return labels;
 }
 
 /** The scanned series' native histograms, as the `_bucket`, `_count` and `_sum` series SLIs read (when any does). */
 function keepHistograms(bytes: Uint8Array, scratch: ProtoReader, options: DecodeOptions, stats: DecodeStats, out: IncomingSeries[]): void {
-  const offsets = labelOffsets.data;
-  const labelCount = labelOffsets.length / 4;
-  const histogramCount = histogramOffsets.length / 2;
-  let nameStart = 0;
-  let nameEnd = 0;
-  for (let i = 0; i < labelCount; i++) {
-    if (bytesEqualAscii(bytes, offsets[4 * i]!, offsets[4 * i + 1]!, NAME_LABEL)) {
-      nameStart = offsets[4 * i + 2]!;
-      nameEnd = offsets[4 * i + 3]!;
-      break;
-    }
-  }
-  if (nameStart === nameEnd) {
-    stats.invalidHistograms += histogramCount;
+  if (!findName(bytes)) {
+    stats.invalidHistograms += histogramOffsets.length / 2;
     rejectSamples(stats, 0, 'series without a __name__ label');
     return;
   }
+  const nameStart = label.valueStart;
+  const nameEnd = label.valueEnd;
   readNativeSeries(decodeUtf8(bytes, nameStart, nameEnd), () => buildLabels(bytes, nameStart, nameEnd, 0, stats), scratch, histogramOffsets, options, stats, out);
 }

@@ -1,3 +1,4 @@
+import { bytesEqual, hashBytes } from '../../core/index.js';
 import { malformed } from './malformed.js';
 
 /**
@@ -70,24 +71,19 @@ export function skipField(bytes: Uint8Array, pos: number, end: number, wireType:
 export class SeenNames {
   private readonly slots = new Map<number, { start: number; end: number; wanted: boolean }[]>();
 
-  constructor(private readonly bytes: Uint8Array) {}
+  constructor(private readonly view: DataView) {}
 
-  static hash(bytes: Uint8Array, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    return hash;
+  hash(start: number, end: number): number {
+    return hashBytes(this.view, start, end);
   }
 
   /** The verdict for these bytes, or undefined when not seen yet. */
   find(hash: number, start: number, end: number): boolean | undefined {
     const entries = this.slots.get(hash);
     if (entries === undefined) return undefined;
-    const bytes = this.bytes;
     const length = end - start;
-    outer: for (const entry of entries) {
-      if (entry.end - entry.start !== length) continue;
-      for (let i = 0; i < length; i++) if (bytes[entry.start + i] !== bytes[start + i]) continue outer;
-      return entry.wanted;
+    for (const entry of entries) {
+      if (entry.end - entry.start === length && bytesEqual(this.view, entry.start, this.view, start, length)) return entry.wanted;
     }
     return undefined;
   }

@@ -15,7 +15,8 @@ const TWO_32 = 4_294_967_296;
  */
 export class ProtoReader {
   readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  /** The same bytes as a DataView (offsets are offsets into `bytes`): for reading fixed-width fields and hashing. */
+  readonly view: DataView;
   pos: number;
   end: number;
 
