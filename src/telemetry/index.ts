@@ -6,6 +6,8 @@ export { REDACT_PATHS, createLogger } from './logger.js';
 export type { LogFormat, LoggerOptions } from './logger.js';
 export { createSelfMetrics } from './metrics.js';
 export type { NotificationOutcome, SelfMetrics, SelfMetricsOptions } from './metrics.js';
+export { RequestSeries } from './request-series.js';
+export type { BoundRequest } from './request-series.js';
 export { recordCycleSpans, recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
 export type { TimedStage, Tracing } from './tracing.js';
 export { createTelemetry } from './component.js';
