@@ -7,6 +7,7 @@ export type { LogFormat, LoggerOptions } from './logger.js';
 export { createSelfMetrics } from './metrics.js';
 export type { NotificationOutcome, SelfMetrics, SelfMetricsOptions } from './metrics.js';
 export { RequestSeries } from './request-series.js';
+export { renderMetricsIncrementally } from './render-metrics.js';
 export type { BoundRequest } from './request-series.js';
 export { recordCycleSpans, recordSpan, startTracing, traceRequests, withSpan } from './tracing.js';
 export type { TimedStage, Tracing } from './tracing.js';
