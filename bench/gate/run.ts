@@ -14,12 +14,13 @@
  *   used meanwhile (the machine may be shared: figures taken under load are indicative).
  * The daemon runs from the sources through tsx (the code under test, never a stale build) with its default
  * configuration (evaluation every 30 s, its self-scrape, request metrics, auth middleware).
- * Run: `npm run bench:gate` (or `npm run bench -- gate`); `--runs N --duration S --connections C` override.
+ * Run: `npm run bench:gate` (or `npm run bench -- gate`); `--runs N --duration S --connections C` override;
+ * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles it.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -48,6 +49,8 @@ const BUSY_CONNECTIONS = option('busy-connections', 10);
 const PROFILE = args.includes('--cpu-prof');
 /** `--no-ingest`: only the idle comparison (quicker, while tuning). */
 const WITH_INGEST = !args.includes('--no-ingest');
+/** `--loop-blocks`: the daemon preloads loop-blocks.ts and the run prints its event-loop blocks during the ingest phase. */
+const LOOP_BLOCKS = args.includes('--loop-blocks');
 const SERVER_CORE = '0';
 const CLIENT_CORE = '1';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -185,9 +188,11 @@ try {
   writeFileSync(join(dir, 'slos.yaml'), specs.yaml);
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   const port = await freePort();
-  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(import.meta.dirname, 'profiles')}`] : []), '--import', 'tsx', join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
+  const loopBlocksFile = join(dir, 'loop-blocks.json');
+  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(import.meta.dirname, 'profiles')}`] : []), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
     ...process.env,
     SLOE_LOG_LEVEL: 'warn',
+    SLOE_BENCH_LOOP_BLOCKS: loopBlocksFile,
   });
   children.push(daemon);
   const sloeUrl = `http://127.0.0.1:${port}`;
@@ -240,6 +245,7 @@ try {
   if (WITH_INGEST) {
   console.log(`gate at ${BUSY_RATE} req/s over ${BUSY_CONNECTIONS} connections while the daemon ingests remote-write as fast as it takes it`);
   ingest.process.stdin.write('start\n');
+  if (LOOP_BLOCKS) daemon.process.kill('SIGUSR2');
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (let run = 0; run < RUNS; run++) busy.push(await measure('gate under ingest', gateUrl, daemon.process.pid ?? 0, pids, { rate: BUSY_RATE, connections: BUSY_CONNECTIONS }));
   ingest.process.stdin.write('stop\n');
@@ -268,5 +274,9 @@ try {
   ]);
 } finally {
   for (const child of children.reverse()) await child.stop();
+  if (LOOP_BLOCKS && existsSync(join(dir, 'loop-blocks.json'))) {
+    console.log(`event-loop blocks in the daemon from the ingest phase's start to its exit (load avg ${loadavg()[0]?.toFixed(2)}):`);
+    console.log(readFileSync(join(dir, 'loop-blocks.json'), 'utf8'));
+  }
   rmSync(dir, { recursive: true, force: true });
 }

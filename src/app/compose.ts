@@ -19,7 +19,7 @@ import { createReviews } from '../review/index.js';
 import { createSources } from '../source/index.js';
 import { DeliveryClaims } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
-import { createTelemetry, instrumentAppender, instrumentJournal } from '../telemetry/index.js';
+import { createTelemetry, instrumentAppender, instrumentJournal, renderMetricsIncrementally } from '../telemetry/index.js';
 import type { SelfMetrics, Tracing } from '../telemetry/index.js';
 import { githubHook } from './github.js';
 import type { SpecsReloader } from './reload.js';
@@ -116,7 +116,7 @@ export function compose({ config, specs, store, metrics, tracing, clock, logger 
     journal,
     clock,
     registry: metrics.registry,
-    operations: { metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }), reload: (trigger) => specs.reload(trigger) },
+    operations: { metrics: async () => ({ contentType: metrics.registry.contentType, body: await renderMetricsIncrementally(metrics.registry) }), reload: (trigger) => specs.reload(trigger) },
     specExcerpt: specExcerpts(() => specs.current()),
     uiRoot: UI_ROOT,
   });

@@ -113,16 +113,27 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
       options.onTransition?.(transition);
     },
   });
-  const checkFreezes = (at = now()): FreezeTransition[] => {
+  const environmentsOf = (service: string): readonly string[] => freezes.environmentsOf(service);
+  /** Freeze tracking as of `at`: the transitions, or none when it failed (logged). */
+  const trackFreezes = (at: number): FreezeTransition[] | undefined => {
     try {
-      const transitions = freezes.check(at);
-      // Every verdict as of this evaluation and these freezes, so a request only looks its answer up.
-      gates.precompute((service) => freezes.environmentsOf(service), at);
-      return transitions;
+      return freezes.check(at);
+    } catch (error) {
+      logger?.error({ err: error }, 'freeze tracking failed');
+      return undefined;
+    }
+  };
+  const checkFreezes = (at = now()): FreezeTransition[] => {
+    const transitions = trackFreezes(at);
+    if (transitions === undefined) return [];
+    try {
+      // Every verdict as of these freezes, so a request only looks its answer up.
+      gates.precompute(environmentsOf, at);
     } catch (error) {
       logger?.error({ err: error }, 'freeze tracking failed');
       return [];
     }
+    return transitions;
   };
   return {
     name: 'policy',
@@ -136,7 +147,10 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
     start: () => delivery.start(),
     afterEvaluation: (evaluation: Evaluation) => {
       gates.refresh(evaluation.now);
-      checkFreezes(evaluation.now);
+      trackFreezes(evaluation.now);
+      // Every verdict as of this evaluation, decided in slices so gate requests are not held up meanwhile (a question
+      // asked before its slice is decided on demand from the same statuses and freezes).
+      gates.precomputeInSlices(environmentsOf, evaluation.now).catch((error: unknown) => logger?.error({ err: error }, 'verdict precompute failed'));
       // Audit entries idle long enough are closed into the journal.
       gates.flush();
     },

@@ -99,6 +99,16 @@ export class GateService {
     return this.verdicts.precompute(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
   }
 
+  /**
+   * `precompute` a slice of services at a time, the event loop free between slices (Verdicts.precomputeInSlices):
+   * after an evaluation, so gate requests are answered while the verdicts are decided. Resolves with the count, or
+   * undefined when something invalidated the verdicts meanwhile and decided afresh.
+   */
+  precomputeInSlices(environmentsOf: (service: string) => readonly string[], now = this.now()): Promise<number | undefined> {
+    this.environmentsOf = environmentsOf;
+    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
+  }
+
   /** Freezes set by hand, in force or expired but not lifted. */
   manualFreezes(): readonly ManualFreeze[] {
     return this.manual.all();

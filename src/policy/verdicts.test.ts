@@ -59,4 +59,50 @@ describe('verdicts', () => {
     expect(verdicts.judge({ service: 'checkout', environment: 'production', action: 'deploy', admin: false }, [], NOW)).toBe(deploy);
     expect(verdicts.judge({ service: 'checkout', action: 'provision', admin: false }, [], NOW).verdict.decision).toBe('warn');
   });
+
+  describe('precomputeInSlices', () => {
+    const ACTIONS = ['deploy', 'provision', 'config'] as const;
+    const ENVIRONMENTS = (): readonly string[] => ['production', 'staging'];
+    // Enough services that deciding them all takes many 2 ms slices on any machine; every fifth one over budget.
+    const services = Array.from({ length: 1000 }, (_, at) => `svc-${at}`);
+    const statuses = (): SloStatus[] => services.map((service, at) => sloStatus({ name: `${service}-availability`, service, consumed: at % 5 === 0 ? 1.2 : 0.1 }));
+
+    it('answers a question asked while it runs, with the verdict a whole precompute gives, and keeps that answer', async () => {
+      const { verdicts } = setup(statuses());
+      let finished = false;
+      const running = verdicts.precomputeInSlices(services, ENVIRONMENTS, ACTIONS, () => [], NOW).then((count) => ((finished = true), count));
+      // The first turn of the event loop after it started: a gate request arriving during the precompute.
+      const asked = await new Promise<{ answer: ReturnType<Verdicts['judge']>; finishedWhenAsked: boolean }>((resolve) =>
+        setImmediate(() => resolve({ answer: verdicts.judge({ service: 'svc-995', admin: false }, [], NOW), finishedWhenAsked: finished })),
+      );
+      expect(asked.finishedWhenAsked).toBe(false);
+      expect(await running).toBe(1000 * 2 * 3);
+      // The oracle: the same statuses decided in one go.
+      const whole = setup(statuses()).verdicts;
+      whole.precompute(services, ENVIRONMENTS, ACTIONS, () => [], NOW);
+      expect(asked.answer.verdict.decision).toBe('deny');
+      expect(asked.answer.json).toBe(whole.judge({ service: 'svc-995', admin: false }, [], NOW).json);
+      // The answer given meanwhile is the one kept, and every precomputed verdict is the whole precompute's.
+      expect(verdicts.judge({ service: 'svc-995', admin: false }, [], NOW)).toBe(asked.answer);
+      for (const service of ['svc-0', 'svc-1', 'svc-500', 'svc-999']) {
+        for (const environment of ENVIRONMENTS()) {
+          for (const action of ACTIONS) {
+            const question = { service, environment, action, admin: false };
+            expect(verdicts.judge(question, [], NOW).json).toBe(whole.judge(question, [], NOW).json);
+          }
+        }
+      }
+    });
+
+    it('stops when the verdicts are invalidated meanwhile (a freeze, a reload), leaving them to be decided afresh', async () => {
+      const { verdicts } = setup(statuses());
+      const running = verdicts.precomputeInSlices(services, ENVIRONMENTS, ACTIONS, () => [], NOW);
+      await new Promise((resolve) => setImmediate(resolve));
+      verdicts.invalidate();
+      expect(await running).toBeUndefined();
+      // What it had decided went with the invalidation: a manual freeze set now is honoured, not a stale allow.
+      const freeze = { service: 'svc-1', environment: 'production', actions: [], reason: 'holiday', since: '2026-11-26T12:00:00.000Z' };
+      expect(verdicts.judge({ service: 'svc-1', admin: false }, [freeze], NOW).verdict.decision).toBe('deny');
+    });
+  });
 });

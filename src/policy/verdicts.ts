@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { applicableFreezes, badRequest, decideGate, matchOverride, narrowToGroup } from '../core/index.js';
 import type { BudgetPolicy, GateAction, GateVerdict, Labels, ManualFreeze } from '../core/index.js';
 import { verdictData, verdictMembers } from './answer.js';
@@ -42,6 +43,12 @@ export interface Judged {
 /** Environments a daemon keeps verdicts for between evaluations, besides those precomputed: a bound on what callers can make it hold. */
 const MAX_EXTRA_VERDICTS = 4096;
 
+/**
+ * How long `precomputeInSlices` decides before it lets the event loop turn: short enough that a gate request arriving
+ * meanwhile waits about as long as its own answer takes, long enough that the turns cost nothing measurable.
+ */
+const PRECOMPUTE_SLICE_MS = 2;
+
 /** Whether the service is frozen in the environment now (freeze tracking's state). */
 export type FrozenLookup = (service: string, environment: string) => boolean;
 
@@ -66,6 +73,8 @@ export class Verdicts {
   private cache = new Map<string, Judged>();
   private extra = 0;
   private cachedFor: ServiceIndex | undefined;
+  /** Bumped by every `invalidate`, so a sliced precompute learns that what it fills was thrown away. */
+  private generation = 0;
   /** The policies that may override a service's denials, per service, for this index. */
   private overridePolicies = new Map<string, readonly BudgetPolicy[]>();
 
@@ -80,6 +89,7 @@ export class Verdicts {
     this.cache = new Map();
     this.overridePolicies = new Map();
     this.extra = 0;
+    this.generation += 1;
   }
 
   /** Decides every question without labels that the daemon knows to expect, as of `now`. */
@@ -87,17 +97,48 @@ export class Verdicts {
     this.invalidate();
     this.cachedFor = this.index.current();
     let count = 0;
+    for (const service of services) count += this.precomputeService(service, environmentsOf(service), actions, manualOf(service), now);
+    this.extra = 0;
+    return count;
+  }
+
+  /**
+   * `precompute` after an evaluation, a slice of services at a time with the event loop free between slices, so
+   * gate requests that arrive meanwhile are answered rather than wait for every verdict of every service (with a few
+   * hundred services this was among the longest blocks of an evaluation cycle; bench/gate/NOTES.md).
+   *
+   * What a request sees meanwhile is this evaluation's verdict all the same: the index (the statuses) was replaced
+   * whole before this starts, and a question not yet precomputed is decided on demand from that same index (and kept;
+   * this then leaves it). Resolves with the count, or with undefined when the verdicts were invalidated meanwhile (a
+   * freeze set or lifted, a reload, the next evaluation's index): whoever invalidated them decides afresh.
+   */
+  async precomputeInSlices(services: readonly string[], environmentsOf: (service: string) => readonly string[], actions: readonly GateAction[], manualOf: (service: string) => readonly ManualFreeze[], now: number): Promise<number | undefined> {
+    this.invalidate();
+    const generation = this.generation;
+    this.cachedFor = this.index.current();
+    let count = 0;
+    let sliceStarted = performance.now();
     for (const service of services) {
-      const manual = manualOf(service);
-      for (const environment of environmentsOf(service)) {
-        for (const action of actions) {
-          const entry = this.decide({ service, environment, action, admin: false }, manual, now);
-          this.cache.set(key(service, environment, action), entry);
-          count += 1;
-        }
+      if (performance.now() - sliceStarted >= PRECOMPUTE_SLICE_MS) {
+        await nextTurn();
+        if (this.generation !== generation || this.index.current() !== this.cachedFor) return undefined;
+        sliceStarted = performance.now();
+      }
+      count += this.precomputeService(service, environmentsOf(service), actions, manualOf(service), now);
+    }
+    return count;
+  }
+
+  /** Decides one service's label-less questions (every environment and action) unless one was decided meanwhile. */
+  private precomputeService(service: string, environments: readonly string[], actions: readonly GateAction[], manual: readonly ManualFreeze[], now: number): number {
+    let count = 0;
+    for (const environment of environments) {
+      for (const action of actions) {
+        const cacheKey = key(service, environment, action);
+        if (!this.cache.has(cacheKey)) this.cache.set(cacheKey, this.decide({ service, environment, action, admin: false }, manual, now));
+        count += 1;
       }
     }
-    this.extra = 0;
     return count;
   }
 

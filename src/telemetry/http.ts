@@ -1,38 +1,26 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { SelfMetrics } from './metrics.js';
-
-/** One route's series: its latency histogram and its counter per status code, looked up once and then reused. */
-interface RouteSeries {
-  readonly observe: (seconds: number) => void;
-  readonly counted: Map<number, { inc: () => void }>;
-}
+import type { BoundRequest } from './request-series.js';
 
 /** Counts one answered request: method, route pattern (or `unmatched`), status code and latency in seconds. */
 export type RequestRecorder = (method: string, route: string, status: number, seconds: number) => void;
 
 /**
- * The request metrics' one writer (`sloe_http_requests_total`, `sloe_http_request_duration_seconds`): the middleware
- * and the gate's fast path both count through it, so an answer is counted the same way whichever path gave it. Each
- * series' child is kept (routes and codes are few): prom-client would otherwise hash the label set on every request.
+ * The request metrics' writer for the middleware: a writer bound once per (method, route, status) and kept (routes
+ * and codes are few), so a request costs a key and a map lookup. The gate's fast path binds its one series itself
+ * (`metrics.requests.bind`), into the same tallies, so an answer is counted the same way whichever path gave it.
  */
 export function requestRecorder(metrics: SelfMetrics): RequestRecorder {
-  const routes = new Map<string, RouteSeries>();
+  const bound = new Map<string, BoundRequest>();
   return (method, route, status, seconds) => {
-    const key = `${method} ${route}`;
-    let series = routes.get(key);
-    if (!series) {
-      const histogram = metrics.httpRequestDuration.labels({ method, route });
-      series = { observe: (value) => histogram.observe(value), counted: new Map() };
-      routes.set(key, series);
+    const key = `${status} ${method} ${route}`;
+    let record = bound.get(key);
+    if (record === undefined) {
+      record = metrics.requests.bind(method, route, status);
+      bound.set(key, record);
     }
-    series.observe(seconds);
-    let counter = series.counted.get(status);
-    if (!counter) {
-      counter = metrics.httpRequests.labels({ method, route, code: String(status) });
-      series.counted.set(status, counter);
-    }
-    counter.inc();
+    record(seconds);
   };
 }
 

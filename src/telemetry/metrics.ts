@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppendResult, GateDecision, IngestProtocol } from '../core/index.js';
+import { RequestSeries } from './request-series.js';
 
 /** Outcomes of an attempted notification, as the notifiers report them. */
 export type NotificationOutcome = 'sent' | 'failed' | 'dropped' | 'retried';
@@ -23,8 +24,8 @@ export interface SelfMetrics {
   readonly configLastReloadSuccessful: Gauge;
   readonly configLastReloadSuccessTimestamp: Gauge;
   readonly slosLoaded: Gauge;
-  readonly httpRequests: Counter<'method' | 'route' | 'code'>;
-  readonly httpRequestDuration: Histogram<'method' | 'route'>;
+  /** `sloe_http_requests_total` and `sloe_http_request_duration_seconds`, written through writers bound per series. */
+  readonly requests: RequestSeries;
   /** Counts an appender's result: applied and dropped samples, and the drops by reason. */
   recordAppend(protocol: IngestProtocol, result: AppendResult): void;
   recordDecision(decision: GateDecision): void;
@@ -90,8 +91,12 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
   const configLastReloadSuccessful = new Gauge({ name: 'sloe_config_last_reload_successful', help: 'Whether the last spec reload succeeded (1) or was refused (0), in which case the previous set is still in force.', registers });
   const configLastReloadSuccessTimestamp = new Gauge({ name: 'sloe_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful spec load.', registers });
   const slosLoaded = new Gauge({ name: 'sloe_slos', help: 'SLO objectives in the set in force.', registers });
-  const httpRequests = new Counter({ name: 'sloe_http_requests_total', help: 'HTTP requests by method, route pattern and status code.', labelNames: ['method', 'route', 'code'] as const, registers });
-  const httpRequestDuration = new Histogram({ name: 'sloe_http_request_duration_seconds', help: 'HTTP request latency by method and route pattern.', labelNames: ['method', 'route'] as const, buckets: HTTP_BUCKETS, registers });
+  const requests = new RequestSeries(
+    registry,
+    { requests: 'sloe_http_requests_total', duration: 'sloe_http_request_duration_seconds' },
+    { requests: 'HTTP requests by method, route pattern and status code.', duration: 'HTTP request latency by method and route pattern.' },
+    HTTP_BUCKETS,
+  );
   for (const outcome of ['success', 'failure']) specsReload.inc({ outcome }, 0);
   for (const decision of ['allow', 'warn', 'deny']) gateDecisions.inc({ decision }, 0);
 
@@ -109,8 +114,7 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     configLastReloadSuccessful,
     configLastReloadSuccessTimestamp,
     slosLoaded,
-    httpRequests,
-    httpRequestDuration,
+    requests,
     recordAppend(protocol, result) {
       let dropped = 0;
       for (const [reason, count] of Object.entries(result.dropped)) {
