@@ -42,12 +42,12 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     series.set(key, kept);
     return kept;
   };
-  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.load(rows, fineFrom));
+  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom));
   store.scanBuckets('coarse', coarseFrom, (term, rows) => {
     const kept = groupSeries(term);
     if (!kept) return;
     const from = (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS;
-    kept.coarse.load(rows, from);
+    kept.coarse.loadColumns(rows, from);
   });
   for (const kept of series.values()) if (kept.coarse.head === Number.NEGATIVE_INFINITY) kept.coarse.load([], (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS);
   return series;

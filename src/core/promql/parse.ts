@@ -73,8 +73,13 @@ function sameLiterals(tree: Tree, literals: readonly number[]): boolean {
 
 /** Syntax only (what the spec validator reports); whether the engine can evaluate the query is `compileQuery`'s job. */
 export function parsePromql(promql: string): ParseResult {
+  return syntaxOf(promql, parseTree(promql));
+}
+
+/** `parsePromql` for a caller that holds the query's tree already (`parseTree(promql)`), so it is looked up once. */
+export function syntaxOf(promql: string, tree: Tree): ParseResult {
   if (promql.trim().length === 0) return { ok: false, message: 'the query is empty', from: 0, to: promql.length };
-  const error = firstError(parseTree(promql));
+  const error = firstError(tree);
   if (!error) return { ok: true };
   return { ok: false, ...describeSyntaxError(promql, error.from) };
 }

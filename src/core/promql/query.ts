@@ -1,4 +1,4 @@
-import { parsePromql, parseTree } from './parse.js';
+import { parseTree, syntaxOf } from './parse.js';
 import { plainTop } from './plain-tree.js';
 import type { PlainNode } from './plain-tree.js';
 import { Refusal } from './refusal.js';
@@ -66,11 +66,12 @@ const UNSUPPORTED_NODES: Readonly<Record<string, string>> = {
 
 /** Parses a query and reduces it to a shape the engine can keep from raw samples, or says which part it cannot. */
 export function analyseQuery(promql: string): Analysis {
-  const syntax = parsePromql(promql);
+  const tree = parseTree(promql);
+  const syntax = syntaxOf(promql, tree);
   if (!syntax.ok) return { ok: false, reason: syntax.message, from: syntax.from, to: syntax.to };
   const walker = new Walker(promql);
   try {
-    const root = plainTop(parseTree(promql));
+    const root = plainTop(tree);
     const expression = expressionChildren(root)[0];
     if (!expression) return { ok: false, reason: 'the query is empty', from: 0, to: promql.length };
     return { ok: true, shape: walker.walk(expression), reads: walker.reads };
