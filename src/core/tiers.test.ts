@@ -57,7 +57,11 @@ describe('periodWindows', () => {
     expect(periodWindows(28 * DAY, longer)).toEqual(alertWindows([...tiersForPeriod(28 * DAY), ...longer]));
   });
 
-  it('hands out an array callers cannot change under the next SLO', () => {
+  it('hands out one array per table, which callers cannot change under the next SLO', () => {
     expect(Object.isFrozen(periodWindows(30 * DAY))).toBe(true);
+    const tiers = tiersForPeriod(30 * DAY);
+    expect(periodWindows(30 * DAY, tiers)).toBe(periodWindows(30 * DAY, tiersForPeriod(30 * DAY)));
+    // The same tiers array asked with another period is another table.
+    expect(periodWindows(7 * DAY, tiers)).toEqual(alertWindows([...tiersForPeriod(7 * DAY), ...tiers]));
   });
 });
