@@ -18,6 +18,7 @@ export type {
   StatusReader,
   TransitionListener,
   BucketResolution,
+  BucketColumns,
   BucketRow,
   EngineStore,
   RemoteCounts,

@@ -177,6 +177,18 @@ export interface BucketRow {
   readonly value: number;
 }
 
+/**
+ * One term's buckets as columns, oldest first, the first `length` entries of each array valid. A restart reads
+ * millions of rows (issue 21); columns cost no object per row. `scanBuckets` may reuse the arrays for the next term,
+ * so a visitor reads them before it returns.
+ */
+export interface BucketColumns {
+  /** Bucket starts, Unix ms. */
+  readonly t: Float64Array;
+  readonly value: Float64Array;
+  readonly length: number;
+}
+
 export type BucketResolution = 'fine' | 'coarse';
 
 /**
@@ -202,7 +214,7 @@ export interface EngineStore {
    * Every term's buckets with `t >= from`, one call per term with its rows oldest first: one pass over the table at
    * start instead of a query per term. Optional; without it the engine reads term by term.
    */
-  scanBuckets?(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void;
+  scanBuckets?(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketColumns) => void): void;
   /** Settles buffered writes into their final tables (the engine calls it every evaluation); optional. */
   fold?(): void;
   /** Every series state (read once at start). */

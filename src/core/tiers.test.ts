@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
-import { alertWindows, tiersForPeriod } from './tiers.js';
+import { alertWindows, periodWindows, tiersForPeriod } from './tiers.js';
 
 describe('tiersForPeriod', () => {
   it('gives the SRE Workbook table for 30 days', () => {
@@ -42,5 +42,26 @@ describe('durations', () => {
   it('formats the shortest form', () => {
     expect(formatDuration(6 * HOUR)).toBe('6h');
     expect(formatDuration(90 * MINUTE)).toBe('1h30m');
+  });
+});
+
+describe('periodWindows', () => {
+  it("is the default table's windows and the SLO's own, whichever tiers array holds them, and never one kept for other windows", () => {
+    const own = tiersForPeriod(28 * DAY).map((tier) => ({ ...tier, shortWindow: tier.shortWindow + MINUTE, disabled: true }));
+    const expected = alertWindows([...tiersForPeriod(28 * DAY), ...own]);
+    expect(periodWindows(28 * DAY, own)).toEqual(expected);
+    expect(periodWindows(28 * DAY, own.map((tier) => ({ ...tier })))).toEqual(expected);
+    expect(periodWindows(28 * DAY)).toEqual(alertWindows(tiersForPeriod(28 * DAY)));
+    expect(periodWindows(7 * DAY, own)).toEqual(alertWindows([...tiersForPeriod(7 * DAY), ...own]));
+    const longer = own.map((tier) => ({ ...tier, longWindow: tier.longWindow + HOUR }));
+    expect(periodWindows(28 * DAY, longer)).toEqual(alertWindows([...tiersForPeriod(28 * DAY), ...longer]));
+  });
+
+  it('hands out one array per table, which callers cannot change under the next SLO', () => {
+    expect(Object.isFrozen(periodWindows(30 * DAY))).toBe(true);
+    const tiers = tiersForPeriod(30 * DAY);
+    expect(periodWindows(30 * DAY, tiers)).toBe(periodWindows(30 * DAY, tiersForPeriod(30 * DAY)));
+    // The same tiers array asked with another period is another table.
+    expect(periodWindows(7 * DAY, tiers)).toEqual(alertWindows([...tiersForPeriod(7 * DAY), ...tiers]));
   });
 });

@@ -69,6 +69,26 @@ export function alertWindows(tiers: readonly AlertTier[]): DurationMs[] {
  * Every burn-rate window an SLO of period T reports: those of the default tiers for T and those of its own tiers,
  * enabled or not, shortest first. A "track it, don't page" SLO with every tier disabled still shows how fast it burns.
  */
-export function periodWindows(period: DurationMs, tiers: readonly AlertTier[] = []): DurationMs[] {
-  return alertWindows([...tiersForPeriod(period), ...tiers]);
+export function periodWindows(period: DurationMs, tiers: readonly AlertTier[] = []): readonly DurationMs[] {
+  // Every SLO asks at every start, with its own tiers array but, across a fleet, a handful of distinct tables: the
+  // answer is kept per period and windows (issue 21), frozen since callers share it.
+  // The plan and the first evaluation both ask for the same tiers array: that second answer needs no key at all.
+  const asked = windowsByTiers.get(tiers);
+  if (asked?.period === period) return asked.windows;
+  let key = String(period);
+  for (const tier of tiers) key += `,${tier.shortWindow}/${tier.longWindow}`;
+  let windows = periodWindowsKept.get(key);
+  if (!windows) {
+    windows = Object.freeze(alertWindows([...tiersForPeriod(period), ...tiers]));
+    if (periodWindowsKept.size >= PERIOD_WINDOWS_KEPT) periodWindowsKept.delete(periodWindowsKept.keys().next().value!);
+    periodWindowsKept.set(key, windows);
+  }
+  windowsByTiers.set(tiers, { period, windows });
+  return windows;
 }
+
+const windowsByTiers = new WeakMap<readonly AlertTier[], { period: DurationMs; windows: readonly DurationMs[] }>();
+
+/** How many distinct window tables are kept (the oldest goes first); each is a few numbers. */
+const PERIOD_WINDOWS_KEPT = 1024;
+const periodWindowsKept = new Map<string, readonly DurationMs[]>();

@@ -1,3 +1,4 @@
+import type { BucketColumns } from '../core/index.js';
 /** Slots a ring starts with: a fresh SLO's few minutes or hours of data fit, and the ring doubles as data arrives. */
 const INITIAL_CAPACITY = 8;
 
@@ -131,21 +132,34 @@ export class PrefixRing {
 
   /** Replaces the contents with these buckets (oldest first), e.g. when restoring from the store. */
   load(rows: readonly { t: number; value: number }[], floor: number): void {
+    this.clear(floor);
+    for (const row of rows) this.place(row.t, row.value);
+  }
+
+  /** `load` from a store's columns (`scanBuckets` at start): the same buckets, no object per row. */
+  loadColumns(columns: BucketColumns, floor: number): void {
+    this.clear(floor);
+    for (let row = 0; row < columns.length; row++) this.place(columns.t[row]!, columns.value[row]!);
+  }
+
+  private clear(floor: number): void {
     this.loads++;
     this.head = Number.NEGATIVE_INFINITY;
     this.first = Number.NEGATIVE_INFINITY;
     this.floor = Math.floor(floor / this.width);
-    for (const row of rows) {
-      const index = Math.floor(row.t / this.width);
-      if (index < this.floor) continue;
-      if (this.head === Number.NEGATIVE_INFINITY) {
-        this.head = index;
-        this.first = index;
-        this.sums[this.slot(index)] = 0;
-      }
-      this.advance(index);
-      if (index >= this.oldest()) this.sums[this.slot(index)]! += row.value;
+  }
+
+  /** Adds a loaded bucket (rows come oldest first). */
+  private place(t: number, value: number): void {
+    const index = Math.floor(t / this.width);
+    if (index < this.floor) return;
+    if (this.head === Number.NEGATIVE_INFINITY) {
+      this.head = index;
+      this.first = index;
+      this.sums[this.slot(index)] = 0;
     }
+    this.advance(index);
+    if (index >= this.oldest()) this.sums[this.slot(index)]! += value;
   }
 
   /**

@@ -27,7 +27,9 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
   for (const [key, longestWindow] of plan.sliceTerms) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
   for (const [key, longestWindow] of pulled) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
   const fineFrom = Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
-  const longest = Math.max(0, ...[...series.values()].map((kept) => kept.coarse.size));
+  // A loop, not Math.max(...sizes): spreading 200,000 terms (100,000 SLOs) as arguments overflows the stack.
+  let longest = 0;
+  for (const kept of series.values()) longest = Math.max(longest, kept.coarse.size);
   const coarseFrom = (Math.floor(now / COARSE_BUCKET_MS) - longest + 1) * COARSE_BUCKET_MS;
   for (const kept of series.values()) kept.fine.load([], fineFrom);
   // Grouped SLOs' group buckets (`<term> @ <group>`) are found as they are read: which groups exist is the data's.
@@ -42,12 +44,12 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     series.set(key, kept);
     return kept;
   };
-  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.load(rows, fineFrom));
+  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom));
   store.scanBuckets('coarse', coarseFrom, (term, rows) => {
     const kept = groupSeries(term);
     if (!kept) return;
     const from = (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS;
-    kept.coarse.load(rows, from);
+    kept.coarse.loadColumns(rows, from);
   });
   for (const kept of series.values()) if (kept.coarse.head === Number.NEGATIVE_INFINITY) kept.coarse.load([], (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS);
   return series;

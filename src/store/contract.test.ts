@@ -123,11 +123,23 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
       [],
     );
     const seen: [string, { t: number; value: number }[]][] = [];
-    store.engine.scanBuckets!('fine', T0, (term, rows) => seen.push([term, rows]));
+    // Columns may be reused for the next term: read them during the visit, as the engine does.
+    store.engine.scanBuckets!('fine', T0, (term, rows) => seen.push([term, Array.from({ length: rows.length }, (_, row) => ({ t: rows.t[row]!, value: rows.value[row]! }))]));
     expect(seen.sort(([a], [b]) => (a < b ? -1 : 1))).toEqual([
       ['a', [{ t: T0 + MINUTE, value: 1 }]],
       ['b', [{ t: T0, value: 3 }, { t: T0 + 2 * MINUTE, value: 2 }]],
     ]);
+    store.close();
+  });
+
+  it('scanBuckets: a term with more rows than a first column holds, then a short one, each read whole', () => {
+    const store = open();
+    const long = Array.from({ length: 300 }, (_, minute) => ({ term: 'a', bucket: T0 + minute * MINUTE, value: minute + 1 }));
+    store.engine.commit([...long, { term: 'b', bucket: T0, value: 7 }], []);
+    const seen = new Map<string, { t: number; value: number }[]>();
+    store.engine.scanBuckets!('fine', T0, (term, rows) => seen.set(term, Array.from({ length: rows.length }, (_, row) => ({ t: rows.t[row]!, value: rows.value[row]! }))));
+    expect(seen.get('a')).toEqual(long.map(({ bucket, value }) => ({ t: bucket, value })));
+    expect(seen.get('b')).toEqual([{ t: T0, value: 7 }]);
     store.close();
   });
 

@@ -1,4 +1,4 @@
-import type { BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../core/index.js';
+import type { BucketColumns, BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../core/index.js';
 import { COARSE_BUCKET_MS } from '../core/index.js';
 import type { RetentionOptions } from './sqlite/engine-store.js';
 
@@ -27,10 +27,11 @@ export class MemoryEngineStore implements EngineStore {
     return [...rows].filter(([t]) => t >= from && t < to).sort(([a], [b]) => a - b).map(([t, value]) => ({ t, value }));
   }
 
-  scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void {
+  scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketColumns) => void): void {
     for (const term of (resolution === 'fine' ? this.fine : this.coarse).keys()) {
       const rows = this.buckets(resolution, term, from, Number.MAX_SAFE_INTEGER);
-      if (rows.length > 0) visit(term, rows);
+      if (rows.length === 0) continue;
+      visit(term, { t: Float64Array.from(rows, (row) => row.t), value: Float64Array.from(rows, (row) => row.value), length: rows.length });
     }
   }
 

@@ -163,8 +163,20 @@ function tierShape(tiers: readonly AlertTier[], window: Window): TierShape {
     // The stable sort keeps the tiers' order among equal long windows, as sorting the figures did.
     const enabled = tiers.map((tier, index) => ({ tier, index })).filter((entry) => !entry.tier.disabled).sort((a, b) => a.tier.longWindow - b.tier.longWindow);
     const reference = enabled.find((entry) => tierClass(entry.tier) === 'page') ?? enabled[0];
-    shape = { windows, labels: windows.map(formatDuration), reference: reference?.index ?? -1 };
+    shape = { windows, labels: windowLabels(windows), reference: reference?.index ?? -1 };
     tierShapes.set(tiers, shape);
   }
   return shape;
 }
+
+/** The windows' labels, made once per window table: `periodWindows` shares one table among SLOs of the same tiers. */
+function windowLabels(windows: readonly DurationMs[]): readonly string[] {
+  let labels = labelsByWindows.get(windows);
+  if (!labels) {
+    labels = windows.map(formatDuration);
+    labelsByWindows.set(windows, labels);
+  }
+  return labels;
+}
+
+const labelsByWindows = new WeakMap<readonly DurationMs[], readonly string[]>();

@@ -58,6 +58,17 @@ describe('evaluateInstant: selectors', () => {
 });
 
 describe('evaluateInstant: aggregations', () => {
+  it('takes min and max over a fleet of 200,000 series (past the argument limit of a spread)', () => {
+    const fleet: InstantSeries[] = Array.from({ length: 200_000 }, (_, index) => ({ labels: { __name__: 'slo:sli:ratio', slo_name: `slo-${index}` }, value: index === 123_456 ? 0.5 : index === 7 ? 2 : 1 }));
+    const one = (query: string): number => {
+      const result = evaluateInstant(query, fleet);
+      if (result.kind !== 'vector' || result.series.length !== 1) throw new Error(`expected one series from ${query}`);
+      return result.series[0]!.value;
+    };
+    expect(one('min(slo:sli:ratio)')).toBe(0.5);
+    expect(one('max(slo:sli:ratio)')).toBe(2);
+  });
+
   it('groups by labels, before or after the argument', () => {
     const expected = [
       [{ slo_service: 'shop' }, 38],

@@ -73,22 +73,36 @@ function sameLiterals(tree: Tree, literals: readonly number[]): boolean {
 
 /** Syntax only (what the spec validator reports); whether the engine can evaluate the query is `compileQuery`'s job. */
 export function parsePromql(promql: string): ParseResult {
+  return syntaxOf(promql, parseTree(promql));
+}
+
+/** `parsePromql` for a caller that holds the query's tree already (`parseTree(promql)`), so it is looked up once. */
+export function syntaxOf(promql: string, tree: Tree): ParseResult {
   if (promql.trim().length === 0) return { ok: false, message: 'the query is empty', from: 0, to: promql.length };
-  const tree = parseTree(promql);
-  let error: { from: number; to: number } | undefined;
-  tree.iterate({
-    enter(node) {
-      if (error) return false;
-      if (node.type.isError) {
-        error = { from: node.from, to: node.to };
-        return false;
-      }
-      return undefined;
-    },
-  });
+  const error = firstError(tree);
   if (!error) return { ok: true };
   return { ok: false, ...describeSyntaxError(promql, error.from) };
 }
+
+/** Where a tree's first syntax error starts, found once per tree: a template's queries share theirs. */
+function firstError(tree: Tree): { from: number } | undefined {
+  let known = treeErrors.get(tree);
+  if (known === undefined) {
+    known = null;
+    tree.iterate({
+      enter(node) {
+        if (known) return false;
+        if (!node.type.isError) return undefined;
+        known = { from: node.from };
+        return false;
+      },
+    });
+    treeErrors.set(tree, known);
+  }
+  return known ?? undefined;
+}
+
+const treeErrors = new WeakMap<Tree, { from: number } | null>();
 
 /** Lezer marks the span it could not parse; the message names the first token there, as Prometheus's parser would. */
 function describeSyntaxError(promql: string, from: number): { message: string; from: number; to: number } {

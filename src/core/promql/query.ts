@@ -1,5 +1,6 @@
-import type { SyntaxNode } from '@lezer/common';
-import { parsePromql, parseTree } from './parse.js';
+import { parseTree, syntaxOf } from './parse.js';
+import { plainTop } from './plain-tree.js';
+import type { PlainNode } from './plain-tree.js';
 import { Refusal } from './refusal.js';
 import { OPERATORS, expressionChildren } from './tree.js';
 import { BUCKET_LABEL, formatBound, parseBound } from './labels.js';
@@ -65,11 +66,12 @@ const UNSUPPORTED_NODES: Readonly<Record<string, string>> = {
 
 /** Parses a query and reduces it to a shape the engine can keep from raw samples, or says which part it cannot. */
 export function analyseQuery(promql: string): Analysis {
-  const syntax = parsePromql(promql);
+  const tree = parseTree(promql);
+  const syntax = syntaxOf(promql, tree);
   if (!syntax.ok) return { ok: false, reason: syntax.message, from: syntax.from, to: syntax.to };
   const walker = new Walker(promql);
   try {
-    const root = parseTree(promql).topNode;
+    const root = plainTop(tree);
     const expression = expressionChildren(root)[0];
     if (!expression) return { ok: false, reason: 'the query is empty', from: 0, to: promql.length };
     return { ok: true, shape: walker.walk(expression), reads: walker.reads };
@@ -128,7 +130,7 @@ class Walker {
 
   constructor(private readonly text: string) {}
 
-  walk(node: SyntaxNode): Shape {
+  walk(node: PlainNode): Shape {
     switch (node.name) {
       case 'ParenExpr':
         return this.walk(this.only(node));
@@ -153,13 +155,13 @@ class Walker {
     return this.text.slice(node.from, node.to);
   }
 
-  private only(node: SyntaxNode): SyntaxNode {
+  private only(node: PlainNode): PlainNode {
     const [inner, extra] = expressionChildren(node);
     if (!inner || extra) throw new Refusal(`"${this.slice(node)}"`, node);
     return inner;
   }
 
-  private number(node: SyntaxNode): NumberShape {
+  private number(node: PlainNode): NumberShape {
     const text = this.slice(node);
     const value = /^[+-]?inf$/i.test(text.trim()) ? parseBound(text)! : Number(text);
     if (Number.isNaN(value)) throw new Refusal(`the duration "${this.slice(node)}" used as a number`, node);
@@ -167,13 +169,13 @@ class Walker {
   }
 
   /** A bare selector is a counter read as its increase (OpenSLO `counter: true`, Pyrra's style). */
-  private bareCounter(node: SyntaxNode): AdditiveShape {
+  private bareCounter(node: PlainNode): AdditiveShape {
     const selector = readSelector(node, this.text);
     this.reads.push({ how: 'a bare counter', from: node.from, to: node.to });
     return { kind: 'additive', terms: [{ term: counterTerm(selector), sign: 1 }], aggregated: false, selector, from: node.from, to: node.to };
   }
 
-  private functionCall(node: SyntaxNode): AdditiveShape | RatioShape {
+  private functionCall(node: PlainNode): AdditiveShape | RatioShape {
     const identifier = node.getChild('FunctionIdentifier');
     const name = identifier ? this.slice(identifier) : '';
     const args = expressionChildren(node.getChild('FunctionCallBody') ?? node).filter((child) => child !== identifier);
@@ -200,7 +202,7 @@ class Walker {
    * count at or below it interpolated within its bucket as Prometheus does (src/ingest/native-histogram.ts), so the
    * fraction is (bucket(upper) - bucket(lower)) / bucket(+Inf) over the window, a ratio of events.
    */
-  private histogramFraction(node: SyntaxNode, args: readonly SyntaxNode[]): RatioShape {
+  private histogramFraction(node: PlainNode, args: readonly PlainNode[]): RatioShape {
     const [lowerNode, upperNode, histogramNode, extra] = args;
     if (!lowerNode || !upperNode || !histogramNode || extra) throw new Refusal(`histogram_fraction() with ${args.length} arguments (expected lower, upper and a histogram)`, node);
     const lower = this.walk(lowerNode);
@@ -224,7 +226,7 @@ class Walker {
    * `sum(...)`, with or without `by`/`without`: the engine always sums over every series, because an SLO's events are
    * one number. Grouping would only split that number by label, which the SLI's ratio does not use.
    */
-  private aggregate(node: SyntaxNode): AdditiveShape {
+  private aggregate(node: PlainNode): AdditiveShape {
     const op = node.getChild('AggregateOp');
     if (!op || op.firstChild?.name !== 'Sum') {
       throw new Refusal(`the aggregation ${op ? this.slice(op) : this.slice(node)}()`, node);
@@ -238,7 +240,7 @@ class Walker {
     return { kind: 'additive', terms: inner.terms, aggregated: true, selector: inner.selector, from: node.from, to: node.to };
   }
 
-  private unary(node: SyntaxNode): Shape {
+  private unary(node: PlainNode): Shape {
     const operator = node.getChild('UnaryOp');
     const inner = this.walk(this.only(node));
     if (!operator || this.slice(operator) === '+') return inner;
@@ -252,8 +254,8 @@ class Walker {
     }
   }
 
-  private binary(node: SyntaxNode): Shape {
-    let operatorNode: SyntaxNode | undefined;
+  private binary(node: PlainNode): Shape {
+    let operatorNode: PlainNode | undefined;
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (OPERATORS[child.name] !== undefined && !operatorNode) operatorNode = child;
       if (child.name === 'BoolModifier' || child.name === 'FillModifier') throw new Refusal(`the ${this.slice(child)} modifier`, child);

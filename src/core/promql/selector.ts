@@ -1,5 +1,5 @@
-import type { SyntaxNode } from '@lezer/common';
 import { BUCKET_LABEL, canonicalMatcher, compareMatchers, formatMatcher, formatName, matcherRegex } from './labels.js';
+import type { QueryNode } from './plain-tree.js';
 import { Refusal } from './refusal.js';
 import { unquote } from './strings.js';
 import type { GaugeMode, LabelMatcher, MatchOp, Term } from './types.js';
@@ -19,8 +19,8 @@ export interface Selector {
  * quoted `{"my.metric"}`) comes as an `__name__` `=` matcher. Only a string Go would reject or a regex JavaScript
  * cannot compile is refused here: what a reader accepts beyond that is its own business.
  */
-export function readMatchers(node: SyntaxNode, text: string): { matcher: LabelMatcher; at: SyntaxNode }[] {
-  const out: { matcher: LabelMatcher; at: SyntaxNode }[] = [];
+export function readMatchers<N extends QueryNode<N>>(node: N, text: string): { matcher: LabelMatcher; at: N }[] {
+  const out: { matcher: LabelMatcher; at: N }[] = [];
   const identifier = node.getChild('Identifier');
   if (identifier) out.push({ matcher: { name: METRIC_NAME_LABEL, op: '=', value: text.slice(identifier.from, identifier.to) }, at: identifier });
   const list = node.getChild('LabelMatchers');
@@ -47,7 +47,7 @@ export function readMatchers(node: SyntaxNode, text: string): { matcher: LabelMa
 }
 
 /** A selector the embedded engine keeps: one exact metric name, the other matchers canonical and sorted. */
-export function readSelector(node: SyntaxNode, text: string): Selector {
+export function readSelector<N extends QueryNode<N>>(node: N, text: string): Selector {
   let metric: string | undefined;
   const matchers: LabelMatcher[] = [];
   for (const { matcher, at } of readMatchers(node, text)) {
@@ -66,7 +66,7 @@ export function readSelector(node: SyntaxNode, text: string): Selector {
   return { metric, matchers };
 }
 
-function stringValue(node: SyntaxNode | null, text: string, at: SyntaxNode): string {
+function stringValue<N extends QueryNode<N>>(node: N | null, text: string, at: N): string {
   const value = node ? unquote(text.slice(node.from, node.to)) : undefined;
   if (value === undefined) throw new Refusal('a string literal has an invalid escape', at, { verbatim: true });
   return value;

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '@lezer/common';
+import type { QueryNode } from './plain-tree.js';
 
 /** Binary operator nodes of the lezer grammar, by the operator as PromQL writes it. */
 export const OPERATORS: Readonly<Record<string, string>> = {
@@ -26,8 +26,8 @@ export const OPERATORS: Readonly<Record<string, string>> = {
 const NOT_EXPRESSIONS = new Set([...Object.keys(OPERATORS), 'BoolModifier', 'MatchingModifierClause', 'FillModifier', 'LineComment', 'UnaryOp']);
 
 /** The operand nodes of an expression node, skipping operators, modifiers and comments. */
-export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
-  const children: SyntaxNode[] = [];
+export function expressionChildren<N extends QueryNode<N>>(node: N): N[] {
+  const children: N[] = [];
   for (let child = node.firstChild; child; child = child.nextSibling) {
     if (!NOT_EXPRESSIONS.has(child.name)) children.push(child);
   }
@@ -35,7 +35,7 @@ export function expressionChildren(node: SyntaxNode): SyntaxNode[] {
 }
 
 /** The operator node of a `BinaryExpr`. */
-export function binaryOperator(node: SyntaxNode): { node: SyntaxNode; operator: string } | undefined {
+export function binaryOperator<N extends QueryNode<N>>(node: N): { node: N; operator: string } | undefined {
   for (let child = node.firstChild; child; child = child.nextSibling) {
     const operator = OPERATORS[child.name];
     if (operator !== undefined) return { node: child, operator };

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../../core/index.js';
+import type { BucketColumns, BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../../core/index.js';
 import { COARSE_BUCKET_MS } from '../../core/index.js';
 import type { Connection } from './database.js';
 
@@ -341,24 +341,33 @@ export class SqliteEngineStore implements EngineStore {
     return [...sums].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
   }
 
-  scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketRow[]) => void): void {
+  scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketColumns) => void): void {
     this.fold();
     const keys = new Map<number, string>();
     for (const [key, id] of this.termIds) keys.set(id, key);
     const statement = resolution === 'fine' ? this.scanFine : this.scanCoarse;
+    // One pair of columns for every term, grown as needed: a row costs two array writes, not an object.
+    let t: Float64Array = new Float64Array(64);
+    let value: Float64Array = new Float64Array(64);
+    let length = 0;
     let current: number | undefined;
-    let rows: BucketRow[] = [];
     const flush = (): void => {
       const key = current === undefined ? undefined : keys.get(current);
-      if (key !== undefined && rows.length > 0) visit(key, rows);
-      rows = [];
+      if (key !== undefined && length > 0) visit(key, { t, value, length });
+      length = 0;
     };
     for (const row of statement.raw().iterate(from) as IterableIterator<[number, number, number]>) {
       if (row[0] !== current) {
         flush();
         current = row[0];
       }
-      rows.push({ t: row[1], value: row[2] });
+      if (length === t.length) {
+        t = grown(t);
+        value = grown(value);
+      }
+      t[length] = row[1];
+      value[length] = row[2];
+      length++;
     }
     flush();
   }
@@ -430,4 +439,11 @@ class ChunkedUpsert {
     for (; offset + chunk <= values.length; offset += chunk) this.many.run(values.slice(offset, offset + chunk));
     for (; offset < values.length; offset += this.columns) this.one.run(values.slice(offset, offset + this.columns));
   }
+}
+
+/** Twice the room, the first half copied. */
+function grown(column: Float64Array): Float64Array {
+  const next = new Float64Array(column.length * 2);
+  next.set(column);
+  return next;
 }
