@@ -200,6 +200,26 @@ const statedTier = fc.record({
   label: fc.option(word, { nil: undefined }),
 });
 
+/** A sloe/v1 ratio SLO of service `shop` whose `alerting.tiers` is TIERS (YAML lines, indented for the list). */
+export function sloeWithTiers(name: string, window: string, tiers: string): string {
+  return `apiVersion: sloe/v1
+kind: SLO
+metadata:
+  name: ${name}
+spec:
+  service: shop
+  window: ${window}
+  objectives:
+    - target: 0.999
+  sli:
+    ratio:
+      bad: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+      total: sum(rate(http_requests_total[{{.window}}]))
+  alerting:
+    tiers:
+${tiers}`;
+}
+
 /** A sloe/v1 SLO whose alerting states its own tier table (1 to 4 tiers) over a rolling window. */
 export const sloeTiersSpec = fc
   .record({ name: word, window: fc.constantFrom('7d', '28d', '30d'), tiers: fc.array(statedTier, { minLength: 1, maxLength: 4 }) })
@@ -217,20 +237,5 @@ export const sloeTiersSpec = fc
       ];
       return `      - { ${fields.join(', ')} }\n`;
     }).join('');
-    return `apiVersion: sloe/v1
-kind: SLO
-metadata:
-  name: ${spec.name}
-spec:
-  service: shop
-  window: ${spec.window}
-  objectives:
-    - target: 0.999
-  sli:
-    ratio:
-      bad: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
-      total: sum(rate(http_requests_total[{{.window}}]))
-  alerting:
-    tiers:
-${tiers}`;
+    return sloeWithTiers(spec.name, spec.window, tiers);
   });

@@ -2,26 +2,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, formatProblem, HOUR, MINUTE } from '../../src/core/index.js';
-import { sloeTiersSpec } from './arbitraries.js';
+import { sloeTiersSpec, sloeWithTiers } from './arbitraries.js';
 import { load, roundTrip, withoutOrigin } from './round-trip.js';
 
 function slo(tiers: string, window = '28d'): string {
-  return `apiVersion: sloe/v1
-kind: SLO
-metadata:
-  name: checkout
-spec:
-  service: shop
-  window: ${window}
-  objectives:
-    - target: 0.999
-  sli:
-    ratio:
-      bad: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
-      total: sum(rate(http_requests_total[{{.window}}]))
-  alerting:
-    tiers:
-${tiers}`;
+  return sloeWithTiers('checkout', window, tiers);
 }
 
 function read(text: string): ReturnType<typeof load> {
