@@ -84,17 +84,10 @@ export class StoredCounts {
     if (!sli) return undefined;
     const { readFrom, fineFloor } = grid;
     const { to } = grid.request;
-    const span = to - readFrom + 2 * COARSE_BUCKET_MS;
     const counted = plan.slices ? sliceSides(plan.slices) : sli;
     const keys = new Set([...sli.good, ...sli.total, ...counted.good, ...counted.total].map((signed) => signed.term.key));
     const series = new Map<string, TermSeries>();
-    for (const key of keys) {
-      const kept = new TermSeries(key, { fineKeep: span, longestWindow: span });
-      const fineFrom = Math.max(readFrom, fineFloor);
-      kept.fine.load(store.buckets('fine', key, fineFrom, to + FINE_BUCKET_MS), fineFrom);
-      kept.coarse.load(store.buckets('coarse', key, readFrom, to + COARSE_BUCKET_MS), readFrom);
-      series.set(key, kept);
-    }
+    for (const key of keys) series.set(key, TermSeries.fromStore(store, key, { readFrom, fineFloor, to }));
     // Timeslices: every figure comes from the decided slices, as in the live evaluation (which decided exclusions).
     const excluded = plan.slices ? [] : exclusions.ranges(plan.slo.name, readFrom, to);
     return new StoredCounts(counted, series, excluded);

@@ -27,17 +27,10 @@ export function rangeEventsOf(
   const from = Math.min(...ranges.map((range) => range.from));
   const to = Math.max(...ranges.map((range) => range.to));
   const readFrom = Math.floor(from / COARSE_BUCKET_MS) * COARSE_BUCKET_MS - COARSE_BUCKET_MS;
-  const span = to - readFrom + 2 * COARSE_BUCKET_MS;
   const fineFloor = Math.ceil((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
   const counted = plan.slices ? sliceSides(plan.slices) : sli;
   const series = new Map<string, TermSeries>();
-  for (const key of new Set([...counted.good, ...counted.total].map((signed) => signed.term.key))) {
-    const kept = new TermSeries(key, { fineKeep: span, longestWindow: span });
-    const fineFrom = Math.max(readFrom, fineFloor);
-    kept.fine.load(store.buckets('fine', key, fineFrom, to + FINE_BUCKET_MS), fineFrom);
-    kept.coarse.load(store.buckets('coarse', key, readFrom, to + COARSE_BUCKET_MS), readFrom);
-    series.set(key, kept);
-  }
+  for (const key of new Set([...counted.good, ...counted.total].map((signed) => signed.term.key))) series.set(key, TermSeries.fromStore(store, key, { readFrom, fineFloor, to }));
   const excluded = plan.slices ? [] : exclusions.ranges(plan.slo.name, readFrom, to);
   return ranges.map((range) => sliCounts(counted, series, range.from, Math.min(range.to, now), excluded));
 }

@@ -19,6 +19,21 @@ export class TermSeries {
     this.coarse = new PrefixRing(COARSE_BUCKET_MS, Math.ceil(options.longestWindow / COARSE_BUCKET_MS) + 2);
   }
 
+  /**
+   * A term's stored buckets over [readFrom, to] in rings sized for that span, for reads over the past (history,
+   * events over ranges): fine buckets from `fineFloor` (what the store still keeps at minute resolution) or readFrom,
+   * whichever is later; coarse buckets from readFrom.
+   */
+  static fromStore(store: EngineStore, key: string, span: { readFrom: number; fineFloor: number; to: number }): TermSeries {
+    const { readFrom, fineFloor, to } = span;
+    const length = to - readFrom + 2 * COARSE_BUCKET_MS;
+    const kept = new TermSeries(key, { fineKeep: length, longestWindow: length });
+    const fineFrom = Math.max(readFrom, fineFloor);
+    kept.fine.load(store.buckets('fine', key, fineFrom, to + FINE_BUCKET_MS), fineFrom);
+    kept.coarse.load(store.buckets('coarse', key, readFrom, to + COARSE_BUCKET_MS), readFrom);
+    return kept;
+  }
+
   add(timestamp: number, value: number): void {
     this.fine.add(Math.floor(timestamp / FINE_BUCKET_MS), value);
     this.coarse.add(Math.floor(timestamp / COARSE_BUCKET_MS), value);
