@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncomingSeries, Slo, SpecSet } from '../core/index.js';
-import { DAY, HOUR, MINUTE, tiersForPeriod } from '../core/index.js';
+import { DAY, HOUR, MINUTE } from '../core/index.js';
+import { groupedOrders } from '../../test/helpers/grouped-slo.js';
 import { openMemoryStore, openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { Engine } from './engine.js';
@@ -13,23 +14,6 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function groupedSlo(maxGroups?: number): Slo {
-  return {
-    name: 'orders',
-    service: 'shop',
-    labels: {},
-    sli: { kind: 'ratio', bad: { promql: 'sum(rate(req_total{code=~"5.."}[{{.window}}]))' }, total: { promql: 'sum(rate(req_total[{{.window}}]))' } },
-    objectives: [{ key: 'main', target: 0.99 }],
-    window: { kind: 'rolling', duration: 7 * DAY },
-    budgetingMethod: 'Occurrences',
-    alerting: { name: 'Orders', labels: {}, annotations: {}, tiers: tiersForPeriod(7 * DAY), minEvents: 0, keepFiringFor: 0, noDataFor: 0 },
-    exclusions: [],
-    maintenance: [],
-    groupBy: ['route'],
-    ...(maxGroups === undefined ? {} : { maxGroups }),
-  };
-}
 
 const specs = (slo: Slo): SpecSet => ({ services: [{ name: 'shop', labels: {} }], slos: [slo], policies: [] });
 
@@ -66,7 +50,7 @@ async function run(engine: Engine, clock: { now: number }, from: number, to: num
 describe('grouped SLOs in the engine', () => {
   it('gives each route its own budget and alerts; the SLO entry is the aggregate of all series', async () => {
     const clock = { now: START };
-    const engine = engineOf(groupedSlo(), openMemoryStore(), clock);
+    const engine = engineOf(groupedOrders(), openMemoryStore(), clock);
     const traffic = new Routes();
     await run(engine, clock, START, START + 2 * HOUR, { '/a': 0.05, '/b': 0, '/c': 0, '/d': 0 }, traffic);
     const groups = engine.groups('orders')!;
@@ -91,7 +75,7 @@ describe('grouped SLOs in the engine', () => {
 
   it('caps the groups at maxGroups and counts the rest, which still count in the aggregate', async () => {
     const clock = { now: START };
-    const engine = engineOf(groupedSlo(2), openMemoryStore(), clock);
+    const engine = engineOf(groupedOrders(2), openMemoryStore(), clock);
     await run(engine, clock, START, START + 30 * MINUTE, { '/a': 0, '/b': 0, '/c': 0.1, '/d': 0 }, new Routes());
     const aggregate = engine.get('orders')!;
     expect(aggregate.groupCount).toBe(2);
@@ -108,13 +92,13 @@ describe('grouped SLOs in the engine', () => {
     const clock = { now: START };
     const first = openSqliteStore(path);
     const traffic = new Routes();
-    const before = engineOf(groupedSlo(), first, clock);
+    const before = engineOf(groupedOrders(), first, clock);
     await run(before, clock, START, START + 2 * HOUR, { '/a': 0.05, '/b': 0 }, traffic);
     const saved = before.groups('orders')!;
     first.close();
 
     const second = openSqliteStore(path);
-    const after = engineOf(groupedSlo(), second, clock);
+    const after = engineOf(groupedOrders(), second, clock);
     const transitions: unknown[] = [];
     after.onTransitions((batch) => transitions.push(...batch));
     await after.evaluate(clock.now);
@@ -129,7 +113,7 @@ describe('grouped SLOs in the engine', () => {
 
   it('a silent group goes nodata, then is dropped once a whole period passed without its events', async () => {
     const clock = { now: START };
-    const engine = engineOf(groupedSlo(), openMemoryStore(), clock);
+    const engine = engineOf(groupedOrders(), openMemoryStore(), clock);
     const traffic = new Routes();
     await run(engine, clock, START, START + HOUR, { '/a': 0, '/gone': 0 }, traffic);
     expect(engine.get('orders')!.groupCount).toBe(2);

@@ -5,33 +5,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/api/index.js';
-import type { BudgetPolicy, IncomingSeries, Slo, SpecSet } from '../../src/core/index.js';
-import { DAY, HOUR, MINUTE, decideGate, judgedEntry, policyForService, policyForSlo, tiersForPeriod } from '../../src/core/index.js';
+import type { BudgetPolicy, IncomingSeries, SpecSet } from '../../src/core/index.js';
+import { HOUR, MINUTE, decideGate, judgedEntry, policyForService, policyForSlo } from '../../src/core/index.js';
 import { Engine } from '../../src/engine/index.js';
 import { createPolicy, verdictData } from '../../src/policy/index.js';
 import { loadSpecs } from '../../src/spec/index.js';
 import { openMemoryStore } from '../../src/store/index.js';
+import { GROUPED_ORDERS_TARGET, groupedOrders } from '../helpers/grouped-slo.js';
 
 const START = Date.UTC(2026, 10, 5);
 const END = START + 2 * HOUR;
 const ROUTES = ['/a', '/b', '/c', '/d', '/e', '/f', '/g', '/h'];
 const PER_MINUTE = 1000;
 const ERRORS_ON_A = 0.02;
-const OBJECTIVE = 0.99;
+const OBJECTIVE = GROUPED_ORDERS_TARGET;
 
-const orders: Slo = {
-  name: 'orders',
-  service: 'shop',
-  labels: {},
-  sli: { kind: 'ratio', bad: { promql: 'sum(rate(req_total{code=~"5.."}[{{.window}}]))' }, total: { promql: 'sum(rate(req_total[{{.window}}]))' } },
-  objectives: [{ key: 'main', target: OBJECTIVE }],
-  window: { kind: 'rolling', duration: 7 * DAY },
-  budgetingMethod: 'Occurrences',
-  alerting: { name: 'Orders', labels: {}, annotations: {}, tiers: tiersForPeriod(7 * DAY), minEvents: 0, keepFiringFor: 0, noDataFor: 0 },
-  exclusions: [],
-  maintenance: [],
-  groupBy: ['route'],
-};
+const orders = groupedOrders();
 
 function policy(extra = ''): BudgetPolicy {
   const text = `apiVersion: sloe/v1
