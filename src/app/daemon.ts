@@ -10,8 +10,8 @@ import { CONFIG_TABLE } from '../config/index.js';
 import type { SloeConfig } from '../config/index.js';
 import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
-import { countRequests, createLogger, createSelfMetrics, requestRecorder, startTracing, traceRequests } from '../telemetry/index.js';
-import type { RequestRecorder, SelfMetrics } from '../telemetry/index.js';
+import { countRequests, createLogger, createSelfMetrics, startTracing, traceRequests } from '../telemetry/index.js';
+import type { SelfMetrics } from '../telemetry/index.js';
 import { RouteTable, authenticate, openRemotePolicy, requestAuthorizer } from '../auth/index.js';
 import { GATE_ROUTE, gateFastPath } from '../policy/index.js';
 import type { OpenRemotePolicy } from '../auth/index.js';
@@ -65,9 +65,9 @@ const TRACED_PATHS = [...INGEST_PATHS, '/api/v1/gates/*', '/api/v1/hooks/*', '/a
  * Before every route, in order: request metrics, traces (only when spans are exported: a span nobody receives still
  * costs a context switch and a header scan per request), the one auth check, body limits.
  */
-function middleware(config: SloeConfig, metrics: SelfMetrics, record: RequestRecorder, routeTable: RouteTable, openRemote: OpenRemotePolicy, tracing: boolean): Middleware[] {
+function middleware(config: SloeConfig, metrics: SelfMetrics, routeTable: RouteTable, openRemote: OpenRemotePolicy, tracing: boolean): Middleware[] {
   return [
-    { path: '*', handler: countRequests(metrics, record) },
+    { path: '*', handler: countRequests(metrics) },
     ...(tracing ? TRACED_PATHS.map((path) => ({ path, handler: traceRequests() })) : []),
     // The one route table says which scope each route needs; the caller is put on the request context.
     { path: '*', handler: authenticate(config.auth, routeTable, openRemote) },
@@ -106,11 +106,10 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     const openRemote = openRemotePolicy(parseListen(config.listen).host, config.auth, config.auth.allowOpenRemote);
     // Said once at start, loudly: an operator who forgot a token learns why other hosts get 403 (or that they do not).
     if (openRemote.reason !== '') logger.warn({ listen: config.listen, restricted: [...openRemote.restricted] }, openRemote.reason);
-    const record = requestRecorder(metrics);
     const app = createHttpApp(
       parts.flatMap((part) => part.routes ?? []),
       readiness(specs, () => engine.evaluated(), () => draining),
-      middleware(config, metrics, record, routeTable, openRemote, tracing.enabled),
+      middleware(config, metrics, routeTable, openRemote, tracing.enabled),
     );
     // A route nobody gave a scope would fall back to the default rule silently; refuse to start instead.
     const undeclared = routeTable.undeclared(app.routes);

@@ -1,5 +1,4 @@
-export { countRequests, requestRecorder } from './http.js';
-export type { RequestRecorder } from './http.js';
+export { countRequests } from './http.js';
 export { instrumentAppender, instrumentJournal, instrumentNotifier, observeCycle } from './instrument.js';
 export type { CountableNotifier, CycleTiming } from './instrument.js';
 export { REDACT_PATHS, createLogger } from './logger.js';
