@@ -4,7 +4,7 @@ import { parsePromql, parseTree } from './parse.js';
 import { Refusal } from './refusal.js';
 import { METRIC_NAME_LABEL, readMatchers } from './selector.js';
 import type { Selector } from './selector.js';
-import { expressionChildren } from './tree.js';
+import { binaryOperator, expressionChildren } from './tree.js';
 
 /** The per-series range functions whose results a `sum by (label)` can split per value without changing them. */
 const PER_SERIES_FUNCTIONS = new Set(['increase', 'count_over_time']);
@@ -49,8 +49,7 @@ export function formatSummedSelector(summed: SummedSelector, by: readonly string
 
 function readOrZero(node: SyntaxNode, text: string): SummedSelector | undefined {
   if (node.name !== 'BinaryExpr') return readSum(node, text);
-  const operators = children(node).filter((child) => child.name === 'Or' || child.name === 'MatchingModifierClause' || child.name === 'BoolModifier');
-  if (operators.length !== 1 || operators[0]!.name !== 'Or') return undefined;
+  if (binaryOperator(node)?.operator !== 'or' || node.getChild('MatchingModifierClause') || node.getChild('BoolModifier')) return undefined;
   const [left, right] = expressionChildren(node);
   if (!left || !right || !isVectorZero(right, text)) return undefined;
   return readSum(left, text);
@@ -88,10 +87,4 @@ function verbatimSelector(vector: SyntaxNode, text: string): Selector | undefine
 
 function isVectorZero(node: SyntaxNode, text: string): boolean {
   return node.name === 'FunctionCall' && /^vector\s*\(\s*0\s*\)$/.test(text.slice(node.from, node.to).trim());
-}
-
-function children(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) out.push(child);
-  return out;
 }
