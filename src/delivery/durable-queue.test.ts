@@ -4,7 +4,7 @@ import { FakeTimers } from '../../test/notify/fake-timers.js';
 import type { DocumentStore } from '../core/index.js';
 import { DurableQueue } from './durable-queue.js';
 import type { QueueSettlement } from './durable-queue.js';
-import { memoryDocuments } from './memory-documents.js';
+import { MemoryDocumentStore } from '../store/index.js';
 import { deliveryMetrics } from './metrics.js';
 import type { DeliveryResult } from './result.js';
 
@@ -55,7 +55,7 @@ async function metricValue(registry: Registry, name: string): Promise<number> {
 describe('DurableQueue', () => {
   it('holds at most its capacity waiting, dropping the oldest waiting one, counted in a metric and logged', async () => {
     const registry = new Registry();
-    const store = memoryDocuments();
+    const store = new MemoryDocumentStore();
     const target = receiver();
     const { queue, settled, logged } = queueOn(store, registry, target.deliver, { capacity: 2 });
     for (const item of ['a', 'b', 'c', 'd']) queue.enqueue(item);
@@ -75,7 +75,7 @@ describe('DurableQueue', () => {
     const registry = new Registry();
     const target = receiver();
     target.hold();
-    const { queue, settled } = queueOn(memoryDocuments(), registry, target.deliver, { capacity: 1 });
+    const { queue, settled } = queueOn(new MemoryDocumentStore(), registry, target.deliver, { capacity: 1 });
     queue.start();
     queue.enqueue('first');
     queue.enqueue('second');
@@ -91,7 +91,7 @@ describe('DurableQueue', () => {
     const retry: DeliveryResult = { outcome: 'retry', reason: 'HTTP 503', status: 503 };
     const target = receiver([retry, retry, retry, { outcome: 'rejected', reason: 'HTTP 404', status: 404 }]);
     const registry = new Registry();
-    const { queue, settled } = queueOn(memoryDocuments(), registry, target.deliver, { maxAttempts: 3, timers });
+    const { queue, settled } = queueOn(new MemoryDocumentStore(), registry, target.deliver, { maxAttempts: 3, timers });
     queue.start();
     queue.enqueue('x');
     queue.enqueue('y');
@@ -106,7 +106,7 @@ describe('DurableQueue', () => {
   });
 
   it('keeps what waits in the store: a queue built on the same store after a shutdown delivers it', async () => {
-    const store = memoryDocuments();
+    const store = new MemoryDocumentStore();
     const down = receiver([{ outcome: 'retry', reason: 'ECONNREFUSED' }]);
     const first = queueOn(store, new Registry(), down.deliver);
     first.queue.start();
@@ -128,7 +128,7 @@ describe('DurableQueue', () => {
   });
 
   it('keeps a message enqueued as not durable in memory only: delivered, but not restored after a restart', async () => {
-    const store = memoryDocuments();
+    const store = new MemoryDocumentStore();
     const down = receiver([{ outcome: 'retry', reason: 'ECONNREFUSED' }]);
     const first = queueOn(store, new Registry(), down.deliver);
     first.queue.start();
@@ -147,7 +147,7 @@ describe('DurableQueue', () => {
 
   it('with coalescing, a newer message replaces the newest waiting one about its subject, never one in flight nor across a later change', async () => {
     const timers = new FakeTimers();
-    const store = memoryDocuments();
+    const store = new MemoryDocumentStore();
     const target = receiver([{ outcome: 'retry', reason: 'HTTP 503', status: 503 }]);
     target.hold();
     const { queue, settled } = queueOn(store, new Registry(), target.deliver, { timers, coalesce: SAME_SUBJECT_AND_STATE });
@@ -173,7 +173,7 @@ describe('DurableQueue', () => {
   });
 
   it('checks its options once', () => {
-    const options = { name: 'q', store: memoryDocuments(), deliver: () => Promise.resolve({ outcome: 'delivered', status: 200 } as const), metrics: deliveryMetrics(new Registry()) };
+    const options = { name: 'q', store: new MemoryDocumentStore(), deliver: () => Promise.resolve({ outcome: 'delivered', status: 200 } as const), metrics: deliveryMetrics(new Registry()) };
     expect(() => new DurableQueue({ ...options, capacity: 0 })).toThrow(/q: capacity must be a positive integer, got 0/);
     expect(() => new DurableQueue({ ...options, capacity: 1, maxAttempts: 0 })).toThrow(/maxAttempts/);
   });

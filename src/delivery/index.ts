@@ -6,7 +6,6 @@ export { DurableQueue, queueNamespace } from './durable-queue.js';
 export type { Coalescing, DeliveryLogger, DurableQueueOptions, QueueSettlement, SettlementDetail } from './durable-queue.js';
 export { exchange, resultOf, send } from './http.js';
 export type { Exchange, Fetch, OutboundRequest, SendOptions } from './http.js';
-export { memoryDocuments } from './memory-documents.js';
 export { deliveryMetrics } from './metrics.js';
 export type { DeliveryMetrics } from './metrics.js';
 export type { DeliveryResult } from './result.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, cloudEvent, verifySignature } from './cloudevents.js';
 import type { CloudEvent } from './cloudevents.js';
-import { memoryDocuments } from '../delivery/index.js';
+import { MemoryDocumentStore } from '../store/index.js';
 import { EventDelivery } from './delivery.js';
 import type { DeliveryOptions } from './delivery.js';
 
 /** A started EventDelivery on a store of its own. */
 function started(options: Omit<DeliveryOptions, 'store'>): EventDelivery {
-  const delivery = new EventDelivery({ ...options, store: memoryDocuments() });
+  const delivery = new EventDelivery({ ...options, store: new MemoryDocumentStore() });
   delivery.start();
   return delivery;
 }
