@@ -13,11 +13,16 @@ const MAX_NAME = 63;
 /** The specification caps every `description`. */
 export const MAX_DESCRIPTION = 1050;
 
+/** Whether `name` may be an object's `metadata.name`. */
+export function isOpenSloName(name: string): boolean {
+  return name.length <= MAX_NAME && RFC1123_LABEL.test(name);
+}
+
 /** `metadata.name`, which must be an RFC 1123 label (it becomes a Kubernetes object name and a reference key). */
 export function readObjectName(metadata: Fields, required = true): string | undefined {
   const name = metadata.string('name', required);
   if (name === undefined) return undefined;
-  if (name.length > MAX_NAME || !RFC1123_LABEL.test(name)) {
+  if (!isOpenSloName(name)) {
     const why = name.length > MAX_NAME ? `is ${name.length} characters; at most ${MAX_NAME}` : 'may hold only lower-case letters, digits and -, and must start and end with a letter or digit';
     metadata.ctx.report(metadata.at('name'), `'${metadata.fieldPath('name')}' must be an RFC 1123 label name: '${name}' ${why}`);
     // Undefined, so the object is not loaded and no later check reports the same name again.

@@ -4,6 +4,7 @@ import { isVectorSelector } from '../selector.js';
 
 /** The largest whole unit of a duration, as the shorthand every format takes (`28d`, `90m`). */
 export function durationText(ms: DurationMs): string {
+  if (ms === 0) return '0s';
   if (ms % DAY === 0) return `${ms / DAY}d`;
   if (ms % HOUR === 0) return `${ms / HOUR}h`;
   if (ms % MINUTE === 0) return `${ms / MINUTE}m`;

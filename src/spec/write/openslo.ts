@@ -1,7 +1,7 @@
 import type { Objective, Query, Sli, Slo } from '../../core/index.js';
-import { camelCaseName } from '../alerting.js';
 import { slug } from '../common.js';
 import { durationText, fileSafe, objectiveKeyNote, omitEmpty } from './common.js';
+import { openSloAlerting } from './openslo-alerting.js';
 import type { Inexpressible, WriteResult, WrittenDocument } from './types.js';
 
 const CALENDAR_SHORTHAND = { week: '1w', month: '1M', quarter: '1Q', year: '1Y' } as const;
@@ -44,9 +44,8 @@ export function writeOpenSlo(slos: readonly Slo[]): WriteResult {
     if (typeof spec === 'string') inexpressible.push({ slo, message: spec });
     if (own !== undefined) inexpressible.push({ slo, message: `objective '${own.key}' with its own SLI (written only from sloe/v1 to sloe/v1)` });
     if (typeof spec === 'string' || own !== undefined) continue;
-    const approximations: string[] = [];
-    const defaults = slo.alerting.tiers.every((tier) => !tier.disabled && tier.labels === undefined) && slo.alerting.name === camelCaseName(slo.name);
-    if (!defaults) approximations.push("alerting (tier overrides, alert name and labels): OpenSLO's AlertPolicy cannot say them; sloe's default tiers apply");
+    const alerting = openSloAlerting(slo);
+    const approximations: string[] = [...alerting.approximations];
     for (const item of slo.objectives) approximations.push(...objectiveKeyNote(item.key, slug(item.displayName ?? item.key), 'OpenSLO keys an objective by its displayName'));
     const window = slo.window.kind === 'rolling'
       ? { duration: durationText(slo.window.duration), isRolling: true }
@@ -65,6 +64,7 @@ export function writeOpenSlo(slos: readonly Slo[]): WriteResult {
           timeWindow: [window],
           budgetingMethod: slo.budgetingMethod,
           objectives: slo.objectives.map(objective),
+          alertPolicies: alerting.alertPolicies,
         }),
       },
     });
