@@ -1,16 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, sloeEntry } from '../../test/helpers/build.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** `sloe ARGS...` as a real process from the sources, as a user's shell runs it. */
+/** `sloe ARGS...` as a real process (bin/sloe.js, built from the current sources), as a user's shell runs it. */
 function sloe(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [sloeEntry(), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe('sloe with no command', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
   it('prints the usage with every command on stderr and exits 2', () => {
     const result = sloe();
     expect(result.status).toBe(2);

@@ -8,12 +8,13 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, closeSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import { buildProgram } from '../../src/cli/main.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { openDatabase } from '../../src/store/index.js';
 import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
+import { ensureBuilt, sloeEntry } from '../helpers/build.js';
 import { REMOTE_WRITE_HEADERS, remoteWriteBody } from '../helpers/remote-write-encoder.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -67,7 +68,7 @@ function serveProcess(data: string, specs: string): Promise<{ code: number | nul
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--listen', '127.0.0.1:0', '--data', data, '--slos', specs],
+      [sloeEntry(), 'serve', '--listen', '127.0.0.1:0', '--data', data, '--slos', specs],
       { cwd: ROOT, timeout: 45_000 },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, output: stdout + stderr }),
     );
@@ -76,6 +77,8 @@ function serveProcess(data: string, specs: string): Promise<{ code: number | nul
 }
 
 describe('a damaged database', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
   it('is named, with what to do, when serve starts on it, and doctor checks and repairs it', { timeout: 120_000 }, async () => {
     const { file, specs } = await healthyDatabase();
     expect(await sloe(['doctor', '--data', join(file, '..')])).toMatchObject({ code: 0, stdout: `${file}: ok (integrity_check)\n` });

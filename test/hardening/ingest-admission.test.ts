@@ -9,7 +9,8 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
 import { freePort } from '../helpers/ports.js';
 import { startSloe } from '../helpers/sloe-process.js';
 import type { SloeProcess } from '../helpers/sloe-process.js';
@@ -19,6 +20,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const WRITERS = 500;
 const FLOOD_SECONDS = 5;
 const running: SloeProcess[] = [];
+
+beforeAll(() => ensureBuilt(), 180_000);
 
 afterAll(() => {
   for (const sloe of running) sloe.child.kill('SIGKILL');

@@ -8,14 +8,17 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sloSpec } from '../app/daemon-fixture.js';
+import { ensureBuilt, sloeEntry } from '../helpers/build.js';
 import { freePort } from '../helpers/ports.js';
 import { startSloe } from '../helpers/sloe-process.js';
 import type { SloeProcess } from '../helpers/sloe-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const running: SloeProcess[] = [];
+
+beforeAll(() => ensureBuilt(), 180_000);
 
 afterAll(async () => {
   for (const sloe of running) {
@@ -34,7 +37,7 @@ function specFolder(): { root: string; specs: string } {
 
 function validate(path: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'validate', path], { cwd: ROOT, timeout: 30_000 }, (error, stdout) => {
+    execFile(process.execPath, [sloeEntry(), 'validate', path], { cwd: ROOT, timeout: 30_000 }, (error, stdout) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout });
     });
   });

@@ -1,10 +1,12 @@
 /**
- * A real `sloe serve` process for tests that kill, signal or restart it. It runs from the sources through tsx, so it
- * is always the code under test, never a stale build.
+ * A real `sloe serve` process for tests that kill, signal or restart it. It runs bin/sloe.js after `ensureBuilt`
+ * has compiled any source newer than dist/, so it is always the code under test, never a stale build; call
+ * `ensureBuilt` in the file's `beforeAll` so a compilation is not charged to the first test's time-out.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { sloeEntry } from './build.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -19,7 +21,7 @@ export interface SloeProcess {
 
 /** Starts `sloe serve` with the given flags and resolves once `/readyz` answers 200 (bounded: `readyWithinMs`). */
 export async function startSloe(port: number, args: readonly string[], readyWithinMs = 20_000): Promise<SloeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--listen', `127.0.0.1:${port}`, ...args], {
+  const child = spawn(process.execPath, [sloeEntry(), 'serve', '--listen', `127.0.0.1:${port}`, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SLOE_LOG_LEVEL: process.env.SLOE_LOG_LEVEL ?? 'warn' },

@@ -56,6 +56,13 @@ async function startTarget(): Promise<MetricsTarget & { setErrors(n: number): vo
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One of Prometheus's own gauges, from its /metrics (the first series of that name); NaN when it has none. */
+async function prometheusGauge(server: PrometheusProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
+  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 let prometheus: PrometheusProcess | undefined;
 let sloe: SloeIngest | undefined;
 let target: Awaited<ReturnType<typeof startTarget>> | undefined;
@@ -97,8 +104,17 @@ remote_write:
     await waitForScrapes(16);
     target.freeze();
     await waitForScrapes(19);
-    // Let the last batches arrive (batch deadline 1 s).
-    await sleep(2_000);
+    // The last batches arrive within the batch deadline (1 s): wait until Prometheus's queue reports it has sent (and
+    // sloe acknowledged) every sample appended so far, rather than sleeping for the deadline.
+    const running = prometheus;
+    const appended = await prometheusGauge(running, 'prometheus_remote_storage_highest_timestamp_in_seconds');
+    expect(appended).toBeGreaterThan(0);
+    const sentBy = Date.now() + 10_000;
+    // A missing gauge is NaN, which is never caught up: the wait then fails instead of passing unseen.
+    while (!((await prometheusGauge(running, 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds')) >= appended)) {
+      if (Date.now() > sentBy) throw new Error(`Prometheus's remote-write queue did not catch up within 10 s:\n${running.log()}`);
+      await sleep(100);
+    }
 
     const now = Date.now();
     const report = await sloe.engine.evaluate(now);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { createHttpApp, journalRoutes, specRoutes, startServer, uiRoutes } from 
 import type { RunningServer } from '../../src/api/index.js';
 import { MemoryJournal } from '../../src/store/index.js';
 import { authenticate } from '../../src/auth/index.js';
+import { ensureUiBuilt } from '../helpers/build.js';
 import { launchChromium } from './chromium.js';
 import { BUDGET_ORDER, DECISIONS, FREEZES, INCIDENTS, STATUSES, history } from './fixtures.js';
 
@@ -60,8 +60,8 @@ describe('web UI in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    // The UI the daemon serves is the build output; build it now so the test sees the current sources.
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'build-ui.ts')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
+    // The UI the daemon serves is the build output, rebuilt when its sources are newer so the test sees them.
+    ensureUiBuilt();
     const journal = new MemoryJournal();
     journal.append('notification', { at: Date.parse('2026-11-26T11:40:00Z'), subject: 'checkout-availability', data: { event: 'delivered', receiver: 'pagerduty', state: 'firing', severity: 'page' } });
     const spec = { name: 'checkout-availability', file: 'slo-definitions/checkout.yaml', line: 1, format: 'sloe/v1', yaml: 'apiVersion: sloe/v1\nkind: SLO\nmetadata:\n  name: checkout-availability\n' };

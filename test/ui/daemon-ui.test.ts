@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon } from '../../src/app/index.js';
 import type { Daemon } from '../../src/app/index.js';
 import type { IncomingSeries, SloStatus } from '../../src/core/index.js';
+import { ensureUiBuilt } from '../helpers/build.js';
 import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
 import { launchChromium } from './chromium.js';
 
@@ -34,7 +34,7 @@ describe('web UI on a running daemon fed with samples', () => {
   const services = { checkout: 0.02, search: 0.0004, platform: 0 } as const;
 
   beforeAll(async () => {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'build-ui.ts')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
+    ensureUiBuilt();
     const space = workspace();
     for (const service of Object.keys(services)) space.write(`${service}.yaml`, sloSpec(`${service}-availability`, service));
     daemon = await startDaemon(space.config({}, { SLOE_EVALUATION_INTERVAL: '500ms' }), { env: {}, logDestination: logSink().stream });

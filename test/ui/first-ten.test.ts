@@ -3,7 +3,6 @@
  * send data with this daemon's own address, the service overview marks the burning budgets, figures stay on one line,
  * freezes show their expected thaw; and the README's screenshot (docs/screenshot.png) is made here.
  */
-import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, startServer, uiRoutes } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
+import { ensureUiBuilt } from '../helpers/build.js';
 import { launchChromium } from './chromium.js';
 import { FREEZES, STATUSES, history } from './fixtures.js';
 
@@ -67,7 +67,7 @@ describe('the UI a newcomer opens', () => {
   const url = () => `http://127.0.0.1:${server.address.port}`;
 
   beforeAll(async () => {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'build-ui.ts')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
+    ensureUiBuilt();
     server = await startServer(createHttpApp([fixtureApi(), uiRoutes(join(ROOT, 'ui', 'dist'))], { notReadyReasons: () => [] }), '127.0.0.1:0');
     browser = await launchChromium();
     page = browser.page;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import type { Daemon } from '../../src/app/index.js';
 import type { SloStatus } from '../../src/core/index.js';
 import type { Postmortem, Report, ReviewComponent } from '../../src/review/index.js';
 import type { SqliteStore } from '../../src/store/index.js';
+import { ensureUiBuilt } from '../helpers/build.js';
 import { logSink, sloSpec, workspace } from '../app/daemon-fixture.js';
 import { startPrometheus } from '../ingest/prometheus-process.js';
 import type { PrometheusProcess } from '../ingest/prometheus-process.js';
@@ -49,8 +49,8 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
 
 beforeAll(async () => {
-  // The pages are the build output: build it now so the test sees the current sources.
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'build-ui.ts')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
+  // The pages are the build output, rebuilt when its sources are newer so the test sees them.
+  ensureUiBuilt();
   browser = await launchChromium();
   page = browser.page;
   mkdirSync(RESULTS, { recursive: true });

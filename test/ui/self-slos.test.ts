@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/build.js';
 import { freePort } from '../helpers/ports.js';
 import { startSloe } from '../helpers/sloe-process.js';
 import type { SloeProcess } from '../helpers/sloe-process.js';
@@ -29,6 +30,7 @@ function counterSum(exposition: string, name: string, keep: (line: string) => bo
 
 describe('npm start with nothing else running', () => {
   let sloe: SloeProcess | undefined;
+  beforeAll(() => ensureBuilt(), 180_000);
   afterAll(() => {
     sloe?.child.kill('SIGKILL');
   });

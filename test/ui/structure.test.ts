@@ -2,7 +2,6 @@
  * The SLO page's structure in Chromium, on a running daemon fed with samples: a grouped SLO's table of groups and a
  * composite's member tree. What is drawn is compared with what the API answers and with figures from the samples.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import type { Daemon } from '../../src/app/index.js';
 import type { IncomingSeries, SloStatus } from '../../src/core/index.js';
 import { logSink, workspace } from '../app/daemon-fixture.js';
 import { launchChromium } from './chromium.js';
+import { ensureUiBuilt } from '../helpers/build.js';
 import { compositeSpec, memberSpec } from '../helpers/composite-specs.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,7 +59,7 @@ describe('the SLO page draws groups and composite members', () => {
   let page: Page;
 
   beforeAll(async () => {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'build-ui.ts')], { cwd: ROOT, stdio: 'pipe', timeout: 60_000 });
+    ensureUiBuilt();
     const space = workspace();
     space.write('orders.yaml', GROUPED);
     space.write('members.yaml', [memberSpec('login', 0.999, { metric: 'req_total' }), memberSpec('cart', 0.99, { metric: 'req_total' }), memberSpec('pay', 0.995, { metric: 'req_total' })].join('---\n'));
