@@ -38,7 +38,8 @@ function evaluationOf(plan: ObjectivePlan, figures: ObjectiveFigures, now: numbe
     tiers: plan.tiers,
     minEvents: plan.slo.alerting.minEvents,
     coverage: figures.coverage ?? null,
-    ...(figures.reason === undefined ? {} : { reason: figures.reason }),
+    // Passed even when undefined (evaluateObjective reads an absent and an undefined reason alike): no spread per call.
+    reason: figures.reason,
   });
 }
 

@@ -61,6 +61,9 @@ export function step(previous: AlertState, active: boolean, now: number, options
     return withLastActive({ state: 'resolved', resolvedAt: now }, previous.lastActiveAt);
   }
   if (previous.state === 'inactive' && previous.resolvedAt === undefined && previous.lastActiveAt === undefined) return INACTIVE;
+  // Inactive stays inactive with the same times: the state itself, rather than an equal copy at every evaluation for
+  // every tier that was ever active.
+  if (previous.state === 'inactive' && previous.activeAt === undefined && previous.firedAt === undefined && previous.keptFiringSince === undefined) return previous;
   return withLastActive({ state: 'inactive', ...(previous.resolvedAt === undefined ? {} : { resolvedAt: previous.resolvedAt }) }, previous.lastActiveAt);
 }
 
