@@ -101,15 +101,12 @@ function windowText(window: DurationMs): string {
   return text;
 }
 
-const windowLabels = new WeakMap<Window, string>();
-
+/**
+ * A rolling window's label is its duration's, remembered by duration: a handful of durations shared by every SLO, where
+ * a cache keyed by each SLO's own window object (as this was) costs a lookup in a table as large as the SLO count.
+ */
 function labelOf(window: Window): string {
-  let label = windowLabels.get(window);
-  if (label === undefined) {
-    label = windowLabel(window);
-    windowLabels.set(window, label);
-  }
-  return label;
+  return window.kind === 'rolling' ? windowText(window.duration) : windowLabel(window);
 }
 
 /*
