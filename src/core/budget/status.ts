@@ -53,14 +53,39 @@ export function buildStatus(input: StatusInput): SloStatus {
     }
   }
   const status = healthFrom(evaluation.events.total, evaluation.errorBudget.remaining, pageFiring, ticketFiring, input.warningLevel);
-  // Every other field is set below, in SloStatus's order.
-  const out = { name: objectiveName(slo, objective), slo: slo.name, objectiveKey: objective.key, service: slo.service } as Mutable<SloStatus>;
+  const name = objectiveName(slo, objective);
+  const events = { good: evaluation.events.good, total: evaluation.events.total };
+  if (slo.displayName === undefined && evaluation.reason === undefined) {
+    // The usual case as one literal: V8 allocates it with every field in the object, where adding fields one by one
+    // grows a separate property store several times per status.
+    return {
+      name,
+      slo: slo.name,
+      objectiveKey: objective.key,
+      service: slo.service,
+      objective: objective.target,
+      window: labelOf(slo.window),
+      budgetingMethod: slo.budgetingMethod,
+      sli: evaluation.sli,
+      events,
+      errorBudget: evaluation.errorBudget,
+      coverage: evaluation.coverage,
+      burnRates: evaluation.burnRates,
+      alerts,
+      timeToExhaustion: evaluation.timeToExhaustion,
+      status,
+      labels: slo.labels,
+      evaluatedAt: isoTime(now),
+    };
+  }
+  // Every other field is set below, in SloStatus's order (the optional ones where the usual case has none).
+  const out = { name, slo: slo.name, objectiveKey: objective.key, service: slo.service } as Mutable<SloStatus>;
   if (slo.displayName !== undefined) out.displayName = slo.displayName;
   out.objective = objective.target;
   out.window = labelOf(slo.window);
   out.budgetingMethod = slo.budgetingMethod;
   out.sli = evaluation.sli;
-  out.events = { good: evaluation.events.good, total: evaluation.events.total };
+  out.events = events;
   out.errorBudget = evaluation.errorBudget;
   out.coverage = evaluation.coverage;
   out.burnRates = evaluation.burnRates;
