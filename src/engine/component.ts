@@ -163,6 +163,12 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
     // A reload answers once the new set is in force and evaluated, so readers (gates, UI) see carried-over figures.
     async onSpecChange(specs) {
       await loop.stop();
+      // An evaluation started outside the loop (a previous reload's, a caller's) may still be in flight, in slices.
+      // The next engine is built only after it: built before, it would read the alert states and slice marks the old
+      // evaluation is about to write, and listeners could get the old set's evaluation after the new one's. Waiting
+      // (rather than abandoning it and starting over) costs at most one evaluation, the event loop free meanwhile, and
+      // cannot starve when reloads come faster than an evaluation takes.
+      await engine.settled();
       // The old engine's backfill saves its cursor and stops; the new one resumes from it.
       await engine.close();
       engine = build(specs);
@@ -172,6 +178,7 @@ export function createEngineComponent(options: EngineComponentOptions): EngineCo
     // Stops after the running evaluation and backfill chunk; everything the engine wrote is already committed.
     stop: async () => {
       await loop.stop();
+      await engine.settled();
       await engine.close();
     },
   };

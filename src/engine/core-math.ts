@@ -38,7 +38,8 @@ function evaluationOf(plan: ObjectivePlan, figures: ObjectiveFigures, now: numbe
     tiers: plan.tiers,
     minEvents: plan.slo.alerting.minEvents,
     coverage: figures.coverage ?? null,
-    ...(figures.reason === undefined ? {} : { reason: figures.reason }),
+    // Passed even when undefined (evaluateObjective reads an absent and an undefined reason alike): no spread per call.
+    reason: figures.reason,
   });
 }
 
@@ -50,7 +51,12 @@ export function evaluateWithAlerts(
   now: number,
 ): { status: SloStatus; states: AlertState[]; transitions: AlertTransition[] } {
   const evaluation = evaluationOf(plan, figures, now);
-  const states = evaluation.tiers.map((tier, index) => step(previous[index] ?? INACTIVE, tier.active, now, { for: tier.tier.for, keepFiringFor: plan.slo.alerting.keepFiringFor }));
+  const tiers = evaluation.tiers;
+  const states = new Array<AlertState>(tiers.length);
+  for (let index = 0; index < tiers.length; index++) {
+    const tier = tiers[index]!;
+    states[index] = step(previous[index] ?? INACTIVE, tier.active, now, { for: tier.tier.for, keepFiringFor: plan.slo.alerting.keepFiringFor });
+  }
   const status = buildStatus({ slo: plan.slo, objective: plan.objective, evaluation, alerts: states, now });
   return { status, states, transitions: alertTransitions(status, previous, states, now) };
 }

@@ -61,6 +61,9 @@ export function step(previous: AlertState, active: boolean, now: number, options
     return withLastActive({ state: 'resolved', resolvedAt: now }, previous.lastActiveAt);
   }
   if (previous.state === 'inactive' && previous.resolvedAt === undefined && previous.lastActiveAt === undefined) return INACTIVE;
+  // Inactive stays inactive with the same times: the state itself, rather than an equal copy at every evaluation for
+  // every tier that was ever active.
+  if (previous.state === 'inactive' && previous.activeAt === undefined && previous.firedAt === undefined && previous.keptFiringSince === undefined) return previous;
   return withLastActive({ state: 'inactive', ...(previous.resolvedAt === undefined ? {} : { resolvedAt: previous.resolvedAt }) }, previous.lastActiveAt);
 }
 
@@ -78,9 +81,6 @@ export function noDataActive(lastEventAt: number | undefined, now: number, noDat
   return now - lastEventAt >= noDataFor;
 }
 
-/** The fields a saved state is compared on; `lastActiveAt` is not among them (see `sameSavedState`). */
-const SAVED_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'keptFiringSince'] as const;
-
 /**
  * Whether `after` can stay unsaved because the store already holds what matters of it, so a tick writes only the
  * alerts that changed (issue 21: the work after an evaluation follows what changed, not the number of SLOs):
@@ -93,7 +93,15 @@ const SAVED_FIELDS = ['state', 'activeAt', 'firedAt', 'resolvedAt', 'keptFiringS
 export function sameSavedState(before: AlertState | undefined, after: AlertState): boolean {
   if (before === after) return true;
   const saved = before ?? INACTIVE;
-  return SAVED_FIELDS.every((field) => saved[field] === after[field]);
+  // Every saved field but lastActiveAt, written out: asked for every tier of every objective at every evaluation, and a
+  // firing alert's state is a new object each time (its lastActiveAt moves), so this must not loop over field names.
+  return (
+    saved.state === after.state &&
+    saved.activeAt === after.activeAt &&
+    saved.firedAt === after.firedAt &&
+    saved.resolvedAt === after.resolvedAt &&
+    saved.keptFiringSince === after.keptFiringSince
+  );
 }
 
 /** Reads a persisted state back, refusing anything that is not one (a corrupt or foreign document reads as inactive). */

@@ -9,11 +9,13 @@ import { INACTIVE } from './state.js';
  */
 export function alertTransitions(status: SloStatus, previous: readonly (AlertState | undefined)[], next: readonly AlertState[], at: number): AlertTransition[] {
   const transitions: AlertTransition[] = [];
-  status.alerts.forEach((alert, index) => {
+  const alerts = status.alerts;
+  for (let index = 0; index < alerts.length; index++) {
     const from = (previous[index] ?? INACTIVE).state;
     const to = (next[index] ?? INACTIVE).state;
-    if (from === to || (from === 'resolved' && to === 'inactive')) return;
+    if (from === to || (from === 'resolved' && to === 'inactive')) continue;
+    const alert = alerts[index]!;
     transitions.push({ slo: status, tier: alert.tier, severity: alert.severity, from, to, at });
-  });
+  }
   return transitions;
 }

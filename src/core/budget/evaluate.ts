@@ -66,7 +66,7 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
   const period = periodBounds(input.window, input.now);
   const periodLength = calendarAwareLength(input.window, period);
   const hasData = input.reason === undefined && counts.total > 0;
-  const events = hasData ? counts : { good: 0, total: 0 };
+  const events = hasData ? counts : NO_EVENTS;
   const allowed = budgetTotal(objective);
   const consumed = hasData ? budgetConsumed(events, input.method, objective, periodLength) : null;
   const remaining = consumed === null ? null : 1 - consumed;
@@ -78,7 +78,10 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
   }
 
   const minEvents = input.minEvents ?? 0;
-  const tierFigures = tiers.map((tier): TierFigures => {
+  // A plain loop and no spread below: this runs for every objective (and group) at every evaluation.
+  const tierFigures = new Array<TierFigures>(tiers.length);
+  for (let index = 0; index < tiers.length; index++) {
+    const tier = tiers[index]!;
     const long = windows.get(tier.longWindow);
     const longBurnRate = burnRateAgainst(long, allowed);
     const shortBurnRate = burnRateAgainst(windows.get(tier.shortWindow), allowed);
@@ -90,12 +93,12 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
       longBurnRate > tier.burnRateThreshold &&
       shortBurnRate > tier.burnRateThreshold &&
       longTotal >= minEvents;
-    return { tier, longBurnRate, shortBurnRate, longTotal, active };
-  });
+    tierFigures[index] = { tier, longBurnRate, shortBurnRate, longTotal, active };
+  }
 
-  const status = healthOf({ total: events.total, remaining, tiers, states: input.alertStates ?? [], warningLevel: input.warningLevel });
+  const status = healthOf({ total: events.total, remaining, tiers, states: input.alertStates ?? NO_STATES, warningLevel: input.warningLevel });
   const reason = input.reason ?? (hasData ? undefined : 'no events in the window');
-  return {
+  const evaluation: { -readonly [K in keyof ObjectiveEvaluation]: ObjectiveEvaluation[K] } = {
     period,
     sli: sliOf(events),
     events,
@@ -105,9 +108,13 @@ export function evaluateObjective(input: ObjectiveInput): ObjectiveEvaluation {
     tiers: tierFigures,
     timeToExhaustion: timeToExhaustion(tierFigures[shape.reference]?.longBurnRate, remaining, periodLength),
     status,
-    ...(reason === undefined ? {} : { reason }),
   };
+  if (reason !== undefined) evaluation.reason = reason;
+  return evaluation;
 }
+
+const NO_STATES: readonly (AlertStateName | undefined)[] = [];
+const NO_EVENTS: Counts = { good: 0, total: 0 };
 
 /**
  * The fraction of the period's error budget spent.

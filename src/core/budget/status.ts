@@ -3,9 +3,9 @@ import { formatDuration } from '../duration.js';
 import type { SloHeader } from '../model.js';
 import type { DurationMs, Objective, Window } from '../model.js';
 import { objectiveName, windowLabel } from '../slo.js';
-import type { AlertStatus, SloStatus } from '../status.js';
+import type { AlertStatus, SloHealth, SloStatus } from '../status.js';
 import type { ObjectiveEvaluation } from './evaluate.js';
-import { healthOf } from './health.js';
+import { DEFAULT_WARNING_LEVEL, tierClass } from './health.js';
 
 export interface StatusInput {
   readonly slo: SloHeader;
@@ -17,14 +17,24 @@ export interface StatusInput {
   readonly warningLevel?: number;
 }
 
-/** The CONTRACT.md `SloStatus` of one objective; its status reflects the alert states given (after step()). */
+/**
+ * The CONTRACT.md `SloStatus` of one objective; its status reflects the alert states given (after step()).
+ *
+ * Built for every objective at every evaluation, so it is written for the allocator (issue 21's tick): no object
+ * spread (each allocates a temporary and copies it through the slow path), optional fields added in the position a
+ * spread would have put them (JSON keeps the same key order), and the health read from the tiers and states directly.
+ */
 export function buildStatus(input: StatusInput): SloStatus {
   const { slo, objective, evaluation, now } = input;
-  const alerts = evaluation.tiers.map((figures, index): AlertStatus => {
+  const tiers = evaluation.tiers;
+  const alerts = new Array<AlertStatus>(tiers.length);
+  let pageFiring = false;
+  let ticketFiring = false;
+  for (let index = 0; index < tiers.length; index++) {
+    const figures = tiers[index]!;
     const alert = input.alerts[index];
     const state = alert?.state ?? 'inactive';
-    const activeAt = state === 'pending' || state === 'firing' ? alert?.activeAt : undefined;
-    return {
+    const status: Mutable<AlertStatus> = {
       tier: figures.tier.name,
       severity: figures.tier.severity,
       state,
@@ -33,37 +43,70 @@ export function buildStatus(input: StatusInput): SloStatus {
       burnRateThreshold: figures.tier.burnRateThreshold,
       longBurnRate: figures.longBurnRate,
       shortBurnRate: figures.shortBurnRate,
-      ...(activeAt === undefined ? {} : { activeSince: new Date(activeAt).toISOString() }),
     };
-  });
-  const status = healthOf({
-    total: evaluation.events.total,
-    remaining: evaluation.errorBudget.remaining,
-    tiers: evaluation.tiers.map((figures) => figures.tier),
-    states: alerts.map((alert) => alert.state),
-    warningLevel: input.warningLevel,
-  });
-  return {
-    name: objectiveName(slo, objective),
-    slo: slo.name,
-    objectiveKey: objective.key,
-    service: slo.service,
-    ...(slo.displayName === undefined ? {} : { displayName: slo.displayName }),
-    objective: objective.target,
-    window: labelOf(slo.window),
-    budgetingMethod: slo.budgetingMethod,
-    sli: evaluation.sli,
-    events: { good: evaluation.events.good, total: evaluation.events.total },
-    errorBudget: evaluation.errorBudget,
-    coverage: evaluation.coverage,
-    burnRates: evaluation.burnRates,
-    alerts,
-    timeToExhaustion: evaluation.timeToExhaustion,
-    status,
-    ...(evaluation.reason === undefined ? {} : { reason: evaluation.reason }),
-    labels: slo.labels,
-    evaluatedAt: isoTime(now),
-  };
+    const activeAt = state === 'pending' || state === 'firing' ? alert?.activeAt : undefined;
+    if (activeAt !== undefined) status.activeSince = activeSinceText(activeAt);
+    alerts[index] = status;
+    if (state === 'firing') {
+      if (tierClass(figures.tier) === 'page') pageFiring = true;
+      else ticketFiring = true;
+    }
+  }
+  const status = healthFrom(evaluation.events.total, evaluation.errorBudget.remaining, pageFiring, ticketFiring, input.warningLevel);
+  const name = objectiveName(slo, objective);
+  const events = { good: evaluation.events.good, total: evaluation.events.total };
+  if (slo.displayName === undefined && evaluation.reason === undefined) {
+    // The usual case as one literal: V8 allocates it with every field in the object, where adding fields one by one
+    // grows a separate property store several times per status.
+    return {
+      name,
+      slo: slo.name,
+      objectiveKey: objective.key,
+      service: slo.service,
+      objective: objective.target,
+      window: labelOf(slo.window),
+      budgetingMethod: slo.budgetingMethod,
+      sli: evaluation.sli,
+      events,
+      errorBudget: evaluation.errorBudget,
+      coverage: evaluation.coverage,
+      burnRates: evaluation.burnRates,
+      alerts,
+      timeToExhaustion: evaluation.timeToExhaustion,
+      status,
+      labels: slo.labels,
+      evaluatedAt: isoTime(now),
+    };
+  }
+  // Every other field is set below, in SloStatus's order (the optional ones where the usual case has none).
+  const out = { name, slo: slo.name, objectiveKey: objective.key, service: slo.service } as Mutable<SloStatus>;
+  if (slo.displayName !== undefined) out.displayName = slo.displayName;
+  out.objective = objective.target;
+  out.window = labelOf(slo.window);
+  out.budgetingMethod = slo.budgetingMethod;
+  out.sli = evaluation.sli;
+  out.events = events;
+  out.errorBudget = evaluation.errorBudget;
+  out.coverage = evaluation.coverage;
+  out.burnRates = evaluation.burnRates;
+  out.alerts = alerts;
+  out.timeToExhaustion = evaluation.timeToExhaustion;
+  out.status = status;
+  if (evaluation.reason !== undefined) out.reason = evaluation.reason;
+  out.labels = slo.labels;
+  out.evaluatedAt = isoTime(now);
+  return out;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** `healthOf` with the firing tiers already found (buildStatus walks the tiers once for both). */
+function healthFrom(total: number, remaining: number | null, pageFiring: boolean, ticketFiring: boolean, warningLevel: number | undefined): SloHealth {
+  if (!(total > 0) || remaining === null) return 'nodata';
+  if (remaining <= 0) return 'exhausted';
+  if (pageFiring) return 'critical';
+  if (ticketFiring || remaining < (warningLevel ?? DEFAULT_WARNING_LEVEL)) return 'warning';
+  return 'ok';
 }
 
 /*
@@ -83,15 +126,28 @@ function windowText(window: DurationMs): string {
   return text;
 }
 
-const windowLabels = new WeakMap<Window, string>();
-
+/**
+ * A rolling window's label is its duration's, remembered by duration: a handful of durations shared by every SLO, where
+ * a cache keyed by each SLO's own window object (as this was) costs a lookup in a table as large as the SLO count.
+ */
 function labelOf(window: Window): string {
-  let label = windowLabels.get(window);
-  if (label === undefined) {
-    label = windowLabel(window);
-    windowLabels.set(window, label);
+  return window.kind === 'rolling' ? windowText(window.duration) : windowLabel(window);
+}
+
+/*
+ * An alert's activeSince is the time of the evaluation that found it active, so the active alerts of all objectives
+ * share a few distinct times: each is formatted once rather than per alert per tick.
+ */
+const activeSinceTexts = new Map<number, string>();
+
+function activeSinceText(at: number): string {
+  let text = activeSinceTexts.get(at);
+  if (text === undefined) {
+    text = new Date(at).toISOString();
+    if (activeSinceTexts.size >= 4096) activeSinceTexts.clear();
+    activeSinceTexts.set(at, text);
   }
-  return label;
+  return text;
 }
 
 let lastIso: { readonly at: number; readonly text: string } | undefined;
