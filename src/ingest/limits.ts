@@ -35,7 +35,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxEventLoopLagMs: 50,
   retryAfterSeconds: 1,
   groupCommitMs: 2,
-  groupCommitMaxSeries: 4_000,
+  groupCommitMaxSeries: 2_000,
 };
 
 export function payloadTooLarge(message: string): SloeError {
