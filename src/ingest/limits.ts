@@ -18,7 +18,11 @@ export interface IngestLimits {
   readonly retryAfterSeconds: number;
   /** How long a write waits for others to share its commit (ms). */
   readonly groupCommitMs: number;
-  /** Series that make a group commit at once, however short it has waited. */
+  /**
+   * The most series one commit takes: a group reaching it commits at once, however short it has waited, and a longer
+   * queue commits in groups of this size, one per turn of the event loop (about 1 µs of CPU per matched series, so
+   * the gate never waits behind more than a few ms of it; each commit also costs a fixed ~0.2 ms).
+   */
   readonly groupCommitMaxSeries: number;
 }
 
@@ -31,7 +35,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxEventLoopLagMs: 50,
   retryAfterSeconds: 1,
   groupCommitMs: 2,
-  groupCommitMaxSeries: 20_000,
+  groupCommitMaxSeries: 2_000,
 };
 
 export function payloadTooLarge(message: string): SloeError {

@@ -9,6 +9,7 @@ import type { BucketBounds } from './http/context.js';
 import { limitLogRate } from './http/log-limiter.js';
 import { processLoopLag } from './http/loop-lag.js';
 import { remoteWriteRoutes } from './http/remote-write-route.js';
+import { TurnQueue } from './http/turn-queue.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { IngestLimits } from './limits.js';
 import { IngestMetrics } from './metrics.js';
@@ -48,9 +49,11 @@ export function createIngest(options: IngestOptions): Ingest {
     if (!Number.isFinite(value) || value < 0 || (value === 0 && key !== 'maxEventLoopLagMs')) throw new TypeError(`ingest limit ${key} must be a positive number, got ${String(value)}`);
   }
   const metrics = new IngestMetrics(options.registry);
+  const turns = new TurnQueue();
   const context: IngestContext = {
     appender: options.appender,
-    groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries, onGroup: (requests) => metrics.commitGroupRequests.observe(requests) }),
+    groupCommit: new GroupCommit(options.appender, { windowMs: limits.groupCommitMs, maxSeries: limits.groupCommitMaxSeries, turns, onGroup: (requests) => metrics.commitGroupRequests.observe(requests) }),
+    turns,
     limits,
     admission: new WriteAdmission(limits.maxInFlightRequests, limits.maxInFlightBytes, limits.retryAfterSeconds, { lag: processLoopLag(), maxLagMs: limits.maxEventLoopLagMs }),
     metrics,

@@ -4,6 +4,7 @@ import type { IngestLimits } from '../limits.js';
 import type { IngestMetrics } from '../metrics.js';
 import type { WriteAdmission } from './admission.js';
 import type { GroupCommit } from './group-commit.js';
+import type { TurnQueue } from './turn-queue.js';
 
 /** The minimal logger ingest needs (pino's shape). */
 export interface IngestLogger {
@@ -20,6 +21,8 @@ export interface IngestContext {
   readonly appender: SampleAppender;
   /** Where write routes append: requests within a few ms share one commit. */
   readonly groupCommit: GroupCommit;
+  /** Decoding and commits, one per turn of the event loop, so other requests are answered between them. */
+  readonly turns: TurnQueue;
   readonly limits: IngestLimits;
   readonly admission: WriteAdmission;
   readonly metrics: IngestMetrics;

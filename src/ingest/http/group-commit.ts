@@ -1,5 +1,6 @@
 import type { AppendRequest, AppendResult, SampleAppender } from '../../core/index.js';
 import { SloeError } from '../../core/index.js';
+import type { TurnQueue } from './turn-queue.js';
 
 interface Waiting extends AppendRequest {
   resolve(result: AppendResult): void;
@@ -9,9 +10,15 @@ interface Waiting extends AppendRequest {
 export interface GroupCommitOptions {
   /** How long the first request of a group waits for others (ms): the latency traded for one commit per group. */
   readonly windowMs: number;
-  /** A group holding this many series is committed at once, without waiting out the window. */
+  /**
+   * The most series one commit takes. A group reaching it is committed without waiting out the window, and a longer
+   * queue is committed in pieces of about this size, each on its own turn of the event loop: one commit is as long a
+   * stretch as any other request can wait behind.
+   */
   readonly maxSeries: number;
-  /** Told the size of each group committed (or failed). */
+  /** Where commits run, one per turn, in order with the rest of ingest's work (decoding). */
+  readonly turns: TurnQueue;
+  /** Told the size of each commit (requests), committed or failed. */
   readonly onGroup?: (requests: number) => void;
 }
 
@@ -19,11 +26,17 @@ export interface GroupCommitOptions {
  * Group commit: requests decoded within a few milliseconds of each other are appended as one group, one store
  * transaction, and each request's promise settles only once that transaction has committed (or failed, for all of
  * them). So a 2xx still means durable, while the commit's fixed cost is shared by the whole group.
+ *
+ * A group never holds more than `maxSeries` series (one request bigger than that is a group of its own): what waits
+ * beyond it is the next group, committed on a later turn. A crash between two groups loses only requests not yet
+ * acknowledged, since each settles with its own group's commit.
  */
 export class GroupCommit {
   private waiting: Waiting[] = [];
   private waitingSeries = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** A commit is queued on the turn queue and has not run yet. */
+  private queued = false;
 
   constructor(
     private readonly appender: SampleAppender,
@@ -40,19 +53,44 @@ export class GroupCommit {
     }
     return new Promise<AppendResult>((resolve, reject) => {
       this.waiting.push({ ...request, resolve, reject });
-      this.waitingSeries += request.series.length + (request.known?.length ?? 0);
-      if (this.waitingSeries >= this.options.maxSeries) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+      this.waitingSeries += seriesOf(request);
+      if (this.waitingSeries >= this.options.maxSeries) this.queueCommit();
+      else this.timer ??= setTimeout(() => this.queueCommit(), this.options.windowMs);
     });
   }
 
-  /** Commits whatever waits now (also on shutdown, so no request is left hanging). */
+  /** Commits whatever waits now, group after group, without yielding (at shutdown, so no request is left hanging). */
   flush(): void {
+    this.clearTimer();
+    while (this.waiting.length > 0) this.commitNextGroup();
+  }
+
+  private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const group = this.waiting;
-    this.waiting = [];
-    this.waitingSeries = 0;
+  }
+
+  /** The window is over (or the group full): its commit takes the next free turn. */
+  private queueCommit(): void {
+    this.clearTimer();
+    if (this.queued) return;
+    this.queued = true;
+    void this.options.turns.run(() => {
+      this.queued = false;
+      this.commitNextGroup();
+      // What is left arrived with this group or while it waited its turn: its window is over too.
+      if (this.waiting.length > 0) this.queueCommit();
+      else this.clearTimer();
+    });
+  }
+
+  /** Takes the oldest requests, up to `maxSeries` series (at least one request), and commits them as one group. */
+  private commitNextGroup(): void {
+    let take = 0;
+    let series = 0;
+    while (take < this.waiting.length && (take === 0 || series + seriesOf(this.waiting[take]!) <= this.options.maxSeries)) series += seriesOf(this.waiting[take++]!);
+    const group = this.waiting.splice(0, take);
+    this.waitingSeries -= series;
     if (group.length === 0) return;
     this.options.onGroup?.(group.length);
     let results: AppendResult[];
@@ -64,4 +102,9 @@ export class GroupCommit {
     }
     group.forEach((request, i) => request.resolve(results[i]!));
   }
+}
+
+/** The series a request adds to its group, by name or by known handle. */
+function seriesOf(request: AppendRequest): number {
+  return request.series.length + (request.known?.length ?? 0);
 }

@@ -29,10 +29,13 @@ export function otlpRoutes(ingest: IngestContext, bucketBounds: BucketBounds): H
       ingest.metrics.inFlight.inc();
       try {
         const raw = await readBody(c.req.raw, ingest.limits.maxBodyBytes);
-        const body = encoding === 'gzip' ? gunzipLimited(raw, ingest.limits.maxDecompressedBytes) : raw;
-        const request = type === 'application/json' ? decodeOtlpJson(body, ingest.limits.maxSeriesPerRequest) : decodeOtlpProto(body, ingest.limits.maxSeriesPerRequest);
         const stats = emptyStats();
-        const series = otlpToSeries(request, { wantsMetric: (name) => ingest.appender.wantsMetric(name), bucketBounds }, stats);
+        // Decoding is one task on ingest's turn queue, like remote write's (turn-queue.ts).
+        const series = await ingest.turns.run(() => {
+          const body = encoding === 'gzip' ? gunzipLimited(raw, ingest.limits.maxDecompressedBytes) : raw;
+          const request = type === 'application/json' ? decodeOtlpJson(body, ingest.limits.maxSeriesPerRequest) : decodeOtlpProto(body, ingest.limits.maxSeriesPerRequest);
+          return otlpToSeries(request, { wantsMetric: (name) => ingest.appender.wantsMetric(name), bucketBounds }, stats);
+        });
         const outcome = await commitBatch(ingest.groupCommit, { series, stats }, 'otlp');
         ingest.metrics.recordSamples('otlp', stats);
         const response = { rejectedDataPoints: outcome.rejected, errorMessage: outcome.rejectedReasons.join('; ') };

@@ -48,11 +48,16 @@ export function remoteWriteRoutes(ingest: IngestContext, bucketBounds: BucketBou
       ingest.metrics.inFlight.inc();
       try {
         const compressed = await readBody(c.req.raw, ingest.limits.maxBodyBytes);
-        const body = inflateSnappy(compressed, ingest.limits.maxDecompressedBytes);
-        const encodedSeries = ingest.appender.encodedSeries;
-        const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest, bucketBounds, ...(encodedSeries === undefined ? {} : { encodedSeries }) };
-        const batch: DecodedBatch = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
-        if (batch.stats.series === 0) assertRemoteWriteVersion(body, version);
+        // Inflating and decoding one request is a task of its own: requests that arrived together are decoded on
+        // successive turns, with the gate and the API answered between them.
+        const batch = await ingest.turns.run((): DecodedBatch => {
+          const body = inflateSnappy(compressed, ingest.limits.maxDecompressedBytes);
+          const encodedSeries = ingest.appender.encodedSeries;
+          const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest, bucketBounds, ...(encodedSeries === undefined ? {} : { encodedSeries }) };
+          const decoded = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
+          if (decoded.stats.series === 0) assertRemoteWriteVersion(body, version);
+          return decoded;
+        });
         const outcome = await commitBatch(ingest.groupCommit, batch, protocol);
         ingest.metrics.recordSamples(protocol, batch.stats);
         if (outcome.rejected > 0) ingest.logger?.warn({ protocol, rejected: outcome.rejected, reasons: outcome.rejectedReasons }, 'remote write: samples refused');
