@@ -184,6 +184,8 @@ function negate(terms: readonly SignedTerm[]): SignedTerm[] {
 
 /** Terms that cancel (`total - (total - bucket)`) are dropped; the rest keep their first order, once per unit. */
 export function mergeTerms(terms: readonly SignedTerm[]): SignedTerm[] {
+  // Nothing to merge when every key is distinct (most SLIs): the terms as they are, without new objects to keep.
+  if (distinctKeys(terms)) return [...terms];
   const coefficients = new Map<string, { term: SignedTerm['term']; coefficient: number }>();
   for (const { term, sign } of terms) {
     const entry = coefficients.get(term.key) ?? { term, coefficient: 0 };
@@ -196,4 +198,12 @@ export function mergeTerms(terms: readonly SignedTerm[]): SignedTerm[] {
     for (let count = 0; count < Math.abs(coefficient); count++) merged.push({ term, sign });
   }
   return merged;
+}
+
+function distinctKeys(terms: readonly SignedTerm[]): boolean {
+  for (let index = 1; index < terms.length; index++) {
+    const key = terms[index]!.term.key;
+    for (let before = 0; before < index; before++) if (terms[before]!.term.key === key) return false;
+  }
+  return true;
 }
