@@ -80,7 +80,8 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; r
   for (const slo of specs.slos) {
     const period = nominalPeriod(slo.window);
     const reach = slo.window.kind === 'calendar' ? period + CALENDAR_SLACK : period;
-    const tiers = slo.alerting.tiers.filter((tier) => !tier.disabled);
+    // The spec's own array when no tier is disabled: one array fewer per SLO to build and keep (issue 21).
+    const tiers = slo.alerting.tiers.some((tier) => tier.disabled) ? slo.alerting.tiers.filter((tier) => !tier.disabled) : slo.alerting.tiers;
     // Every window of the period, not only the enabled tiers': burn rates are reported whatever is paged on.
     const windows = periodWindows(period, slo.alerting.tiers);
     const longest = Math.max(reach, ...windows);
@@ -97,9 +98,12 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; r
         }
       }
       if (source.kind === 'embedded') {
-        for (const signed of [...source.sli.good, ...source.sli.total]) {
-          const known = terms.get(signed.term.key);
-          terms.set(signed.term.key, { term: signed.term, longestWindow: Math.max(known?.longestWindow ?? 0, longest) });
+        for (const side of [source.sli.good, source.sli.total]) {
+          for (const signed of side) {
+            const known = terms.get(signed.term.key);
+            if (known) known.longestWindow = Math.max(known.longestWindow, longest);
+            else terms.set(signed.term.key, { term: signed.term, longestWindow: longest });
+          }
         }
         if (slo.backfill && options.remote) {
           for (const pull of historyPulls(options.remote, slo.backfill.source, source.sli, name, longest)) addPull(pull);

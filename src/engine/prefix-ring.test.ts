@@ -76,6 +76,30 @@ describe('PrefixRing storage that grows with the data', () => {
     expect(ring.cumulative(2999) - ring.cumulative(2999 - 720)).toBe(720);
   });
 
+  it('loads columns into the same capacity and sums as loading the rows one by one, sized once', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let round = 0; round < 60; round++) {
+      const size = 1 + Math.floor(random() * 100);
+      const width = 10;
+      const start = Math.floor(random() * 50);
+      // Rows oldest first, some gaps, some spans longer than the ring keeps; a floor that cuts off the oldest now and then.
+      const rows: { t: number; value: number }[] = [];
+      for (let index = start, count = Math.floor(random() * 150); rows.length < count; index += 1 + Math.floor(random() * 3)) rows.push({ t: index * width, value: Math.floor(random() * 9) - 1 });
+      const floor = (start + Math.floor(random() * 20)) * width;
+      const byRows = new PrefixRing(width, size);
+      byRows.load(rows, floor);
+      const byColumns = new PrefixRing(width, size);
+      byColumns.loadColumns({ t: Float64Array.from(rows, (row) => row.t), value: Float64Array.from(rows, (row) => row.value), length: rows.length }, floor);
+      expect(byColumns.capacity).toBe(byRows.capacity);
+      expect([byColumns.head, byColumns.oldest()]).toEqual([byRows.head, byRows.oldest()]);
+      for (let index = byRows.oldest() - 1; index <= byRows.head + 1; index++) expect(byColumns.cumulative(index)).toBe(byRows.cumulative(index));
+    }
+  });
+
   it('answers every range as the plain reference does, through growth, late increases, jumps and wrap-around', () => {
     // A fixed-seed generator: the same sequence every run, so a failure reproduces.
     let seed = 42;

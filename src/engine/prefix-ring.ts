@@ -139,7 +139,20 @@ export class PrefixRing {
   /** `load` from a store's columns (`scanBuckets` at start): the same buckets, no object per row. */
   loadColumns(columns: BucketColumns, floor: number): void {
     this.clear(floor);
+    if (columns.length > 0) this.fit(Math.floor(columns.t[columns.length - 1]! / this.width) - Math.max(Math.floor(columns.t[0]! / this.width), this.floor) + 1);
     for (let row = 0; row < columns.length; row++) this.place(columns.t[row]!, columns.value[row]!);
+  }
+
+  /**
+   * Sizes an empty ring for `span` buckets at once, to the capacity doubling would reach as the rows arrive one by
+   * one (the same memory), without the copies in between: at start every term's ring was otherwise grown two or
+   * three times (issue 21).
+   */
+  private fit(span: number): void {
+    let capacity = this.sums.length;
+    while (capacity < span && capacity < this.slots) capacity *= 2;
+    capacity = Math.min(capacity, this.slots);
+    if (capacity > this.sums.length) this.sums = new Float64Array(capacity);
   }
 
   private clear(floor: number): void {

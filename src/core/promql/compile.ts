@@ -3,15 +3,24 @@ import { BUCKET_LABEL, formatBound } from './labels.js';
 import { analyseQuery, checkCounterReads, describeShape } from './query.js';
 import type { AdditiveShape, CounterRead, RatioShape } from './query.js';
 import { Refusal } from './refusal.js';
+import { boundSides, sliInstance } from './compile-template.js';
+import type { TemplateSides } from './compile-template.js';
 import { counterTerm, gaugeTerm, hasBucketMatcher, withMatcher } from './selector.js';
 import type { CompileResult, CompiledSli, SignedTerm, SliQueryRole } from './types.js';
 
 /**
  * An SLI as the terms the embedded engine keeps: good and total events, each Σ sign·increase(term).
  * Pass the objective's own indicator when it has one (`objective.sli ?? slo.sli`); threshold SLIs read the
- * objective's `op` and `value`.
+ * objective's `op` and `value`. SLIs made from one template share one compile (compile-template.ts).
  */
 export function compileSli(sli: Sli, objective?: Objective): CompileResult {
+  const instance = sliInstance(sli, objective);
+  const bound = instance ? boundSides(sli, instance, (sentinels) => templateSides(sentinels, objective)) : undefined;
+  return bound ? finish(bound) : compileSliAlone(sli, objective);
+}
+
+/** `compileSli` without sharing a template's compile (the oracle the sharing is tested against). */
+export function compileSliAlone(sli: Sli, objective?: Objective): CompileResult {
   const compiler = new SliCompiler();
   try {
     const sides = compiler.compile(sli, objective);
@@ -21,15 +30,32 @@ export function compileSli(sli: Sli, objective?: Objective): CompileResult {
       const role = compiler.reads.find((entry) => entry.read.how !== first)?.role;
       return role ? { ...consistent, reason: `${QUERY_NAMES[role]}: ${consistent.reason}`, query: role } : consistent;
     }
-    const good = mergeTerms(sides.good);
-    const total = mergeTerms(sides.total);
-    if (!total.some((term) => term.sign === 1)) return { ok: false, reason: 'the total events of this SLI cancel out or are negative', query: sides.totalRole };
-    if (!good.some((term) => term.sign === 1)) return { ok: false, reason: 'the good events of this SLI cancel out or are negative', query: sides.goodRole };
-    return { ok: true, sli: { good, total } satisfies CompiledSli };
+    return finish(sides);
   } catch (error) {
     if (error instanceof QueryRefusal) return { ok: false, reason: error.message, from: error.from, to: error.to, query: error.role };
     throw error;
   }
+}
+
+/** A template's sides, compiled from its sentinel SLI; undefined when it is refused (each SLO is then compiled alone). */
+function templateSides(sli: Sli, objective: Objective | undefined): TemplateSides | undefined {
+  const compiler = new SliCompiler();
+  try {
+    const sides = compiler.compile(sli, objective);
+    return checkCounterReads(compiler.reads.map((entry) => entry.read)).ok ? sides : undefined;
+  } catch (error) {
+    if (error instanceof QueryRefusal) return undefined;
+    throw error;
+  }
+}
+
+/** Terms merged, and refused when a side cancels out: whether they do depends on the values, so it runs per SLO. */
+function finish(sides: Sides): CompileResult {
+  const good = mergeTerms(sides.good);
+  const total = mergeTerms(sides.total);
+  if (!total.some((term) => term.sign === 1)) return { ok: false, reason: 'the total events of this SLI cancel out or are negative', query: sides.totalRole };
+  if (!good.some((term) => term.sign === 1)) return { ok: false, reason: 'the good events of this SLI cancel out or are negative', query: sides.goodRole };
+  return { ok: true, sli: { good, total } satisfies CompiledSli };
 }
 
 /** How problems name the query they are in. */
@@ -52,12 +78,7 @@ class QueryRefusal extends Refusal {
   }
 }
 
-interface Sides {
-  good: readonly SignedTerm[];
-  total: readonly SignedTerm[];
-  goodRole: SliQueryRole;
-  totalRole: SliQueryRole;
-}
+type Sides = TemplateSides;
 
 class SliCompiler {
   readonly reads: { read: CounterRead; role: SliQueryRole }[] = [];
@@ -163,6 +184,8 @@ function negate(terms: readonly SignedTerm[]): SignedTerm[] {
 
 /** Terms that cancel (`total - (total - bucket)`) are dropped; the rest keep their first order, once per unit. */
 export function mergeTerms(terms: readonly SignedTerm[]): SignedTerm[] {
+  // Nothing to merge when every key is distinct (most SLIs): the terms as they are, without new objects to keep.
+  if (distinctKeys(terms)) return [...terms];
   const coefficients = new Map<string, { term: SignedTerm['term']; coefficient: number }>();
   for (const { term, sign } of terms) {
     const entry = coefficients.get(term.key) ?? { term, coefficient: 0 };
@@ -175,4 +198,12 @@ export function mergeTerms(terms: readonly SignedTerm[]): SignedTerm[] {
     for (let count = 0; count < Math.abs(coefficient); count++) merged.push({ term, sign });
   }
   return merged;
+}
+
+function distinctKeys(terms: readonly SignedTerm[]): boolean {
+  for (let index = 1; index < terms.length; index++) {
+    const key = terms[index]!.term.key;
+    for (let before = 0; before < index; before++) if (terms[before]!.term.key === key) return false;
+  }
+  return true;
 }

@@ -36,23 +36,42 @@ const templateTrees = new Map<string, Tree>();
  * than its quotes.
  */
 function literalTemplate(text: string): { text: string; literals: number[] } | undefined {
-  if (text.includes('#') || text.includes('\\') || text.includes('`')) return undefined;
-  const literals: number[] = [];
+  const literals = stringLiterals(text);
+  if (literals === undefined) return undefined;
   let out = '';
   let copied = 0;
+  for (let index = 0; index < literals.length; index += 2) {
+    const from = literals[index]!;
+    const to = literals[index + 1]!;
+    out += text.slice(copied, from + 1) + 'x'.repeat(to - from - 2);
+    copied = to - 1;
+  }
+  return { text: out + text.slice(copied), literals };
+}
+
+/**
+ * Where the query's quoted string literals are, as [from, to) pairs from the opening quote to after the closing one,
+ * when a literal's extent depends on nothing but its quotes and its contents are its value as written (no comments,
+ * escapes, backticks, unterminated or multi-line literals); undefined otherwise. Such a literal's contents cannot
+ * change how anything around it parses, which is what lets queries share a parse and a compiled SLI
+ * (compile-template.ts).
+ */
+export function stringLiterals(text: string): number[] | undefined {
+  if (text.includes('#') || text.includes('\\') || text.includes('`')) return undefined;
+  const literals: number[] = [];
   for (let at = 0; at < text.length; at++) {
     const quote = text[at];
     if (quote !== '"' && quote !== "'") continue;
     const end = text.indexOf(quote, at + 1);
     if (end < 0) return undefined;
-    const contents = text.slice(at + 1, end);
-    if (contents.includes('\n') || contents.includes('\r')) return undefined;
-    out += text.slice(copied, at + 1) + 'x'.repeat(contents.length);
-    copied = end;
+    for (let inside = at + 1; inside < end; inside++) {
+      const char = text[inside];
+      if (char === '\n' || char === '\r') return undefined;
+    }
     literals.push(at, end + 1);
     at = end;
   }
-  return { text: out + text.slice(copied), literals };
+  return literals;
 }
 
 /** Whether the tree's string literals are exactly the ranges the template scan found. */
