@@ -71,6 +71,17 @@ describe('the gate fast path', () => {
     expect(JSON.parse(notAdmin.body)).toMatchObject({ decision: 'deny', allowed: false });
   });
 
+  it('sends the body decideJson renders for the same question, and counts both answers alike', async () => {
+    const { ask, component } = await setup();
+    const question = { service: 'checkout', environment: 'production', admin: false, caller: 'ci/2', via: 'gate' } as const;
+    const fast = await ask('GET', '/api/v1/gates/checkout?env=production', { authorization: 'Bearer reader', 'user-agent': 'ci/2' });
+    const json = component.gates.decideJson(question);
+    const fastId = (JSON.parse(fast.body) as { id: string }).id;
+    expect(fastId).not.toBe(json.id);
+    expect(fast.body).toBe(json.body.replace(`"id":"${json.id}"`, `"id":"${fastId}"`));
+    expect(component.gates.decisions({ limit: 10 }).data).toEqual([expect.objectContaining({ caller: 'gate:ci/2', count: 2, id: fastId, lastId: json.id })]);
+  });
+
   it('leaves to hono everything that is not a plain answer, untouched and uncounted', async () => {
     const { ask, declined, recorded, component } = await setup();
     const READ = { authorization: 'Bearer reader' };
