@@ -114,10 +114,13 @@ export class GateService {
    * `precompute` a slice of services at a time, the event loop free between slices (Verdicts.precomputeInSlices):
    * after an evaluation, so gate requests are answered while the verdicts are decided. Resolves with the count, or
    * undefined when something invalidated the verdicts meanwhile and decided afresh.
+   * `changed`: where freeze tracking, having just decided from this evaluation's statuses, saw a freeze begin or thaw;
+   * only those verdicts are decided again, the others kept. Without it, every verdict is decided afresh.
    */
-  precomputeInSlices(environmentsOf: (service: string) => readonly string[], now = this.now()): Promise<number | undefined> {
+  precomputeInSlices(environmentsOf: (service: string) => readonly string[], now = this.now(), changed?: readonly { readonly service: string; readonly environment: string }[]): Promise<number | undefined> {
     this.environmentsOf = environmentsOf;
-    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
+    for (const { service, environment } of changed ?? []) this.verdicts.forget(service, environment);
+    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now, changed !== undefined);
   }
 
   /** Freezes set by hand, in force or expired but not lifted. */
