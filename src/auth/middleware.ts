@@ -61,7 +61,7 @@ function identifyCaller(tokens: Tokens, authorization: string | undefined): { ca
   return { caller: callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined), credentials };
 }
 
-/** Header values `requestAuthorizer` remembers the caller of; emptied when full, like the route table's cache. */
+/** Header values `routeAuthorizer` remembers the caller of; emptied when full, like the route table's cache. */
 const IDENTITY_CACHE_SIZE = 1024;
 
 /**
@@ -119,15 +119,23 @@ function scopeOf(table: RouteTable, method: string, path: string): Scope | undef
   return access === 'public' ? undefined : access;
 }
 
+/** The access check of one route outside hono: the caller when the request may proceed, else undefined. */
+export type RouteCheck = (authorization: string | undefined, peer: string | undefined) => Caller | undefined;
+
 /**
- * The access check for callers outside hono (the gate's fast path): the caller when the request may proceed, else
- * undefined, and the request goes on to the middleware, which answers the 401 or 403 (one place makes refusals).
+ * The access check for callers outside hono (the gate's fast path), bound to a route: the caller when the request
+ * may proceed, else undefined, and the request goes on to the middleware, which answers the 401 or 403 (one place
+ * makes refusals). Bound once per method and path, so a caller that remembers the check (per URL) does not look
+ * the route's scope up again; the caller of a header value is remembered across routes (`rememberedIdentity`).
  */
-export function requestAuthorizer(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): (method: string, path: string, authorization: string | undefined, peer: string | undefined) => Caller | undefined {
+export function routeAuthorizer(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): (method: string, path: string) => RouteCheck {
   const identify = rememberedIdentity();
-  return (method, path, authorization, peer) => {
-    const check = checkAccess(tokens, scopeOf(table, method, path), authorization, peer, policy, identify);
-    return check.refused === undefined ? check.caller : undefined;
+  return (method, path) => {
+    const scope = scopeOf(table, method, path);
+    return (authorization, peer) => {
+      const check = checkAccess(tokens, scope, authorization, peer, policy, identify);
+      return check.refused === undefined ? check.caller : undefined;
+    };
   };
 }
 
