@@ -15,7 +15,7 @@
  * The daemon runs from the sources through tsx (the code under test, never a stale build) with its default
  * configuration (evaluation every 30 s, its self-scrape, request metrics, auth middleware).
  * Run: `npm run bench:gate` (or `npm run bench -- gate`); `--runs N --duration S --connections C` override;
- * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles it.
+ * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles both servers (read them with profile-summary.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
