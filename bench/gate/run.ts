@@ -15,7 +15,7 @@
  * The daemon runs from the sources through tsx (the code under test, never a stale build) with its default
  * configuration (evaluation every 30 s, its self-scrape, request metrics, auth middleware).
  * Run: `npm run bench:gate` (or `npm run bench -- gate`); `--runs N --duration S --connections C` override;
- * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles it.
+ * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles both servers (read them with profile-summary.ts).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -45,8 +45,13 @@ const INGEST_ROUNDS = option('ingest-rounds', 320);
  */
 const BUSY_RATE = option('busy-rate', 500);
 const BUSY_CONNECTIONS = option('busy-connections', 10);
-/** `--cpu-prof`: the daemon writes a V8 CPU profile to bench/gate/profiles on exit (open it in Chrome DevTools). */
+/**
+ * `--cpu-prof`: the daemon and the bare route write V8 CPU profiles on exit, to bench/gate/profiles/sloe and
+ * bench/gate/profiles/bare (open them in Chrome DevTools, or compare them per answer with profile-summary.ts and the
+ * answer counts the run prints at the end).
+ */
 const PROFILE = args.includes('--cpu-prof');
+const profileFlags = (server: string): string[] => (PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(import.meta.dirname, 'profiles', server)}`] : []);
 /** `--no-ingest`: only the idle comparison (quicker, while tuning). */
 const WITH_INGEST = !args.includes('--no-ingest');
 /** `--loop-blocks`: the daemon preloads loop-blocks.ts and the run prints its event-loop blocks during the ingest phase. */
@@ -154,6 +159,15 @@ interface Run {
   readonly errors: number;
 }
 
+/** Answers each server gave to autocannon, warm-ups included: what a profile's times are divided by. */
+const answered = new Map<number, number>();
+
+async function load(server: number, options: Parameters<typeof autocannon>[0]): ReturnType<typeof autocannon> {
+  const result = await autocannon(options);
+  answered.set(server, (answered.get(server) ?? 0) + result.requests.total);
+  return result;
+}
+
 /** CPU-seconds per second each server uses with no requests (measured before the runs). */
 const idleCpuPerSecond = new Map<number, number>();
 
@@ -169,7 +183,7 @@ async function measure(name: string, url: string, server: number, pids: readonly
   const durationS = DURATION_S;
   const meter = otherProcessesMeter(pids);
   const cpuBefore = treeCpuSeconds(server);
-  const result = await autocannon({ url, connections: paced?.connections ?? CONNECTIONS, duration: durationS, ...(paced ? { overallRate: paced.rate } : {}) });
+  const result = await load(server, { url, connections: paced?.connections ?? CONNECTIONS, duration: durationS, ...(paced ? { overallRate: paced.rate } : {}) });
   const cpu = treeCpuSeconds(server) - cpuBefore;
   const { otherCpuSeconds, load1 } = meter();
   const answers = Math.max(1, result.requests.total);
@@ -189,7 +203,7 @@ try {
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   const port = await freePort();
   const loopBlocksFile = join(dir, 'loop-blocks.json');
-  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(import.meta.dirname, 'profiles')}`] : []), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
+  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...profileFlags('sloe'), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
     ...process.env,
     SLOE_LOG_LEVEL: 'warn',
     SLOE_BENCH_LOOP_BLOCKS: loopBlocksFile,
@@ -212,7 +226,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const bytes = Buffer.byteLength(sample);
-  const bare = startChild('taskset', ['-c', SERVER_CORE, process.execPath, '--import', 'tsx', join(import.meta.dirname, 'bare.ts'), String(bytes)]);
+  const bare = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...profileFlags('bare'), '--import', 'tsx', join(import.meta.dirname, 'bare.ts'), String(bytes)]);
   children.push(bare);
   const bareUrl = `${(await bare.line(/^LISTENING (\S+)$/, 60_000))[1]}/api/v1/gates/${SERVICE}`;
   console.log(`gate answer: ${bytes} bytes (decision ${(JSON.parse(sample) as { decision: string }).decision}); bare route answers ${bytes} bytes`);
@@ -224,8 +238,8 @@ try {
   const bareIdle = await idleCpu(bare.process.pid ?? 0, 3);
   console.log(`idle: sloe serve ${(daemonIdle * 1000).toFixed(1)} ms CPU per second, bare route ${(bareIdle * 1000).toFixed(1)} ms CPU per second`);
   // Warm both up (JIT) before measuring.
-  await autocannon({ url: gateUrl, connections: CONNECTIONS, duration: 2 });
-  await autocannon({ url: bareUrl, connections: CONNECTIONS, duration: 2 });
+  await load(daemon.process.pid ?? 0, { url: gateUrl, connections: CONNECTIONS, duration: 2 });
+  await load(bare.process.pid ?? 0, { url: bareUrl, connections: CONNECTIONS, duration: 2 });
   const gate: Run[] = [];
   const baseline: Run[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -254,6 +268,7 @@ try {
   console.log(`  ingest meanwhile: ${Math.round(ingestRate).toLocaleString('en-US')} samples/s, ${sent[4]} requests refused with 429 and sent again${sent[3] === '1' ? ' (WARNING: the rounds ran out before the runs ended; raise --ingest-rounds)' : ''}`);
   }
 
+  if (PROFILE) console.log(`profiled answers (for profile-summary.ts): sloe ${answered.get(daemon.process.pid ?? 0) ?? 0}, bare ${answered.get(bare.process.pid ?? 0) ?? 0}`);
   const errors = [...gate, ...baseline, ...busy].reduce((sum, run) => sum + run.errors, 0);
   if (errors > 0) console.log(`WARNING: ${errors} errors, timeouts or non-2xx answers`);
   const ratio = median(gate.map((run) => run.rps)) / median(baseline.map((run) => run.rps));

@@ -12,7 +12,7 @@ import { openSqliteStore } from '../store/index.js';
 import type { SloeStore } from '../store/index.js';
 import { countRequests, createLogger, createSelfMetrics, startTracing, traceRequests } from '../telemetry/index.js';
 import type { SelfMetrics } from '../telemetry/index.js';
-import { RouteTable, authenticate, openRemotePolicy, requestAuthorizer } from '../auth/index.js';
+import { RouteTable, authenticate, openRemotePolicy, routeAuthorizer } from '../auth/index.js';
 import { GATE_ROUTE, gateFastPath } from '../policy/index.js';
 import type { OpenRemotePolicy } from '../auth/index.js';
 import { compose } from './compose.js';
@@ -116,7 +116,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     if (undeclared.length > 0) throw new SloeError('route_scope_missing', `routes without a declared scope (src/auth/route-scopes.ts): ${undeclared.join(', ')}`);
     // The gate's answers in front of hono, with the same access check and request metrics (not while tracing: a traced
     // gate request gets its span from the middleware).
-    const fastRoute = (options.gateFastPath ?? true) && !tracing.enabled ? gateFastPath(composition.gates, { authorize: requestAuthorizer(config.auth, routeTable, openRemote), recordAnswer: metrics.requests.bind('GET', GATE_ROUTE, 200) }) : undefined;
+    const fastRoute = (options.gateFastPath ?? true) && !tracing.enabled ? gateFastPath(composition.gates, { authorize: routeAuthorizer(config.auth, routeTable, openRemote), recordAnswer: metrics.requests.bind('GET', GATE_ROUTE, 200) }) : undefined;
     server = await startServer(app, config.listen, config.server, fastRoute).catch((error: unknown) => {
       throw new SloeError('listen_failed', `cannot listen on ${config.listen}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });

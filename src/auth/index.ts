@@ -1,6 +1,6 @@
 export { parseCredentials } from './credentials.js';
 export type { Credentials } from './credentials.js';
-export { authenticate, checkAccess, requestAuthorizer, requireScope } from './middleware.js';
+export { authenticate, checkAccess, requireScope, routeAuthorizer } from './middleware.js';
 export type { AccessCheck } from './middleware.js';
 export { isLoopbackAddress, isLoopbackHost, openRemotePolicy } from './open-remote.js';
 export type { OpenRemotePolicy } from './open-remote.js';

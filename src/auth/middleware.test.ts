@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { SloeError } from '../core/index.js';
-import { authenticate, requestAuthorizer, requireScope } from './middleware.js';
+import { authenticate, requireScope, routeAuthorizer } from './middleware.js';
 import { openRemotePolicy } from './open-remote.js';
 import type { Tokens } from './tokens.js';
 
@@ -100,9 +100,15 @@ describe('requireScope', () => {
   });
 });
 
-describe('requestAuthorizer (the same check outside hono, for the gate fast path)', () => {
+/** routeAuthorizer's check, asked in one call; one authorizer, so what it remembers is shared across calls. */
+function authorizer(...args: Parameters<typeof routeAuthorizer>) {
+  const forRoute = routeAuthorizer(...args);
+  return (method: string, path: string, authorization: string | undefined, peer: string | undefined) => forRoute(method, path)(authorization, peer);
+}
+
+describe('routeAuthorizer (the same check outside hono, for the gate fast path)', () => {
   it('gives the caller where the middleware lets the request through, and nothing where it refuses', async () => {
-    const authorize = requestAuthorizer(tokens);
+    const authorize = authorizer(tokens);
     const server = app();
     const cases: [string, string, string | undefined][] = [
       ['GET', '/api/v1/slos', undefined],
@@ -122,9 +128,26 @@ describe('requestAuthorizer (the same check outside hono, for the gate fast path
     expect([...(authorize('GET', '/api/v1/slos', 'Bearer admin-secret', '127.0.0.1')?.scopes ?? [])].sort()).toEqual(['admin', 'read', 'write']);
   });
 
+  it('answers a header it has seen before the same way, whatever route it is sent to, and stays right past its cache', () => {
+    const authorize = authorizer(tokens);
+    const passes = (method: string, path: string, authorization: string | undefined): boolean => authorize(method, path, authorization, '127.0.0.1') !== undefined;
+    // The remembered caller is the header's; the scope each route needs is still checked per request.
+    for (let round = 0; round < 2; round++) {
+      expect(passes('GET', '/api/v1/slos', 'Bearer read-secret')).toBe(true);
+      expect(passes('POST', '/-/reload', 'Bearer read-secret')).toBe(false);
+      expect(passes('POST', '/-/reload', 'Bearer admin-secret')).toBe(true);
+      expect(passes('GET', '/api/v1/slos', undefined)).toBe(false);
+      expect(passes('GET', '/healthz', undefined)).toBe(true);
+    }
+    // More distinct wrong tokens than the cache holds: each is refused, and the right ones still pass after.
+    for (let guess = 0; guess < 3000; guess++) expect(passes('GET', '/api/v1/slos', `Bearer guess-${guess}`)).toBe(false);
+    expect(passes('GET', '/api/v1/slos', 'Bearer read-secret')).toBe(true);
+    expect(passes('GET', '/api/v1/slos', 'Bearer guess-1')).toBe(false);
+  });
+
   it('refuses an open admin scope to a remote peer, as the middleware answers 403', () => {
     const open = { readToken: 'read-secret' };
-    const authorize = requestAuthorizer(open, undefined, openRemotePolicy('0.0.0.0', open, false));
+    const authorize = authorizer(open, undefined, openRemotePolicy('0.0.0.0', open, false));
     expect(authorize('POST', '/-/reload', undefined, '10.0.0.7')).toBeUndefined();
     expect(authorize('POST', '/-/reload', undefined, '127.0.0.1')).toBeDefined();
     expect(authorize('GET', '/api/v1/gates/checkout', 'Bearer read-secret', '10.0.0.7')).toBeDefined();

@@ -52,13 +52,44 @@ export interface AccessCheck {
   readonly refused?: 'scope' | 'remote';
 }
 
+/** Who an `Authorization` header (or its absence) makes the caller: what `checkAccess` reads of it. */
+export type Identify = (tokens: Tokens, authorization: string | undefined) => { readonly caller: Caller; readonly credentials: Credentials };
+
+/** The one reading of the header: its credentials, and the scopes their token grants (every token compared). */
+function identifyCaller(tokens: Tokens, authorization: string | undefined): { caller: Caller; credentials: Credentials } {
+  const credentials = parseCredentials(authorization);
+  return { caller: callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined), credentials };
+}
+
+/** Header values `routeAuthorizer` remembers the caller of; emptied when full, like the route table's cache. */
+const IDENTITY_CACHE_SIZE = 1024;
+
+/**
+ * `identifyCaller`, remembered per header value: a pipeline polling the gate sends the same header every time, and
+ * reading it (a regular expression, base64 for Basic, a SHA-256 of it and of every configured token, a Map and a Set)
+ * was a tenth of a gate answer's own work. The tokens are fixed for the daemon's life, so a header's caller is too.
+ * Refused values are remembered as well (a flood of wrong tokens costs a lookup each), and the cache is bounded.
+ * What a lookup can tell by its timing is only whether that exact header was sent before, never how close a guess is.
+ */
+function rememberedIdentity(): Identify {
+  const known = new Map<string | undefined, { caller: Caller; credentials: Credentials }>();
+  return (tokens, authorization) => {
+    let identity = known.get(authorization);
+    if (identity === undefined) {
+      identity = identifyCaller(tokens, authorization);
+      if (known.size >= IDENTITY_CACHE_SIZE) known.clear();
+      known.set(authorization, identity);
+    }
+    return identity;
+  };
+}
+
 /**
  * The access check itself, on plain values: the middleware and the gate's fast path (policy/gate-fast-path.ts) both
  * ask it, so there is one reading of credentials and one route table however a request is answered.
  */
-export function checkAccess(tokens: Tokens, scope: Scope | undefined, authorization: string | undefined, peer: string | undefined, policy?: OpenRemotePolicy): AccessCheck {
-  const credentials = parseCredentials(authorization);
-  const caller = callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined);
+export function checkAccess(tokens: Tokens, scope: Scope | undefined, authorization: string | undefined, peer: string | undefined, policy?: OpenRemotePolicy, identify: Identify = identifyCaller): AccessCheck {
+  const { caller, credentials } = identify(tokens, authorization);
   if (scope === undefined) return { caller, credentials, scope };
   if (!holds(caller, scope)) return { caller, credentials, scope, refused: 'scope' };
   if (refusedRemotely(scope, policy, tokens, caller, peer)) return { caller, credentials, scope, refused: 'remote' };
@@ -88,14 +119,23 @@ function scopeOf(table: RouteTable, method: string, path: string): Scope | undef
   return access === 'public' ? undefined : access;
 }
 
+/** The access check of one route outside hono: the caller when the request may proceed, else undefined. */
+export type RouteCheck = (authorization: string | undefined, peer: string | undefined) => Caller | undefined;
+
 /**
- * The access check for callers outside hono (the gate's fast path): the caller when the request may proceed, else
- * undefined, and the request goes on to the middleware, which answers the 401 or 403 (one place makes refusals).
+ * The access check for callers outside hono (the gate's fast path), bound to a route: the caller when the request
+ * may proceed, else undefined, and the request goes on to the middleware, which answers the 401 or 403 (one place
+ * makes refusals). Bound once per method and path, so a caller that remembers the check (per URL) does not look
+ * the route's scope up again; the caller of a header value is remembered across routes (`rememberedIdentity`).
  */
-export function requestAuthorizer(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): (method: string, path: string, authorization: string | undefined, peer: string | undefined) => Caller | undefined {
-  return (method, path, authorization, peer) => {
-    const check = checkAccess(tokens, scopeOf(table, method, path), authorization, peer, policy);
-    return check.refused === undefined ? check.caller : undefined;
+export function routeAuthorizer(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): (method: string, path: string) => RouteCheck {
+  const identify = rememberedIdentity();
+  return (method, path) => {
+    const scope = scopeOf(table, method, path);
+    return (authorization, peer) => {
+      const check = checkAccess(tokens, scope, authorization, peer, policy, identify);
+      return check.refused === undefined ? check.caller : undefined;
+    };
   };
 }
 

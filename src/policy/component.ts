@@ -147,10 +147,12 @@ export function createPolicy(options: PolicyComponentOptions): PolicyComponent {
     start: () => delivery.start(),
     afterEvaluation: (evaluation: Evaluation) => {
       gates.refresh(evaluation.now);
-      trackFreezes(evaluation.now);
+      const transitions = trackFreezes(evaluation.now);
       // Every verdict as of this evaluation, decided in slices so gate requests are not held up meanwhile (a question
-      // asked before its slice is decided on demand from the same statuses and freezes).
-      gates.precomputeInSlices(environmentsOf, evaluation.now).catch((error: unknown) => logger?.error({ err: error }, 'verdict precompute failed'));
+      // asked before its slice is decided on demand from the same statuses and freezes). The deploy verdicts freeze
+      // tracking just decided are kept, except where a freeze began or thawed (when tracking failed, none is kept).
+      const changed = transitions?.map(({ freeze }) => ({ service: freeze.service, environment: freeze.environment }));
+      gates.precomputeInSlices(environmentsOf, evaluation.now, changed).catch((error: unknown) => logger?.error({ err: error }, 'verdict precompute failed'));
       // Audit entries idle long enough are closed into the journal.
       gates.flush();
     },

@@ -2,7 +2,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { policyTestOptions, sloStatus } from '../../test/policy/status-fixture.js';
-import { requestAuthorizer } from '../auth/index.js';
+import { routeAuthorizer } from '../auth/index.js';
 import { MemoryJournal } from '../store/memory-records.js';
 import { createPolicy } from './component.js';
 import { GATE_ROUTE, gateFastPath } from './gate-fast-path.js';
@@ -22,7 +22,7 @@ async function setup() {
   component.checkFreezes();
   const recorded: string[] = [];
   const fast = gateFastPath(component.gates, {
-    authorize: requestAuthorizer({ readToken: 'reader', adminToken: 'admin' }),
+    authorize: routeAuthorizer({ readToken: 'reader', adminToken: 'admin' }),
     recordAnswer: (seconds) => {
       expect(seconds).toBeGreaterThanOrEqual(0);
       recorded.push(`GET ${GATE_ROUTE} 200`);
@@ -69,6 +69,37 @@ describe('the gate fast path', () => {
     expect(JSON.parse(overridden.body)).toMatchObject({ decision: 'allow', allowed: true, override: 'type=security' });
     const notAdmin = await ask('GET', '/api/v1/gates/checkout?env=production&label=type=security', READ);
     expect(JSON.parse(notAdmin.body)).toMatchObject({ decision: 'deny', allowed: false });
+  });
+
+  it('sends the body decideJson renders for the same question, and counts both answers alike', async () => {
+    const { ask, component } = await setup();
+    const question = { service: 'checkout', environment: 'production', admin: false, caller: 'ci/2', via: 'gate' } as const;
+    const fast = await ask('GET', '/api/v1/gates/checkout?env=production', { authorization: 'Bearer reader', 'user-agent': 'ci/2' });
+    const json = component.gates.decideJson(question);
+    const fastId = (JSON.parse(fast.body) as { id: string }).id;
+    expect(fastId).not.toBe(json.id);
+    expect(fast.body).toBe(json.body.replace(`"id":"${json.id}"`, `"id":"${fastId}"`));
+    expect(component.gates.decisions({ limit: 10 }).data).toEqual([expect.objectContaining({ caller: 'gate:ci/2', count: 2, id: fastId, lastId: json.id })]);
+  });
+
+  it('checks every request of a URL it remembers: its caller, its Host, and its questions past the cache\'s bound', async () => {
+    const { ask, declined, recorded } = await setup();
+    const url = '/api/v1/gates/checkout?env=production';
+    expect((await ask('GET', url, { authorization: 'Bearer reader' })).status).toBe(200);
+    expect((await ask('GET', url, {})).status).toBe(599);
+    expect((await ask('GET', url, { authorization: 'Bearer nope' })).status).toBe(599);
+    expect((await ask('GET', url, { authorization: 'Bearer reader', host: 'Example.COM' })).status).toBe(599);
+    expect((await ask('GET', url, { authorization: 'Bearer reader' })).status).toBe(200);
+    // An admin's override label is honoured, a reader's on the same URL is not: one question each.
+    const override = `${url}&label=type=security`;
+    expect(JSON.parse((await ask('GET', override, { authorization: 'Bearer reader' })).body)).toMatchObject({ decision: 'deny' });
+    expect(JSON.parse((await ask('GET', override, { authorization: 'Bearer admin' })).body)).toMatchObject({ decision: 'allow' });
+    expect(JSON.parse((await ask('GET', override, { authorization: 'Bearer reader' })).body)).toMatchObject({ decision: 'deny' });
+    expect(declined).toEqual([`GET ${url}`, `GET ${url}`, `GET ${url}`]);
+    // More URLs than it remembers: each is still answered, and so is the first one again after.
+    for (let n = 0; n < 1100; n++) expect((await ask('GET', `${url}&n=${n}`, { authorization: 'Bearer reader' })).status).toBe(200);
+    expect(JSON.parse((await ask('GET', override, { authorization: 'Bearer admin' })).body)).toMatchObject({ decision: 'allow' });
+    expect(recorded).toHaveLength(2 + 3 + 1100 + 1);
   });
 
   it('leaves to hono everything that is not a plain answer, untouched and uncounted', async () => {

@@ -1,5 +1,5 @@
 import type { BudgetPolicy, DocumentStore, GateDecision, GateVerdict, Journal, ManualFreeze, Slo, StatusReader } from '../core/index.js';
-import { answerOf, renderAnswer } from './answer.js';
+import { answerOf, answerTail, renderAnswer, renderAnswerBytes } from './answer.js';
 import type { GateAnswer } from './answer.js';
 import { DecisionJournal } from './decision-journal.js';
 import type { AuditEntry, DecisionCursor } from './decision-journal.js';
@@ -37,8 +37,17 @@ export interface GateServiceOptions {
   readonly frozen?: FrozenLookup;
 }
 
+/** What a question adds to its answer besides the verdict, id, time and via. */
+type Extra = Pick<GateQuestion, 'release' | 'requester'>;
+
 /** What a question without release metadata adds to its answer: nothing (shared, not built per request). */
-const NO_EXTRA: { release?: unknown; requester?: string } = {};
+const NO_EXTRA: Extra = {};
+
+/** The release metadata and requester a question adds to its answer, or NO_EXTRA. */
+function extraOf(question: GateQuestion): Extra {
+  if (question.release === undefined && question.requester === undefined) return NO_EXTRA;
+  return { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
+}
 
 /** A decision as a request gets it: the id, the verdict and its answer body. */
 export interface Decided {
@@ -69,6 +78,8 @@ export class GateService {
   /** The last decision time and its RFC 3339 text: a polled gate answers many times a millisecond. */
   private decidedAtMs = Number.NaN;
   private decidedAtText = '';
+  /** Each verdict's answer bytes after the id and time (`decideBytes`), made on its first answer. */
+  private readonly tails = new WeakMap<Judged, { readonly via: string; readonly bytes: Buffer }>();
 
   constructor(options: GateServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -103,10 +114,13 @@ export class GateService {
    * `precompute` a slice of services at a time, the event loop free between slices (Verdicts.precomputeInSlices):
    * after an evaluation, so gate requests are answered while the verdicts are decided. Resolves with the count, or
    * undefined when something invalidated the verdicts meanwhile and decided afresh.
+   * `changed`: where freeze tracking, having just decided from this evaluation's statuses, saw a freeze begin or thaw;
+   * only those verdicts are decided again, the others kept. Without it, every verdict is decided afresh.
    */
-  precomputeInSlices(environmentsOf: (service: string) => readonly string[], now = this.now()): Promise<number | undefined> {
+  precomputeInSlices(environmentsOf: (service: string) => readonly string[], now = this.now(), changed?: readonly { readonly service: string; readonly environment: string }[]): Promise<number | undefined> {
     this.environmentsOf = environmentsOf;
-    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
+    for (const { service, environment } of changed ?? []) this.verdicts.forget(service, environment);
+    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now, changed !== undefined);
   }
 
   /** Freezes set by hand, in force or expired but not lifted. */
@@ -170,6 +184,29 @@ export class GateService {
 
   /** Decides and counts the decision in the audit trail; `body` is the answer as JSON. */
   decideJson(question: GateQuestion): Decided {
+    const { id, judged, decidedAt } = this.decideAndRecord(question);
+    return { id, judged, body: renderAnswer(id, decidedAt, question.via, extraOf(question), judged.json), decidedAt };
+  }
+
+  /**
+   * `decideJson`'s answer as the bytes a response sends (the gate's fast path): the same decision, counted the same
+   * way, its body byte for byte `decideJson`'s. The part after the id and time is kept per verdict, so an answer
+   * copies it rather than build and encode a string.
+   */
+  decideBytes(question: GateQuestion): Buffer {
+    const { id, judged, decidedAt } = this.decideAndRecord(question);
+    const extra = extraOf(question);
+    if (extra !== NO_EXTRA) return Buffer.from(renderAnswer(id, decidedAt, question.via, extra, judged.json), 'utf8');
+    let tail = this.tails.get(judged);
+    if (tail === undefined || tail.via !== question.via) {
+      tail = { via: question.via, bytes: answerTail(question.via, judged.json) };
+      this.tails.set(judged, tail);
+    }
+    return renderAnswerBytes(id, decidedAt, tail.bytes);
+  }
+
+  /** Judges the question, gives the decision its id and time, and counts it in the audit trail and the metrics. */
+  private decideAndRecord(question: GateQuestion): { id: string; judged: Judged; decidedAt: string } {
     const now = this.now();
     const judged = this.verdicts.judge(question, this.manual.of(question.service), now);
     const id = `${this.idPrefix}${(++this.sequence).toString(36)}`;
@@ -189,16 +226,13 @@ export class GateService {
       },
       judged,
     );
-    const extra = question.release === undefined && question.requester === undefined ? NO_EXTRA : { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
-    const body = renderAnswer(id, decidedAt, question.via, extra, judged.json);
     if (this.onDecision) this.onDecision(judged.verdict.decision);
-    return { id, judged, body, decidedAt };
+    return { id, judged, decidedAt };
   }
 
   decide(question: GateQuestion): GateAnswer {
-    const decided = this.decideJson(question);
-    const extra = { ...(question.release === undefined ? {} : { release: question.release }), ...(question.requester === undefined ? {} : { requester: question.requester }) };
-    return answerOf(decided.id, { ...extra, decidedAt: decided.decidedAt, via: question.via }, decided.judged.inputs.data);
+    const { id, judged, decidedAt } = this.decideAndRecord(question);
+    return answerOf(id, { ...extraOf(question), decidedAt, via: question.via }, judged.inputs.data);
   }
 
   /** Writes the audit batch now; `closeAll` closes every open entry (shutdown). */

@@ -3,6 +3,8 @@ import type { DocumentStore, ManualFreeze } from '../core/index.js';
 /** DocumentStore namespace of the freezes set by hand, keyed `service/environment`. */
 export const MANUAL_FREEZES_NAMESPACE = 'policy.manual-freezes';
 
+const NO_FREEZES: readonly ManualFreeze[] = Object.freeze([]);
+
 /**
  * Freezes set by hand through the admin API, one per service and environment. Kept in the store when one is given
  * (they outlive a restart: an operator who froze releases expects them to stay frozen), else in memory.
@@ -21,8 +23,9 @@ export class ManualFreezes {
     return this.list;
   }
 
-  of(service: string): ManualFreeze[] {
-    return this.list.length === 0 ? [] : this.list.filter((freeze) => freeze.service === service);
+  /** The service's freezes; with none set, one shared empty list (every gate answer asks). */
+  of(service: string): readonly ManualFreeze[] {
+    return this.list.length === 0 ? NO_FREEZES : this.list.filter((freeze) => freeze.service === service);
   }
 
   /** Sets (or replaces) the manual freeze of a service in an environment. */

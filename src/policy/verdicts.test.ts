@@ -94,6 +94,36 @@ describe('verdicts', () => {
       }
     });
 
+    it('with keep, decides again only what was forgotten, and gives what a whole precompute gives', async () => {
+      let frozen = false;
+      let current = statuses();
+      const index = new GateIndex({ latest: () => current, get: () => undefined }, []);
+      const verdicts = new Verdicts(index, 'production', (service, environment) => frozen && service === 'svc-0' && environment === 'production');
+      // Freeze tracking after an evaluation: each service's deploy verdict, decided before svc-0 froze.
+      const tracked = services.map((service) => verdicts.judge({ service, environment: 'production', action: 'deploy', admin: false }, [], NOW));
+      frozen = true;
+      verdicts.forget('svc-0', 'production');
+      expect(await verdicts.precomputeInSlices(services, ENVIRONMENTS, ACTIONS, () => [], NOW, true)).toBe(1000 * 2 * 3);
+      // Kept: the very verdicts tracking decided. Forgotten: decided again, with the freeze.
+      expect(verdicts.judge({ service: 'svc-5', environment: 'production', action: 'deploy', admin: false }, [], NOW)).toBe(tracked[5]);
+      const refrozen = verdicts.judge({ service: 'svc-0', environment: 'production', action: 'deploy', admin: false }, [], NOW);
+      expect(refrozen).not.toBe(tracked[0]);
+      // The oracle: the same statuses and freeze state decided in one go.
+      const whole = new Verdicts(new GateIndex({ latest: () => current, get: () => undefined }, []), 'production', (service, environment) => service === 'svc-0' && environment === 'production');
+      whole.precompute(services, ENVIRONMENTS, ACTIONS, () => [], NOW);
+      for (const service of ['svc-0', 'svc-5', 'svc-999']) {
+        for (const environment of ENVIRONMENTS()) {
+          for (const action of ACTIONS) {
+            const question = { service, environment, action, admin: false };
+            expect(verdicts.judge(question, [], NOW).json).toBe(whole.judge(question, [], NOW).json);
+          }
+        }
+      }
+      // A new evaluation's index is never answered from kept verdicts.
+      current = statuses().map((status) => ({ ...status, evaluatedAt: '2026-11-26T12:02:00.000Z' }));
+      expect(verdicts.judge({ service: 'svc-5', environment: 'production', action: 'deploy', admin: false }, [], NOW)).not.toBe(tracked[5]);
+    });
+
     it('stops when the verdicts are invalidated meanwhile (a freeze, a reload), leaving them to be decided afresh', async () => {
       const { verdicts } = setup(statuses());
       const running = verdicts.precomputeInSlices(services, ENVIRONMENTS, ACTIONS, () => [], NOW);

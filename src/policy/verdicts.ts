@@ -92,6 +92,17 @@ export class Verdicts {
     this.generation += 1;
   }
 
+  /**
+   * Forgets the verdicts of a service in an environment, every action and question, keeping the others: after an
+   * evaluation, freeze tracking has just decided each service's deploy verdict from this index, and only where a
+   * freeze began or thawed does the hysteresis (`frozen`) change what they say. So precomputing after it (with
+   * `keep`) decides the rest and not those again.
+   */
+  forget(service: string, environment: string): void {
+    const prefix = key(service, environment, '');
+    for (const cacheKey of this.cache.keys()) if (cacheKey.startsWith(prefix)) this.cache.delete(cacheKey);
+  }
+
   /** Decides every question without labels that the daemon knows to expect, as of `now`. */
   precompute(services: readonly string[], environmentsOf: (service: string) => readonly string[], actions: readonly GateAction[], manualOf: (service: string) => readonly ManualFreeze[], now: number): number {
     this.invalidate();
@@ -112,8 +123,10 @@ export class Verdicts {
    * this then leaves it). Resolves with the count, or with undefined when the verdicts were invalidated meanwhile (a
    * freeze set or lifted, a reload, the next evaluation's index): whoever invalidated them decides afresh.
    */
-  async precomputeInSlices(services: readonly string[], environmentsOf: (service: string) => readonly string[], actions: readonly GateAction[], manualOf: (service: string) => readonly ManualFreeze[], now: number): Promise<number | undefined> {
-    this.invalidate();
+  async precomputeInSlices(services: readonly string[], environmentsOf: (service: string) => readonly string[], actions: readonly GateAction[], manualOf: (service: string) => readonly ManualFreeze[], now: number, keep = false): Promise<number | undefined> {
+    // `keep`: the verdicts already decided from the current index stay (see `forget`); any older precompute stops.
+    if (keep && this.index.current() === this.cachedFor) this.generation += 1;
+    else this.invalidate();
     const generation = this.generation;
     this.cachedFor = this.index.current();
     let count = 0;

@@ -29,6 +29,22 @@ describe('instrumentAppender', () => {
   });
 });
 
+describe('recordDecision', () => {
+  it('counts every decision once, however the reads of the counter fall between them', async () => {
+    const metrics = createSelfMetrics();
+    for (let i = 0; i < 3; i++) metrics.recordDecision('warn');
+    expect(await value(metrics, 'sloe_gate_decisions_total', { decision: 'warn' })).toBe(3);
+    // A second read without new decisions adds nothing.
+    expect(await value(metrics, 'sloe_gate_decisions_total', { decision: 'warn' })).toBe(3);
+    metrics.recordDecision('deny');
+    metrics.recordDecision('warn');
+    const exposition = await metrics.registry.metrics();
+    expect(exposition).toMatch(/^sloe_gate_decisions_total\{decision="warn"\} 4$/m);
+    expect(exposition).toMatch(/^sloe_gate_decisions_total\{decision="deny"\} 1$/m);
+    expect(exposition).toMatch(/^sloe_gate_decisions_total\{decision="allow"\} 0$/m);
+  });
+});
+
 describe('instrumentJournal', () => {
   it('counts gate decisions by outcome as they are recorded, and keeps them queryable', async () => {
     const metrics = createSelfMetrics();
