@@ -2,9 +2,12 @@
  * Ingest that cannot starve the rest (issue #21): 500 concurrent remote-write writers, each with its own connection,
  * flood a real `sloe serve` for a few seconds while the gate is asked every 20 ms. Before, no write was ever refused
  * (each finishes in ms, so 64 in flight never fills) while their decoding filled the event loop and the gate's p99
- * reached seconds. Now writes get 429 with Retry-After while the loop runs late, and the gate keeps its latency.
- * The same flood against a daemon with the check off (`limits.maxEventLoopLagMs: 0`, the old behaviour) is the
- * baseline, measured in the same run. The writers run in their own process, so their work does not delay the probe.
+ * reached seconds. Now writes get 429 with Retry-After before the loop saturates, and the gate keeps its latency:
+ * ingest's work runs one task per event-loop turn (ingest/http/turn-queue.ts), so under this flood the writes queue
+ * behind each other rather than the loop running late, and the in-flight bound (64 requests) refuses the rest; the
+ * lag bound (`limits.maxEventLoopLagMs`) refuses when the loop runs late all the same (a GC, an evaluation, another
+ * process on the core). The same flood against a daemon with the lag check off is reported beside it, measured in
+ * the same run. The writers run in their own process, so their work does not delay the probe.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -78,7 +81,7 @@ async function measure(maxEventLoopLagMs: number): Promise<{ result: FloodResult
 }
 
 describe('ingest admission under 500 concurrent writers', () => {
-  it('refuses writes with 429 and Retry-After while the loop runs late, and the gate keeps its latency', { timeout: 90_000 }, async () => {
+  it('refuses writes with 429 and Retry-After before the loop saturates, and the gate keeps its latency', { timeout: 90_000 }, async () => {
     const baseline = await measure(0);
     running.pop()?.child.kill('SIGKILL');
     const admitted = await measure(50);
@@ -87,8 +90,10 @@ describe('ingest admission under 500 concurrent writers', () => {
     console.log(`${report('check off (before)', baseline)}\n${report('maxEventLoopLagMs 50', admitted)}`);
 
     const refused = admitted.result.statuses['429'] ?? 0;
-    // Refused for the loop's lag, not only for the in-flight bound (which never fired in the issue's probe).
-    expect(admitted.result.refusals.ingest_overloaded ?? 0).toBeGreaterThan(0);
+    // Refused by admission, not left to pile up: the in-flight bound (which never fired in the issue's probe, when each
+    // write's decoding ran at once) or the loop's lag; with the lag check off, only the former.
+    expect(refused).toBeGreaterThan(0);
+    expect(Object.keys(admitted.result.refusals).every((code) => code === 'write_queue_full' || code === 'ingest_overloaded')).toBe(true);
     expect(baseline.result.refusals.ingest_overloaded ?? 0).toBe(0);
     expect(admitted.result.withRetryAfter).toBe(refused);
     expect(admitted.result.statuses['204'] ?? 0).toBeGreaterThan(0);
