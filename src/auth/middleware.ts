@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { SloeError, holds, requestHeader } from '../core/index.js';
-import type { Caller, Scope } from '../core/index.js';
+import { SloeError, boundedMemo, holds, requestHeader } from '../core/index.js';
+import type { Caller, RouteCheck, Scope } from '../core/index.js';
 import { parseCredentials } from './credentials.js';
 import { isLoopbackAddress, peerAddress } from './open-remote.js';
 import type { OpenRemotePolicy } from './open-remote.js';
@@ -53,10 +53,13 @@ export interface AccessCheck {
 }
 
 /** Who an `Authorization` header (or its absence) makes the caller: what `checkAccess` reads of it. */
-export type Identify = (tokens: Tokens, authorization: string | undefined) => { readonly caller: Caller; readonly credentials: Credentials };
+interface Identity {
+  readonly caller: Caller;
+  readonly credentials: Credentials;
+}
 
 /** The one reading of the header: its credentials, and the scopes their token grants (every token compared). */
-function identifyCaller(tokens: Tokens, authorization: string | undefined): { caller: Caller; credentials: Credentials } {
+function identifyCaller(tokens: Tokens, authorization: string | undefined): Identity {
   const credentials = parseCredentials(authorization);
   return { caller: callerFor(tokens, credentials.kind === 'token' ? credentials.token : undefined), credentials };
 }
@@ -68,28 +71,19 @@ const IDENTITY_CACHE_SIZE = 1024;
  * `identifyCaller`, remembered per header value: a pipeline polling the gate sends the same header every time, and
  * reading it (a regular expression, base64 for Basic, a SHA-256 of it and of every configured token, a Map and a Set)
  * was a tenth of a gate answer's own work. The tokens are fixed for the daemon's life, so a header's caller is too.
- * Refused values are remembered as well (a flood of wrong tokens costs a lookup each), and the cache is bounded.
+ * Refused values are remembered as well (a flood of wrong tokens costs a lookup each), and the memo is bounded.
  * What a lookup can tell by its timing is only whether that exact header was sent before, never how close a guess is.
  */
-function rememberedIdentity(): Identify {
-  const known = new Map<string | undefined, { caller: Caller; credentials: Credentials }>();
-  return (tokens, authorization) => {
-    let identity = known.get(authorization);
-    if (identity === undefined) {
-      identity = identifyCaller(tokens, authorization);
-      if (known.size >= IDENTITY_CACHE_SIZE) known.clear();
-      known.set(authorization, identity);
-    }
-    return identity;
-  };
+function rememberedIdentity(tokens: Tokens): (authorization: string | undefined) => Identity {
+  return boundedMemo(IDENTITY_CACHE_SIZE, (authorization: string | undefined) => identifyCaller(tokens, authorization));
 }
 
 /**
  * The access check itself, on plain values: the middleware and the gate's fast path (policy/gate-fast-path.ts) both
  * ask it, so there is one reading of credentials and one route table however a request is answered.
  */
-export function checkAccess(tokens: Tokens, scope: Scope | undefined, authorization: string | undefined, peer: string | undefined, policy?: OpenRemotePolicy, identify: Identify = identifyCaller): AccessCheck {
-  const { caller, credentials } = identify(tokens, authorization);
+export function checkAccess(tokens: Tokens, scope: Scope | undefined, authorization: string | undefined, peer: string | undefined, policy?: OpenRemotePolicy, identity: Identity = identifyCaller(tokens, authorization)): AccessCheck {
+  const { caller, credentials } = identity;
   if (scope === undefined) return { caller, credentials, scope };
   if (!holds(caller, scope)) return { caller, credentials, scope, refused: 'scope' };
   if (refusedRemotely(scope, policy, tokens, caller, peer)) return { caller, credentials, scope, refused: 'remote' };
@@ -119,9 +113,6 @@ function scopeOf(table: RouteTable, method: string, path: string): Scope | undef
   return access === 'public' ? undefined : access;
 }
 
-/** The access check of one route outside hono: the caller when the request may proceed, else undefined. */
-export type RouteCheck = (authorization: string | undefined, peer: string | undefined) => Caller | undefined;
-
 /**
  * The access check for callers outside hono (the gate's fast path), bound to a route: the caller when the request
  * may proceed, else undefined, and the request goes on to the middleware, which answers the 401 or 403 (one place
@@ -129,11 +120,11 @@ export type RouteCheck = (authorization: string | undefined, peer: string | unde
  * the route's scope up again; the caller of a header value is remembered across routes (`rememberedIdentity`).
  */
 export function routeAuthorizer(tokens: Tokens, table: RouteTable = new RouteTable(), policy?: OpenRemotePolicy): (method: string, path: string) => RouteCheck {
-  const identify = rememberedIdentity();
+  const identify = rememberedIdentity(tokens);
   return (method, path) => {
     const scope = scopeOf(table, method, path);
     return (authorization, peer) => {
-      const check = checkAccess(tokens, scope, authorization, peer, policy, identify);
+      const check = checkAccess(tokens, scope, authorization, peer, policy, identify(authorization));
       return check.refused === undefined ? check.caller : undefined;
     };
   };

@@ -25,6 +25,12 @@ export function callerOrOpen(caller: Caller | undefined): Caller {
   return caller ?? UNRESTRICTED_CALLER;
 }
 
+/**
+ * The access check of one route, made outside the HTTP framework (the gate's fast path): the caller of a request with
+ * this Authorization header from this peer, or undefined when the request would be refused.
+ */
+export type RouteCheck = (authorization: string | undefined, peer: string | undefined) => Caller | undefined;
+
 export function holds(caller: Caller, scope: Scope): boolean {
   return caller.scopes.has(scope);
 }

@@ -46,6 +46,7 @@ export type {
 } from './ports.js';
 export { COARSE_BUCKET_MS, FINE_BUCKET_MS } from './ports.js';
 export { bytesEqual, hashBytes, viewOf } from './byte-hash.js';
+export { boundedMemo } from './memo.js';
 export { SloeError, badRequest, formatProblem, notFound } from './errors.js';
 export type { Problem } from './errors.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
@@ -115,7 +116,7 @@ export { UNRESTRICTED_CALLER, callerOrOpen, holds } from './auth.js';
 export { requestHeader } from './request-header.js';
 export { parseStep, parseTime, positiveInteger } from './request-params.js';
 export type { HeaderSource } from './request-header.js';
-export type { Caller, RouteAccess, Scope } from './auth.js';
+export type { Caller, RouteAccess, RouteCheck, Scope } from './auth.js';
 export {
   DEFAULT_EVIDENCE,
   DEFAULT_ON_INSUFFICIENT_DATA,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { holds } from '../core/index.js';
-import type { Caller } from '../core/index.js';
+import type { RouteCheck } from '../core/index.js';
 import { gateQuestion, parseGateQuery } from './gate-query.js';
 import type { GateService } from './gate-service.js';
 import type { GateQuestion } from './verdicts.js';
@@ -33,9 +33,6 @@ const QUESTION_CACHE_SIZE = 4096;
 
 /** Answers a request and returns true, or returns false and leaves it (untouched) to hono (api's FastRoute). */
 type FastRoute = (request: IncomingMessage, response: ServerResponse) => boolean;
-
-/** The access check of one route: the caller, or undefined when the request would be refused. */
-type RouteCheck = (authorization: string | undefined, peer: string | undefined) => Caller | undefined;
 
 export interface GateFastPathOptions {
   /**

@@ -1,3 +1,4 @@
+import { boundedMemo } from '../memo.js';
 import type { Objective } from '../model.js';
 
 /**
@@ -38,18 +39,8 @@ export function budgetTotal(objective: Pick<Objective, 'target'>): number {
 /**
  * 1 - target, without binary floating-point noise: 1 - 0.999 is 0.0010000000000000009 in doubles, which would show as
  * such in every status and make a 2 % error rate burn at 19.99999999999998. Objectives are written in decimal with
- * far fewer than 12 significant digits, so rounding to 12 gives back the figure the user meant.
+ * far fewer than 12 significant digits, so rounding to 12 gives back the figure the user meant. toPrecision costs far
+ * more than the rest of a burn rate and every objective asks for its target's figure each tick, so it is remembered;
+ * a spec set has a handful of distinct targets, and the bound only keeps arbitrary callers from growing it forever.
  */
-function allowedBadFraction(target: number): number {
-  let allowed = allowedFractions.get(target);
-  if (allowed === undefined) {
-    allowed = Number((1 - target).toPrecision(12));
-    // A spec set has a handful of distinct targets; the bound only keeps arbitrary callers from growing it forever.
-    if (allowedFractions.size >= 1024) allowedFractions.clear();
-    allowedFractions.set(target, allowed);
-  }
-  return allowed;
-}
-
-/** toPrecision costs far more than the rest of a burn rate; every objective asks for its target's figure each tick. */
-const allowedFractions = new Map<number, number>();
+const allowedBadFraction = boundedMemo(1024, (target: number): number => Number((1 - target).toPrecision(12)));

@@ -1,5 +1,6 @@
 import type { AlertState } from '../alerting/state.js';
 import { formatDuration } from '../duration.js';
+import { boundedMemo } from '../memo.js';
 import type { SloHeader } from '../model.js';
 import type { DurationMs, Objective, Window } from '../model.js';
 import { objectiveName, windowLabel } from '../slo.js';
@@ -113,18 +114,8 @@ function healthFrom(total: number, remaining: number | null, pageFiring: boolean
  * Every objective's status is built every tick from figures that rarely change: the labels and the timestamp text are
  * remembered rather than formatted again for each of thousands of objectives (pure: the same input gives the same text).
  */
-const windowTexts = new Map<DurationMs, string>();
-
-function windowText(window: DurationMs): string {
-  let text = windowTexts.get(window);
-  if (text === undefined) {
-    text = formatDuration(window);
-    // Tiers use a handful of distinct windows; the bound only keeps arbitrary callers from growing it forever.
-    if (windowTexts.size >= 1024) windowTexts.clear();
-    windowTexts.set(window, text);
-  }
-  return text;
-}
+// Tiers use a handful of distinct windows; the bound only keeps arbitrary callers from growing it forever.
+const windowText = boundedMemo(1024, (window: DurationMs): string => formatDuration(window));
 
 /**
  * A rolling window's label is its duration's, remembered by duration: a handful of durations shared by every SLO, where
@@ -138,17 +129,7 @@ function labelOf(window: Window): string {
  * An alert's activeSince is the time of the evaluation that found it active, so the active alerts of all objectives
  * share a few distinct times: each is formatted once rather than per alert per tick.
  */
-const activeSinceTexts = new Map<number, string>();
-
-function activeSinceText(at: number): string {
-  let text = activeSinceTexts.get(at);
-  if (text === undefined) {
-    text = new Date(at).toISOString();
-    if (activeSinceTexts.size >= 4096) activeSinceTexts.clear();
-    activeSinceTexts.set(at, text);
-  }
-  return text;
-}
+const activeSinceText = boundedMemo(4096, (at: number): string => new Date(at).toISOString());
 
 let lastIso: { readonly at: number; readonly text: string } | undefined;
 
