@@ -1,5 +1,5 @@
 import { DAY, formatDuration } from './duration.js';
-import type { DurationMs, Objective, Slo, Window } from './model.js';
+import type { DurationMs, Objective, Query, Sli, Slo, Window } from './model.js';
 
 /** Nominal period of a window: rolling windows are their duration, calendar units their usual length. */
 export function nominalPeriod(window: Window): DurationMs {
@@ -25,4 +25,18 @@ export function objectiveName(slo: Pick<Slo, 'name' | 'objectives'>, objective: 
 export function windowLabel(window: Window): string {
   if (window.kind === 'calendar') return `calendar-${window.unit}`;
   return formatDuration(window.duration);
+}
+
+/** The queries an SLI states, in the order the kind lists them (a ratio's good, bad, total), without absent ones. */
+export function sliQueries(sli: Sli): Query[] {
+  switch (sli.kind) {
+    case 'ratio':
+      return [sli.good, sli.bad, sli.total].filter((query): query is Query => query !== undefined);
+    case 'latency':
+      return [sli.histogram];
+    case 'threshold':
+      return [sli.metric];
+    case 'rawRatio':
+      return [sli.query];
+  }
 }

@@ -1,5 +1,5 @@
-import type { AlertTier, CompiledSli, DurationMs, Objective, Query, RemoteSeries, RemoteSliQuery, SignedTerm, Sli, Slo, SpecSet, Term } from '../core/index.js';
-import { FINE_BUCKET_MS, compileSli, maxGroupsOf, nominalPeriod, objectiveName, periodWindows, sliceLength } from '../core/index.js';
+import type { AlertTier, CompiledSli, DurationMs, Objective, RemoteSeries, RemoteSliQuery, SignedTerm, Sli, Slo, SpecSet, Term } from '../core/index.js';
+import { FINE_BUCKET_MS, compileSli, maxGroupsOf, nominalPeriod, objectiveName, periodWindows, sliceLength, sliQueries } from '../core/index.js';
 import type { Grouping } from './groups.js';
 import { groupingKey } from './groups.js';
 
@@ -189,25 +189,12 @@ function historyPulls(remote: RemoteSeries, source: string, sli: CompiledSli, na
   return pulls;
 }
 
-function queriesOf(sli: Sli): Query[] {
-  switch (sli.kind) {
-    case 'ratio':
-      return [sli.good, sli.bad, sli.total].filter((query): query is Query => query !== undefined);
-    case 'latency':
-      return [sli.histogram];
-    case 'threshold':
-      return [sli.metric];
-    case 'rawRatio':
-      return [sli.query];
-  }
-}
-
 /**
  * An SLI is kept from ingested samples when it compiles and names no data source; it is asked of a remote source when
  * it names one or does not compile and a remote source is configured; otherwise it has no data, with the reason.
  */
 function sourceOf(sli: Sli, objective: Objective, remoteAvailable: boolean): Source {
-  const named = queriesOf(sli).find((query) => query.source !== undefined)?.source;
+  const named = sliQueries(sli).find((query) => query.source !== undefined)?.source;
   // The terms are filled in by remotePulls once the source's queries are known.
   const none = { good: [], total: [] };
   if (named !== undefined && remoteAvailable) return { kind: 'remote', sli, source: named, terms: none };

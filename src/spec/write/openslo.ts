@@ -1,3 +1,4 @@
+import { sliQueries } from '../../core/index.js';
 import type { Objective, Query, Sli, Slo } from '../../core/index.js';
 import { slug } from '../common.js';
 import { durationText, fileSafe, objectiveKeyNote, omitEmpty } from './common.js';
@@ -70,7 +71,7 @@ export function writeOpenSlo(slos: readonly Slo[]): WriteResult {
     });
   }
   // A query bound to a source refers to it as a DataSource, which must be defined for the file to load.
-  const sources = [...new Set(slos.flatMap((slo) => queriesOf(slo.sli).map((query) => query.source)).filter((source): source is string => source !== undefined))].sort();
+  const sources = [...new Set(slos.flatMap((slo) => sliQueries(slo.sli).map((query) => query.source)).filter((source): source is string => source !== undefined))].sort();
   for (const source of sources) {
     documents.push({
       fileName: 'datasources.yaml',
@@ -79,17 +80,4 @@ export function writeOpenSlo(slos: readonly Slo[]): WriteResult {
     });
   }
   return { documents, inexpressible };
-}
-
-function queriesOf(sli: Sli): Query[] {
-  switch (sli.kind) {
-    case 'ratio':
-      return [sli.good, sli.bad, sli.total].filter((query): query is Query => query !== undefined);
-    case 'latency':
-      return [sli.histogram];
-    case 'threshold':
-      return [sli.metric];
-    case 'rawRatio':
-      return [sli.query];
-  }
 }
