@@ -19,7 +19,7 @@ const output = process.env.SLOE_BENCH_LOOP_BLOCKS;
 const histogram = monitorEventLoopDelay({ resolution: 1 });
 histogram.enable();
 let windowStart = performance.now();
-let blocks: { endedAtMs: number; cpuMs: number; wallMs: number }[] = [];
+let blocks: { endedAtMs: number; cpuMs: number; wallMs: number; endedAtUs: number }[] = [];
 let expected = performance.now() + TICK_MS;
 let cpuBefore = process.cpuUsage();
 const round = (ms: number): number => Math.round(ms * 10) / 10;
@@ -27,7 +27,7 @@ const timer = setInterval(() => {
   const now = performance.now();
   const cpu = process.cpuUsage(cpuBefore);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  if (cpuMs >= BLOCK_MS) blocks.push({ endedAtMs: Math.round(now - windowStart), cpuMs: round(cpuMs), wallMs: round(now - expected + TICK_MS) });
+  if (cpuMs >= BLOCK_MS) blocks.push({ endedAtMs: Math.round(now - windowStart), cpuMs: round(cpuMs), wallMs: round(now - expected + TICK_MS), endedAtUs: Number(process.hrtime.bigint() / 1000n) });
   expected = now + TICK_MS;
   cpuBefore = process.cpuUsage();
 }, TICK_MS);
@@ -50,6 +50,7 @@ process.on('exit', () => {
       delay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), p999: ms(histogram.percentile(99.9)), max: ms(histogram.max), samples: histogram.count },
       sizes,
       longest: [...blocks].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 15),
+      all: process.env.SLOE_BENCH_LOOP_BLOCKS_ALL === undefined ? undefined : blocks,
     }),
   );
 });
