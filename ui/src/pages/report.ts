@@ -118,7 +118,7 @@ function gateSection(service: ServiceReport): HTMLElement {
           h('td', {}, time(freeze.at)),
           h('td', {}, h('span', { class: `badge freeze-${freeze.type}` }, freeze.type)),
           h('td', {}, freeze.environment ?? DASH),
-          h('td', {}, freeze.reasons.join('; ') || DASH),
+          h('td', { class: 'wrap' }, freeze.reasons.join('; ') || DASH),
         )), 'freezes'),
   );
 }
