@@ -65,6 +65,39 @@ describe('sloe convert', () => {
     expect(result.stderr).toContain(`${path}:1:1: SLO 'api-latency' cannot be written as sloth: a latency SLI (Sloth has events and raw SLIs only)`);
   });
 
+  it('names what it does not write, composites and budget policies, and exits 1 rather than drop them silently', async () => {
+    const path = join(dir, 'journey.yaml');
+    writeFileSync(path, `apiVersion: sloe/v1
+kind: SLO
+metadata: { name: login }
+spec:
+  service: checkout
+  objectives: [ { target: 0.99 } ]
+  sli: { ratio: { bad: 'sum(rate(e_total[{{.window}}]))', total: 'sum(rate(r_total[{{.window}}]))' } }
+---
+apiVersion: sloe/v1
+kind: SLO
+metadata: { name: checkout-journey }
+spec:
+  service: checkout
+  objectives: [ { target: 0.99 } ]
+  composite: { method: leastHealthy, members: [ { slo: login } ] }
+---
+apiVersion: sloe/v1
+kind: BudgetPolicy
+metadata: { name: releases }
+spec:
+  selector: { services: [checkout] }
+  rules: [ { name: spent, decision: deny, when: { budgetRemainingBelow: 0 }, reason: spent } ]
+`);
+    const out = join(dir, 'journey-out');
+    const result = await run('convert', '--to', 'sloe', '--out', out, path);
+    expect(result.code).toBe(1);
+    expect(readdirSync(out)).toEqual(['login.yaml']);
+    expect(result.stderr).toContain(`${path}:9:1: composite SLO 'checkout-journey' is not converted: sloe convert writes SLOs with an SLI; keep its sloe/v1 document as it is`);
+    expect(result.stderr).toContain(`${path}:17:1: budget policy 'releases' is not converted: sloe convert writes SLOs only; keep its sloe/v1 document as it is`);
+  });
+
   it('exits 1 with the problems of invalid specs, 2 for an unknown target', async () => {
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, SLOTH.replace('objective: 99.9', 'objective: 120'));

@@ -9,6 +9,14 @@ const base: SloStatus = {
 };
 
 describe('sloe status table', () => {
+  it('a few minutes of data in a 30-day period read as under 0.1 % covered, never as 0.0 % (which reads as none)', () => {
+    const fresh: SloStatus = { ...base, coverage: 3 / (30 * 24 * 60) };
+    const none: SloStatus = { ...base, name: 'idle', sli: null, events: { good: 0, total: 0 }, errorBudget: { total: 0.01, consumed: null, remaining: null }, coverage: 0, burnRates: { '1h': null }, status: 'nodata' };
+    const [, freshLine, noneLine] = statusTable([fresh, none], { colour: false }).trimEnd().split('\n');
+    expect(freshLine).toMatch(/^checkout-journey\s+journeys\s+99\.0%\s+99\.500%\s+50\.0%\s+<0\.1%\s/);
+    expect(noneLine).toMatch(/^idle\s+journeys\s+99\.0%\s+-\s+-\s+0\.0%\s/);
+  });
+
   it('lists a composite\'s members under it with their weight, share of its burn and own figures', () => {
     const status: SloStatus = {
       ...base,

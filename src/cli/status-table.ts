@@ -1,5 +1,5 @@
 import type { AlertStatus, SloStatus } from '../core/index.js';
-import { groupSelector } from '../core/index.js';
+import { groupSelector, sharePercent } from '../core/index.js';
 
 const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', magenta: '\u001b[35m' } as const;
 type Colour = keyof typeof ANSI;
@@ -49,7 +49,7 @@ function row(status: SloStatus): Cell[] {
     { text: percent(status.objective, status.objective > 0.99 ? 2 : 1), right: true },
     { text: percent(status.sli, status.sli !== null && status.sli > 0.99 ? 3 : 2), right: true },
     { text: percent(remaining, 1), right: true, ...(remaining === null ? { colour: 'dim' as const } : remaining <= 0 ? { colour: 'red' as const } : remaining < 0.25 ? { colour: 'yellow' as const } : {}) },
-    { text: percent(status.coverage, 1), right: true, ...(status.coverage !== null && status.coverage < 0.9 ? { colour: 'yellow' as const } : {}) },
+    { text: status.coverage === null ? '-' : `${sharePercent(status.coverage, 1)}%`, right: true, ...(status.coverage !== null && status.coverage < 0.9 ? { colour: 'yellow' as const } : {}) },
     { text: Object.entries(status.burnRates).map(([window, rate]) => `${window}:${burn(rate)}`).join(' ') || '-', ...(burning ? { colour: 'red' as const } : {}) },
     alertsText(status.alerts),
     { text: status.status, colour: STATUS_COLOUR[status.status] ?? 'dim' },

@@ -118,6 +118,14 @@ describe('sloe validate', () => {
     expect(sourced.stderr).not.toContain('note:');
     const config = file('remote/sloe.yaml', 'sources:\n  - { name: mimir, url: http://127.0.0.1:9009/prometheus }\n');
     expect(await run('validate', '--config', config, path)).toMatchObject({ code: 0, stdout: '' });
+    // A configuration without a source is the daemon's own view: sloe serve --config would refuse this SLO, so CI
+    // checking against that configuration must fail too, with the problem on stdout, not pass with a note.
+    const sourceless = file('remote/no-sources.yaml', 'listen: 127.0.0.1:9797\n');
+    const refused = await run('validate', '--config', sourceless, path);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`${path}:12:18: SLO 'api-availability': `);
+    expect(refused.stdout).toContain('no remote query source is configured');
+    expect(refused.stderr).not.toContain('note:');
   });
 
   it('exits 2 for usage errors', async () => {

@@ -32,7 +32,7 @@ export function registerValidate(program: Command, context: CommandContext): voi
     .description('Validate files or folders of SLO specs and budget policies; prints every problem as FILE:LINE:COLUMN: message.')
     .argument('<path...>', 'spec files or folders (folders are read recursively for .yaml and .yml files)')
     .option('--source <name>', 'a remote query source to assume configured (repeatable); SLIs outside the embedded subset need one', (name: string, names: string[]) => [...names, name], [] as string[])
-    .option('--config <file>', 'take the remote query sources (and sloth.defaultSloPeriod) from this configuration file')
+    .option('--config <file>', 'take the remote query sources (and sloth.defaultSloPeriod) from this configuration file; a query none of them serves is then a problem, as sloe serve refuses it')
     .option('--default-slo-period <duration>', `${SLO_PERIOD_HELP} (default: the configuration's sloth.defaultSloPeriod, else 30d)`, sloPeriodArgument)
     .action((paths: string[], options: { source: string[]; config?: string; defaultSloPeriod?: string }) => {
       const config = options.config === undefined ? undefined : loadConfig({ file: options.config, env: context.env, flags: {} });
@@ -42,7 +42,10 @@ export function registerValidate(program: Command, context: CommandContext): voi
       const inputs = perPath.flatMap(({ files }) => files.inputs);
       // Only a configuration (or --source) says which sources exist; without one, a source an SLI names is taken on trust.
       const sourcesKnown = options.config !== undefined || options.source.length > 0;
-      const result = loadSpecs(inputs, { remoteSources: [...options.source, ...configured], onlyConfiguredSources: sourcesKnown, embeddedSubset: 'note', ...defaultSloPeriod });
+      // A query no source can serve is a note without a configuration (the specs may only feed sloe generate), and a
+      // problem with one: it is what sloe serve --config refuses to start with, so CI checking against it must fail.
+      const embeddedSubset = options.config === undefined ? 'note' : 'problem';
+      const result = loadSpecs(inputs, { remoteSources: [...options.source, ...configured], onlyConfiguredSources: sourcesKnown, embeddedSubset, ...defaultSloPeriod });
       const problems = [...perPath.flatMap(({ path, files }) => [...files.problems, ...nothingToRead(path, files)]), ...result.problems].sort(byPosition);
       for (const problem of problems) context.stdout(`${formatProblem(problem)}\n`);
       // Notes go to stderr: stdout stays one problem per line for scripts, and a note is not a problem.

@@ -54,6 +54,7 @@ export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, perio
 export type { TierTemplate } from './tiers.js';
 export { DEFAULT_MAX_GROUPS, groupId, groupLabelsOf, groupSelector, groupTermKey, maxGroupsOf, objectiveIdentity } from './groups.js';
 export { nominalPeriod, objectiveName, sliQueries, windowLabel } from './slo.js';
+export { sharePercent } from './share.js';
 export { GROUP_LABEL, INFO_LABELS, LABELS, MEMBER_LABEL, METRICS, SEVERITY_LABEL, SLOTH_SEVERITY_LABEL, TIER_LABEL } from './names.js';
 export type { LabelProfile } from './names.js';
 export { MatcherIndex, termMatches } from './sli/index.js';
@@ -122,6 +123,7 @@ export {
   DEFAULT_ON_INSUFFICIENT_DATA,
   DEFAULT_POLICY,
   DEFAULT_POLICY_NAME,
+  DEFAULT_FREEZE_ACTIONS,
   DEFAULT_THAW_MARGIN,
   REASON_PLACEHOLDERS,
   applicableFreezes,

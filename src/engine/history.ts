@@ -111,6 +111,16 @@ export class StoredCounts {
 }
 
 /**
+ * Timeslices count a slice only once the first evaluation after its end has decided it, so the newest slice a point
+ * can see is one slice and up to an evaluation interval old: looking back one slice further keeps a point between a
+ * slice's end and its decision (the first seconds of every minute, for 1-minute slices) from reading as a gap. This
+ * holds while `evaluationInterval` (30 s by default) is at most the slice width.
+ */
+function sliceLagged(point: PointInstant, plan: ObjectivePlan): PointInstant {
+  return plan.slices ? { ...point, lookback: point.lookback + plan.slices.width } : point;
+}
+
+/**
  * An objective's SLI, budget remaining and burn rates at each step in [from, to]: what the engine answered at that
  * instant, from the buckets that held only data up to it. While the 1-minute buckets still exist, a point is the
  * answer at its minute (t rounded down to the minute); beyond them, at its hour, and windows shorter than an hour are
@@ -122,7 +132,7 @@ export function historyOf(plan: ObjectivePlan, store: EngineStore, exclusions: E
   const grid = historyGrid(plan.slo.window, plan.windows, request);
   const stored = StoredCounts.read(plan, store, exclusions, grid);
   return grid.times.map((t) => {
-    const point = pointInstant(grid, t);
+    const point = sliceLagged(pointInstant(grid, t), plan);
     if (!stored?.hasData(point)) return emptyPoint(t, plan.windows);
     const period = periodRange(plan.slo.window, point.at);
     const status = statusOf(plan, { period: stored.counts(period.start, period.end), windows: stored.windows(point, plan.windows) }, point.at);

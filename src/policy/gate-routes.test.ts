@@ -177,7 +177,8 @@ describe('manual freezes', () => {
     expect((await put(app, { reason: 'x', enviroment: 'prod' }, 'a')).status).toBe(400);
     const created = await put(app, { reason: 'Black Friday', by: 'ana', until: '2h' }, 'a');
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ service: 'checkout', environment: 'production', actions: [], reason: 'Black Friday', by: 'ana' });
+    // No actions named: the default, written out (deploys and config changes), not an empty list that reads as nothing.
+    expect(await created.json()).toMatchObject({ service: 'checkout', environment: 'production', actions: ['deploy', 'config'], reason: 'Black Friday', by: 'ana' });
     const gate = (await (await app.request('/api/v1/gates/checkout', read)).json()) as { decision: string; reasons: string[] };
     expect(gate.decision).toBe('deny');
     expect(gate.reasons[0]).toMatch(/^checkout: frozen by hand in production by ana since .* until .*: Black Friday$/);

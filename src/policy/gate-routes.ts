@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { badRequest, callerOrOpen, holds, notFound, parseDuration, positiveInteger, requestHeader } from '../core/index.js';
+import { DEFAULT_FREEZE_ACTIONS, badRequest, callerOrOpen, holds, notFound, parseDuration, positiveInteger, requestHeader } from '../core/index.js';
 import type { GateAction, ManualFreeze } from '../core/index.js';
 import type { DecisionCursor } from './decision-journal.js';
 import type { FreezeTracker } from './freezes.js';
@@ -17,7 +17,9 @@ function parseManualFreeze(service: string, body: Record<string, unknown>, defau
   if (typeof body.reason !== 'string' || body.reason.trim().length === 0 || body.reason.length > 1000) throw badRequest('reason: expected the reason for the freeze (1 to 1000 characters)');
   const environment = body.environment === '*' ? '*' : (parseEnvironment(body.environment, 'environment') ?? defaultEnvironment);
   if (body.actions !== undefined && !Array.isArray(body.actions)) throw badRequest(`actions: expected a list of ${ACTIONS.join(', ')}`);
-  const actions = ((body.actions as unknown[] | undefined) ?? []).map((action, index) => parseAction(action, `actions[${index}]`)).filter((action): action is GateAction => action !== undefined);
+  const listed = ((body.actions as unknown[] | undefined) ?? []).map((action, index) => parseAction(action, `actions[${index}]`)).filter((action): action is GateAction => action !== undefined);
+  // The default written out, so the answer and GET /api/v1/freezes say what the freeze holds rather than `[]`.
+  const actions = listed.length > 0 ? listed : DEFAULT_FREEZE_ACTIONS;
   let until: string | undefined;
   if (body.until !== undefined) {
     const text = typeof body.until === 'string' ? body.until : '';

@@ -1,4 +1,4 @@
-import { objectiveIdentity } from '../core/index.js';
+import { objectiveIdentity, sharePercent } from '../core/index.js';
 import type { Report, ServiceReport, SloReport } from './report.js';
 
 /** `12.3 %`; `-` for unknown. Objectives and SLIs get more digits than budgets. */
@@ -48,7 +48,7 @@ function sloRows(slos: readonly SloReport[]): string[][] {
     sliText(slo.sli),
     percent(slo.budgetSpent),
     percent(slo.budgetRemaining),
-    percent(slo.coverage, 0),
+    `${sharePercent(slo.coverage, 0)} %`,
     String(slo.incidents.length),
     percent(slo.incidentBudgetSpent),
   ]);

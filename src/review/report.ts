@@ -132,9 +132,10 @@ function sloReport(status: SloStatus, sources: ReportSources, from: number, to: 
   const coveredMs = chunks.reduce((sum, chunk, index) => sum + ((chunkCounts[index]?.total ?? 0) > 0 ? chunk.to - chunk.from : 0), 0);
   const step = Math.max(MINUTE, Math.ceil((to - from) / CHART_POINTS / MINUTE) * MINUTE);
   const points = sources.history.history(status.name, from, to, step) ?? [];
-  // The last point at `to` itself: the chart ends where the range does.
-  const last = points.at(-1);
-  const end = last && last.t === to ? last : sources.history.history(status.name, to, to, step)?.[0];
+  // The last point at `to` itself, so the chart ends where the range does. It is read at a one-minute step whatever
+  // the chart's: a point's step sets how far back it looks, and a 6-hour step (30 days) reads at the hour, which
+  // would report the budget of the last whole hour (unknown in the first hour of data) as the budget left at the end.
+  const end = sources.history.history(status.name, to, to, MINUTE)?.[0];
   const objectiveIncidents = sources.incidents({ slo: status.name, from, to }).filter((incident) => incident.objective === status.name);
   const incidents = objectiveIncidents.filter((incident) => incident.group === undefined);
   return {

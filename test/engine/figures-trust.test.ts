@@ -31,6 +31,32 @@ describe('figures an on-call engineer can trust', () => {
     }
   });
 
+  it('a Timeslices point between a slice\'s end and the evaluation that decides it still has the figures', async () => {
+    // 1-minute slices over 7 days (the example set's checkout-uptime): the shortest burn window is 1m, and a slice is
+    // counted once the first evaluation after its end decides it. Evaluations at :15 and :45 of each minute, as the
+    // daemon's 30 s ticks fall; at 10:05:05 the 10:04 slice is not decided yet, but 10:03's is.
+    const slo = makeSlo({ name: 'uptime', budgetingMethod: 'Timeslices', target: 0.99, objective: { timeSliceWindow: MINUTE, timeSliceTarget: 0.95 }, window: { kind: 'rolling', duration: 7 * DAY } });
+    const start = DAY0 + 10 * HOUR;
+    const { engine, clock } = harness(specsOf(slo), start);
+    const traffic = new TrafficGenerator();
+    let live: number | null = null;
+    for (let t = start; t <= start + 5 * MINUTE; t += MINUTE) {
+      clock.now = t;
+      engine.append(traffic.minute(t, 100, 0), 'remote_write');
+      for (const tick of [t + 15_000, t + 45_000]) {
+        if (tick > start + 5 * MINUTE) break;
+        clock.now = tick;
+        live = (await engine.evaluate(tick)).statuses[0]!.errorBudget.remaining;
+      }
+    }
+    const asked = start + 5 * MINUTE + 5_000;
+    clock.now = asked;
+    expect(live).toBe(1);
+    const [point] = engine.history('uptime', asked, asked, MINUTE)!;
+    // What sloe status shows at that moment (the evaluation at 10:04:45), not an unknown budget every minute's first 15 s.
+    expect([point!.sli, point!.budgetRemaining]).toEqual([1, live]);
+  });
+
   it('a stretch without data is a gap in history', () => {
     const { engine, clock } = harness(specsOf(makeSlo({})), DAY0);
     const traffic = new TrafficGenerator();

@@ -127,6 +127,16 @@ describe('GET /api/v1/reports over a known stream', () => {
     }
   });
 
+  it('the budget left at the end of a 30-day range (the default) is the figure at its end, not at its last whole hour', async () => {
+    // The chart's points are 6 hours apart over 30 days; the end's figure must still be read at the minute, as the
+    // live status is: 4470 minutes in the period at 00:30, not the 4440 of 00:00 (59.46 % instead of 59.73 %).
+    const body = await report(`service=api&from=${(TO - 30 * DAY) / 1000}&to=${TO / 1000}`);
+    const slo = body.services[0]?.slos[0];
+    const bad = 60 * REQUESTS_PER_MINUTE * BURN * (1 - OBJECTIVE);
+    expect(slo?.budgetRemaining).toBeCloseTo(1 - bad / ((1 - OBJECTIVE) * 4470 * REQUESTS_PER_MINUTE), 6);
+    expect(slo?.budget.at(-1)).toEqual({ t: new Date(TO).toISOString(), remaining: slo?.budgetRemaining });
+  });
+
   it('a day of a longer range with the coarse (hour) buckets gives the same spend', async () => {
     const body = await report(`from=${(START - 2 * DAY - 2 * HOUR) / 1000}&to=${TO / 1000}`);
     expect(body.services[0]?.slos[0]?.budgetSpent).toBeCloseTo(0.041667, 5);

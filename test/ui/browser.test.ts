@@ -129,6 +129,24 @@ describe('web UI in Chromium', () => {
     await page.screenshot({ path: join(RESULTS, 'ui-slo-page.png'), fullPage: true });
   });
 
+  it('fits a 1366-pixel window: four alert badges wrap in their cell, a long gate reason wraps inside its column', async () => {
+    // How far the page runs past the window's right edge, and how far the decisions table runs past its column's.
+    const pageOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.goto(`${url()}/#/`);
+    await page.waitForSelector('table.slos tbody tr');
+    expect(await page.locator('table.slos tbody tr').first().textContent()).toContain('ticket firing');
+    expect(await pageOverflow()).toBeLessThanOrEqual(0);
+    await page.goto(`${url()}/#/slo/checkout-availability`);
+    await page.waitForSelector('table.decisions tbody tr');
+    const decisionsOverflow = await page.evaluate(() => {
+      const table = document.querySelector('table.decisions');
+      const column = table?.closest('.columns > *');
+      return table && column ? table.getBoundingClientRect().right - column.getBoundingClientRect().right : Number.NaN;
+    });
+    expect(decisionsOverflow).toBeLessThanOrEqual(1);
+    expect(await pageOverflow()).toBeLessThanOrEqual(0);
+  });
+
   it('draws the incident timeline from the incidents API: newest first, time to detect, budget cost, transitions', async () => {
     await page.goto(`${url()}/#/slo/checkout-availability`);
     await page.waitForSelector('table.incidents tbody tr[data-incident]');

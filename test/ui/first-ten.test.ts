@@ -3,14 +3,16 @@
  * send data with this daemon's own address, the service overview marks the burning budgets, figures stay on one line,
  * freezes show their expected thaw; and the README's screenshot (docs/screenshot.png) is made here.
  */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, startServer, uiRoutes } from '../../src/api/index.js';
 import type { RunningServer } from '../../src/api/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { ensureUiBuilt } from '../helpers/build.js';
 import { launchChromium } from './chromium.js';
 import { FREEZES, STATUSES, history } from './fixtures.js';
@@ -95,6 +97,15 @@ describe('the UI a newcomer opens', () => {
     expect(snippets[0]).toContain(`remote_write:\n  - url: ${url()}/api/v1/write`);
     expect(snippets[1]).toContain(`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=${url()}/v1/metrics`);
     expect(snippets[2]).toContain('scrape:\n  - { job: shop, targets:');
+    // The scrape snippet is a configuration sloe loads as it stands, and the panel says how it takes effect: scrape
+    // jobs are read at start, so a restart with --config (a reload re-reads only the specs).
+    const configFile = join(mkdtempSync(join(tmpdir(), 'sloe-onboarding-')), 'sloe.yaml');
+    writeFileSync(configFile, (await page.locator('[data-onboarding] [data-snippet="scrape config"] code').textContent()) ?? '');
+    expect(loadConfig({ file: configFile }).scrape).toEqual([expect.objectContaining({ job: 'shop', targets: ['127.0.0.1:8080'] })]);
+    rmSync(dirname(configFile), { recursive: true, force: true });
+    const how = (await page.locator('[data-onboarding] p').allTextContents()).find((text) => text.includes('scrape your service'));
+    expect(how).toContain('restart sloe with --config');
+    expect(how).not.toMatch(/then reload/);
   });
 
   it('marks each service by its worst budget in the overview', async () => {

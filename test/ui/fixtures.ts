@@ -51,7 +51,9 @@ function status(name: string, service: string, remaining: number, health: SloSta
 /** Four SLOs, deliberately not in budget order. */
 export const STATUSES: SloStatus[] = [
   status('search-latency', 'search', 0.62, 'ok', 0.4),
-  status('checkout-availability', 'checkout', -0.08, 'exhausted', 16, ['firing', 'firing', 'firing', 'firing']),
+  // A long display name, and data for 40 % of its period so its budget cell carries the coverage note: as wide as a
+  // row of the example set gets.
+  { ...status('checkout-availability', 'checkout', -0.08, 'exhausted', 16, ['firing', 'firing', 'firing', 'firing']), displayName: 'Checkout availability, cart to order confirmation', coverage: 0.4 },
   status('platform-api-availability', 'platform-api', 0.91, 'ok', 0.1),
   status('checkout-latency', 'checkout', 0.18, 'critical', 7.5, ['pending', 'firing', 'firing', 'firing']),
 ];
@@ -79,7 +81,7 @@ export function history(name: string): { t: string; sli: number; budgetRemaining
 }
 
 export const DECISIONS = [
-  { id: '2', service: 'checkout', environment: 'production', action: 'deploy', decision: 'deny', allowed: false, reasons: ['checkout-availability: error budget exhausted (-8.0 % left)'], slos: ['checkout-availability'], policy: 'release-policy', evaluatedAt: new Date(NOW).toISOString(), decidedAt: new Date(NOW).toISOString(), via: 'gate' },
+  { id: '2', service: 'checkout', environment: 'production', action: 'deploy', decision: 'deny', allowed: false, reasons: ['checkout-availability: error budget exhausted (-8.0 % left); rule budget-exhausted of policy release-policy denies deploys to production while it is spent; 1,000,000 events in the period make an error budget of 1,000 bad events'], slos: ['checkout-availability'], policy: 'release-policy', evaluatedAt: new Date(NOW).toISOString(), decidedAt: new Date(NOW).toISOString(), via: 'gate' },
   { id: '1', service: 'checkout', environment: 'staging', action: 'deploy', decision: 'warn', allowed: true, reasons: ['checkout-latency: budget below 25 %'], slos: ['checkout-latency'], policy: 'release-policy', evaluatedAt: new Date(NOW - 3_600_000).toISOString(), decidedAt: new Date(NOW - 3_600_000).toISOString(), via: 'flagger' },
 ];
 

@@ -23,7 +23,8 @@ export function howToSendData(origin: string, open: boolean): HTMLElement {
     snippet('remote_write snippet', `remote_write:\n  - url: ${origin}/api/v1/write`),
     h('p', {}, 'From an OpenTelemetry SDK or Collector (OTLP/HTTP, protobuf or JSON):'),
     snippet('OTLP endpoint', `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=${origin}/v1/metrics\nOTEL_EXPORTER_OTLP_METRICS_PROTOCOL=http/protobuf`),
-    h('p', {}, 'Or let sloe scrape your service itself: in sloe\'s configuration file (--config), then reload:'),
+    // Scrape jobs are configuration, read once at start: a reload (SIGHUP, /-/reload) re-reads only the specs.
+    h('p', {}, 'Or let sloe scrape your service itself: add this to sloe\'s configuration file and restart sloe with --config FILE (a reload re-reads only the specs):'),
     snippet('scrape config', 'scrape:\n  - { job: shop, targets: ["127.0.0.1:8080"], interval: 15s }'),
     h('p', { class: 'muted small' }, 'Only series some SLI selects are kept; the SLOs on sloe\'s own API (service sloe) fill from its self-scrape within a minute.'),
   );

@@ -1,5 +1,6 @@
 import type { AlertStatus, SloStatus } from './api.js';
 import { h } from './dom.js';
+import { sharePercent } from '../../src/core/share.js';
 import { DASH, burn, percent } from './format.js';
 
 export function statusBadge(status: string): HTMLElement {
@@ -27,7 +28,7 @@ export function budgetBar(remaining: number | null | undefined): HTMLElement {
 /** How much of the period had data (`coverage`, 0 to 1), when the API reports it and it is partial. */
 export function coverageNote(coverage: number | null | undefined): HTMLElement | null {
   if (coverage === null || coverage === undefined || !Number.isFinite(coverage) || coverage >= 1) return null;
-  return h('div', { class: 'muted small coverage', title: 'share of the period for which this SLO had data' }, `data for ${percent(coverage, 1)} of the period`);
+  return h('div', { class: 'muted small coverage', title: 'share of the period for which this SLO had data' }, `data for ${sharePercent(coverage, 1)} % of the period`);
 }
 
 /** The thresholds any tier holds a window to, so a burn rate above one is marked. */

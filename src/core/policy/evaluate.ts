@@ -236,10 +236,13 @@ function oldest(statuses: readonly SloVerdict[], now: number): string {
  * A freeze an operator set by hand (`PUT /api/v1/freezes/{service}`): the gate denies the actions it names in its
  * environment (`*`: every environment) until it is lifted or `until` passes. Overrides apply as to any deny.
  */
+/** What a manual freeze holds when it names no actions: deploys and config changes (provisioning stays possible). */
+export const DEFAULT_FREEZE_ACTIONS: readonly GateAction[] = ['deploy', 'config'];
+
 export interface ManualFreeze {
   readonly service: string;
   readonly environment: string;
-  /** Empty: deploys and config changes (provisioning stays possible). */
+  /** Empty (freezes stored before the default was written out): `DEFAULT_FREEZE_ACTIONS`. */
   readonly actions: readonly GateAction[];
   readonly reason: string;
   readonly by?: string;
@@ -254,7 +257,7 @@ export function applicableFreezes(freezes: readonly ManualFreeze[], request: Pic
     (freeze) =>
       freeze.service === request.service &&
       (freeze.environment === '*' || freeze.environment === request.environment) &&
-      (freeze.actions.length === 0 ? request.action !== 'provision' : freeze.actions.includes(request.action)) &&
+      (freeze.actions.length === 0 ? DEFAULT_FREEZE_ACTIONS : freeze.actions).includes(request.action) &&
       (freeze.until === undefined || Date.parse(freeze.until) > now),
   );
 }

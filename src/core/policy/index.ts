@@ -1,5 +1,5 @@
 export { DEFAULT_POLICY, DEFAULT_POLICY_NAME } from './default-policy.js';
-export { DEFAULT_THAW_MARGIN, applicableFreezes, decideGate, decideSlo, isBudgetRule, matchOverride, ruleMatches, worse } from './evaluate.js';
+export { DEFAULT_FREEZE_ACTIONS, DEFAULT_THAW_MARGIN, applicableFreezes, decideGate, decideSlo, isBudgetRule, matchOverride, ruleMatches, worse } from './evaluate.js';
 export type { CoveredSlo, GateRequest, GateVerdict, ManualFreeze, OverrideRecord, SloPeriod, SloVerdict } from './evaluate.js';
 export { DEFAULT_EVIDENCE, DEFAULT_ON_INSUFFICIENT_DATA, assessEvidence, evidenceRule, onInsufficientData } from './evidence.js';
 export type { Evidence, PeriodEvidence } from './evidence.js';

@@ -34,7 +34,7 @@ export async function renderDecisions(root: HTMLElement, params: URLSearchParams
               h('td', {}, decision.environment),
               h('td', {}, decision.action),
               h('td', {}, h('span', { class: `badge decision-${decision.decision}` }, decision.decision)),
-              h('td', {}, decision.reasons.join('; ')),
+              h('td', { class: 'wrap' }, decision.reasons.join('; ')),
               h('td', {}, decision.override ?? ''),
               h('td', { class: 'muted small' }, decision.via ?? ''),
             ))),

@@ -112,7 +112,7 @@ export async function renderList(root: HTMLElement, params: URLSearchParams): Pr
             h('td', { class: 'num' }, sliText(slo.sli)),
             h('td', { 'data-budget': slo.errorBudget.remaining ?? 'nodata' }, budgetBar(slo.errorBudget.remaining), coverageNote(slo.coverage), backfillProgress(slo.backfill, true)),
             h('td', { class: 'wrap' }, burnRates(slo)),
-            h('td', {}, alertBadges(slo.alerts)),
+            h('td', { class: 'wrap' }, alertBadges(slo.alerts)),
             h('td', { title: slo.reason ?? '' }, statusBadge(slo.status)),
           ))),
         ),

@@ -1,6 +1,7 @@
 import type { ServiceReport, SloReport } from '../api.js';
 import { api } from '../api.js';
 import { budgetsChart, chartWidth } from '../charts.js';
+import { sharePercent } from '../../../src/core/share.js';
 import { h, replace } from '../dom.js';
 import { DASH, burn, duration, percent, sliText, time } from '../format.js';
 import { message } from '../widgets.js';
@@ -66,7 +67,7 @@ function sloRows(slos: readonly SloReport[]): HTMLElement[] {
     h('td', { class: 'num' }, sliText(slo.sli)),
     h('td', { class: 'num spent' }, percent(slo.budgetSpent, 1)),
     h('td', { class: 'num' }, percent(slo.budgetRemaining, 1)),
-    h('td', { class: 'num' }, percent(slo.coverage, 0)),
+    h('td', { class: 'num' }, `${sharePercent(slo.coverage, 0)} %`),
     h('td', { class: 'num' }, String(slo.incidents.length)),
     h('td', { class: 'num' }, percent(slo.incidentBudgetSpent, 1)),
   ));
@@ -117,7 +118,7 @@ function gateSection(service: ServiceReport): HTMLElement {
           h('td', {}, time(freeze.at)),
           h('td', {}, h('span', { class: `badge freeze-${freeze.type}` }, freeze.type)),
           h('td', {}, freeze.environment ?? DASH),
-          h('td', {}, freeze.reasons.join('; ') || DASH),
+          h('td', { class: 'wrap' }, freeze.reasons.join('; ') || DASH),
         )), 'freezes'),
   );
 }

@@ -138,7 +138,7 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
           : h('table', { class: 'decisions' }, h('tbody', {}, decisions.data.slice(0, 10).map((decision) => h('tr', {},
               h('td', {}, h('span', { class: `badge decision-${decision.decision}` }, decision.decision)),
               h('td', {}, decision.environment),
-              h('td', {}, decision.reasons.join('; ')),
+              h('td', { class: 'wrap' }, decision.reasons.join('; ')),
               h('td', { class: 'muted small' }, time(decision.decidedAt)),
             )))),
         h('p', {}, h('a', { href: `#/decisions?service=${encodeURIComponent(slo.service)}` }, 'all decisions for this service →')),
