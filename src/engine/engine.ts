@@ -530,10 +530,19 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const oldest = Math.min(period.start, now - (plan.windows[plan.windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
     // Timeslices: burn rates count decided slices like the budget does (a slice touching an exclusion is never decided).
-    const windows = plan.slices ? windowCounts(resolved.period, plan.windows, now, []) : windowCounts(resolved.sli, plan.windows, now, excluded);
+    const windows = plan.slices ? windowCounts(resolved.period, plan.windows, this.decidedThrough(plan, now), []) : windowCounts(resolved.sli, plan.windows, now, excluded);
     const periodCounts = resolvedCounts(resolved.period, period.start, period.end, plan.slices ? [] : excluded);
     const coverage = coverageOf(resolved.period, period.start, now, plan.slo.window.kind === 'rolling' ? plan.slo.window.duration : now - period.start);
     return { period: periodCounts, windows, coverage };
+  }
+
+  /**
+   * Where a Timeslices objective's burn-rate windows end: at its newest decided slice, not at `now`. A slice is decided
+   * by the first evaluation after it ends, so a window ending at `now` always has an undecided stretch at its end; a
+   * window no longer than a slice (a 7-day period's 1-minute page-fast window) then held no slice at all, and never paged.
+   */
+  private decidedThrough(plan: ObjectivePlan, now: number): number {
+    return Math.min(now, this.sliceEnds.get(plan.name) ?? now);
   }
 
   /** A plain member's figures over a composite's burn-rate windows and period (its own exclusions apply). */
@@ -545,7 +554,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     if (!resolved) return { reason: `${name}: no remote source is configured` };
     const oldest = Math.min(range.start, now - (windows[windows.length - 1] ?? 0));
     const excluded = this.exclusions.ranges(plan.slo.name, oldest, now);
-    const counted = plan.slices ? windowCounts(resolved.period, windows, now, []) : windowCounts(resolved.sli, windows, now, excluded);
+    const counted = plan.slices ? windowCounts(resolved.period, windows, this.decidedThrough(plan, now), []) : windowCounts(resolved.sli, windows, now, excluded);
     const period = resolvedCounts(resolved.period, range.start, range.end, plan.slices ? [] : excluded);
     const coverage = coverageOf(resolved.period, range.start, now, range.end > range.start ? now - range.start : 0);
     return { period, windows: counted, coverage };

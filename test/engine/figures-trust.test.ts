@@ -57,6 +57,36 @@ describe('figures an on-call engineer can trust', () => {
     expect([point!.sli, point!.budgetRemaining]).toEqual([1, live]);
   });
 
+  it('Timeslices burn-rate windows end at the newest decided slice, so a 7-day SLO\'s 1-minute window pages', async () => {
+    // A 7-day period scales page-fast's windows to 14m and 1m. Slices are decided by the first evaluation after they
+    // end, so a window ending at the evaluation's instant held no decided slice in its last minute: the 1m window was
+    // always empty and page-fast never fired (found by following the README with a probe: page-slow fired, page-fast not).
+    const slo = makeSlo({ name: 'uptime', budgetingMethod: 'Timeslices', target: 0.99, objective: { timeSliceWindow: MINUTE, timeSliceTarget: 0.95 }, window: { kind: 'rolling', duration: 7 * DAY } });
+    const start = DAY0 + 10 * HOUR;
+    const { engine, clock } = harness(specsOf(slo), start);
+    const traffic = new TrafficGenerator();
+    const seen: { minute: number; burn1m: number | null; burn14m: number | null; pageFast: string | undefined }[] = [];
+    for (let t = start; t <= start + 30 * MINUTE; t += MINUTE) {
+      clock.now = t;
+      // Every minute's slice is bad: half its requests fail, against a slice target of 95 %.
+      engine.append(traffic.minute(t, 100, t > start ? 0.5 : 0), 'remote_write');
+      for (const tick of [t + 15_000, t + 45_000]) {
+        clock.now = tick;
+        const status = (await engine.evaluate(tick)).statuses[0]!;
+        seen.push({ minute: (t - start) / MINUTE, burn1m: status.burnRates['1m'] ?? null, burn14m: status.burnRates['14m'] ?? null, pageFast: status.alerts.find((alert) => alert.tier === 'page-fast')?.state });
+      }
+    }
+    // A bad slice over a 1 % allowance is a burn rate of 100, in any window holding only bad slices.
+    // | minute | newest decided slice | burn 1m | burn 14m               | page-fast (threshold 14.4, for 2m) |
+    // | 5      | bad                  | 100     | (still holds good ones) | -                                  |
+    // | 30     | bad                  | 100     | 100                    | firing                             |
+    const at = (minute: number) => seen.filter((entry) => entry.minute === minute).at(-1)!;
+    expect(at(5).burn1m).toBeCloseTo(100, 9);
+    expect(at(30).burn1m).toBeCloseTo(100, 9);
+    expect(at(30).burn14m).toBeCloseTo(100, 9);
+    expect(at(30).pageFast).toBe('firing');
+  });
+
   it('a stretch without data is a gap in history', () => {
     const { engine, clock } = harness(specsOf(makeSlo({})), DAY0);
     const traffic = new TrafficGenerator();
