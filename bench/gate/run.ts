@@ -15,11 +15,13 @@
  * The daemon runs from the sources through tsx (the code under test, never a stale build) with its default
  * configuration (evaluation every 30 s, its self-scrape, request metrics, auth middleware).
  * Run: `npm run bench:gate` (or `npm run bench -- gate`); `--runs N --duration S --connections C` override;
- * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles both servers (read them with profile-summary.ts).
+ * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles both servers (read them with profile-summary.ts),
+ * `--trace-gc` prints the daemon's garbage-collection pauses during the ingest phase (V8's `--trace-gc` lines, summed;
+ * the lines themselves go to bench/out/gate-trace-gc.txt).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -56,6 +58,8 @@ const profileFlags = (server: string): string[] => (PROFILE ? ['--cpu-prof', `--
 const WITH_INGEST = !args.includes('--no-ingest');
 /** `--loop-blocks`: the daemon preloads loop-blocks.ts and the run prints its event-loop blocks during the ingest phase. */
 const LOOP_BLOCKS = args.includes('--loop-blocks');
+/** `--trace-gc`: the daemon runs with V8's `--trace-gc`, and the pauses it reports in the ingest phase are summed by kind. */
+const TRACE_GC = args.includes('--trace-gc');
 const SERVER_CORE = '0';
 const CLIENT_CORE = '1';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -95,6 +99,8 @@ interface Child {
   readonly process: ChildProcessWithoutNullStreams;
   /** Resolves with the first stdout line matching `pattern`. */
   line(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  /** Every stdout line so far. */
+  readonly lines: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -119,6 +125,7 @@ function startChild(command: string, commandArgs: readonly string[], env: NodeJS
   });
   return {
     process: child,
+    lines: seen,
     line: (pattern, timeoutMs) =>
       new Promise((resolve, reject) => {
         for (const text of seen) {
@@ -195,6 +202,25 @@ async function measure(name: string, url: string, server: number, pids: readonly
   return run;
 }
 
+/**
+ * V8's `--trace-gc` lines summed by kind: how many pauses and their total and longest, in ms. A line reads like
+ * `[pid:0x…]  1234 ms: Scavenge 40.1 (52.3) -> 30.2 (53.1) MB, 12.34 / 0.00 ms  (average mu = …) allocation failure;`
+ * where the first figure after the sizes is the pause on the main thread.
+ */
+function gcPauses(lines: readonly string[]): string {
+  const kinds = new Map<string, { count: number; totalMs: number; maxMs: number }>();
+  for (const line of lines) {
+    const match = /ms: (Scavenge|Mark-Compact|Mark-Compact \(reduce\)|Minor Mark-Compact)\b.*?MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (!match) continue;
+    const kind = kinds.get(match[1]!) ?? { count: 0, totalMs: 0, maxMs: 0 };
+    const pause = Number(match[2]);
+    kinds.set(match[1]!, { count: kind.count + 1, totalMs: kind.totalMs + pause, maxMs: Math.max(kind.maxMs, pause) });
+  }
+  const parts = [...kinds].map(([kind, { count, totalMs, maxMs }]) => `${kind} ${count} pauses, ${totalMs.toFixed(0)} ms in all, longest ${maxMs.toFixed(1)} ms`);
+  return `  the daemon's GC in the ingest phase (--trace-gc): ${parts.length > 0 ? parts.join('; ') : 'no pauses reported'}`;
+}
+
+let gcLinesBefore: number | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'sloe-bench-gate-'));
 const children: Child[] = [];
 try {
@@ -203,7 +229,7 @@ try {
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   const port = await freePort();
   const loopBlocksFile = join(dir, 'loop-blocks.json');
-  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...profileFlags('sloe'), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
+  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...profileFlags('sloe'), ...(TRACE_GC ? ['--trace-gc'] : []), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
     ...process.env,
     SLOE_LOG_LEVEL: 'warn',
     SLOE_BENCH_LOOP_BLOCKS: loopBlocksFile,
@@ -260,9 +286,16 @@ try {
   console.log(`gate at ${BUSY_RATE} req/s over ${BUSY_CONNECTIONS} connections while the daemon ingests remote-write as fast as it takes it`);
   ingest.process.stdin.write('start\n');
   if (LOOP_BLOCKS) daemon.process.kill('SIGUSR2');
+  gcLinesBefore = daemon.lines.length;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (let run = 0; run < RUNS; run++) busy.push(await measure('gate under ingest', gateUrl, daemon.process.pid ?? 0, pids, { rate: BUSY_RATE, connections: BUSY_CONNECTIONS }));
   ingest.process.stdin.write('stop\n');
+  if (TRACE_GC) {
+    const gcLines = daemon.lines.slice(gcLinesBefore ?? 0);
+    console.log(gcPauses(gcLines));
+    mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench', 'out', 'gate-trace-gc.txt'), `${gcLines.join('\n')}\n`);
+  }
   const sent = await ingest.line(/^SENT (\d+) ([\d.]+) ([01]) (\d+)$/, 60_000);
   ingestRate = Number(sent[1]) / Number(sent[2]);
   console.log(`  ingest meanwhile: ${Math.round(ingestRate).toLocaleString('en-US')} samples/s, ${sent[4]} requests refused with 429 and sent again${sent[3] === '1' ? ' (WARNING: the rounds ran out before the runs ended; raise --ingest-rounds)' : ''}`);

@@ -91,7 +91,12 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   // The first load must be valid; later ones (SIGHUP, POST /-/reload) are refused when not.
   const initial = loadSpecSet(config);
   mkdirSync(config.dataDir, { recursive: true });
-  const store: SloeStore = openSqliteStore(join(config.dataDir, 'sloe.db'), { retention: config.retentionMs, durability: config.durability });
+  const storeLogger = logger.child({ component: 'store' });
+  const store: SloeStore = openSqliteStore(join(config.dataDir, 'sloe.db'), {
+    retention: config.retentionMs,
+    durability: config.durability,
+    onCheckpointError: (message) => storeLogger.warn({ reason: message }, 'background WAL checkpoint failed; tried again shortly'),
+  });
   const metrics = createSelfMetrics({ defaultMetrics: true, storeSizeBytes: () => store.sizeOnDisk() });
   const specs = new SpecsReloader(() => readSpecSet(config), initial, metrics, logger.child({ component: 'reload' }), clock);
 

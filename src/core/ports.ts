@@ -215,8 +215,13 @@ export interface EngineStore {
    * start instead of a query per term. Optional; without it the engine reads term by term.
    */
   scanBuckets?(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketColumns) => void): void;
-  /** Settles buffered writes into their final tables (the engine calls it every evaluation); optional. */
+  /** Settles buffered writes into their final tables, at once; optional. */
   fold?(): void;
+  /**
+   * Starts settling them in steps on later turns of the event loop, so no other work waits behind a whole fold (the
+   * engine asks every evaluation); optional, the engine calls fold() without it. Throws why the last such fold failed.
+   */
+  foldInSteps?(): void;
   /** Every series state (read once at start). */
   seriesStates(): SeriesState[];
   /** Alert states by key, as JSON-able values. */

@@ -330,7 +330,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       await this.puller.tick(now);
       timer.lap('pull');
     }
-    this.options.store.fold?.();
+    const store = this.options.store;
+    if (store.foldInSteps) store.foldInSteps();
+    else store.fold?.();
     timer.lap('fold');
     await this.completeSlices(now, slices);
     timer.lap('slices');

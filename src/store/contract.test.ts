@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../core/index.js';
+import type { BucketRow, SeriesState, TermIncrease } from '../core/index.js';
 import { openMemoryStore } from './memory-store.js';
 import { migrate } from './sqlite/database.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -30,6 +31,11 @@ const implementations: [string, (options?: StoreOptions) => SloeStore][] = [
 ];
 
 const T0 = Date.UTC(2026, 10, 1);
+
+interface Commit {
+  readonly increases: readonly TermIncrease[];
+  readonly series: readonly SeriesState[];
+}
 
 describe.each(implementations)('store contract: %s', (_name, open) => {
   it('documents: put, get, overwrite, list in key order, delete', () => {
@@ -225,7 +231,7 @@ describe('sqlite store', () => {
     expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
     expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
     expect(second.engine.sliceMarks()).toEqual([{ objective: 'slices', end: T0 }]);
-    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([1, 2, 3, 4, 5].map((version) => ({ version })));
+    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([1, 2, 3, 4, 5, 6].map((version) => ({ version })));
     expect(second.sizeOnDisk()).toBeGreaterThan(0);
     second.close();
   });
@@ -251,7 +257,7 @@ describe('sqlite store', () => {
       { objective: 'checkout-slices', end: T0 + 10 * MINUTE },
     ]);
     expect(upgraded.engine.alertStates().map((entry) => entry.key).sort()).toEqual(['alert/checkout-slices/page-fast', 'pull/remote-1']);
-    expect(upgraded.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: 5 });
+    expect(upgraded.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: 6 });
     upgraded.close();
   });
 
@@ -295,6 +301,119 @@ describe('sqlite store', () => {
     expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
     expect(byKey(second.engine.seriesStates())).toEqual(expected);
     second.close();
+  });
+
+  /** The states and bucket sums a reader should see after `commits`, computed plainly: the latest state per key, every increase added. */
+  function expectedAfter(commits: readonly Commit[]) {
+    const states = new Map<string, SeriesState>();
+    let total = 0;
+    for (const { increases, series } of commits) {
+      for (const state of series) states.set(state.key, state);
+      for (const increase of increases) total += increase.value;
+    }
+    return { states: [...states.values()].sort(byKey), total };
+  }
+  const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  /** Commit `round`: a state for every `stride`-th of `seriesCount` series (a fresh object each, as a restart would read it) and one increase. */
+  function commitRound(store: SloeStore, round: number, seriesCount: number, stride: number): Commit {
+    const series: SeriesState[] = [];
+    for (let i = round % stride; i < seriesCount; i += stride) series.push({ key: `s${i}`, lastTimestamp: T0 + round * 1000, lastValue: round * 10 + i, startTime: 0 });
+    const commit = { increases: [{ term: 'a', bucket: T0 + (round % 3) * MINUTE, value: round + 1 }], series };
+    store.engine.commit(commit.increases, commit.series);
+    return commit;
+  }
+
+  it('a fold in steps: killed after any of its steps, a reopened store has every committed state and increase once', async () => {
+    // 9,000 series: three snapshot chunks. Commits go on between the steps, so chunks hold states newer than the
+    // log entries the fold began with, and entries after it hold states newer than the chunks written before them.
+    const seriesCount = 9000;
+    for (let killAfter = 0; killAfter <= 6; killAfter++) {
+      const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+      dirs.push(dir);
+      const first = fileStore(dir);
+      const commits = [commitRound(first, 0, seriesCount, 1), commitRound(first, 1, seriesCount, 2)];
+      first.engine.foldInSteps();
+      for (let step = 0; step < killAfter; step++) {
+        await turn();
+        commits.push(commitRound(first, commits.length, seriesCount, 3));
+      }
+      // Killed: the connection goes away without close() folding.
+      first.db.close();
+      const second = fileStore(dir);
+      const expected = expectedAfter(commits);
+      expect([...second.engine.seriesStates()].sort(byKey), `killed after ${killAfter} steps`).toEqual(expected.states);
+      const sum = (rows: readonly BucketRow[]) => rows.reduce((total, row) => total + row.value, 0);
+      expect(sum(second.engine.buckets('fine', 'a', 0, T0 * 2)), `killed after ${killAfter} steps`).toBe(expected.total);
+      expect(sum(second.engine.buckets('coarse', 'a', 0, T0 * 2))).toBe(expected.total);
+      // A whole fold on top of a half-done one changes nothing a reader sees, and leaves the log empty.
+      second.engine.fold();
+      expect([...second.engine.seriesStates()].sort(byKey)).toEqual(expected.states);
+      expect(sum(second.engine.buckets('fine', 'a', 0, T0 * 2))).toBe(expected.total);
+      expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
+      second.close();
+    }
+  });
+
+  it('a fold in steps writes one chunk per turn, then empties the log only up to where it began', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const store = fileStore(dir);
+    const commits = [commitRound(store, 0, 9000, 1)];
+    const chunks = () => (store.db.prepare('SELECT COUNT(*) AS n FROM series_snapshot_chunks').get() as { n: number }).n;
+    const logRows = () => (store.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get() as { n: number }).n;
+    store.engine.foldInSteps();
+    expect(chunks()).toBe(0);
+    await turn();
+    expect(chunks()).toBe(1);
+    commits.push(commitRound(store, 1, 9000, 2));
+    await turn();
+    await turn();
+    expect(chunks()).toBe(3);
+    expect(logRows()).toBe(2);
+    await turn();
+    // Folded: the entry committed while it ran is still in the log, the one it began with is gone.
+    expect(logRows()).toBe(1);
+    const expected = expectedAfter(commits);
+    expect([...store.engine.seriesStates()].sort(byKey)).toEqual(expected.states);
+    expect(store.engine.buckets('fine', 'a', 0, T0 * 2).reduce((total, row) => total + row.value, 0)).toBe(expected.total);
+    store.close();
+  });
+
+  it('an upgraded file keeps its states snapshot and log: migration 6', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'sloe.db');
+    // A file as the release before chunked snapshots wrote it: the single-row snapshot, then a log entry after it.
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.filter((migration) => migration.version <= 5));
+    old.prepare('INSERT INTO series_ids (id, key) VALUES (?, ?)').run(1, 's1');
+    old.prepare('INSERT INTO series_ids (id, key) VALUES (?, ?)').run(2, 's2');
+    old.prepare('INSERT INTO terms (key) VALUES (?)').run('a');
+    const packed = (values: number[]) => Buffer.from(new Float64Array(values).buffer);
+    old.prepare('INSERT INTO series_snapshot (id, body) VALUES (1, ?)').run(packed([2, 1, T0, 1, 0, 2, T0, 2, 0]));
+    old.prepare('INSERT INTO ingest_log (id, body) VALUES (?, ?)').run(7, packed([1, 1, 1, T0, 5, 2, T0 + 1000, 3, 0]));
+    old.close();
+
+    const upgraded = fileStore(dir);
+    expect([...upgraded.engine.seriesStates()].sort(byKey)).toEqual([
+      { key: 's1', lastTimestamp: T0, lastValue: 1, startTime: 0 },
+      { key: 's2', lastTimestamp: T0 + 1000, lastValue: 3, startTime: 0 },
+    ]);
+    expect(upgraded.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }]);
+    // Log ids go on after the old ones.
+    upgraded.engine.commit([], [{ key: 's1', lastTimestamp: T0 + 2000, lastValue: 4, startTime: 0 }]);
+    expect(upgraded.db.prepare('SELECT MAX(id) AS id FROM ingest_log').get()).toEqual({ id: 8 });
+    upgraded.engine.fold();
+    expect(upgraded.db.prepare('SELECT COUNT(*) AS n FROM series_snapshot').get()).toEqual({ n: 0 });
+    upgraded.db.close();
+    const reopened = fileStore(dir);
+    expect([...reopened.engine.seriesStates()].sort(byKey)).toEqual([
+      { key: 's1', lastTimestamp: T0 + 2000, lastValue: 4, startTime: 0 },
+      { key: 's2', lastTimestamp: T0 + 1000, lastValue: 3, startTime: 0 },
+    ]);
+    expect(reopened.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }]);
+    reopened.close();
   });
 
   it('a failed commit leaves nothing behind: buckets and series state roll back together', () => {

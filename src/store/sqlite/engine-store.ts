@@ -12,6 +12,19 @@ const FOLD_AT = 400_000;
 const HEADER = 2;
 const INCREASE_FIELDS = 3;
 const STATE_FIELDS = 4;
+/**
+ * Series ids per snapshot chunk (series `id` is in chunk `floor(id / SNAPSHOT_CHUNK_SERIES)`): a chunk of 4,096 states
+ * is 128 KB, about a millisecond to build and write, where the whole snapshot of 100,000 series took 25-70 ms in one
+ * piece (bench/gate/NOTES.md).
+ */
+const SNAPSHOT_CHUNK_SERIES = 4096;
+
+/** A fold under way in steps: the log up to entry `position` is being folded; the increases it held, set aside. */
+interface SteppedFold {
+  readonly position: number;
+  readonly increases: Map<number, Map<number, number>>;
+  nextChunk: number;
+}
 
 export interface RetentionOptions {
   /** How long coarse buckets and journal entries are kept (ms). */
@@ -25,9 +38,16 @@ export interface RetentionOptions {
  * is only deleting old fine rows. Terms and series get integer ids so a row is a few bytes. A commit (one group
  * commit of many ingest requests) is one row of the ingest log: its increases and series states packed in one blob,
  * so its cost does not grow with the rows it would otherwise touch. What the log holds is also kept in memory
- * (increases per term and minute, the latest state per series) until fold() moves it into the bucket and series
- * tables in one transaction; reads add the memory to the tables, so folding changes nothing a reader sees. At open
- * the log is replayed into that memory, so a kill loses nothing committed.
+ * (increases per term and minute, the latest state per series) until a fold moves it into the bucket tables and the
+ * states snapshot; reads add the memory to the tables, so folding changes nothing a reader sees. At open the snapshot
+ * is read and the log replayed into that memory, so a kill loses nothing committed.
+ *
+ * The snapshot is in chunks of series ids, so a fold can write them on separate turns while commits go on
+ * (foldInSteps). That stays right after a kill at any point because the log is emptied only up to the entry where that
+ * fold began, in the transaction that folds those entries' increases, once every chunk is written: a series whose
+ * entries are gone has its newest state in a chunk (each written after them), and one with entries left gets its
+ * newest from them, since replay applies every entry left, in order, after the chunks. A chunk may hold a state newer
+ * than an entry left; a later entry left then holds that state too.
  */
 export class SqliteEngineStore implements EngineStore {
   private readonly termIds = new Map<string, number>();
@@ -41,9 +61,12 @@ export class SqliteEngineStore implements EngineStore {
     insertIngestLog: Statement;
     selectIngestLog: Statement;
     clearIngestLog: Statement;
+    clearIngestLogUpTo: Statement;
+    putChunk: Statement;
+    selectChunks: Statement;
+    clearSnapshot: Statement;
     insertSeriesId: Statement;
     selectSeriesIds: Statement;
-    putSnapshot: Statement;
     selectSnapshot: Statement;
     selectSeries: Statement;
     putAlert: Statement;
@@ -56,20 +79,28 @@ export class SqliteEngineStore implements EngineStore {
     pruneCoarse: Statement;
     pruneJournal: Statement;
   };
-  private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => Float64Array;
+  private readonly commitTransaction: (increases: readonly TermIncrease[], series: readonly SeriesState[]) => { body: Float64Array; logId: number };
+  private readonly finishSteppedTransaction: (fold: SteppedFold) => void;
   private readonly seriesIds = new Map<string, number>();
   /**
    * The id of each state object committed so far. The engine hands over the same object for a series commit after
    * commit (advanced in place), so its id is found by identity, without hashing its long key again.
    */
   private idsByState = new WeakMap<SeriesState, number>();
-  /** Committed increases not folded yet: term id -> fine bucket -> increase. */
-  private readonly pendingIncreases = new Map<number, Map<number, number>>();
+  /** Committed increases not folded yet (and not set aside by a fold in steps): term id -> fine bucket -> increase. */
+  private pendingIncreases = new Map<number, Map<number, number>>();
+  /** The fold in steps under way, if any (see foldInSteps). */
+  private stepped: SteppedFold | undefined;
+  /** Why the last fold in steps failed, for the next foldInSteps() to throw (a step runs on a turn of its own). */
+  private steppedFailure: Error | undefined;
+  /** The id of the newest ingest log entry committed: where a fold in steps begins. */
+  private lastLogId = 0;
+  private maxSeriesId = 0;
   /** Every series' latest committed state by series id (the objects the appender handed over, kept by reference). */
   private readonly latestStates = new Map<number, SeriesState>();
   /** States read from the old series_state table whose series has no id yet: they live there until seen again. */
   private readonly legacyStates = new Map<string, SeriesState>();
-  /** Whether a state changed since the last snapshot. */
+  /** Whether a state changed since the last snapshot (or since a fold in steps began writing one). */
   private statesChanged = false;
   /** Entries in the ingest log; folded when it passes FOLD_AT even if nobody calls fold(). */
   private logEntries = 0;
@@ -104,11 +135,14 @@ export class SqliteEngineStore implements EngineStore {
          GROUP BY t ORDER BY t`,
       ),
       insertIngestLog: db.prepare('INSERT INTO ingest_log (body) VALUES (?)'),
-      selectIngestLog: db.prepare('SELECT body FROM ingest_log ORDER BY id'),
+      selectIngestLog: db.prepare('SELECT id, body FROM ingest_log ORDER BY id'),
       clearIngestLog: db.prepare('DELETE FROM ingest_log'),
+      clearIngestLogUpTo: db.prepare('DELETE FROM ingest_log WHERE id <= ?'),
+      putChunk: db.prepare('INSERT INTO series_snapshot_chunks (chunk, body) VALUES (?, ?) ON CONFLICT (chunk) DO UPDATE SET body = excluded.body'),
+      selectChunks: db.prepare('SELECT body FROM series_snapshot_chunks'),
+      clearSnapshot: db.prepare('DELETE FROM series_snapshot'),
       insertSeriesId: db.prepare('INSERT INTO series_ids (key) VALUES (?)'),
       selectSeriesIds: db.prepare('SELECT id, key FROM series_ids'),
-      putSnapshot: db.prepare('INSERT INTO series_snapshot (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body'),
       selectSnapshot: db.prepare('SELECT body FROM series_snapshot WHERE id = 1'),
       logSums: db.prepare('SELECT term_id, t, SUM(value) AS value FROM bucket_log GROUP BY term_id, t'),
       clearLog: db.prepare('DELETE FROM bucket_log'),
@@ -153,10 +187,16 @@ export class SqliteEngineStore implements EngineStore {
         body[at++] = state.lastValue;
         body[at++] = state.startTime;
       }
-      this.statements.insertIngestLog.run(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-      return body;
+      const logId = Number(this.statements.insertIngestLog.run(Buffer.from(body.buffer, body.byteOffset, body.byteLength)).lastInsertRowid);
+      return { body, logId };
     });
     this.foldTransaction = db.transaction(() => this.foldRows());
+    this.finishSteppedTransaction = db.transaction((fold: SteppedFold) => {
+      this.addIncreases(fold.increases);
+      this.statements.clearIngestLogUpTo.run(fold.position);
+      // Every state the old single-row snapshot held is in the chunks now.
+      this.statements.clearSnapshot.run();
+    });
     this.pruneTransaction = db.transaction((now: number) => {
       let fine = 0;
       let coarse = 0;
@@ -178,12 +218,26 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   /**
-   * Moves what the logs hold into the tables: one upsert per (term, minute) and per (term, hour), one per series
-   * state. Reads the old per-row bucket log too (databases written before the ingest log). Runs in a transaction.
+   * Moves what the logs hold into the tables, all at once: one upsert per (term, minute) and per (term, hour), and
+   * every chunk of the states snapshot. Reads the old per-row bucket log too (databases written before the ingest
+   * log). Runs in a transaction.
    */
   private foldRows(): number {
     const fine = new Map<number, Map<number, number>>();
-    for (const [id, buckets] of this.pendingIncreases) fine.set(id, new Map(buckets));
+    for (const increases of this.unfolded()) for (const [id, buckets] of increases) for (const [t, value] of buckets) addTo(fine, id, t, value);
+    const folded = this.addIncreases(fine);
+    if (this.statesChanged || this.stepped !== undefined) this.writeSnapshot();
+    this.statements.clearIngestLog.run();
+    return folded;
+  }
+
+  /**
+   * Upserts increases (term id -> fine bucket -> increase) into the minute and hour tables, with what the old per-row
+   * bucket log holds (databases written before the ingest log), which it empties. Returns the (term, minute) rows.
+   */
+  private addIncreases(increases: ReadonlyMap<number, ReadonlyMap<number, number>>): number {
+    const fine = new Map<number, Map<number, number>>();
+    for (const [id, buckets] of increases) fine.set(id, new Map(buckets));
     for (const [id, t, value] of this.statements.logSums.raw().all() as [number, number, number][]) addTo(fine, id, t, value);
     const fineRows: number[] = [];
     const coarse = new Map<number, Map<number, number>>();
@@ -196,31 +250,90 @@ export class SqliteEngineStore implements EngineStore {
     for (const [id, hours] of coarse) for (const [hour, value] of hours) coarseRows.push(id, hour, value);
     this.addFine.run(fineRows);
     this.addCoarse.run(coarseRows);
-    if (this.statesChanged) this.statements.putSnapshot.run(this.snapshot());
     this.statements.clearLog.run();
-    this.statements.clearIngestLog.run();
     return fineRows.length / 3;
   }
 
-  /** Every state with a series id, packed: [count, (series id, ts, value, start)...]. */
-  private snapshot(): Buffer {
-    const body = new Float64Array(1 + this.latestStates.size * STATE_FIELDS);
+  /** Increases committed and not folded yet: those a fold in steps set aside, then the rest. */
+  private unfolded(): Map<number, Map<number, number>>[] {
+    return this.stepped === undefined ? [this.pendingIncreases] : [this.stepped.increases, this.pendingIncreases];
+  }
+
+  /** Every chunk of the states snapshot, as of the newest log entry; the old single-row snapshot goes. */
+  private writeSnapshot(): void {
+    for (let chunk = 0; chunk < this.chunkCount(); chunk++) this.writeChunk(chunk);
+    this.statements.clearSnapshot.run();
+  }
+
+  private chunkCount(): number {
+    return Math.floor(this.maxSeriesId / SNAPSHOT_CHUNK_SERIES) + 1;
+  }
+
+  /** One chunk of the snapshot: the states of its series ids, packed [count, (series id, ts, value, start)...]. */
+  private writeChunk(chunk: number): void {
+    const body = new Float64Array(1 + SNAPSHOT_CHUNK_SERIES * STATE_FIELDS);
     let at = 1;
-    for (const [id, state] of this.latestStates) {
+    for (let id = chunk * SNAPSHOT_CHUNK_SERIES; id < (chunk + 1) * SNAPSHOT_CHUNK_SERIES; id++) {
+      const state = this.latestStates.get(id);
+      if (state === undefined) continue;
       body[at++] = id;
       body[at++] = state.lastTimestamp;
       body[at++] = state.lastValue;
       body[at++] = state.startTime;
     }
     body[0] = (at - 1) / STATE_FIELDS;
-    return Buffer.from(body.buffer, body.byteOffset, at * 8);
+    this.statements.putChunk.run(chunk, Buffer.from(body.buffer, body.byteOffset, at * 8));
   }
 
   /** After a fold committed: the tables now hold what memory held. */
   private foldedInMemory(): void {
     this.pendingIncreases.clear();
+    this.stepped = undefined;
     this.statesChanged = false;
     this.logEntries = 0;
+  }
+
+  /**
+   * Starts a fold that runs in steps, each on a turn of the event loop of its own (setImmediate), so no other work
+   * waits behind a whole fold: one snapshot chunk per step, then one transaction that folds the increases the log held
+   * when it started and deletes that part of the log. Commits go on meanwhile; their entries stay in the log for the
+   * next fold, and the chunks written after them hold their states too, which replay sorts out by position. A fold()
+   * meanwhile folds everything at once and ends this one. Does nothing while one is under way or nothing is pending;
+   * throws (once) why the last one failed.
+   */
+  foldInSteps(): void {
+    if (this.steppedFailure !== undefined) {
+      const failure = this.steppedFailure;
+      this.steppedFailure = undefined;
+      throw failure;
+    }
+    if (this.stepped !== undefined || (this.logEntries === 0 && this.pendingIncreases.size === 0 && !this.statesChanged)) return;
+    const fold: SteppedFold = { position: this.lastLogId, increases: this.pendingIncreases, nextChunk: 0 };
+    this.stepped = fold;
+    this.pendingIncreases = new Map();
+    this.statesChanged = false;
+    this.logEntries = 0;
+    setImmediate(() => this.foldStep(fold));
+  }
+
+  private foldStep(fold: SteppedFold): void {
+    // Ended by a fold() meanwhile, or the database closed.
+    if (this.stepped !== fold || !this.db.open) return;
+    try {
+      if (fold.nextChunk < this.chunkCount()) {
+        this.writeChunk(fold.nextChunk++);
+        setImmediate(() => this.foldStep(fold));
+        return;
+      }
+      this.finishSteppedTransaction(fold);
+      this.stepped = undefined;
+    } catch (error) {
+      // The increases it set aside are still in the log, unfolded: back into memory, for the next fold.
+      for (const [id, buckets] of fold.increases) for (const [t, value] of buckets) addTo(this.pendingIncreases, id, t, value);
+      this.statesChanged = true;
+      this.stepped = undefined;
+      this.steppedFailure = error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   /** Term and series ids, every series' state (table, snapshot, then the log replayed), and the unfolded increases. */
@@ -236,19 +349,24 @@ export class SqliteEngineStore implements EngineStore {
       if (id === undefined) this.legacyStates.set(row.key, state);
       else this.latestStates.set(id, state);
     }
+    // The old single-row snapshot (written with the log emptied, so every entry left is newer), then the chunks.
     const snapshot = this.statements.selectSnapshot.raw().get() as [Buffer] | undefined;
-    if (snapshot !== undefined) {
-      const body = aligned(snapshot[0]);
-      for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(body[at]!, seriesKeys.get(body[at]!), body, at + 1);
-    }
+    if (snapshot !== undefined) this.rememberStates(aligned(snapshot[0]), seriesKeys);
+    for (const [body] of this.statements.selectChunks.raw().iterate() as IterableIterator<[Buffer]>) this.rememberStates(aligned(body), seriesKeys);
     this.foldedInMemory();
-    for (const row of this.statements.selectIngestLog.raw().iterate() as IterableIterator<[Buffer]>) {
-      const body = aligned(row[0]);
+    for (const [logId, bytes] of this.statements.selectIngestLog.raw().iterate() as IterableIterator<[number, Buffer]>) {
+      const body = aligned(bytes);
       this.rememberIncreases(body);
       const at = HEADER + (body[0] ?? 0) * INCREASE_FIELDS;
       for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(body[at + i * STATE_FIELDS]!, seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
       this.logEntries += body[1] ?? 0;
+      this.lastLogId = logId;
     }
+  }
+
+  /** The states of a packed snapshot body: [count, (series id, ts, value, start)...]. */
+  private rememberStates(body: Float64Array, seriesKeys: ReadonlyMap<number, string>): void {
+    for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(body[at]!, seriesKeys.get(body[at]!), body, at + 1);
   }
 
   /** A state read back from a packed row: (ts, value, start) at `at`. */
@@ -280,6 +398,7 @@ export class SqliteEngineStore implements EngineStore {
     if (id === undefined) {
       id = Number(this.statements.insertSeriesId.run(state.key).lastInsertRowid);
       this.seriesIds.set(state.key, id);
+      this.maxSeriesId = Math.max(this.maxSeriesId, id);
     }
     this.idsByState.set(state, id);
     return id;
@@ -298,7 +417,9 @@ export class SqliteEngineStore implements EngineStore {
     if (increases.length === 0 && series.length === 0) return;
     let body: Float64Array;
     try {
-      body = this.commitTransaction(increases, series);
+      let logId: number;
+      ({ body, logId } = this.commitTransaction(increases, series));
+      this.lastLogId = logId;
     } catch (error) {
       // A rolled-back transaction may have created term and series ids that no longer exist.
       this.reloadIds();
@@ -314,7 +435,8 @@ export class SqliteEngineStore implements EngineStore {
     }
     if (series.length > 0) this.statesChanged = true;
     this.logEntries += series.length;
-    if (this.logEntries >= FOLD_AT) this.fold();
+    // In steps, on later turns: this commit is one ingest task, and a whole fold of 100,000 states is 25-70 ms.
+    if (this.logEntries >= FOLD_AT) this.foldInSteps();
   }
 
   private reloadIds(): void {
@@ -322,7 +444,11 @@ export class SqliteEngineStore implements EngineStore {
     this.termIds.clear();
     for (const row of this.statements.selectTerms.all() as { id: number; key: string }[]) this.termIds.set(row.key, row.id);
     this.seriesIds.clear();
-    for (const row of this.statements.selectSeriesIds.all() as { id: number; key: string }[]) this.seriesIds.set(row.key, row.id);
+    this.maxSeriesId = 0;
+    for (const row of this.statements.selectSeriesIds.all() as { id: number; key: string }[]) {
+      this.seriesIds.set(row.key, row.id);
+      this.maxSeriesId = Math.max(this.maxSeriesId, row.id);
+    }
   }
 
   buckets(resolution: BucketResolution, term: string, from: number, to: number): BucketRow[] {
@@ -330,14 +456,15 @@ export class SqliteEngineStore implements EngineStore {
     if (id === undefined) return [];
     const statement = resolution === 'fine' ? this.statements.selectFine : this.statements.selectCoarse;
     const rows = statement.all({ term: id, from, to }) as BucketRow[];
-    const pending = this.pendingIncreases.get(id);
-    if (pending === undefined || pending.size === 0) return rows;
+    const pending = this.unfolded().map((increases) => increases.get(id)).filter((buckets) => buckets !== undefined && buckets.size > 0);
+    if (pending.length === 0) return rows;
     const sums = new Map<number, number>();
     for (const row of rows) sums.set(row.t, row.value);
-    for (const [t, value] of pending) {
-      const at = resolution === 'fine' ? t : t - (t % COARSE_BUCKET_MS);
-      if (at >= from && at < to) sums.set(at, (sums.get(at) ?? 0) + value);
-    }
+    for (const buckets of pending)
+      for (const [t, value] of buckets!) {
+        const at = resolution === 'fine' ? t : t - (t % COARSE_BUCKET_MS);
+        if (at >= from && at < to) sums.set(at, (sums.get(at) ?? 0) + value);
+      }
     return [...sums].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
   }
 

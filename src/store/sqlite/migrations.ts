@@ -70,4 +70,13 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM alert_state WHERE substr(key, 1, 7) = 'slices/';
     `,
   },
+  {
+    version: 6,
+    description: 'series states snapshotted in chunks of series ids, so a fold can write them on separate turns',
+    sql: `
+      -- One row per chunk of series ids (packed like series_snapshot), rewritten at each fold; series_snapshot's one
+      -- row is read at open until the first fold after the upgrade replaces it with chunks.
+      CREATE TABLE series_snapshot_chunks (chunk INTEGER PRIMARY KEY, body BLOB NOT NULL);
+    `,
+  },
 ];

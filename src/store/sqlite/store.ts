@@ -2,6 +2,7 @@ import type { DocumentStore, EngineStore, IncidentStore, Journal } from '../../c
 import { HOUR } from '../../core/index.js';
 import { openDatabase } from './database.js';
 import type { Connection } from './database.js';
+import { startBackgroundCheckpoints } from './checkpointer.js';
 import { SqliteEngineStore } from './engine-store.js';
 import { SqliteIncidentStore } from './incidents.js';
 import { SqliteDocumentStore, SqliteJournal } from './records.js';
@@ -13,6 +14,8 @@ export interface StoreOptions {
   readonly fineKeep?: number;
   /** `full` survives power loss (fsync per commit); `normal` (default) survives the process being killed. */
   readonly durability?: 'normal' | 'full';
+  /** Told why a background WAL checkpoint failed (it is tried again; see checkpointer.ts). */
+  readonly onCheckpointError?: (message: string) => void;
 }
 
 /** Everything sloe keeps durably, behind the ports other components use. */
@@ -44,6 +47,7 @@ export interface SqliteStore extends SloeStore {
 export function openSqliteStore(path: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
   const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP });
+  const checkpoints = path === ':memory:' ? undefined : startBackgroundCheckpoints(db, path, options.onCheckpointError);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   return {
     db,
@@ -59,6 +63,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
     },
     close: () => {
       if (!db.open) return;
+      checkpoints?.stop();
       engine.fold();
       if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
