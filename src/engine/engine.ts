@@ -165,12 +165,20 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private readonly objectiveByName: Map<string, ObjectiveState>;
   /** Fills pulled terms from their sources; undefined when nothing is pulled. */
   private readonly puller: Puller | undefined;
+  /**
+   * What building this engine took, stage by stage (plan, restore rings, series states, exclusions, alert states, objectives): a
+   * restart's cost before its first evaluation, for bench/scale and the start log.
+   */
+  readonly startStages: readonly StageTiming[];
 
   constructor(private readonly options: EngineOptions) {
+    const timer = new StageTimer();
     this.fineKeep = options.fineKeep ?? 6 * HOUR;
     const now = options.clock();
     this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
+    timer.lap('plan');
     this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    timer.lap('restore rings');
     this.puller =
       options.remote && this.plan.pulls.size > 0
         ? new Puller({ store: options.store, series: this.series, remote: options.remote, pulls: [...this.plan.pulls.values()], fineKeep: this.fineKeep, settings: options.pullSettings ?? DEFAULT_PULL_SETTINGS, clock: options.clock, ...(options.log ? { log: options.log } : {}) })
@@ -192,7 +200,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       groups: this.registry,
     });
     this.dropUntrackedGroupSeries();
+    timer.lap('series states');
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
+    timer.lap('exclusions');
     const saved = new Map<string, AlertState>();
     for (const mark of options.store.sliceMarks()) this.sliceEnds.set(mark.objective, mark.end);
     for (const { key, value } of options.store.alertStates()) {
@@ -202,6 +212,7 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
         if (state) saved.set(key.slice(ALERT_MARK.length), state);
       }
     }
+    timer.lap('alert states');
     this.objectives = this.plan.objectives.map((plan) => {
       const alertKeys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
       return { plan, resolved: this.resolve(plan), alertKeys, alertStates: alertKeys.map((key) => saved.get(key)), ...(plan.grouping ? { groups: new Map<string, GroupState>() } : {}) };
@@ -212,6 +223,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.composites = new Composites(planComposites(options.specs.composites ?? [], this.plan.objectives), saved);
     this.lastPrune = now;
     this.builtAt = now;
+    timer.lap('objectives');
+    this.startStages = timer.stages;
   }
 
   /**
