@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../core/index.js';
 import { openMemoryStore } from './memory-store.js';
 import { migrate } from './sqlite/database.js';
+import { packedReadsExact } from './sqlite/engine-store.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteStore } from './sqlite/store.js';
 import type { SloeStore, StoreOptions } from './sqlite/store.js';
@@ -26,6 +27,8 @@ const implementations: [string, (options?: StoreOptions) => SloeStore][] = [
     },
   ],
   ['sqlite :memory:', (options) => openSqliteStore(':memory:', options)],
+  // The row-at-a-time bucket scan, used where the SQLite library does not write REALs exactly.
+  ['sqlite :memory:, buckets scanned by row', (options) => openSqliteStore(':memory:', { ...options, packedBucketScan: false })],
   ['memory', (options) => openMemoryStore(options)],
 ];
 
@@ -132,6 +135,18 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     store.close();
   });
 
+  it('scanBuckets: values that need every digit of a double read back exactly', () => {
+    const store = open();
+    const values = [0.1 + 0.2, 1 / 3, 2 ** 53 - 1, 1e-7, 123456789.12345679, 5e-324];
+    store.engine.commit(values.map((value, minute) => ({ term: 'a', bucket: T0 + minute * MINUTE, value })), []);
+    const seen: number[] = [];
+    store.engine.scanBuckets!('fine', T0, (_term, rows) => {
+      for (let row = 0; row < rows.length; row++) seen.push(rows.value[row]!);
+    });
+    expect(seen).toEqual(values);
+    store.close();
+  });
+
   it('scanBuckets: a term with more rows than a first column holds, then a short one, each read whole', () => {
     const store = open();
     const long = Array.from({ length: 300 }, (_, minute) => ({ term: 'a', bucket: T0 + minute * MINUTE, value: minute + 1 }));
@@ -205,6 +220,12 @@ describe('sqlite store', () => {
   function fileStore(dir: string, options?: StoreOptions) {
     return openSqliteStore(join(dir, 'sloe.db'), options);
   }
+
+  it('the bundled SQLite writes REALs as text that reads back exactly, so a restart reads buckets packed', () => {
+    const store = openSqliteStore(':memory:');
+    expect(packedReadsExact(store.db)).toBe(true);
+    store.close();
+  });
 
   it('keeps everything across close and reopen, with WAL and migrations recorded', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));

@@ -13,6 +13,11 @@ export interface StoreOptions {
   readonly fineKeep?: number;
   /** `full` survives power loss (fsync per commit); `normal` (default) survives the process being killed. */
   readonly durability?: 'normal' | 'full';
+  /**
+   * Whether a restart reads each term's buckets packed (one row per term, see `packedReadsExact`) rather than a row
+   * per bucket. Default: whenever the SQLite library writes REALs exactly; false runs the row path (its tests do).
+   */
+  readonly packedBucketScan?: boolean;
 }
 
 /** Everything sloe keeps durably, behind the ports other components use. */
@@ -43,7 +48,7 @@ export interface SqliteStore extends SloeStore {
 /** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
 export function openSqliteStore(path: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
-  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP });
+  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP, ...(options.packedBucketScan === undefined ? {} : { packedBucketScan: options.packedBucketScan }) });
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   return {
     db,
