@@ -96,11 +96,10 @@ interface ResolvedTerms {
 interface ObjectiveState {
   readonly plan: ObjectivePlan;
   readonly resolved: ResolvedTerms | undefined;
-  /** Per tier: the key its alert state is stored under, and the state (undefined: never active). */
-  readonly alertKeys: readonly string[];
+  /** Per tier, the state (undefined: never active); stored under `alertKey(plan, tier)`. */
   alertStates: readonly (AlertState | undefined)[];
   /** A grouped objective's groups by id, in the order first seen; undefined when the objective is not grouped. */
-  readonly groups?: Map<string, GroupState>;
+  readonly groups: Map<string, GroupState> | undefined;
   /** The registry version the groups' terms were last resolved at. */
   groupsVersion?: number;
 }
@@ -118,6 +117,40 @@ interface GroupState {
 }
 
 const ALERT_MARK = 'alert/';
+
+/**
+ * The key an objective's tier keeps its alert state under (after ALERT_MARK). Built when a state is saved rather than
+ * kept per objective and tier: 400,000 strings at 100k SLOs, for the few states that change (issue 21).
+ */
+function alertKey(plan: ObjectivePlan, tier: number): string {
+  return `${plan.name}/${plan.tiers[tier]!.name}`;
+}
+
+/**
+ * Saved alert states by objective name, then tier name: a saved key is `<objective>/<tier>`, split here at each '/'
+ * (a name may hold one), so finding an objective's states costs a lookup by its name rather than a key built per tier.
+ * Every split is recorded; the objective's own name is among them, so its lookup finds what `alertKey` would.
+ */
+function savedByObjective(saved: ReadonlyMap<string, AlertState>): Map<string, Map<string, AlertState>> {
+  const byObjective = new Map<string, Map<string, AlertState>>();
+  for (const [key, state] of saved) {
+    for (let at = key.indexOf('/'); at >= 0; at = key.indexOf('/', at + 1)) {
+      const name = key.slice(0, at);
+      let tiers = byObjective.get(name);
+      if (!tiers) byObjective.set(name, (tiers = new Map<string, AlertState>()));
+      tiers.set(key.slice(at + 1), state);
+    }
+  }
+  return byObjective;
+}
+
+/** One frozen array of `undefined` per tier count, shared by every objective that has no saved alert state. */
+const neverActiveByLength = new Map<number, readonly undefined[]>();
+function neverActive(tiers: number): readonly undefined[] {
+  let states = neverActiveByLength.get(tiers);
+  if (!states) neverActiveByLength.set(tiers, (states = Object.freeze(new Array<undefined>(tiers).fill(undefined))));
+  return states;
+}
 
 /**
  * How long an evaluation works before it lets the event loop turn: a gate answer takes well under a millisecond, so a
@@ -213,9 +246,11 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       }
     }
     timer.lap('alert states');
+    const savedTiers = savedByObjective(saved);
     this.objectives = this.plan.objectives.map((plan) => {
-      const alertKeys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
-      return { plan, resolved: this.resolve(plan), alertKeys, alertStates: alertKeys.map((key) => saved.get(key)), ...(plan.grouping ? { groups: new Map<string, GroupState>() } : {}) };
+      const tiers = savedTiers.get(plan.name);
+      const alertStates = tiers ? plan.tiers.map((tier) => tiers.get(tier.name)) : neverActive(plan.tiers.length);
+      return { plan, resolved: this.resolve(plan), alertStates, groups: plan.grouping ? new Map<string, GroupState>() : undefined };
     });
     const grouped = new Set(this.objectives.filter((objective) => objective.groups).map((objective) => objective.plan.name));
     for (const [key, state] of saved) if (grouped.has(key.slice(0, key.indexOf('{')))) this.savedGroupAlerts.set(key, state);
@@ -357,7 +392,6 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       if (slices.due()) await slices.turn();
       const objective = objectives[index]!;
       const figures = this.localFigures(objective.plan, objective.resolved, now);
-      const keys = objective.alertKeys;
       const previous = objective.alertStates;
       const backfill = this.puller?.status(objective.plan.name, now);
       if (backfill?.state === 'running') {
@@ -369,9 +403,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const evaluated = evaluateWithAlerts(objective.plan, figures, previous, now);
       statuses[index] = backfill ? { ...evaluated.status, backfill } : evaluated.status;
       for (const transition of evaluated.transitions) transitions.push(transition);
-      for (let tier = 0; tier < keys.length; tier++) {
+      for (let tier = 0; tier < objective.plan.tiers.length; tier++) {
         const state = evaluated.states[tier]!;
-        if (!sameSavedState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
+        if (!sameSavedState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${alertKey(objective.plan, tier)}`, value: state });
       }
       nextStates[index] = evaluated.states;
     }
