@@ -221,6 +221,34 @@ describe('sqlite store', () => {
     return openSqliteStore(join(dir, 'sloe.db'), options);
   }
 
+  it('series states kept packed from the snapshot: a reopen, then some series commit, then every series commits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const state = (key: string, at: number) => ({ key, lastTimestamp: T0 + at, lastValue: at * 1.5, startTime: at });
+    const sorted = (store: SloeStore) => [...store.engine.seriesStates()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    let store = fileStore(dir);
+    store.engine.commit([], [state('a', 1), state('b', 1), state('c', 1)]);
+    store.close();
+    store = fileStore(dir);
+    expect(sorted(store)).toEqual([state('a', 1), state('b', 1), state('c', 1)]);
+    // b moves on; a and c stand as restored, through a fold (snapshot) and another reopen.
+    store.engine.commit([], [state('b', 2)]);
+    expect(sorted(store)).toEqual([state('a', 1), state('b', 2), state('c', 1)]);
+    store.engine.fold();
+    store.close();
+    store = fileStore(dir);
+    expect(sorted(store)).toEqual([state('a', 1), state('b', 2), state('c', 1)]);
+    // Every series moves on: the restored entries are all superseded (and compacted away at the snapshot).
+    store.engine.commit([], [state('a', 3), state('b', 3), state('c', 3)]);
+    store.engine.fold();
+    expect(sorted(store)).toEqual([state('a', 3), state('b', 3), state('c', 3)]);
+    store.engine.commit([], [state('c', 4)]);
+    store.close();
+    store = fileStore(dir);
+    expect(sorted(store)).toEqual([state('a', 3), state('b', 3), state('c', 4)]);
+    store.close();
+  });
+
   it('the bundled SQLite writes REALs as text that reads back exactly, so a restart reads buckets packed', () => {
     const store = openSqliteStore(':memory:');
     expect(packedReadsExact(store.db)).toBe(true);

@@ -69,6 +69,14 @@ export class SqliteEngineStore implements EngineStore {
   private readonly pendingIncreases = new Map<number, Map<number, number>>();
   /** Every series' latest committed state by series id (the objects the appender handed over, kept by reference). */
   private readonly latestStates = new Map<number, SeriesState>();
+  /**
+   * The states the snapshot held at open, packed as stored ((series id, ts, value, start) per state, known series
+   * only), with each one's key in `restoredKeys`. An entry stands until its series commits (then `latestStates` has
+   * it). A restart reads 200,000 states at 100k SLOs; as objects they were all promoted by the GC, then replaced by
+   * the appender's own at their next commit (issue 21). Compacted at a snapshot once most entries are superseded.
+   */
+  private restored = new Float64Array(0);
+  private restoredKeys: string[] = [];
   /** States read from the old series_state table whose series has no id yet: they live there until seen again. */
   private readonly legacyStates = new Map<string, SeriesState>();
   /** Whether a state changed since the last snapshot. */
@@ -218,8 +226,16 @@ export class SqliteEngineStore implements EngineStore {
 
   /** Every state with a series id, packed: [count, (series id, ts, value, start)...]. */
   private snapshot(): Buffer {
-    const body = new Float64Array(1 + this.latestStates.size * STATE_FIELDS);
+    const body = new Float64Array(1 + (this.restoredKeys.length + this.latestStates.size) * STATE_FIELDS);
     let at = 1;
+    let standing = 0;
+    for (let entry = 0; entry < this.restoredKeys.length; entry++) {
+      const from = entry * STATE_FIELDS;
+      if (this.latestStates.has(this.restored[from]!)) continue;
+      for (let field = 0; field < STATE_FIELDS; field++) body[at++] = this.restored[from + field]!;
+      standing++;
+    }
+    if (standing < this.restoredKeys.length / 2) this.compactRestored();
     for (const [id, state] of this.latestStates) {
       body[at++] = id;
       body[at++] = state.lastTimestamp;
@@ -228,6 +244,20 @@ export class SqliteEngineStore implements EngineStore {
     }
     body[0] = (at - 1) / STATE_FIELDS;
     return Buffer.from(body.buffer, body.byteOffset, at * 8);
+  }
+
+  /** Drops the restored states whose series have committed since (`latestStates` holds them). */
+  private compactRestored(): void {
+    const keys: string[] = [];
+    const kept: number[] = [];
+    for (let entry = 0; entry < this.restoredKeys.length; entry++) {
+      const from = entry * STATE_FIELDS;
+      if (this.latestStates.has(this.restored[from]!)) continue;
+      for (let field = 0; field < STATE_FIELDS; field++) kept.push(this.restored[from + field]!);
+      keys.push(this.restoredKeys[entry]!);
+    }
+    this.restored = Float64Array.from(kept);
+    this.restoredKeys = keys;
   }
 
   /** After a fold committed: the tables now hold what memory held. */
@@ -244,6 +274,8 @@ export class SqliteEngineStore implements EngineStore {
     for (const [key, id] of this.seriesIds) seriesKeys.set(id, key);
     this.latestStates.clear();
     this.legacyStates.clear();
+    this.restored = new Float64Array(0);
+    this.restoredKeys = [];
     for (const row of this.statements.selectSeries.all() as { key: string; last_ts: number; last_value: number; start_time: number }[]) {
       const state = { key: row.key, lastTimestamp: row.last_ts, lastValue: row.last_value, startTime: row.start_time };
       const id = this.seriesIds.get(row.key);
@@ -251,10 +283,7 @@ export class SqliteEngineStore implements EngineStore {
       else this.latestStates.set(id, state);
     }
     const snapshot = this.statements.selectSnapshot.raw().get() as [Buffer] | undefined;
-    if (snapshot !== undefined) {
-      const body = aligned(snapshot[0]);
-      for (let i = 0, at = 1; i < (body[0] ?? 0); i++, at += STATE_FIELDS) this.rememberState(body[at]!, seriesKeys.get(body[at]!), body, at + 1);
-    }
+    if (snapshot !== undefined) this.restoreSnapshot(aligned(snapshot[0]), seriesKeys);
     this.foldedInMemory();
     for (const row of this.statements.selectIngestLog.raw().iterate() as IterableIterator<[Buffer]>) {
       const body = aligned(row[0]);
@@ -263,6 +292,27 @@ export class SqliteEngineStore implements EngineStore {
       for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(body[at + i * STATE_FIELDS]!, seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
       this.logEntries += body[1] ?? 0;
     }
+  }
+
+  /**
+   * Keeps the snapshot's states packed (see `restored`), those of known series only; the snapshot supersedes what the
+   * old series_state table said of the same series.
+   */
+  private restoreSnapshot(body: Float64Array, seriesKeys: ReadonlyMap<number, string>): void {
+    const count = body[0] ?? 0;
+    const restored = new Float64Array(count * STATE_FIELDS);
+    const keys: string[] = [];
+    let at = 0;
+    for (let i = 0, from = 1; i < count; i++, from += STATE_FIELDS) {
+      const id = body[from]!;
+      const key = seriesKeys.get(id);
+      if (key === undefined) continue;
+      this.latestStates.delete(id);
+      for (let field = 0; field < STATE_FIELDS; field++) restored[at++] = body[from + field]!;
+      keys.push(key);
+    }
+    this.restored = restored.subarray(0, at);
+    this.restoredKeys = keys;
   }
 
   /** A state read back from a packed row: (ts, value, start) at `at`. */
@@ -399,7 +449,14 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   seriesStates(): SeriesState[] {
-    return [...this.legacyStates.values(), ...this.latestStates.values()];
+    const states = [...this.legacyStates.values()];
+    for (let entry = 0; entry < this.restoredKeys.length; entry++) {
+      const from = entry * STATE_FIELDS;
+      if (this.latestStates.has(this.restored[from]!)) continue;
+      states.push({ key: this.restoredKeys[entry]!, lastTimestamp: this.restored[from + 1]!, lastValue: this.restored[from + 2]!, startTime: this.restored[from + 3]! });
+    }
+    for (const state of this.latestStates.values()) states.push(state);
+    return states;
   }
 
   alertStates(): { key: string; value: unknown }[] {
