@@ -35,6 +35,28 @@ const coefficientsCache = new WeakMap<object, Coefficients>();
 const sharedSigns = new Map<string, { readonly good: Float64Array; readonly total: Float64Array }>();
 const MAX_SHAPES = 1024;
 
+/** The last shape asked for: SLOs of one template come in a row, so most lookups are this compare, not a key. */
+let lastSigns: { readonly good: Float64Array; readonly total: Float64Array } | undefined;
+
+/** The shared sign columns equal to `good` and `total` (see sharedSigns). */
+function signsOf(good: readonly number[], total: readonly number[]): { readonly good: Float64Array; readonly total: Float64Array } {
+  if (lastSigns && sameColumn(lastSigns.good, good) && sameColumn(lastSigns.total, total)) return lastSigns;
+  const shape = `${good.join(',')}|${total.join(',')}`;
+  let signs = sharedSigns.get(shape);
+  if (!signs) {
+    signs = { good: Float64Array.from(good), total: Float64Array.from(total) };
+    if (sharedSigns.size < MAX_SHAPES) sharedSigns.set(shape, signs);
+  }
+  lastSigns = signs;
+  return signs;
+}
+
+function sameColumn(kept: Float64Array, asked: readonly number[]): boolean {
+  if (kept.length !== asked.length) return false;
+  for (let index = 0; index < kept.length; index++) if (kept[index] !== asked[index]) return false;
+  return true;
+}
+
 /** Each distinct term once, with its sign in good and in total (good = total - bad reads the total term twice). */
 function coefficientsOf(sli: SliTerms): Coefficients {
   let cached = coefficientsCache.get(sli);
@@ -55,12 +77,7 @@ function coefficientsOf(sli: SliTerms): Coefficients {
   const total = new Array<number>(keys.length).fill(0);
   for (const signed of sli.good) good[at(signed.term.key)]! += signed.sign;
   for (const signed of sli.total) total[at(signed.term.key)]! += signed.sign;
-  const shape = `${good.join(',')}|${total.join(',')}`;
-  let signs = sharedSigns.get(shape);
-  if (!signs) {
-    signs = { good: Float64Array.from(good), total: Float64Array.from(total) };
-    if (sharedSigns.size < MAX_SHAPES) sharedSigns.set(shape, signs);
-  }
+  const signs = signsOf(good, total);
   cached = { keys, good: signs.good, total: signs.total };
   coefficientsCache.set(sli, cached);
   return cached;

@@ -270,8 +270,9 @@ export class SqliteEngineStore implements EngineStore {
   /** Term and series ids, every series' state (table, snapshot, then the log replayed), and the unfolded increases. */
   private loadIds(): void {
     this.reloadIds();
-    const seriesKeys = new Map<number, string>();
-    for (const [key, id] of this.seriesIds) seriesKeys.set(id, key);
+    // Series ids are SQLite rowids, dense from 1: an array by id is a lookup without hashing (200,000 at 100k SLOs).
+    const seriesKeys: (string | undefined)[] = [];
+    for (const [key, id] of this.seriesIds) seriesKeys[id] = key;
     this.latestStates.clear();
     this.legacyStates.clear();
     this.restored = new Float64Array(0);
@@ -289,7 +290,7 @@ export class SqliteEngineStore implements EngineStore {
       const body = aligned(row[0]);
       this.rememberIncreases(body);
       const at = HEADER + (body[0] ?? 0) * INCREASE_FIELDS;
-      for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(body[at + i * STATE_FIELDS]!, seriesKeys.get(body[at + i * STATE_FIELDS]!), body, at + i * STATE_FIELDS + 1);
+      for (let i = 0; i < (body[1] ?? 0); i++) this.rememberState(body[at + i * STATE_FIELDS]!, seriesKeys[body[at + i * STATE_FIELDS]!], body, at + i * STATE_FIELDS + 1);
       this.logEntries += body[1] ?? 0;
     }
   }
@@ -298,14 +299,14 @@ export class SqliteEngineStore implements EngineStore {
    * Keeps the snapshot's states packed (see `restored`), those of known series only; the snapshot supersedes what the
    * old series_state table said of the same series.
    */
-  private restoreSnapshot(body: Float64Array, seriesKeys: ReadonlyMap<number, string>): void {
+  private restoreSnapshot(body: Float64Array, seriesKeys: readonly (string | undefined)[]): void {
     const count = body[0] ?? 0;
     const restored = new Float64Array(count * STATE_FIELDS);
     const keys: string[] = [];
     let at = 0;
     for (let i = 0, from = 1; i < count; i++, from += STATE_FIELDS) {
       const id = body[from]!;
-      const key = seriesKeys.get(id);
+      const key = seriesKeys[id];
       if (key === undefined) continue;
       this.latestStates.delete(id);
       for (let field = 0; field < STATE_FIELDS; field++) restored[at++] = body[from + field]!;
