@@ -7,10 +7,19 @@
  * - restart to ready: the store reopened, the engine rebuilt from it and evaluated once.
  * It imports the engine through paths relative to itself, so bench/scale/run.ts can run the same file against an
  * extract of another commit's src/ (today's code) in the same run. Prints one `SCALE_RESULT` JSON line.
- * Usage: node --import tsx --expose-gc bench/scale/probe.ts --slos N --dir DIR
+ *
+ * The restart is also checked: a SHA-1 of every status as JSON after the restart must equal the one from the last tick
+ * before it (same data, same time), or the probe fails. What the restart needs is left in DIR (`sloe.db` and
+ * `restart.json`), so `--restart-only` can repeat just the restart against a fresh copy of that database, printing
+ * wall and CPU time per phase (store open, the engine's start stages, the first evaluation) as `RESTART_RESULT`: the
+ * 100k feed takes minutes, the restart seconds, and a `--cpu-prof` of a restart-only run profiles nothing else.
+ * Usage: node --import tsx --expose-gc bench/scale/probe.ts --slos N --dir DIR [--restart-only]
  */
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { IncomingSeries, Slo, SpecSet } from '../../src/core/index.js';
+import type { IncomingSeries, Slo, SloStatus, SpecSet } from '../../src/core/index.js';
 import { DAY, MINUTE, tiersForPeriod } from '../../src/core/index.js';
 import { Engine } from '../../src/engine/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -27,6 +36,15 @@ const START = Date.UTC(2026, 10, 26, 12);
 /** Series per remote-write request while feeding (a typical sender's batch). */
 const BATCH = 5000;
 const TICKS = 10;
+const RESTART_ONLY = process.argv.includes('--restart-only');
+
+/** What a restart-only run needs from the probe that built the database. */
+interface RestartInput {
+  readonly slos: number;
+  readonly clock: number;
+  readonly firing: number;
+  readonly digest: string;
+}
 
 function sloFor(index: number): Slo {
   const job = `svc-${index}`;
@@ -66,6 +84,74 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
+function firingCount(statuses: readonly SloStatus[]): number {
+  return statuses.filter((status) => status.alerts.some((alert) => alert.state === 'firing')).length;
+}
+
+/** Every status as JSON, hashed: any figure, alert or label that differs changes it. */
+function statusDigest(statuses: readonly SloStatus[]): string {
+  const hash = createHash('sha1');
+  for (const status of statuses) hash.update(JSON.stringify(status)).update('\n');
+  return hash.digest('hex');
+}
+
+/** One phase of a restart: wall and process CPU time (CPU includes V8's GC helper threads). */
+interface Phase {
+  readonly phase: string;
+  readonly wallMs: number;
+  readonly cpuMs?: number;
+}
+
+/**
+ * The store reopened, the engine rebuilt from it and evaluated once at `clock`, timed by phase. The engine's own start
+ * stages are read when the tree has them (`startStages`), so the same probe still runs on an older tree's src/.
+ */
+async function restart(path: string, specs: SpecSet, clock: number): Promise<{ statuses: readonly SloStatus[]; wallMs: number; cpuMs: number; phases: Phase[] }> {
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const store = openSqliteStore(path);
+  const opened = performance.now();
+  const openCpu = cpuMs(cpuStart);
+  const engine = new Engine({ specs, store: store.engine, documents: store.documents, journal: store.journal, clock: () => clock });
+  const built = performance.now();
+  const builtCpu = cpuMs(cpuStart);
+  const report = await engine.evaluate(clock);
+  const wallMs = performance.now() - started;
+  const totalCpu = cpuMs(cpuStart);
+  const startStages = (engine as { startStages?: readonly { stage: string; durationMs: number; cpuMs?: number }[] }).startStages ?? [];
+  const phases: Phase[] = [
+    { phase: 'store open', wallMs: opened - started, cpuMs: openCpu },
+    { phase: 'engine constructor', wallMs: built - opened, cpuMs: builtCpu - openCpu },
+    ...startStages.map((stage) => ({ phase: `  ${stage.stage}`, wallMs: stage.durationMs, ...(stage.cpuMs === undefined ? {} : { cpuMs: stage.cpuMs }) })),
+    { phase: 'first evaluation', wallMs: wallMs - (built - started), cpuMs: totalCpu - builtCpu },
+    ...report.stages.map((stage) => ({ phase: `  ${stage.stage}`, wallMs: stage.durationMs, ...((stage as { cpuMs?: number }).cpuMs === undefined ? {} : { cpuMs: (stage as { cpuMs?: number }).cpuMs }) })),
+  ];
+  store.close();
+  return { statuses: report.statuses, wallMs, cpuMs: totalCpu, phases };
+}
+
+/** The restart alone, against a fresh copy of the database a full probe left in DIR; fails if any status differs. */
+async function restartOnly(): Promise<void> {
+  const input = JSON.parse(readFileSync(join(DIR, 'restart.json'), 'utf8')) as RestartInput;
+  if (input.slos !== SLOS) throw new Error(`${DIR} holds a database of ${input.slos} SLOs, not ${SLOS}`);
+  const specs: SpecSet = { services: [], slos: Array.from({ length: SLOS }, (_, index) => sloFor(index)), policies: [] };
+  const copy = mkdtempSync(join(DIR, 'restart-'));
+  try {
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(join(DIR, `sloe.db${suffix}`))) copyFileSync(join(DIR, `sloe.db${suffix}`), join(copy, `sloe.db${suffix}`));
+    gc();
+    const load = loadavg()[0]!;
+    const result = await restart(join(copy, 'sloe.db'), specs, input.clock);
+    const digest = statusDigest(result.statuses);
+    const firing = firingCount(result.statuses);
+    for (const phase of result.phases) console.log(`${phase.phase.padEnd(28)} ${phase.wallMs.toFixed(0).padStart(7)} ms wall ${phase.cpuMs === undefined ? '' : `${phase.cpuMs.toFixed(0).padStart(7)} ms CPU`}`);
+    console.log(`RESTART_RESULT ${JSON.stringify({ slos: SLOS, wallMs: result.wallMs, cpuMs: result.cpuMs, load, digest, phases: result.phases })}`);
+    if (firing !== input.firing) throw new Error(`after restart expected ${input.firing} SLOs firing, got ${firing}`);
+    if (digest !== input.digest) throw new Error(`statuses after restart differ from before it: digest ${digest}, expected ${input.digest}`);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const specs: SpecSet = { services: [], slos: Array.from({ length: SLOS }, (_, index) => sloFor(index)), policies: [] };
   const path = join(DIR, 'sloe.db');
@@ -91,7 +177,7 @@ async function main(): Promise<void> {
   gc();
   const heldBefore = heldBytes();
   const rssBefore = process.memoryUsage().rss;
-  let store = openSqliteStore(path);
+  const store = openSqliteStore(path);
   const feedStarted = performance.now();
   let engine: Engine | undefined = new Engine({ specs, store: store.engine, documents: store.documents, journal: store.journal, clock: () => clock });
   for (let minute = 0; minute <= HISTORY_MINUTES; minute++) {
@@ -105,11 +191,12 @@ async function main(): Promise<void> {
   const rss = process.memoryUsage().rss - rssBefore;
 
   // Ticks every 30 s, a sample per series every minute (folded before the tick, so the figure is the evaluation).
-  const ticks = async (burning: (index: number) => boolean): Promise<{ wall: number[]; cpu: number[]; transitions: number; firing: number }> => {
+  const ticks = async (burning: (index: number) => boolean): Promise<{ wall: number[]; cpu: number[]; transitions: number; firing: number; statuses: readonly SloStatus[] }> => {
     const wall: number[] = [];
     const cpu: number[] = [];
     let transitions = 0;
     let firing = 0;
+    let statuses: readonly SloStatus[] = [];
     for (let tick = 0; tick < TICKS; tick++) {
       clock += 30_000;
       if (tick % 2 === 0) feed(engine!, burning);
@@ -120,10 +207,11 @@ async function main(): Promise<void> {
       wall.push(performance.now() - started);
       cpu.push(cpuMs(cpuStart));
       transitions += report.transitions.length;
-      firing = report.statuses.filter((status) => status.alerts.some((alert) => alert.state === 'firing')).length;
+      firing = firingCount(report.statuses);
+      statuses = report.statuses;
       if (report.statuses.length !== SLOS) throw new Error(`expected ${SLOS} statuses, got ${report.statuses.length}`);
     }
-    return { wall, cpu, transitions, firing };
+    return { wall, cpu, transitions, firing, statuses };
   };
   const quiet = await ticks(() => false);
   if (quiet.firing !== 0) throw new Error(`${quiet.firing} SLOs fire with nothing burning`);
@@ -131,20 +219,20 @@ async function main(): Promise<void> {
   const expectedFiring = Math.ceil(SLOS / 10);
   if (burning.firing !== expectedFiring) throw new Error(`expected ${expectedFiring} SLOs firing, got ${burning.firing}`);
 
-  // Restart: everything dropped, the store reopened, the engine rebuilt from it and evaluated once.
+  // Restart: everything dropped, the store reopened, the engine rebuilt from it and evaluated once at the same time
+  // as the last tick, so every status must come out as it was.
+  const input: RestartInput = { slos: SLOS, clock, firing: burning.firing, digest: statusDigest(burning.statuses) };
+  writeFileSync(join(DIR, 'restart.json'), JSON.stringify(input));
   engine = undefined;
   store.close();
   gc();
-  const restartCpu = process.cpuUsage();
-  const restartStarted = performance.now();
-  store = openSqliteStore(path);
-  engine = new Engine({ specs, store: store.engine, documents: store.documents, journal: store.journal, clock: () => clock });
-  const restarted = await engine.evaluate(clock);
-  const restartMs = performance.now() - restartStarted;
-  const restartCpuMs = cpuMs(restartCpu);
-  const firingAfter = restarted.statuses.filter((status) => status.alerts.some((alert) => alert.state === 'firing')).length;
+  const restarted = await restart(path, specs, clock);
+  const restartMs = restarted.wallMs;
+  const restartCpuMs = restarted.cpuMs;
+  const firingAfter = firingCount(restarted.statuses);
   if (firingAfter !== expectedFiring) throw new Error(`after restart expected ${expectedFiring} SLOs firing, got ${firingAfter}`);
-  store.close();
+  const digestAfter = statusDigest(restarted.statuses);
+  if (digestAfter !== input.digest) throw new Error(`statuses after restart differ from before it: digest ${digestAfter}, expected ${input.digest}`);
 
   const result = {
     slos: SLOS,
@@ -158,6 +246,7 @@ async function main(): Promise<void> {
     burningTransitions: burning.transitions,
     restartMs,
     restartCpuMs,
+    restartPhases: restarted.phases,
   };
   console.log(`SCALE_RESULT ${JSON.stringify(result)}`);
   // The process's own CPU, so the runner can tell what other processes used meanwhile.
@@ -165,4 +254,4 @@ async function main(): Promise<void> {
   console.log(`PROBE_CPU ${(own.user + own.system) / 1e6}`);
 }
 
-await main();
+await (RESTART_ONLY ? restartOnly() : main());

@@ -184,8 +184,8 @@ export interface BucketRow {
  */
 export interface BucketColumns {
   /** Bucket starts, Unix ms. */
-  readonly t: Float64Array;
-  readonly value: Float64Array;
+  readonly t: ArrayLike<number>;
+  readonly value: ArrayLike<number>;
   readonly length: number;
 }
 

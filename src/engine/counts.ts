@@ -26,27 +26,59 @@ interface Coefficients {
 
 const coefficientsCache = new WeakMap<object, Coefficients>();
 
+/**
+ * Sign columns by their text (`good|total`), shared by every SLI of the same shape: SLOs written from one template
+ * (good = total - bad) all have the same signs, so 100,000 of them hold one pair instead of 200,000 typed arrays
+ * (issue 21: creating a typed array costs ~2 us, a tenth of a second per 50,000 at restart). Bounded: past
+ * MAX_SHAPES distinct shapes the columns are simply not shared.
+ */
+const sharedSigns = new Map<string, { readonly good: Float64Array; readonly total: Float64Array }>();
+const MAX_SHAPES = 1024;
+
+/** The last shape asked for: SLOs of one template come in a row, so most lookups are this compare, not a key. */
+let lastSigns: { readonly good: Float64Array; readonly total: Float64Array } | undefined;
+
+/** The shared sign columns equal to `good` and `total` (see sharedSigns). */
+function signsOf(good: readonly number[], total: readonly number[]): { readonly good: Float64Array; readonly total: Float64Array } {
+  if (lastSigns && sameColumn(lastSigns.good, good) && sameColumn(lastSigns.total, total)) return lastSigns;
+  const shape = `${good.join(',')}|${total.join(',')}`;
+  let signs = sharedSigns.get(shape);
+  if (!signs) {
+    signs = { good: Float64Array.from(good), total: Float64Array.from(total) };
+    if (sharedSigns.size < MAX_SHAPES) sharedSigns.set(shape, signs);
+  }
+  lastSigns = signs;
+  return signs;
+}
+
+function sameColumn(kept: Float64Array, asked: readonly number[]): boolean {
+  if (kept.length !== asked.length) return false;
+  for (let index = 0; index < kept.length; index++) if (kept[index] !== asked[index]) return false;
+  return true;
+}
+
 /** Each distinct term once, with its sign in good and in total (good = total - bad reads the total term twice). */
 function coefficientsOf(sli: SliTerms): Coefficients {
   let cached = coefficientsCache.get(sli);
   if (cached) return cached;
   const keys: string[] = [];
-  const position = new Map<string, number>();
+  // An SLI has a handful of terms: a linear search beats building a Map per SLI.
   const at = (key: string): number => {
-    let index = position.get(key);
-    if (index === undefined) {
+    let index = keys.indexOf(key);
+    if (index < 0) {
       index = keys.length;
       keys.push(key);
-      position.set(key, index);
     }
     return index;
   };
-  for (const signed of [...sli.good, ...sli.total]) at(signed.term.key);
-  const good = new Float64Array(keys.length);
-  const total = new Float64Array(keys.length);
+  for (const signed of sli.good) at(signed.term.key);
+  for (const signed of sli.total) at(signed.term.key);
+  const good = new Array<number>(keys.length).fill(0);
+  const total = new Array<number>(keys.length).fill(0);
   for (const signed of sli.good) good[at(signed.term.key)]! += signed.sign;
   for (const signed of sli.total) total[at(signed.term.key)]! += signed.sign;
-  cached = { keys, good, total };
+  const signs = signsOf(good, total);
+  cached = { keys, good: signs.good, total: signs.total };
   coefficientsCache.set(sli, cached);
   return cached;
 }

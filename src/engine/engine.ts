@@ -96,11 +96,10 @@ interface ResolvedTerms {
 interface ObjectiveState {
   readonly plan: ObjectivePlan;
   readonly resolved: ResolvedTerms | undefined;
-  /** Per tier: the key its alert state is stored under, and the state (undefined: never active). */
-  readonly alertKeys: readonly string[];
+  /** Per tier, the state (undefined: never active); stored under `alertKey(plan, tier)`. */
   alertStates: readonly (AlertState | undefined)[];
   /** A grouped objective's groups by id, in the order first seen; undefined when the objective is not grouped. */
-  readonly groups?: Map<string, GroupState>;
+  readonly groups: Map<string, GroupState> | undefined;
   /** The registry version the groups' terms were last resolved at. */
   groupsVersion?: number;
 }
@@ -118,6 +117,40 @@ interface GroupState {
 }
 
 const ALERT_MARK = 'alert/';
+
+/**
+ * The key an objective's tier keeps its alert state under (after ALERT_MARK). Built when a state is saved rather than
+ * kept per objective and tier: 400,000 strings at 100k SLOs, for the few states that change (issue 21).
+ */
+function alertKey(plan: ObjectivePlan, tier: number): string {
+  return `${plan.name}/${plan.tiers[tier]!.name}`;
+}
+
+/**
+ * Saved alert states by objective name, then tier name: a saved key is `<objective>/<tier>`, split here at each '/'
+ * (a name may hold one), so finding an objective's states costs a lookup by its name rather than a key built per tier.
+ * Every split is recorded; the objective's own name is among them, so its lookup finds what `alertKey` would.
+ */
+function savedByObjective(saved: ReadonlyMap<string, AlertState>): Map<string, Map<string, AlertState>> {
+  const byObjective = new Map<string, Map<string, AlertState>>();
+  for (const [key, state] of saved) {
+    for (let at = key.indexOf('/'); at >= 0; at = key.indexOf('/', at + 1)) {
+      const name = key.slice(0, at);
+      let tiers = byObjective.get(name);
+      if (!tiers) byObjective.set(name, (tiers = new Map<string, AlertState>()));
+      tiers.set(key.slice(at + 1), state);
+    }
+  }
+  return byObjective;
+}
+
+/** One frozen array of `undefined` per tier count, shared by every objective that has no saved alert state. */
+const neverActiveByLength = new Map<number, readonly undefined[]>();
+function neverActive(tiers: number): readonly undefined[] {
+  let states = neverActiveByLength.get(tiers);
+  if (!states) neverActiveByLength.set(tiers, (states = Object.freeze(new Array<undefined>(tiers).fill(undefined))));
+  return states;
+}
 
 /**
  * How long an evaluation works before it lets the event loop turn: a gate answer takes well under a millisecond, so a
@@ -165,12 +198,20 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
   private readonly objectiveByName: Map<string, ObjectiveState>;
   /** Fills pulled terms from their sources; undefined when nothing is pulled. */
   private readonly puller: Puller | undefined;
+  /**
+   * What building this engine took, stage by stage (plan, restore rings, series states, exclusions, alert states, objectives): a
+   * restart's cost before its first evaluation, for bench/scale and the start log.
+   */
+  readonly startStages: readonly StageTiming[];
 
   constructor(private readonly options: EngineOptions) {
+    const timer = new StageTimer();
     this.fineKeep = options.fineKeep ?? 6 * HOUR;
     const now = options.clock();
     this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
+    timer.lap('plan');
     this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    timer.lap('restore rings');
     this.puller =
       options.remote && this.plan.pulls.size > 0
         ? new Puller({ store: options.store, series: this.series, remote: options.remote, pulls: [...this.plan.pulls.values()], fineKeep: this.fineKeep, settings: options.pullSettings ?? DEFAULT_PULL_SETTINGS, clock: options.clock, ...(options.log ? { log: options.log } : {}) })
@@ -192,7 +233,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       groups: this.registry,
     });
     this.dropUntrackedGroupSeries();
+    timer.lap('series states');
     this.exclusions = new Exclusions(options.specs.slos, options.documents, options.journal, options.expandMaintenance ?? maintenanceRanges);
+    timer.lap('exclusions');
     const saved = new Map<string, AlertState>();
     for (const mark of options.store.sliceMarks()) this.sliceEnds.set(mark.objective, mark.end);
     for (const { key, value } of options.store.alertStates()) {
@@ -202,9 +245,12 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
         if (state) saved.set(key.slice(ALERT_MARK.length), state);
       }
     }
+    timer.lap('alert states');
+    const savedTiers = savedByObjective(saved);
     this.objectives = this.plan.objectives.map((plan) => {
-      const alertKeys = plan.tiers.map((tier) => `${plan.name}/${tier.name}`);
-      return { plan, resolved: this.resolve(plan), alertKeys, alertStates: alertKeys.map((key) => saved.get(key)), ...(plan.grouping ? { groups: new Map<string, GroupState>() } : {}) };
+      const tiers = savedTiers.get(plan.name);
+      const alertStates = tiers ? plan.tiers.map((tier) => tiers.get(tier.name)) : neverActive(plan.tiers.length);
+      return { plan, resolved: this.resolve(plan), alertStates, groups: plan.grouping ? new Map<string, GroupState>() : undefined };
     });
     const grouped = new Set(this.objectives.filter((objective) => objective.groups).map((objective) => objective.plan.name));
     for (const [key, state] of saved) if (grouped.has(key.slice(0, key.indexOf('{')))) this.savedGroupAlerts.set(key, state);
@@ -212,6 +258,8 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     this.composites = new Composites(planComposites(options.specs.composites ?? [], this.plan.objectives), saved);
     this.lastPrune = now;
     this.builtAt = now;
+    timer.lap('objectives');
+    this.startStages = timer.stages;
   }
 
   /**
@@ -346,7 +394,6 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       if (slices.due()) await slices.turn();
       const objective = objectives[index]!;
       const figures = this.localFigures(objective.plan, objective.resolved, now);
-      const keys = objective.alertKeys;
       const previous = objective.alertStates;
       const backfill = this.puller?.status(objective.plan.name, now);
       if (backfill?.state === 'running') {
@@ -358,9 +405,9 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       const evaluated = evaluateWithAlerts(objective.plan, figures, previous, now);
       statuses[index] = backfill ? { ...evaluated.status, backfill } : evaluated.status;
       for (const transition of evaluated.transitions) transitions.push(transition);
-      for (let tier = 0; tier < keys.length; tier++) {
+      for (let tier = 0; tier < objective.plan.tiers.length; tier++) {
         const state = evaluated.states[tier]!;
-        if (!sameSavedState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${keys[tier]!}`, value: state });
+        if (!sameSavedState(previous[tier], state)) changed.push({ key: `${ALERT_MARK}${alertKey(objective.plan, tier)}`, value: state });
       }
       nextStates[index] = evaluated.states;
     }

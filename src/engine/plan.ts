@@ -77,13 +77,13 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; r
     const known = pulls.get(pull.id);
     pulls.set(pull.id, known ? { ...known, reach: Math.max(known.reach, pull.reach), objectives: [...known.objectives, ...pull.objectives] } : pull);
   };
+  const tierTables = new SharedTiers();
   for (const slo of specs.slos) {
     const period = nominalPeriod(slo.window);
     const reach = slo.window.kind === 'calendar' ? period + CALENDAR_SLACK : period;
-    // The spec's own array when no tier is disabled: one array fewer per SLO to build and keep (issue 21).
-    const tiers = slo.alerting.tiers.some((tier) => tier.disabled) ? slo.alerting.tiers.filter((tier) => !tier.disabled) : slo.alerting.tiers;
+    const { all, tiers } = tierTables.of(period, slo.alerting.tiers);
     // Every window of the period, not only the enabled tiers': burn rates are reported whatever is paged on.
-    const windows = periodWindows(period, slo.alerting.tiers);
+    const windows = periodWindows(period, all);
     const longest = Math.max(reach, ...windows);
     for (const objective of slo.objectives) {
       const name = objectiveName(slo, objective);
@@ -119,10 +119,65 @@ export function planSpecs(specs: SpecSet, options: { remoteAvailable: boolean; r
       // Groups are split from ingested series; an SLI asked of a remote source is evaluated as a whole.
       const grouping = slo.groupBy !== undefined && slo.groupBy.length > 0 && source.kind === 'embedded' && !slices ? { labels: slo.groupBy, max: maxGroupsOf(slo) } : undefined;
       if (grouping && source.kind === 'embedded') for (const signed of [...source.sli.good, ...source.sli.total]) addGrouping(signed.term.key, { labels: grouping.labels, limit: grouping.max });
-      objectives.push({ name, slo, objective, source, period, tiers, windows, ...(slices ? { slices } : {}), ...(grouping ? { grouping } : {}) });
+      // Absent ones as undefined rather than spread in: every plan gets the same shape, with no object per spread.
+      objectives.push({ name, slo, objective, source, period, tiers, windows, slices, grouping });
     }
   }
   return { objectives, terms, sliceTerms, pulls, groupings };
+}
+
+/**
+ * One tiers array per period and tiers, shared by every SLO that has them (a fleet written from a few templates has a
+ * handful): what is worked out per tiers array (the window table, the evaluation's tier shape, keyed by the array)
+ * is then worked out once, not once per SLO, and 100,000 SLOs do not hold 100,000 entries in those caches (issue 21).
+ * Keyed by the nominal period too, since a tiers array stands for one period. At most MAX_KEPT tables are looked
+ * through; an SLO whose tiers match none of them (past that many) keeps its own.
+ */
+class SharedTiers {
+  private static readonly MAX_KEPT = 64;
+  private readonly kept: { period: DurationMs; all: readonly AlertTier[]; tiers: readonly AlertTier[] }[] = [];
+
+  /** The SLO's tiers (`all`) and its enabled ones (`tiers`), as arrays shared with every SLO equal in both. */
+  of(period: DurationMs, all: readonly AlertTier[]): { all: readonly AlertTier[]; tiers: readonly AlertTier[] } {
+    for (let index = this.kept.length - 1; index >= 0; index--) {
+      const table = this.kept[index]!;
+      if (table.period === period && (table.all === all || sameTiers(table.all, all))) return table;
+    }
+    // The spec's own array when no tier is disabled: one array fewer per SLO to build and keep.
+    const table = { period, all, tiers: all.some((tier) => tier.disabled) ? all.filter((tier) => !tier.disabled) : all };
+    if (this.kept.length < SharedTiers.MAX_KEPT) this.kept.push(table);
+    return table;
+  }
+}
+
+function sameTiers(a: readonly AlertTier[], b: readonly AlertTier[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (!sameTier(a[index]!, b[index]!)) return false;
+  return true;
+}
+
+/** Every field of AlertTier (keep in step with it), the labels and annotations by content. */
+function sameTier(a: AlertTier, b: AlertTier): boolean {
+  return (
+    a.name === b.name &&
+    a.severity === b.severity &&
+    a.budgetFraction === b.budgetFraction &&
+    a.longWindow === b.longWindow &&
+    a.shortWindow === b.shortWindow &&
+    a.burnRateThreshold === b.burnRateThreshold &&
+    a.for === b.for &&
+    a.disabled === b.disabled &&
+    sameLabels(a.labels, b.labels) &&
+    sameLabels(a.annotations, b.annotations)
+  );
+}
+
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 /** A synthetic term holding pulled events: read like any counter term, matched by no ingested series. */

@@ -1,6 +1,12 @@
 import type { BucketColumns } from '../core/index.js';
 /** Slots a ring starts with: a fresh SLO's few minutes or hours of data fit, and the ring doubles as data arrives. */
 const INITIAL_CAPACITY = 8;
+/**
+ * The storage of every ring that has not held data yet: shared and never written, since each path that writes
+ * allocates first. A restart builds two rings per term and about half of them (a quiet SLO's bad-events term) never
+ * see data; a typed array costs ~2 µs to create, so 400,000 of them were ~0.8 s of a 100k restart (issue 21).
+ */
+const NO_SLOTS = new Float64Array(0);
 
 /**
  * Cumulative sums of one term's events over fixed-width buckets, kept for the last `size` buckets.
@@ -14,17 +20,21 @@ const INITIAL_CAPACITY = 8;
  * every cumulative sum is 0 and is not stored.
  */
 export class PrefixRing {
-  /** Newest bucket index with data; -Infinity while empty. */
-  head = Number.NEGATIVE_INFINITY;
-  /** Buckets below this index are unknown (pruned from the store before the ring was filled). */
-  floor = Number.NEGATIVE_INFINITY;
+  /**
+   * Newest bucket index with data, NONE while empty (read as `head`). The indices are kept in small-integer range with
+   * a small-integer sentinel rather than -Infinity: V8 gives a field that ever held a non-integer its own boxed number
+   * per object, and 400,000 rings at a 100k-SLO restart had three boxes each (issue 21).
+   */
+  private newest = NONE;
+  /** Buckets below this index are unknown (pruned from the store before the ring was filled); NONE: no floor. */
+  private lowest = NONE;
   /**
    * How many times the ring was refilled by `load`. A load lays the running sums out from a new base, so whoever
    * remembers sums read earlier (coverage) must see that they no longer compare.
    */
   loads = 0;
   /** Oldest bucket index that has had data since the ring was last emptied; cumulative sums below it are 0. */
-  private first = Number.NEGATIVE_INFINITY;
+  private first = NONE;
   private sums: Float64Array;
   /** The most slots the ring ever needs: one more than the kept buckets, for the sum just before the oldest one. */
   private readonly slots: number;
@@ -35,27 +45,39 @@ export class PrefixRing {
     readonly size: number,
   ) {
     this.slots = size + 1;
-    this.sums = new Float64Array(Math.min(this.slots, INITIAL_CAPACITY));
+    this.sums = NO_SLOTS;
   }
 
-  /** Slots allocated now (grows with the span of the data, up to size + 1). */
+  /** Newest bucket index with data; -Infinity while empty. */
+  get head(): number {
+    return this.newest === NONE ? Number.NEGATIVE_INFINITY : this.newest;
+  }
+
+  /** Buckets below this index are unknown; -Infinity when nothing was pruned. */
+  get floor(): number {
+    return this.lowest === NONE ? Number.NEGATIVE_INFINITY : this.lowest;
+  }
+
+  /** Slots allocated now (0 until the ring first holds data; grows with the span of the data, up to size + 1). */
   get capacity(): number {
     return this.sums.length;
   }
 
   /** Oldest bucket index whose value is known. */
   oldest(): number {
-    return Math.max(this.head - this.size + 1, this.floor);
+    if (this.newest === NONE) return this.floor;
+    return Math.max(this.newest - this.size + 1, this.lowest);
   }
 
   /** Adds `value` to bucket `index`. Returns false when the bucket is older than the ring keeps (it is not counted here). */
   add(index: number, value: number): boolean {
-    if (this.head === Number.NEGATIVE_INFINITY) {
-      if (index < this.floor) return false;
-      this.head = index;
+    if (this.newest === NONE) {
+      if (index < this.lowest) return false;
+      this.allocate();
+      this.newest = index;
       this.first = index;
       this.sums[this.slot(index)] = 0;
-    } else if (index > this.head) {
+    } else if (index > this.newest) {
       this.advance(index);
     } else if (index < this.oldest()) {
       return false;
@@ -65,17 +87,17 @@ export class PrefixRing {
       for (let i = index; i < this.first; i++) this.sums[this.slot(i)] = 0;
       this.first = index;
     }
-    for (let i = index; i <= this.head; i++) this.sums[this.slot(i)]! += value;
+    for (let i = index; i <= this.newest; i++) this.sums[this.slot(i)]! += value;
     return true;
   }
 
   /** Moves the head to `index`, carrying the running sum into the new (empty) buckets. */
   advance(index: number): void {
-    if (index <= this.head) return;
-    const carried = this.sums[this.slot(this.head)]!;
-    const previous = this.head;
+    if (index <= this.newest) return;
+    const carried = this.sums[this.slot(this.newest)]!;
+    const previous = this.newest;
     this.reserve(Math.max(index - this.size, this.first), index);
-    this.head = index;
+    this.newest = index;
     if (index - previous >= this.sums.length) {
       this.sums.fill(carried);
     } else {
@@ -85,16 +107,16 @@ export class PrefixRing {
 
   /** Σ buckets ≤ i (relative to the ring's base); indices before the oldest kept read as the oldest's predecessor. */
   cumulative(i: number): number {
-    if (this.head === Number.NEGATIVE_INFINITY) return 0;
-    if (i >= this.head) return this.sums[this.slot(this.head)]!;
-    const lowest = this.oldest() - 1;
-    const at = i < lowest ? lowest : i;
+    if (this.newest === NONE) return 0;
+    if (i >= this.newest) return this.sums[this.slot(this.newest)]!;
+    const before = this.oldest() - 1;
+    const at = i < before ? before : i;
     return at < this.first ? 0 : this.sums[this.slot(at)]!;
   }
 
   /** The value of one bucket (0 outside what is kept). */
   bucket(i: number): number {
-    if (this.head === Number.NEGATIVE_INFINITY || i > this.head || i < this.oldest()) return 0;
+    if (this.newest === NONE || i > this.newest || i < this.oldest()) return 0;
     return this.cumulative(i) - this.cumulative(i - 1);
   }
 
@@ -113,9 +135,9 @@ export class PrefixRing {
    * sums: the same differences `bucket` takes, without two lookups per bucket (coverage counts a period's hours).
    */
   countSigned(from: number, to: number, sign: number): number {
-    if (this.head === Number.NEGATIVE_INFINITY) return 0;
+    if (this.newest === NONE) return 0;
     const low = Math.max(from, this.oldest());
-    const high = Math.min(to, this.head + 1);
+    const high = Math.min(to, this.newest + 1);
     if (high <= low) return 0;
     let previous = this.cumulative(low - 1);
     let slot = this.slot(low);
@@ -139,7 +161,7 @@ export class PrefixRing {
   /** `load` from a store's columns (`scanBuckets` at start): the same buckets, no object per row. */
   loadColumns(columns: BucketColumns, floor: number): void {
     this.clear(floor);
-    if (columns.length > 0) this.fit(Math.floor(columns.t[columns.length - 1]! / this.width) - Math.max(Math.floor(columns.t[0]! / this.width), this.floor) + 1);
+    if (columns.length > 0) this.fit(Math.floor(columns.t[columns.length - 1]! / this.width) - Math.max(Math.floor(columns.t[0]! / this.width), this.lowest) + 1);
     for (let row = 0; row < columns.length; row++) this.place(columns.t[row]!, columns.value[row]!);
   }
 
@@ -149,7 +171,9 @@ export class PrefixRing {
    * three times (issue 21).
    */
   private fit(span: number): void {
-    let capacity = this.sums.length;
+    // Nothing at or above the floor: the ring stays as it is, as placing the rows one by one would leave it.
+    if (span <= 0) return;
+    let capacity = Math.max(this.sums.length, Math.min(this.slots, INITIAL_CAPACITY));
     while (capacity < span && capacity < this.slots) capacity *= 2;
     capacity = Math.min(capacity, this.slots);
     if (capacity > this.sums.length) this.sums = new Float64Array(capacity);
@@ -157,17 +181,18 @@ export class PrefixRing {
 
   private clear(floor: number): void {
     this.loads++;
-    this.head = Number.NEGATIVE_INFINITY;
-    this.first = Number.NEGATIVE_INFINITY;
-    this.floor = Math.floor(floor / this.width);
+    this.newest = NONE;
+    this.first = NONE;
+    this.lowest = Math.floor(floor / this.width);
   }
 
   /** Adds a loaded bucket (rows come oldest first). */
   private place(t: number, value: number): void {
     const index = Math.floor(t / this.width);
-    if (index < this.floor) return;
-    if (this.head === Number.NEGATIVE_INFINITY) {
-      this.head = index;
+    if (index < this.lowest) return;
+    if (this.newest === NONE) {
+      this.allocate();
+      this.newest = index;
       this.first = index;
       this.sums[this.slot(index)] = 0;
     }
@@ -175,17 +200,22 @@ export class PrefixRing {
     if (index >= this.oldest()) this.sums[this.slot(index)]! += value;
   }
 
+  /** Gives a ring that never held data its first slots (see NO_SLOTS). */
+  private allocate(): void {
+    if (this.sums.length === 0) this.sums = new Float64Array(Math.min(this.slots, INITIAL_CAPACITY));
+  }
+
   /**
    * Makes room for the buckets [low, high] (high defaults to the head), keeping the sums of those already held: the
    * storage doubles (up to size + 1 slots) and the live sums are laid out again for the new length.
    */
-  private reserve(low: number, high: number = this.head): void {
+  private reserve(low: number, high: number = this.newest): void {
     const span = high - low + 1;
     if (span <= this.sums.length) return;
     const grown = new Float64Array(Math.min(this.slots, Math.max(span, this.sums.length * 2)));
-    if (this.head !== Number.NEGATIVE_INFINITY) {
-      const liveFrom = Math.max(this.head - this.size, this.first, this.head - this.sums.length + 1);
-      for (let i = liveFrom; i <= this.head; i++) grown[modulo(i, grown.length)] = this.sums[this.slot(i)]!;
+    if (this.newest !== NONE) {
+      const liveFrom = Math.max(this.newest - this.size, this.first, this.newest - this.sums.length + 1);
+      for (let i = liveFrom; i <= this.newest; i++) grown[modulo(i, grown.length)] = this.sums[this.slot(i)]!;
     }
     this.sums = grown;
   }
@@ -194,6 +224,12 @@ export class PrefixRing {
     return modulo(index, this.sums.length);
   }
 }
+
+/**
+ * "No index": below any bucket index a ring meets (bucket starts are Unix ms over a width of a second or more), and a
+ * small integer, so the fields holding indices stay unboxed.
+ */
+const NONE = -(2 ** 30);
 
 function modulo(index: number, length: number): number {
   const slot = index % length;

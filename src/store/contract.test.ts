@@ -7,6 +7,7 @@ import { HOUR, MINUTE } from '../core/index.js';
 import type { BucketRow, SeriesState, TermIncrease } from '../core/index.js';
 import { openMemoryStore } from './memory-store.js';
 import { migrate } from './sqlite/database.js';
+import { packedReadsExact } from './sqlite/engine-store.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { openSqliteStore } from './sqlite/store.js';
 import type { SloeStore, StoreOptions } from './sqlite/store.js';
@@ -27,6 +28,8 @@ const implementations: [string, (options?: StoreOptions) => SloeStore][] = [
     },
   ],
   ['sqlite :memory:', (options) => openSqliteStore(':memory:', options)],
+  // The row-at-a-time bucket scan, used where the SQLite library does not write REALs exactly.
+  ['sqlite :memory:, buckets scanned by row', (options) => openSqliteStore(':memory:', { ...options, packedBucketScan: false })],
   ['memory', (options) => openMemoryStore(options)],
 ];
 
@@ -138,6 +141,18 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     store.close();
   });
 
+  it('scanBuckets: values that need every digit of a double read back exactly', () => {
+    const store = open();
+    const values = [0.1 + 0.2, 1 / 3, 2 ** 53 - 1, 1e-7, 123456789.12345679, 5e-324];
+    store.engine.commit(values.map((value, minute) => ({ term: 'a', bucket: T0 + minute * MINUTE, value })), []);
+    const seen: number[] = [];
+    store.engine.scanBuckets!('fine', T0, (_term, rows) => {
+      for (let row = 0; row < rows.length; row++) seen.push(rows.value[row]!);
+    });
+    expect(seen).toEqual(values);
+    store.close();
+  });
+
   it('scanBuckets: a term with more rows than a first column holds, then a short one, each read whole', () => {
     const store = open();
     const long = Array.from({ length: 300 }, (_, minute) => ({ term: 'a', bucket: T0 + minute * MINUTE, value: minute + 1 }));
@@ -211,6 +226,40 @@ describe('sqlite store', () => {
   function fileStore(dir: string, options?: StoreOptions) {
     return openSqliteStore(join(dir, 'sloe.db'), options);
   }
+
+  it('series states kept packed from the snapshot: a reopen, then some series commit, then every series commits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const state = (key: string, at: number) => ({ key, lastTimestamp: T0 + at, lastValue: at * 1.5, startTime: at });
+    const sorted = (store: SloeStore) => [...store.engine.seriesStates()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    let store = fileStore(dir);
+    store.engine.commit([], [state('a', 1), state('b', 1), state('c', 1)]);
+    store.close();
+    store = fileStore(dir);
+    expect(sorted(store)).toEqual([state('a', 1), state('b', 1), state('c', 1)]);
+    // b moves on; a and c stand as restored, through a fold (snapshot) and another reopen.
+    store.engine.commit([], [state('b', 2)]);
+    expect(sorted(store)).toEqual([state('a', 1), state('b', 2), state('c', 1)]);
+    store.engine.fold();
+    store.close();
+    store = fileStore(dir);
+    expect(sorted(store)).toEqual([state('a', 1), state('b', 2), state('c', 1)]);
+    // Every series moves on: the restored entries are all superseded.
+    store.engine.commit([], [state('a', 3), state('b', 3), state('c', 3)]);
+    store.engine.fold();
+    expect(sorted(store)).toEqual([state('a', 3), state('b', 3), state('c', 3)]);
+    store.engine.commit([], [state('c', 4)]);
+    store.close();
+    store = fileStore(dir);
+    expect(sorted(store)).toEqual([state('a', 3), state('b', 3), state('c', 4)]);
+    store.close();
+  });
+
+  it('the bundled SQLite writes REALs as text that reads back exactly, so a restart reads buckets packed', () => {
+    const store = openSqliteStore(':memory:');
+    expect(packedReadsExact(store.db)).toBe(true);
+    store.close();
+  });
 
   it('keeps everything across close and reopen, with WAL and migrations recorded', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
@@ -353,6 +402,27 @@ describe('sqlite store', () => {
       expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
       second.close();
     }
+  });
+
+  it('a fold in steps after a reopen keeps the states restored packed that did not commit again', async () => {
+    // The chunks are written by id range from the states in memory; the restored ones are kept packed (not as
+    // objects) until their series commits. A chunk that left them out would lose them at the next reopen.
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    const first = fileStore(dir);
+    const commits = [commitRound(first, 0, 9000, 1)];
+    first.engine.fold();
+    first.close();
+    const second = fileStore(dir);
+    commits.push(commitRound(second, 1, 9000, 7));
+    second.engine.foldInSteps();
+    for (let step = 0; step < 5; step++) await turn();
+    expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
+    // Killed after the fold: nothing but the chunks and the tables hold the states.
+    second.db.close();
+    const third = fileStore(dir);
+    expect([...third.engine.seriesStates()].sort(byKey)).toEqual(expectedAfter(commits).states);
+    third.close();
   });
 
   it('a fold in steps writes one chunk per turn, then empties the log only up to where it began', async () => {

@@ -16,6 +16,11 @@ export interface StoreOptions {
   readonly durability?: 'normal' | 'full';
   /** Told why a background WAL checkpoint failed (it is tried again; see checkpointer.ts). */
   readonly onCheckpointError?: (message: string) => void;
+  /**
+   * Whether a restart reads each term's buckets packed (one row per term, see `packedReadsExact`) rather than a row
+   * per bucket. Default: whenever the SQLite library writes REALs exactly; false runs the row path (its tests do).
+   */
+  readonly packedBucketScan?: boolean;
 }
 
 /** Everything sloe keeps durably, behind the ports other components use. */
@@ -46,7 +51,7 @@ export interface SqliteStore extends SloeStore {
 /** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
 export function openSqliteStore(path: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
-  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP });
+  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP, ...(options.packedBucketScan === undefined ? {} : { packedBucketScan: options.packedBucketScan }) });
   const checkpoints = path === ':memory:' ? undefined : startBackgroundCheckpoints(db, path, options.onCheckpointError);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   return {
