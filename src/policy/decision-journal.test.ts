@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectedTrail } from '../../test/helpers/audit-trail.js';
+import type { RecordedAnswer } from '../../test/helpers/audit-trail.js';
 import { sloStatus } from '../../test/policy/status-fixture.js';
 import { DEFAULT_POLICY, decideGate } from '../core/index.js';
 import { MemoryDocumentStore, MemoryJournal, openMemoryStore, openSqliteStore } from '../store/index.js';
@@ -134,37 +136,8 @@ function allPages(decisions: DecisionJournal, limit: number, service?: string): 
   throw new Error('the trail did not end after 50 pages');
 }
 
-/** One answer a caller got, as the gate records it: `allow` (budget 10 % spent) or `deny` (exhausted). */
-interface Answer {
-  readonly id: string;
-  readonly caller: string;
-  readonly decision: 'allow' | 'deny';
-  readonly at: number;
-}
-
-/**
- * The oracle, from the raw answers: each caller's run of the same verdict is one entry (its first id, its last id and
- * time), and the trail is every entry by last answer, latest first, the greater last id first within a millisecond.
- */
-function expectedTrail(answers: readonly Answer[]): { id: string; lastId: string; lastAt: string; count: number }[] {
-  const entries: { id: string; lastId: string; at: number; count: number }[] = [];
-  const current = new Map<string, { decision: string; entry: { id: string; lastId: string; at: number; count: number } }>();
-  for (const answer of answers) {
-    const open = current.get(answer.caller);
-    if (open && open.decision === answer.decision) {
-      open.entry.lastId = answer.id;
-      open.entry.at = answer.at;
-      open.entry.count += 1;
-      continue;
-    }
-    const entry = { id: answer.id, lastId: answer.id, at: answer.at, count: 1 };
-    entries.push(entry);
-    current.set(answer.caller, { decision: answer.decision, entry });
-  }
-  return entries
-    .sort((a, b) => b.at - a.at || (a.lastId < b.lastId ? 1 : -1))
-    .map((entry) => ({ id: entry.id, lastId: entry.lastId, lastAt: new Date(entry.at).toISOString(), count: entry.count }));
-}
+/** An answer as these tests record it: `allow` (budget 10 % spent) or `deny` (exhausted). */
+type Answer = RecordedAnswer & { readonly verdict: 'allow' | 'deny' };
 
 const STORES: [string, () => SloeStore][] = [
   ['memory store', () => openMemoryStore()],
@@ -178,9 +151,9 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
     const clock = { now: AT };
     const decisions = new DecisionJournal({ journal: store.journal, documents: store.documents, transaction: (work) => store.transaction(work), flushMs: 60_000, idleMs: 10 * MINUTE, now: () => clock.now });
     /** Records an answer and writes the batch at its time, as the flush timer would. */
-    const answer = ({ id, caller, decision, at }: Answer) => {
+    const answer = ({ id, caller, verdict, at }: Answer) => {
       clock.now = at;
-      decisions.record({ id, at, via: 'gate', caller }, judged(decision === 'allow' ? 0.1 : 1.2));
+      decisions.record({ id, at, via: 'gate', caller }, judged(verdict === 'allow' ? 0.1 : 1.2));
       decisions.flush(at);
     };
     return { store, clock, decisions, answer };
@@ -188,10 +161,10 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
 
   it('lists an entry closed for sitting idle by its last answer, after entries closed before it that are newer', () => {
     const { store, clock, decisions, answer } = setup();
-    answer({ id: 'a1', caller: 'gate:a', decision: 'allow', at: AT });
-    answer({ id: 'b1', caller: 'gate:b', decision: 'allow', at: AT + 5 * MINUTE });
+    answer({ id: 'a1', caller: 'gate:a', verdict: 'allow', at: AT });
+    answer({ id: 'b1', caller: 'gate:b', verdict: 'allow', at: AT + 5 * MINUTE });
     // b changes its verdict: its first entry closes now, at 6 minutes; a's closes at 11, idle for 10 minutes.
-    answer({ id: 'b2', caller: 'gate:b', decision: 'deny', at: AT + 6 * MINUTE });
+    answer({ id: 'b2', caller: 'gate:b', verdict: 'deny', at: AT + 6 * MINUTE });
     clock.now = AT + 11 * MINUTE;
     const trail = decisions.decisions({ limit: 10 }).data;
     expect(store.journal.query(DECISION_KIND, { limit: 10 }).map((row) => (row.data as AuditEntry).id)).toEqual(['a1', 'b1']);
@@ -205,9 +178,9 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
 
   it('lists an open entry whose caller went quiet after the closed entries newer than it', () => {
     const { store, clock, decisions, answer } = setup();
-    answer({ id: 'a1', caller: 'gate:a', decision: 'allow', at: AT });
-    answer({ id: 'b1', caller: 'gate:b', decision: 'allow', at: AT + MINUTE });
-    answer({ id: 'b2', caller: 'gate:b', decision: 'deny', at: AT + 2 * MINUTE });
+    answer({ id: 'a1', caller: 'gate:a', verdict: 'allow', at: AT });
+    answer({ id: 'b1', caller: 'gate:b', verdict: 'allow', at: AT + MINUTE });
+    answer({ id: 'b2', caller: 'gate:b', verdict: 'deny', at: AT + 2 * MINUTE });
     // Five minutes on, a is still open (not idle yet) and b's first entry is closed.
     clock.now = AT + 5 * MINUTE;
     expect(decisions.decisions({ limit: 10 }).data.map((entry) => entry.id)).toEqual(['b2', 'b1', 'a1']);
@@ -218,19 +191,19 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
   it('pages through open and closed entries, each once, in last-answer order, ties within a millisecond included', () => {
     const { store, clock, decisions, answer } = setup();
     const answers: Answer[] = [
-      { id: 'r01', caller: 'gate:a', decision: 'allow', at: AT },
-      { id: 'r02', caller: 'gate:f', decision: 'deny', at: AT + 30 * SECOND },
-      { id: 'r03', caller: 'gate:a', decision: 'allow', at: AT + MINUTE },
-      { id: 'r04', caller: 'gate:b', decision: 'allow', at: AT + 2 * MINUTE },
-      { id: 'r05', caller: 'gate:b', decision: 'deny', at: AT + 3 * MINUTE },
-      { id: 'r06', caller: 'gate:c', decision: 'deny', at: AT + 4 * MINUTE },
-      { id: 'r07', caller: 'gate:c', decision: 'allow', at: AT + 5 * MINUTE },
-      { id: 'r08', caller: 'gate:c', decision: 'deny', at: AT + 6 * MINUTE },
+      { id: 'r01', caller: 'gate:a', verdict: 'allow', at: AT },
+      { id: 'r02', caller: 'gate:f', verdict: 'deny', at: AT + 30 * SECOND },
+      { id: 'r03', caller: 'gate:a', verdict: 'allow', at: AT + MINUTE },
+      { id: 'r04', caller: 'gate:b', verdict: 'allow', at: AT + 2 * MINUTE },
+      { id: 'r05', caller: 'gate:b', verdict: 'deny', at: AT + 3 * MINUTE },
+      { id: 'r06', caller: 'gate:c', verdict: 'deny', at: AT + 4 * MINUTE },
+      { id: 'r07', caller: 'gate:c', verdict: 'allow', at: AT + 5 * MINUTE },
+      { id: 'r08', caller: 'gate:c', verdict: 'deny', at: AT + 6 * MINUTE },
       // The same millisecond as r08: the greater last id comes first.
-      { id: 'r09', caller: 'gate:d', decision: 'allow', at: AT + 6 * MINUTE },
-      { id: 'r10', caller: 'gate:e', decision: 'allow', at: AT + 7 * MINUTE },
-      { id: 'r11', caller: 'gate:b', decision: 'deny', at: AT + 12 * MINUTE },
-      { id: 'r12', caller: 'gate:e', decision: 'allow', at: AT + 14 * MINUTE },
+      { id: 'r09', caller: 'gate:d', verdict: 'allow', at: AT + 6 * MINUTE },
+      { id: 'r10', caller: 'gate:e', verdict: 'allow', at: AT + 7 * MINUTE },
+      { id: 'r11', caller: 'gate:b', verdict: 'deny', at: AT + 12 * MINUTE },
+      { id: 'r12', caller: 'gate:e', verdict: 'allow', at: AT + 14 * MINUTE },
     ];
     for (const each of answers) answer(each);
     clock.now = AT + 15 * MINUTE;
@@ -246,10 +219,10 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
 
   it('keeps an entry in its place when it closes between two pages', () => {
     const { store, clock, decisions, answer } = setup();
-    answer({ id: 'r1', caller: 'gate:a', decision: 'allow', at: AT });
-    answer({ id: 'r2', caller: 'gate:b', decision: 'allow', at: AT + MINUTE });
-    answer({ id: 'r3', caller: 'gate:c', decision: 'allow', at: AT + 2 * MINUTE });
-    answer({ id: 'r4', caller: 'gate:d', decision: 'allow', at: AT + 3 * MINUTE });
+    answer({ id: 'r1', caller: 'gate:a', verdict: 'allow', at: AT });
+    answer({ id: 'r2', caller: 'gate:b', verdict: 'allow', at: AT + MINUTE });
+    answer({ id: 'r3', caller: 'gate:c', verdict: 'allow', at: AT + 2 * MINUTE });
+    answer({ id: 'r4', caller: 'gate:d', verdict: 'allow', at: AT + 3 * MINUTE });
     clock.now = AT + 4 * MINUTE;
     const first = decisions.decisions({ limit: 2 });
     expect(first.data.map((entry) => entry.id)).toEqual(['r4', 'r3']);
@@ -271,8 +244,8 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
     // Three rows whose inputs retention removed: not shown, and no page hands back the cursor it was given.
     for (const [i, id] of ['gone1', 'gone2', 'gone3'].entries()) legacy(id, AT + (i + 1) * SECOND, inputs + 1000);
     legacy('old2', AT + 2 * MINUTE, inputs);
-    answer({ id: 'new1', caller: 'gate:a', decision: 'allow', at: AT + MINUTE });
-    answer({ id: 'new2', caller: 'gate:b', decision: 'allow', at: AT + 3 * MINUTE });
+    answer({ id: 'new1', caller: 'gate:a', verdict: 'allow', at: AT + MINUTE });
+    answer({ id: 'new2', caller: 'gate:b', verdict: 'allow', at: AT + 3 * MINUTE });
     clock.now = AT + 4 * MINUTE;
     const pages = allPages(decisions, 2);
     expect(pages.flat().map((entry) => [entry.id, entry.decision, entry.count, entry.lastAt])).toEqual([
@@ -289,7 +262,7 @@ describe.each(STORES)('the audit trail, newest first by last answer (%s)', (_nam
     const { store, clock, decisions, answer } = setup();
     const answers: Answer[] = [];
     // Seven callers answered in the same millisecond, their entries closed in an order that is not their id order.
-    for (const [i, caller] of ['g', 'c', 'e', 'a', 'f', 'b', 'd'].entries()) answers.push({ id: `s${caller}`, caller: `gate:${caller}`, decision: 'allow', at: AT + MINUTE }, { id: `t${i}`, caller: `gate:${caller}`, decision: 'deny', at: AT + 2 * MINUTE + i * SECOND });
+    for (const [i, caller] of ['g', 'c', 'e', 'a', 'f', 'b', 'd'].entries()) answers.push({ id: `s${caller}`, caller: `gate:${caller}`, verdict: 'allow', at: AT + MINUTE }, { id: `t${i}`, caller: `gate:${caller}`, verdict: 'deny', at: AT + 2 * MINUTE + i * SECOND });
     answers.sort((a, b) => a.at - b.at);
     for (const each of answers) answer(each);
     clock.now = AT + 30 * MINUTE;
