@@ -215,9 +215,8 @@ export class DecisionJournal {
     const from = query.from;
     const afterCursor = (place: DecisionCursor): boolean => from === undefined || newestFirst(from, place) < 0;
     const open = [...this.open.values()]
-      .map(entryOf)
-      .filter((entry) => query.service === undefined || entry.service === query.service)
-      .map((entry): Candidate => ({ place: { lastAt: Date.parse(entry.lastAt), lastId: entry.lastId }, read: () => entry }))
+      .filter((entry) => query.service === undefined || entry.first.service === query.service)
+      .map((entry): Candidate => ({ place: { lastAt: entry.lastAt, lastId: entry.lastId }, read: () => entryOf(entry) }))
       .filter((candidate) => afterCursor(candidate.place));
     const candidates = [...open, ...this.closedAfter(query.limit, query.service, from)].sort((a, b) => newestFirst(a.place, b.place));
     const page = candidates.slice(0, query.limit);
