@@ -13,6 +13,7 @@ export type {
   IngestProtocol,
   Journal,
   JournalEntry,
+  JournalPosition,
   JournalQuery,
   SampleAppender,
   StatusReader,

@@ -136,12 +136,26 @@ export interface JournalQuery {
   readonly until?: number;
   /** Entries with an id below this one (paging newest first). */
   readonly beforeId?: number;
+  /**
+   * `id` (the default): newest appended first. `at`: latest `at` first, ties by id, for entries written some time after
+   * what they record (a gate decision's audit entry is appended when it closes, and its `at` is its last answer).
+   */
+  readonly order?: 'id' | 'at';
+  /** Entries before this position in `at` order: an earlier `at`, or the same `at` and a lower id (paging by `at`). */
+  readonly olderThan?: JournalPosition;
   readonly limit: number;
+}
+
+/** Where an entry stands in the journal's `at` order. */
+export interface JournalPosition {
+  /** Unix ms. */
+  readonly at: number;
+  readonly id: number;
 }
 
 /**
  * An append-only log of what sloe decided and did: gate decisions, notifications sent, freezes and thaws, exclusions
- * set through the API. Newest first on query. Synchronous and committed on return.
+ * set through the API. Newest first on query (by id, or by `at` on request). Synchronous and committed on return.
  */
 export interface Journal {
   append(kind: string, entry: { at: number; subject: string; data: unknown }): number;

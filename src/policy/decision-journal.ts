@@ -1,4 +1,4 @@
-import type { DocumentStore, GateDecision, Journal } from '../core/index.js';
+import type { DocumentStore, GateDecision, Journal, JournalEntry } from '../core/index.js';
 import type { GateAnswer, VerdictData } from './answer.js';
 import type { Judged } from './verdicts.js';
 
@@ -57,8 +57,29 @@ export interface DecisionJournalOptions {
   readonly now?: () => number;
 }
 
-/** Where a page of the audit trail starts: among the open entries (an offset), or the closed ones before a journal id. */
-export type DecisionCursor = { readonly open: number } | { readonly before: number };
+/**
+ * A place in the audit trail, which runs newest first by `lastAt` (Unix ms here) and, within one millisecond, by
+ * `lastId` descending: both belong to the entry, so it keeps its place when it closes (moves from the open entries to
+ * the journal) between two pages. A page starts after the cursor its predecessor handed out as `next`.
+ */
+export interface DecisionCursor {
+  readonly lastAt: number;
+  readonly lastId: string;
+}
+
+/** An entry of the trail before it is read in full: where it stands, and how to read it (undefined when it cannot be). */
+interface Candidate {
+  readonly place: DecisionCursor;
+  readonly read: () => AuditEntry | undefined;
+}
+
+/** Newest first, then by `lastId` descending (code point order, so the same in every locale). */
+function newestFirst(a: DecisionCursor, b: DecisionCursor): number {
+  return b.lastAt - a.lastAt || (a.lastId < b.lastId ? 1 : a.lastId > b.lastId ? -1 : 0);
+}
+
+/** Journal rows are read in chunks of this many when every row at one millisecond is needed. */
+const SAME_MS_CHUNK = 500;
 
 /**
  * An entry still counting. The repeat counters live beside the entry (its first answer) and are folded into it only
@@ -185,39 +206,74 @@ export class DecisionJournal {
   }
 
   /**
-   * The audit trail, newest first: the entries still counting repeats (latest repeat first), then the closed ones.
-   * `from` is the `next` of the previous page.
+   * A page of the audit trail, newest first by `lastAt` across the entries still counting repeats and the closed
+   * ones: an entry that closed because it sat idle stands where its last answer puts it, not where it was closed.
+   * `from` is the `next` of the previous page; while nothing is recorded in between, pages neither skip nor repeat.
    */
   decisions(query: { service?: string; limit: number; from?: DecisionCursor }): { data: AuditEntry[]; next?: DecisionCursor } {
     this.flush();
-    const from = query.from ?? { open: 0 };
-    const allOpen =
-      'open' in from
-        ? [...this.open.values()]
-            .map(entryOf)
-            .filter((entry) => query.service === undefined || entry.service === query.service)
-            .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.lastId.localeCompare(a.lastId))
-        : [];
-    const openStart = 'open' in from ? from.open : 0;
-    const open = allOpen.slice(openStart, openStart + query.limit);
-    if (openStart + open.length < allOpen.length) return { data: open, next: { open: openStart + open.length } };
-    const limit = query.limit - open.length;
-    if (limit <= 0) return { data: open, next: { before: Number.MAX_SAFE_INTEGER } };
-    const before = 'before' in from ? from.before : undefined;
-    const entries = this.journal.query(DECISION_KIND, { limit, ...(query.service === undefined ? {} : { subject: query.service }), ...(before === undefined ? {} : { beforeId: before }) });
+    const from = query.from;
+    const afterCursor = (place: DecisionCursor): boolean => from === undefined || newestFirst(from, place) < 0;
+    const open = [...this.open.values()]
+      .filter((entry) => query.service === undefined || entry.first.service === query.service)
+      .map((entry): Candidate => ({ place: { lastAt: entry.lastAt, lastId: entry.lastId }, read: () => entryOf(entry) }))
+      .filter((candidate) => afterCursor(candidate.place));
+    const candidates = [...open, ...this.closedAfter(query.limit, query.service, from)].sort((a, b) => newestFirst(a.place, b.place));
+    const page = candidates.slice(0, query.limit);
+    const last = page.at(-1);
+    // The cursor is the last entry considered, even one not shown (a legacy row whose verdict retention removed), so
+    // a run of such rows cannot hand back the same cursor forever.
+    const data = page.flatMap((candidate) => candidate.read() ?? []);
+    return { data, ...(candidates.length > query.limit && last ? { next: last.place } : {}) };
+  }
+
+  /**
+   * The closed entries after `from` that could be among the first `limit` of the page, and at least one more when
+   * there are more. The journal orders rows by (at, journal id) and the trail by (lastAt, lastId), which agree except
+   * within one millisecond, so both ends of the range take every row at their millisecond: the cursor's (those
+   * after it by lastId) and the last row fetched (the rest of its millisecond).
+   */
+  private closedAfter(limit: number, service: string | undefined, from: DecisionCursor | undefined): Candidate[] {
+    const subject = service === undefined ? {} : { subject: service };
+    const sameMs = (at: number, olderThan?: { at: number; id: number }): JournalEntry[] => {
+      const rows: JournalEntry[] = [];
+      for (let position = olderThan; ; ) {
+        const chunk = this.journal.query(DECISION_KIND, { ...subject, order: 'at', since: at, until: at, limit: SAME_MS_CHUNK, ...(position ? { olderThan: position } : {}) });
+        rows.push(...chunk);
+        const last = chunk.at(-1);
+        if (chunk.length < SAME_MS_CHUNK || !last) return rows;
+        position = { at: last.at, id: last.id };
+      }
+    };
+    const rows = from === undefined ? [] : sameMs(from.lastAt);
+    // Journal ids start at 1, so (at, 0) is "every row before this millisecond".
+    const earlier = this.journal.query(DECISION_KIND, { ...subject, order: 'at', limit: limit + 1, ...(from === undefined ? {} : { olderThan: { at: from.lastAt, id: 0 } }) });
+    rows.push(...earlier);
+    const lastEarlier = earlier.at(-1);
+    if (earlier.length === limit + 1 && lastEarlier) rows.push(...sameMs(lastEarlier.at, { at: lastEarlier.at, id: lastEarlier.id }));
     const verdicts = new Map<number, VerdictData | undefined>();
-    const closed = entries.flatMap((entry): AuditEntry[] => {
-      const data = entry.data as StoredEntry | LegacyDecision;
-      if (!('inputs' in data) || typeof data.inputs !== 'number') return [data as StoredEntry];
-      const { inputs, ...record } = data;
-      const verdict = verdicts.has(inputs) ? verdicts.get(inputs) : this.inputsOf(inputs);
-      verdicts.set(inputs, verdict);
-      // Retention removes old entries of every kind alike; a decision whose verdict is gone is not shown half.
-      const caller = record.via;
-      return verdict ? [{ ...verdict, ...record, count: 1, firstAt: record.decidedAt, lastAt: record.decidedAt, lastId: record.id, caller }] : [];
-    });
-    const last = entries.at(-1);
-    return { data: [...open, ...closed], ...(entries.length === limit && last ? { next: { before: last.id } } : {}) };
+    return rows
+      .map((row) => this.candidateOf(row, verdicts))
+      .filter((candidate) => from === undefined || newestFirst(from, candidate.place) < 0);
+  }
+
+  /** A closed row as a candidate; a legacy row's verdict is read from its `inputs` entry (each once per page). */
+  private candidateOf(row: JournalEntry, verdicts: Map<number, VerdictData | undefined>): Candidate {
+    const data = row.data as StoredEntry | LegacyDecision;
+    if (!('inputs' in data) || typeof data.inputs !== 'number') {
+      const entry = data as StoredEntry;
+      return { place: { lastAt: row.at, lastId: entry.lastId }, read: () => entry };
+    }
+    const { inputs, ...record } = data;
+    return {
+      place: { lastAt: row.at, lastId: record.id },
+      read: () => {
+        const verdict = verdicts.has(inputs) ? verdicts.get(inputs) : this.inputsOf(inputs);
+        verdicts.set(inputs, verdict);
+        // Retention removes old entries of every kind alike; a decision whose verdict is gone is not shown half.
+        return verdict ? { ...verdict, ...record, count: 1, firstAt: record.decidedAt, lastAt: record.decidedAt, lastId: record.id, caller: record.via } : undefined;
+      },
+    };
   }
 
   private scheduleFlush(): void {

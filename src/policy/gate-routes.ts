@@ -32,13 +32,22 @@ function parseManualFreeze(service: string, body: Record<string, unknown>, defau
   return { service, environment, actions, reason: body.reason.trim(), ...(typeof body.by === 'string' ? { by: body.by } : {}), since: new Date(now).toISOString(), ...(until === undefined ? {} : { until }) };
 }
 
-/** `?before=`: the `next` of the previous page, `open.N` (among the entries still counting) or a journal id. */
+/** The wire form of a decisions cursor: the entry's `lastAt` in Unix ms and its `lastId`, as `1795694460000.mi1r9k-2f`. */
+function formatCursor(cursor: DecisionCursor): string {
+  return `${cursor.lastAt}.${cursor.lastId}`;
+}
+
+/**
+ * `?before=`: the `next` of the previous page. Earlier versions handed out `open.N` (an offset among the entries still
+ * counting) and bare journal ids; neither names a place in the trail as it is ordered now, so they are refused with
+ * the way out rather than read as something else.
+ */
 function parseCursor(text: string | undefined): DecisionCursor | undefined {
   if (text === undefined || text === '') return undefined;
-  const open = /^open\.(\d{1,9})$/.exec(text);
-  if (open) return { open: Number(open[1]) };
-  const before = positiveInteger(text, 'before', undefined);
-  return before === undefined ? undefined : { before };
+  const cursor = /^(\d{1,15})\.(.{1,200})$/s.exec(text);
+  if (cursor) return { lastAt: Number(cursor[1]), lastId: cursor[2]! };
+  const earlier = /^(open\.\d+|\d+)$/.test(text) ? ' (a cursor of an earlier sloe version, which paged in another order: start again without before)' : '';
+  throw badRequest(`before: expected the next of a previous page (Unix ms, a dot, the last id, e.g. 1795694460000.mi1r9k-2f), got ${JSON.stringify(text.slice(0, 100))}${earlier}`);
 }
 
 export interface GateRouteOptions {
@@ -74,7 +83,7 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
     const from = parseCursor(c.req.query('before'));
     const service = c.req.query('service');
     const page = gates.decisions({ limit, ...(from === undefined ? {} : { from }), ...(service ? { service } : {}) });
-    return c.json({ data: page.data, ...(page.next === undefined ? {} : { next: 'open' in page.next ? `open.${page.next.open}` : String(page.next.before) }) });
+    return c.json({ data: page.data, ...(page.next === undefined ? {} : { next: formatCursor(page.next) }) });
   });
 
   app.get('/api/v1/freezes', (c) => {

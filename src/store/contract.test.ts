@@ -9,6 +9,7 @@ import { openMemoryStore } from './memory-store.js';
 import { migrate } from './sqlite/database.js';
 import { packedReadsExact } from './sqlite/engine-store.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
+import { journalByAtSql } from './sqlite/records.js';
 import { openSqliteStore } from './sqlite/store.js';
 import type { SloeStore, StoreOptions } from './sqlite/store.js';
 
@@ -91,6 +92,36 @@ describe.each(implementations)('store contract: %s', (_name, open) => {
     expect(store.journal.query('decision', { limit: 10, since: T0 + 2 * MINUTE, until: T0 + 3 * MINUTE }).map((entry) => entry.at)).toEqual([T0 + 3 * MINUTE, T0 + 2 * MINUTE]);
     expect(store.journal.query('decision', { limit: 2, beforeId: ids[3]! }).map((entry) => entry.id)).toEqual([ids[2], ids[1]]);
     expect(store.journal.query('decision', { limit: 1 })[0]).toMatchObject({ kind: 'decision', subject: 'checkout', at: T0 + 4 * MINUTE });
+    store.close();
+  });
+
+  it('journal by at: latest at first whatever the append order, ties by id, paged by (at, id) with every entry once', () => {
+    const store = open();
+    // Appended out of time order, as audit entries are (each when it closes): at minutes 5, 2, 9, 2, 7, 2, 5.
+    const minutes = [5, 2, 9, 2, 7, 2, 5];
+    const appended = minutes.map((minute, i) => ({ id: store.journal.append('decision', { at: T0 + minute * MINUTE, subject: i % 3 === 0 ? 'checkout' : 'api', data: { i } }), at: T0 + minute * MINUTE, i }));
+    store.journal.append('notification', { at: T0 + 20 * MINUTE, subject: 'checkout', data: null });
+    // The oracle: the appended entries sorted plainly, latest at first, the later-appended first at the same at.
+    const expected = [...appended].sort((a, b) => b.at - a.at || b.id - a.id).map((entry) => entry.i);
+    expect(expected).toEqual([2, 4, 6, 0, 5, 3, 1]);
+    expect(store.journal.query('decision', { limit: 10, order: 'at' }).map((entry) => (entry.data as { i: number }).i)).toEqual(expected);
+    const paged: number[] = [];
+    let olderThan: { at: number; id: number } | undefined;
+    for (let page = 0; page < 10; page++) {
+      const rows = store.journal.query('decision', { limit: 3, order: 'at', ...(olderThan === undefined ? {} : { olderThan }) });
+      paged.push(...rows.map((entry) => (entry.data as { i: number }).i));
+      const last = rows.at(-1);
+      if (rows.length < 3 || !last) break;
+      olderThan = { at: last.at, id: last.id };
+    }
+    expect(paged).toEqual(expected);
+    expect(store.journal.query('decision', { limit: 10, order: 'at', subject: 'checkout' }).map((entry) => (entry.data as { i: number }).i)).toEqual(expected.filter((i) => i % 3 === 0));
+    expect(store.journal.query('decision', { limit: 10, order: 'at', since: T0 + 2 * MINUTE, until: T0 + 2 * MINUTE }).map((entry) => (entry.data as { i: number }).i)).toEqual([5, 3, 1]);
+    // Within one at, the position's id splits it; a position combines with the other filters.
+    expect(store.journal.query('decision', { limit: 10, order: 'at', olderThan: { at: T0 + 2 * MINUTE, id: appended[5]!.id } }).map((entry) => (entry.data as { i: number }).i)).toEqual([3, 1]);
+    expect(store.journal.query('decision', { limit: 10, order: 'at', subject: 'api', olderThan: { at: T0 + 5 * MINUTE, id: 1 } }).map((entry) => (entry.data as { i: number }).i)).toEqual([5, 1]);
+    // The default order is still the append order, and a position filters it too.
+    expect(store.journal.query('decision', { limit: 10, olderThan: { at: T0 + 5 * MINUTE, id: appended[6]!.id } }).map((entry) => (entry.data as { i: number }).i)).toEqual([5, 3, 1, 0]);
     store.close();
   });
 
@@ -280,9 +311,23 @@ describe('sqlite store', () => {
     expect(second.journal.query('decision', { limit: 5 })).toHaveLength(1);
     expect(second.engine.alertStates()).toEqual([{ key: 'k', value: 'firing' }]);
     expect(second.engine.sliceMarks()).toEqual([{ objective: 'slices', end: T0 }]);
-    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([1, 2, 3, 4, 5, 6].map((version) => ({ version })));
+    expect(second.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([1, 2, 3, 4, 5, 6, 7].map((version) => ({ version })));
     expect(second.sizeOnDisk()).toBeGreaterThan(0);
     second.close();
+  });
+
+  it('pages the journal by at from an index, with no scan and no sort, deep pages included', () => {
+    const store = openSqliteStore(':memory:');
+    for (let i = 0; i < 2000; i++) store.journal.append(i % 2 === 0 ? 'decision' : 'notification', { at: T0 + ((i * 7919) % 2000) * MINUTE, subject: i % 4 === 0 ? 'checkout' : 'api', data: i });
+    store.db.exec('ANALYZE');
+    const bounds = { kind: 'decision', subject: 'checkout', since: 0, until: Number.MAX_SAFE_INTEGER, beforeId: Number.MAX_SAFE_INTEGER, olderAt: T0 + 1000 * MINUTE, olderId: 5, limit: 10 };
+    for (const [bySubject, index] of [[false, 'journal_kind_at'], [true, 'journal_kind_subject_at']] as const) {
+      const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${journalByAtSql(bySubject)}`).all(bySubject ? bounds : { ...bounds, subject: undefined }) as { detail: string }[]).map((row) => row.detail).join('; ');
+      expect(plan).toContain(`USING INDEX ${index}`);
+      expect(plan).not.toContain('TEMP B-TREE');
+      expect(plan).not.toMatch(/SCAN journal(?! USING)/);
+    }
+    store.close();
   });
 
   it('an upgraded file keeps its slice marks: migration 5 moves the slices/ rows out of alert_state', () => {
@@ -306,7 +351,7 @@ describe('sqlite store', () => {
       { objective: 'checkout-slices', end: T0 + 10 * MINUTE },
     ]);
     expect(upgraded.engine.alertStates().map((entry) => entry.key).sort()).toEqual(['alert/checkout-slices/page-fast', 'pull/remote-1']);
-    expect(upgraded.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: 6 });
+    expect(upgraded.db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get()).toEqual({ version: 7 });
     upgraded.close();
   });
 

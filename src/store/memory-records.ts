@@ -46,15 +46,23 @@ export class MemoryJournal implements Journal {
   }
 
   query(kind: string, query: JournalQuery): JournalEntry[] {
+    const matching = (entry: JournalEntry): boolean =>
+      entry.kind === kind &&
+      (query.subject === undefined || entry.subject === query.subject) &&
+      (query.since === undefined || entry.at >= query.since) &&
+      (query.until === undefined || entry.at <= query.until) &&
+      (query.beforeId === undefined || entry.id < query.beforeId) &&
+      (query.olderThan === undefined || entry.at < query.olderThan.at || (entry.at === query.olderThan.at && entry.id < query.olderThan.id));
+    if (query.order === 'at') {
+      return this.entries
+        .filter(matching)
+        .sort((a, b) => b.at - a.at || b.id - a.id)
+        .slice(0, query.limit);
+    }
     const out: JournalEntry[] = [];
     for (let i = this.entries.length - 1; i >= 0 && out.length < query.limit; i--) {
       const entry = this.entries[i];
-      if (!entry || entry.kind !== kind) continue;
-      if (query.subject !== undefined && entry.subject !== query.subject) continue;
-      if (query.since !== undefined && entry.at < query.since) continue;
-      if (query.until !== undefined && entry.at > query.until) continue;
-      if (query.beforeId !== undefined && entry.id >= query.beforeId) continue;
-      out.push(entry);
+      if (entry && matching(entry)) out.push(entry);
     }
     return out;
   }

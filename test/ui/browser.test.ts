@@ -173,6 +173,12 @@ describe('web UI in Chromium', () => {
     await page.waitForSelector('table.decision-log tbody tr');
     expect(await page.locator('table.freezes tbody tr').count()).toBe(1);
     expect(await page.locator('table.decision-log tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-decision')))).toEqual(['2', '1']);
+    // The log is ordered by each entry's last answer, so that is the time it shows, with the count of answers.
+    const answered = await page.locator('table.decision-log .answered').evaluateAll((cells) => cells.map((cell) => [cell.getAttribute('data-last-at'), cell.textContent, cell.getAttribute('title')]));
+    expect(answered.map(([lastAt]) => lastAt)).toEqual([DECISIONS[0]!.decidedAt, DECISIONS[1]!.lastAt]);
+    expect(answered[0]![1]).not.toContain('×');
+    expect(answered[1]![1]).toMatch(/ ×3$/);
+    expect(answered[1]![2]).toMatch(/^3 answers since /);
     await page.screenshot({ path: join(RESULTS, 'ui-decisions.png'), fullPage: true });
   });
 

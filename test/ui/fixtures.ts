@@ -82,7 +82,7 @@ export function history(name: string): { t: string; sli: number; budgetRemaining
 
 export const DECISIONS = [
   { id: '2', service: 'checkout', environment: 'production', action: 'deploy', decision: 'deny', allowed: false, reasons: ['checkout-availability: error budget exhausted (-8.0 % left); rule budget-exhausted of policy release-policy denies deploys to production while it is spent; 1,000,000 events in the period make an error budget of 1,000 bad events'], slos: ['checkout-availability'], policy: 'release-policy', evaluatedAt: new Date(NOW).toISOString(), decidedAt: new Date(NOW).toISOString(), via: 'gate' },
-  { id: '1', service: 'checkout', environment: 'staging', action: 'deploy', decision: 'warn', allowed: true, reasons: ['checkout-latency: budget below 25 %'], slos: ['checkout-latency'], policy: 'release-policy', evaluatedAt: new Date(NOW - 3_600_000).toISOString(), decidedAt: new Date(NOW - 3_600_000).toISOString(), via: 'flagger' },
+  { id: '1', service: 'checkout', environment: 'staging', action: 'deploy', decision: 'warn', allowed: true, reasons: ['checkout-latency: budget below 25 %'], slos: ['checkout-latency'], policy: 'release-policy', evaluatedAt: new Date(NOW - 3_600_000).toISOString(), decidedAt: new Date(NOW - 3 * 3_600_000).toISOString(), via: 'flagger', count: 3, firstAt: new Date(NOW - 3 * 3_600_000).toISOString(), lastAt: new Date(NOW - 3_600_000).toISOString(), lastId: '7' },
 ];
 
 export const FREEZES = [

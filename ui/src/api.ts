@@ -2,6 +2,12 @@ import type { Decision, SloStatus as EngineStatus } from '../../src/core/index.j
 import type { IncidentView, Postmortem, Report } from '../../src/review/index.js';
 
 export type { AlertStatus, BackfillStatus, Decision } from '../../src/core/index.js';
+
+/**
+ * An entry of `GET /api/v1/decisions`: one distinct verdict for one caller with how often it was given. The trail is
+ * ordered by `lastAt`; a daemon from before entries were counted sends only `decidedAt`.
+ */
+export type AuditDecision = Decision & { readonly via?: string; readonly count?: number; readonly firstAt?: string; readonly lastAt?: string };
 export type { Postmortem, Report, ServiceReport, SloReport } from '../../src/review/index.js';
 
 /**
@@ -108,7 +114,7 @@ export const api = {
   spec: (name: string) => optional<SpecExcerpt | undefined>(`/api/v1/slos/${enc(name)}/spec`, undefined),
   decisions: async (service?: string, before?: string) => {
     const query = new URLSearchParams({ limit: '50', ...(service ? { service } : {}), ...(before ? { before } : {}) });
-    return optional<{ data: (Decision & { via?: string })[]; next?: string | number }>(`/api/v1/decisions?${query.toString()}`, { data: [] });
+    return optional<{ data: AuditDecision[]; next?: string }>(`/api/v1/decisions?${query.toString()}`, { data: [] });
   },
   freezes: async () => (await optional<{ data: Freeze[] }>('/api/v1/freezes', { data: [] })).data,
   incidents: async (slo: string) => (await optional<{ data: IncidentView[] }>(`/api/v1/incidents?slo=${enc(slo)}`, { data: [] })).data,

@@ -1,7 +1,7 @@
-import type { AlertStatus, SloStatus } from './api.js';
+import type { AlertStatus, AuditDecision, SloStatus } from './api.js';
 import { h } from './dom.js';
 import { sharePercent } from '../../src/core/share.js';
-import { DASH, burn, percent } from './format.js';
+import { DASH, burn, percent, time } from './format.js';
 
 export function statusBadge(status: string): HTMLElement {
   return h('span', { class: `badge status-${status}` }, status);
@@ -69,4 +69,18 @@ export function alertBadges(alerts: readonly AlertStatus[]): HTMLElement {
 
 export function message(text: string, kind: 'info' | 'error' = 'info'): HTMLElement {
   return h('p', { class: `message ${kind}` }, text);
+}
+
+/**
+ * When an audit entry was last answered, which is what the decision log is ordered by, and how many answers it
+ * counts; its first answer on hover. Showing `decidedAt` (the first answer) made an entry repeated until 04:42 look
+ * like an 04:30 one listed out of order.
+ */
+export function lastAnswered(decision: AuditDecision): HTMLElement {
+  const last = decision.lastAt ?? decision.decidedAt;
+  const count = decision.count ?? 1;
+  return h('span', { class: 'answered', 'data-last-at': last, ...(count > 1 ? { title: `${count} answers since ${time(decision.firstAt ?? decision.decidedAt)}` } : {}) },
+    time(last),
+    count > 1 && h('span', { class: 'muted' }, ` ×${count}`),
+  );
 }

@@ -79,4 +79,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE series_snapshot_chunks (chunk INTEGER PRIMARY KEY, body BLOB NOT NULL);
     `,
   },
+  {
+    version: 7,
+    description: 'journal indexes by kind and at: the audit trail of gate decisions is paged newest first by last answer',
+    sql: `
+      -- An audit entry is appended when it closes (a changed verdict, 10 minutes idle, shutdown), so id order is not
+      -- time order; GET /api/v1/decisions pages by (at, id). The rowid ends every index, so these serve ORDER BY at, id.
+      CREATE INDEX journal_kind_at ON journal (kind, at);
+      CREATE INDEX journal_kind_subject_at ON journal (kind, subject, at);
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { time } from '../format.js';
-import { message } from '../widgets.js';
+import { lastAnswered, message } from '../widgets.js';
 
 export async function renderDecisions(root: HTMLElement, params: URLSearchParams): Promise<void> {
   const service = params.get('service') ?? '';
@@ -27,9 +27,9 @@ export async function renderDecisions(root: HTMLElement, params: URLSearchParams
       decisions.data.length === 0
         ? message('No gate decisions recorded.')
         : h('table', { class: 'decision-log' },
-            h('thead', {}, h('tr', {}, h('th', {}, 'Decided'), h('th', {}, 'Service'), h('th', {}, 'Environment'), h('th', {}, 'Action'), h('th', {}, 'Decision'), h('th', {}, 'Reasons'), h('th', {}, 'Override'), h('th', {}, 'Via'))),
+            h('thead', {}, h('tr', {}, h('th', {}, 'Last answered'), h('th', {}, 'Service'), h('th', {}, 'Environment'), h('th', {}, 'Action'), h('th', {}, 'Decision'), h('th', {}, 'Reasons'), h('th', {}, 'Override'), h('th', {}, 'Via'))),
             h('tbody', {}, decisions.data.map((decision) => h('tr', { 'data-decision': decision.id },
-              h('td', { class: 'small' }, time(decision.decidedAt)),
+              h('td', { class: 'small' }, lastAnswered(decision)),
               h('td', {}, h('a', { href: `#/decisions?service=${encodeURIComponent(decision.service)}` }, decision.service)),
               h('td', {}, decision.environment),
               h('td', {}, decision.action),

@@ -7,7 +7,7 @@ import { incidentTimeline } from '../incidents.js';
 import { howToSendData } from '../onboarding.js';
 import { backfillProgress, postmortemLinks, reportLink } from '../review-widgets.js';
 import { groupParams, groupQuery, groupTable, groupText, memberTree, sameGroup } from './slo-structure.js';
-import { alertBadges, budgetBar, burnRates, coverageNote, message, statusBadge } from '../widgets.js';
+import { alertBadges, budgetBar, burnRates, coverageNote, lastAnswered, message, statusBadge } from '../widgets.js';
 
 function stat(label: string, value: Node | string, hint?: string): HTMLElement {
   return h('div', { class: 'stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), hint ? h('div', { class: 'muted small' }, hint) : null);
@@ -139,7 +139,7 @@ export async function renderSlo(root: HTMLElement, name: string, params: URLSear
               h('td', {}, h('span', { class: `badge decision-${decision.decision}` }, decision.decision)),
               h('td', {}, decision.environment),
               h('td', { class: 'wrap' }, decision.reasons.join('; ')),
-              h('td', { class: 'muted small' }, time(decision.decidedAt)),
+              h('td', { class: 'muted small' }, lastAnswered(decision)),
             )))),
         h('p', {}, h('a', { href: `#/decisions?service=${encodeURIComponent(slo.service)}` }, 'all decisions for this service →')),
       ),
