@@ -1,6 +1,7 @@
 import type { EngineStore } from '../core/index.js';
 import { COARSE_BUCKET_MS, FINE_BUCKET_MS } from '../core/index.js';
 import type { Plan } from './plan.js';
+import { SlotArena } from './prefix-ring.js';
 import { TermSeries } from './term-series.js';
 
 const GROUP_MARK = ' @ {';
@@ -44,12 +45,14 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     series.set(key, kept);
     return kept;
   };
-  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom));
+  // The rings' first storage comes from one arena: views of shared blocks, not an array each (see SlotArena).
+  const arena = new SlotArena();
+  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom, arena));
   store.scanBuckets('coarse', coarseFrom, (term, rows) => {
     const kept = groupSeries(term);
     if (!kept) return;
     const from = (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS;
-    kept.coarse.loadColumns(rows, from);
+    kept.coarse.loadColumns(rows, from, arena);
   });
   for (const kept of series.values()) if (kept.coarse.head === Number.NEGATIVE_INFINITY) kept.coarse.load([], (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS);
   return series;
