@@ -45,14 +45,16 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     series.set(key, kept);
     return kept;
   };
-  // The rings' first storage comes from one arena: views of shared blocks, not an array each (see SlotArena).
+  // The minute rings' first storage comes from one arena: views of shared blocks, not an array each (see SlotArena).
+  // Hour rings start at 8 slots (64 bytes), which V8 keeps inside the array object on the heap, cheaply enough; paired
+  // runs with them in the arena too were no faster and their first evaluation looked slower (bench/scale/NOTES.md).
   const arena = new SlotArena();
   store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom, arena));
   store.scanBuckets('coarse', coarseFrom, (term, rows) => {
     const kept = groupSeries(term);
     if (!kept) return;
     const from = (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS;
-    kept.coarse.loadColumns(rows, from, arena);
+    kept.coarse.loadColumns(rows, from);
   });
   for (const kept of series.values()) if (kept.coarse.head === Number.NEGATIVE_INFINITY) kept.coarse.load([], (Math.floor(now / COARSE_BUCKET_MS) - kept.coarse.size + 1) * COARSE_BUCKET_MS);
   return series;
