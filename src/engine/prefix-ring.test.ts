@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PrefixRing } from './prefix-ring.js';
+import { PrefixRing, SlotArena } from './prefix-ring.js';
 
 describe('PrefixRing', () => {
   it('answers bucket ranges with two lookups, late increases included, old ones refused', () => {
@@ -98,6 +98,54 @@ describe('PrefixRing storage that grows with the data', () => {
       expect([byColumns.head, byColumns.oldest()]).toEqual([byRows.head, byRows.oldest()]);
       for (let index = byRows.oldest() - 1; index <= byRows.head + 1; index++) expect(byColumns.cumulative(index)).toBe(byRows.cumulative(index));
     }
+  });
+
+  it('loads rings through a shared arena with the same sums as rings of their own, neighbours never overlapping', () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const arena = new SlotArena();
+    const pairs: { own: PrefixRing; shared: PrefixRing }[] = [];
+    // Enough rings to fill several blocks; sizes up to 1,000 slots, some longer than a block takes as a view.
+    for (let ring = 0; ring < 2000; ring++) {
+      const size = 1 + Math.floor(random() * (ring % 100 === 0 ? 20_000 : 1000));
+      const rows: { t: number; value: number }[] = [];
+      for (let index = 0, count = Math.floor(random() * 40); rows.length < count; index += 1 + Math.floor(random() * 2)) rows.push({ t: index * 10, value: 1 + Math.floor(random() * 9) });
+      const columns = { t: Float64Array.from(rows, (row) => row.t), value: Float64Array.from(rows, (row) => row.value), length: rows.length };
+      const own = new PrefixRing(10, size);
+      own.loadColumns(columns, 0);
+      const shared = new PrefixRing(10, size);
+      shared.loadColumns(columns, 0, arena);
+      pairs.push({ own, shared });
+    }
+    // Writes after loading (including growth out of the view) land in each ring alone.
+    for (const { own, shared } of pairs) {
+      const head = Math.max(own.head, 0);
+      for (const ring of [own, shared]) {
+        ring.add(head, 3);
+        ring.add(head + 70, 2);
+      }
+    }
+    for (const { own, shared } of pairs) {
+      expect(shared.capacity).toBe(own.capacity);
+      for (let index = own.oldest() - 1; index <= own.head + 1; index++) expect(shared.cumulative(index)).toBe(own.cumulative(index));
+    }
+  });
+
+  it('carves views of one block until it is full, and gives a request longer than a block an array of its own', () => {
+    const arena = new SlotArena();
+    const first = arena.take(16);
+    const second = arena.take(16);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBe(first.byteOffset + 16 * 8);
+    const long = arena.take(100_000);
+    expect(long.buffer).not.toBe(first.buffer);
+    expect(long.length).toBe(100_000);
+    // 64 KiB blocks: 8,192 slots each; after 32 slots, 8,160 are left, and 8,161 start a new block.
+    expect(arena.take(8160).buffer).toBe(first.buffer);
+    expect(arena.take(1).buffer).not.toBe(first.buffer);
   });
 
   it('answers every range as the plain reference does, through growth, late increases, jumps and wrap-around', () => {

@@ -1,6 +1,7 @@
 import type { EngineStore } from '../core/index.js';
 import { COARSE_BUCKET_MS, FINE_BUCKET_MS } from '../core/index.js';
 import type { Plan } from './plan.js';
+import { SlotArena } from './prefix-ring.js';
 import { TermSeries } from './term-series.js';
 
 const GROUP_MARK = ' @ {';
@@ -44,7 +45,11 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
     series.set(key, kept);
     return kept;
   };
-  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom));
+  // The minute rings' first storage comes from one arena: views of shared blocks, not an array each (see SlotArena).
+  // Hour rings start at 8 slots (64 bytes), which V8 keeps inside the array object on the heap, cheaply enough; paired
+  // runs with them in the arena too were no faster and their first evaluation looked slower (bench/scale/NOTES.md).
+  const arena = new SlotArena();
+  store.scanBuckets('fine', fineFrom, (term, rows) => groupSeries(term)?.fine.loadColumns(rows, fineFrom, arena));
   store.scanBuckets('coarse', coarseFrom, (term, rows) => {
     const kept = groupSeries(term);
     if (!kept) return;
