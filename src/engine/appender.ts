@@ -19,8 +19,6 @@ export interface AppenderOptions {
   /** Samples more than this far ahead of the clock are refused (`invalid`): they would push old buckets out. */
   readonly maxFuture: number;
   readonly clock: () => number;
-  /** Series states read from the store at start. */
-  readonly states: readonly SeriesState[];
   /** Grouped SLOs' groups: a series of a split term also adds its events to its group's buckets. */
   readonly groups?: GroupRegistry;
 }
@@ -72,11 +70,12 @@ export class Appender implements SampleAppender {
 
   constructor(private readonly options: AppenderOptions) {
     this.index = new MatcherIndex(options.terms);
-    for (const state of options.states) {
+    // The store's states are read once here; the state passed in may be reused by the store, so only its fields are kept.
+    const restore = (state: SeriesState): void => {
       const labels = parseSeriesKey(state.key);
-      if (!labels) continue;
+      if (!labels) return;
       const terms = this.index.match(labels);
-      if (terms.length === 0) continue;
+      if (terms.length === 0) return;
       const tracked = new TrackedSeries(state.key, terms, this);
       tracked.lastTimestamp = state.lastTimestamp;
       tracked.lastValue = state.lastValue;
@@ -86,7 +85,9 @@ export class Appender implements SampleAppender {
       for (const term of terms) this.termSeriesCount.set(term.key, (this.termSeriesCount.get(term.key) ?? 0) + 1);
       // A restart finds the groups again from the series it knew, so they are there before new samples arrive.
       this.groupTargets(tracked, labels);
-    }
+    };
+    if (options.store.visitSeriesStates) options.store.visitSeriesStates(restore);
+    else for (const state of options.store.seriesStates()) restore(state);
   }
 
   /** The group keys a series' events go to besides its terms; worked out once per series while no group changes. */
