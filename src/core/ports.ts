@@ -238,6 +238,11 @@ export interface EngineStore {
   foldInSteps?(): void;
   /** Every series state (read once at start). */
   seriesStates(): SeriesState[];
+  /**
+   * Every series state, one call each, without an array of them: the state passed may be one object the store reuses,
+   * so a visitor copies what it keeps. Optional; without it the engine reads `seriesStates()`.
+   */
+  visitSeriesStates?(visit: (state: SeriesState) => void): void;
   /** Alert states by key, as JSON-able values. */
   alertStates(): { key: string; value: unknown }[];
   /** Saves alert states (upsert) and deletes the given keys, in one transaction. */

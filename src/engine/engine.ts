@@ -229,7 +229,6 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
       seriesLimitPerTerm: options.seriesLimitPerTerm ?? 10_000,
       maxFuture: 10 * MINUTE,
       clock: options.clock,
-      states: options.store.seriesStates(),
       groups: this.registry,
     });
     this.dropUntrackedGroupSeries();

@@ -19,12 +19,14 @@ export class TrackedSeries implements MutableSeriesState, KnownSeries {
   startTime = 0;
   /** Whether any sample was applied yet (the first is only the counter's baseline). */
   seen = false;
-  /** The group commit that last touched this series, and the committed state it found. */
+  /** The group commit that last touched this series. */
   group = 0;
-  savedTimestamp = 0;
-  savedValue = 0;
-  savedStartTime = 0;
-  savedSeen = false;
+  /**
+   * The committed state the group `group` found, made the first time a group touches the series and reused after.
+   * Not a field per value: a double field is a heap box of its own in V8, and a restart builds 200,000 series at
+   * 100k SLOs before any of them is touched (issue 21: three boxes and four fields fewer per series).
+   */
+  private saved: SavedState | undefined;
   /** Whether the group `group` advanced it (so it goes to the store). */
   advanced = false;
   /** The group keys its events also go to, worked out once per version of the group registry. */
@@ -44,19 +46,29 @@ export class TrackedSeries implements MutableSeriesState, KnownSeries {
   /** Called the first time group `group` touches the series. */
   enterGroup(group: number): void {
     this.group = group;
-    this.savedTimestamp = this.lastTimestamp;
-    this.savedValue = this.lastValue;
-    this.savedStartTime = this.startTime;
-    this.savedSeen = this.seen;
+    const saved = (this.saved ??= new SavedState());
+    saved.lastTimestamp = this.lastTimestamp;
+    saved.lastValue = this.lastValue;
+    saved.startTime = this.startTime;
+    saved.seen = this.seen;
     this.advanced = false;
   }
 
-  /** The group's commit failed: back to the committed state. */
+  /** The group's commit failed: back to the committed state (`enterGroup` ran first, so `saved` is there). */
   restore(): void {
-    this.lastTimestamp = this.savedTimestamp;
-    this.lastValue = this.savedValue;
-    this.startTime = this.savedStartTime;
-    this.seen = this.savedSeen;
+    const saved = this.saved!;
+    this.lastTimestamp = saved.lastTimestamp;
+    this.lastValue = saved.lastValue;
+    this.startTime = saved.startTime;
+    this.seen = saved.seen;
     this.advanced = false;
   }
+}
+
+/** A series' committed counter state, as the group that is advancing it found it. */
+class SavedState {
+  lastTimestamp = 0;
+  lastValue = 0;
+  startTime = 0;
+  seen = false;
 }

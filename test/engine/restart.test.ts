@@ -127,3 +127,28 @@ describe('restart from the SQLite file', () => {
     second.store.close();
   });
 });
+
+describe('restart: series keys read back', () => {
+  it('a series with a label named __proto__ is matched again after a restart and continues from its stored counter', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-restart-proto-'));
+    dirs.push(dir);
+    const path = join(dir, 'sloe.db');
+    const sli = { kind: 'ratio' as const, bad: { promql: 'sum(rate(req_total{__proto__="x",code="500"}[{{.window}}]))' }, total: { promql: 'sum(rate(req_total{__proto__="x"}[{{.window}}]))' } };
+    const specs = specsOf(makeSlo({ sli }));
+    const sample = (code: string, t: number, value: number) => ({ labels: { __name__: 'req_total', ['__proto__']: 'x', code }, timestamps: [t], values: [value] });
+    const first = harness(specs, START, { store: openSqliteStore(path) });
+    for (const [minute, total] of [[0, 100], [1, 300]] as const) {
+      first.clock.now = START + minute * MINUTE;
+      expect(first.engine.append([sample('200', first.clock.now, total), sample('500', first.clock.now, 0)], 'remote_write').applied).toBe(2);
+    }
+    first.store.close();
+
+    const second = harness(specs, START + MINUTE, { store: openSqliteStore(path) });
+    second.clock.now = START + 2 * MINUTE;
+    // Restored and matched by its key: the next sample is an increase over the stored 300, not a fresh baseline.
+    expect(second.engine.append([sample('200', second.clock.now, 700), sample('500', second.clock.now, 5)], 'remote_write').applied).toBe(2);
+    const status = (await second.engine.evaluate(second.clock.now)).statuses[0]!;
+    expect(status.events).toEqual({ good: 200 + 400, total: 200 + 405 });
+    second.store.close();
+  });
+});

@@ -50,9 +50,15 @@ class MetricTerms {
 /** The label (other than `le`, which compares as a number) that the most terms match with `=`, if at least half do. */
 function pinnedLabel(terms: readonly Term[]): string | undefined {
   const counts = new Map<string, number>();
+  // Each name once per term, found by looking back over its few matchers: no set or array per term, which at
+  // 100,000 SLOs of one metric was 400,000 short-lived objects at every start (issue 21).
   for (const term of terms) {
-    const names = new Set(term.matchers.filter((matcher) => matcher.op === '=' && matcher.name !== BUCKET_LABEL).map((matcher) => matcher.name));
-    for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+    const matchers = term.matchers;
+    for (let index = 0; index < matchers.length; index++) {
+      const { name, op } = matchers[index]!;
+      if (op !== '=' || name === BUCKET_LABEL || pinsEarlier(matchers, index, name)) continue;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
   }
   let best: string | undefined;
   let bestCount = 0;
@@ -60,6 +66,12 @@ function pinnedLabel(terms: readonly Term[]): string | undefined {
     if (count > bestCount) [best, bestCount] = [name, count];
   }
   return bestCount * 2 >= terms.length ? best : undefined;
+}
+
+/** Whether a matcher before `index` already matches `name` with `=`. */
+function pinsEarlier(matchers: Term['matchers'], index: number, name: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) if (matchers[earlier]!.op === '=' && matchers[earlier]!.name === name) return true;
+  return false;
 }
 
 /**

@@ -584,14 +584,28 @@ export class SqliteEngineStore implements EngineStore {
   }
 
   seriesStates(): SeriesState[] {
-    const states = [...this.legacyStates.values()];
+    const states: SeriesState[] = [];
+    this.visitSeriesStates((state) => states.push({ key: state.key, lastTimestamp: state.lastTimestamp, lastValue: state.lastValue, startTime: state.startTime }));
+    return states;
+  }
+
+  /**
+   * The packed states restored from the snapshot are passed as one reused object: a restart at 100k SLOs then holds no
+   * 200,000 state objects (and their boxed doubles) while the appender rebuilds its series from them (issue 21).
+   */
+  visitSeriesStates(visit: (state: SeriesState) => void): void {
+    for (const state of this.legacyStates.values()) visit(state);
+    const packed = { key: '', lastTimestamp: 0, lastValue: 0, startTime: 0 };
     for (let entry = 0; entry < this.restoredKeys.length; entry++) {
       const from = entry * STATE_FIELDS;
       if (this.restoredAt(this.restored[from]!) !== from) continue;
-      states.push({ key: this.restoredKeys[entry]!, lastTimestamp: this.restored[from + 1]!, lastValue: this.restored[from + 2]!, startTime: this.restored[from + 3]! });
+      packed.key = this.restoredKeys[entry]!;
+      packed.lastTimestamp = this.restored[from + 1]!;
+      packed.lastValue = this.restored[from + 2]!;
+      packed.startTime = this.restored[from + 3]!;
+      visit(packed);
     }
-    for (const state of this.latestStates.values()) states.push(state);
-    return states;
+    for (const state of this.latestStates.values()) visit(state);
   }
 
   alertStates(): { key: string; value: unknown }[] {
