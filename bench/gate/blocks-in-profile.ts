@@ -12,18 +12,8 @@
  * they include time the process waited.
  */
 import { readFileSync } from 'node:fs';
+import type { Profile, ProfileNode } from './cpu-profile.js';
 
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly children?: readonly number[];
-}
-interface Profile {
-  readonly nodes: readonly ProfileNode[];
-  readonly startTime: number;
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
 interface Block {
   readonly cpuMs: number;
   readonly wallMs: number;

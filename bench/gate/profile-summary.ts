@@ -16,18 +16,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { Profile, ProfileNode } from './cpu-profile.js';
 
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
-  readonly children?: readonly number[];
-}
-
-interface Profile {
-  readonly nodes: readonly ProfileNode[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
 
 const args = process.argv.slice(2);
 const answers = Number(args[0]);
