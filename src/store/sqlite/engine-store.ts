@@ -527,15 +527,18 @@ export class SqliteEngineStore implements EngineStore {
     if (id === undefined) return [];
     const statement = resolution === 'fine' ? this.statements.selectFine : this.statements.selectCoarse;
     const rows = statement.all({ term: id, from, to }) as BucketRow[];
-    const pending = this.unfolded().map((increases) => increases.get(id)).filter((buckets) => buckets !== undefined && buckets.size > 0);
-    if (pending.length === 0) return rows;
-    const sums = new Map<number, number>();
-    for (const row of rows) sums.set(row.t, row.value);
-    for (const buckets of pending)
-      for (const [t, value] of buckets!) {
+    // The tables plus what memory holds unfolded (a fold in steps' set-aside increases, then the rest).
+    let sums: Map<number, number> | undefined;
+    for (const increases of this.unfolded()) {
+      const buckets = increases.get(id);
+      if (buckets === undefined) continue;
+      sums ??= new Map(rows.map((row) => [row.t, row.value]));
+      for (const [t, value] of buckets) {
         const at = resolution === 'fine' ? t : t - (t % COARSE_BUCKET_MS);
         if (at >= from && at < to) sums.set(at, (sums.get(at) ?? 0) + value);
       }
+    }
+    if (sums === undefined) return rows;
     return [...sums].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
   }
 
