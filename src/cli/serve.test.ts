@@ -7,7 +7,7 @@ describe('sloe serve --help', () => {
   it('is made from the config table: every flag with its variable and allowed values, and every key after', async () => {
     let out = '';
     const context: CommandContext = { exitCode: 0, stdout: (text) => (out += text), stderr: () => undefined, env: {}, isTTY: false };
-    await expect(buildProgram(context).parseAsync(['node', 'sloe', 'serve', '--help'])).rejects.toMatchObject({ code: 'commander.helpDisplayed' });
+    await expect((await buildProgram(context)).parseAsync(['node', 'sloe', 'serve', '--help'])).rejects.toMatchObject({ code: 'commander.helpDisplayed' });
     expect(out).toMatch(/--listen <host:port>\s+Address the HTTP API/);
     // commander wraps descriptions; compare with the line breaks folded.
     const folded = out.replace(/\s+/g, ' ');

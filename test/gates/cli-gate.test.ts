@@ -17,7 +17,7 @@ async function sloe(...args: string[]): Promise<{ code: number; stdout: string; 
   let stdout = '';
   let stderr = '';
   const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
-  await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
+  await (await buildProgram(context)).parseAsync(['node', 'sloe', ...args]);
   return { code: context.exitCode, stdout, stderr };
 }
 

@@ -15,7 +15,7 @@ async function run(args: readonly string[]): Promise<{ code: number; stdout: str
   const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
   let code: number;
   try {
-    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
+    await (await buildProgram(context)).parseAsync(['node', 'sloe', ...args]);
     code = context.exitCode;
   } catch (error) {
     stderr += error instanceof Error ? error.message : String(error);

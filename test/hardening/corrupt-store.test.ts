@@ -56,7 +56,7 @@ async function sloe(args: string[]): Promise<{ code: number; stdout: string; std
   let stderr = '';
   const context: CommandContext = { exitCode: 0, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: {}, isTTY: false };
   try {
-    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
+    await (await buildProgram(context)).parseAsync(['node', 'sloe', ...args]);
   } catch (error) {
     stderr += `sloe: ${(error as Error).message}\n`;
     return { code: context.exitCode || 1, stdout, stderr };

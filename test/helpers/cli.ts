@@ -29,7 +29,7 @@ export async function runCli(args: readonly string[], options: CliRunOptions = {
     isTTY: options.isTTY ?? false,
   };
   try {
-    await buildProgram(context).parseAsync(['node', 'sloe', ...args]);
+    await (await buildProgram(context)).parseAsync(['node', 'sloe', ...args]);
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     return { code: 2, stdout, stderr };
