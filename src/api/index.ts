@@ -12,6 +12,7 @@ export { specRoutes } from './spec-routes.js';
 export type { SpecExcerpt } from './spec-routes.js';
 export { uiRoutes } from './ui-routes.js';
 export { parseListen, startServer } from './server.js';
+export { startFrontServer } from './front-thread.js';
 export type { FastRoute, RunningServer } from './server.js';
 export { historyRoutes, MAX_HISTORY_POINTS } from './history.js';
 export { queryRoutes } from './query.js';

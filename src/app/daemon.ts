@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DestinationStream } from 'pino';
-import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, parseListen, startServer } from '../api/index.js';
+import { MAX_API_BODY_BYTES, createHttpApp, limitBodies, parseListen, startFrontServer, startServer } from '../api/index.js';
 import type { Middleware, RunningServer } from '../api/index.js';
 import type { SampleAppender } from '../core/index.js';
 import { SloeError } from '../core/index.js';
@@ -13,7 +13,7 @@ import type { SloeStore } from '../store/index.js';
 import { countRequests, createLogger, createSelfMetrics, startTracing, traceRequests } from '../telemetry/index.js';
 import type { SelfMetrics } from '../telemetry/index.js';
 import { RouteTable, authenticate, openRemotePolicy, routeAuthorizer } from '../auth/index.js';
-import { GATE_ROUTE, gateFastPath } from '../policy/index.js';
+import { GATE_ROUTE, GateTemplates, gateFastPath, gateResolver } from '../policy/index.js';
 import type { OpenRemotePolicy } from '../auth/index.js';
 import { compose } from './compose.js';
 import type { Composition } from './compose.js';
@@ -34,6 +34,8 @@ export interface Daemon {
   reload(trigger: string): Promise<ReloadOutcome>;
   /** Graceful shutdown: stop accepting, finish in-flight requests, then stop every part in reverse, the store last. */
   stop(): Promise<void>;
+  /** Calls `listener` if the daemon fails while it runs (its front thread died: nobody can reach it); `sloe serve` stops. */
+  whenFailed(listener: (error: Error) => void): void;
 }
 
 export interface DaemonOptions {
@@ -100,6 +102,7 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
   const metrics = createSelfMetrics({ defaultMetrics: true, storeSizeBytes: () => store.sizeOnDisk() });
   const specs = new SpecsReloader(() => readSpecSet(config), initial, metrics, logger.child({ component: 'reload' }), clock);
 
+  const failureListeners: ((error: Error) => void)[] = [];
   let composition: Composition;
   let server: RunningServer;
   let draining = false;
@@ -120,9 +123,21 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     const undeclared = routeTable.undeclared(app.routes);
     if (undeclared.length > 0) throw new SloeError('route_scope_missing', `routes without a declared scope (src/auth/route-scopes.ts): ${undeclared.join(', ')}`);
     // The gate's answers in front of hono, with the same access check and request metrics (not while tracing: a traced
-    // gate request gets its span from the middleware).
-    const fastRoute = (options.gateFastPath ?? true) && !tracing.enabled ? gateFastPath(composition.gates, { authorize: routeAuthorizer(config.auth, routeTable, openRemote), recordAnswer: metrics.requests.bind('GET', GATE_ROUTE, 200) }) : undefined;
-    server = await startServer(app, config.listen, config.server, fastRoute).catch((error: unknown) => {
+    // gate request gets its span from the middleware); on the front thread too, unless it is turned off.
+    const fastPath = (options.gateFastPath ?? true) && !tracing.enabled;
+    const authorize = routeAuthorizer(config.auth, routeTable, openRemote);
+    const recordAnswer = metrics.requests.bind('GET', GATE_ROUTE, 200);
+    const fastRoute = fastPath ? gateFastPath(composition.gates, { authorize, recordAnswer }) : undefined;
+    const gates = composition.gates;
+    const onFailure = (error: Error): void => {
+      logger.error({ err: error }, 'the front thread failed; nobody can reach the daemon: it stops');
+      for (const listener of failureListeners) listener(error);
+    };
+    // A test clock is the main thread's alone: the front thread tells time by the system clock, so it is not used then.
+    const listening = fastPath && config.server.frontThread && options.clock === undefined
+      ? startFrontServer(app, config.listen, { limits: config.server, ...(fastRoute ? { fastRoute } : {}), gates: new GateTemplates(gates, gateResolver(gates, authorize)), recordAnswer, onFailure })
+      : startServer(app, config.listen, config.server, fastRoute);
+    server = await listening.catch((error: unknown) => {
       throw new SloeError('listen_failed', `cannot listen on ${config.listen}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
   } catch (error) {
@@ -144,5 +159,14 @@ export async function startDaemon(config: SloeConfig, options: DaemonOptions = {
     logger.info({ ms: clock() - started }, 'sloe stopped');
     logger.flush();
   };
-  return { url, logger, metrics, specs, appender: composition.appender, reload: (trigger) => specs.reload(trigger), stop: () => (stopping ??= stop()) };
+  return {
+    url,
+    logger,
+    metrics,
+    specs,
+    appender: composition.appender,
+    reload: (trigger) => specs.reload(trigger),
+    stop: () => (stopping ??= stop()),
+    whenFailed: (listener) => failureListeners.push(listener),
+  };
 }

@@ -73,6 +73,10 @@ function untilStopped(daemon: Daemon, graceMs: number, context: CommandContext):
         },
       );
     };
+    daemon.whenFailed(() => {
+      context.exitCode = 1;
+      onStop('failure');
+    });
     const onInt = (): void => onStop('SIGINT');
     const onTerm = (): void => onStop('SIGTERM');
     process.on('SIGINT', onInt);

@@ -83,6 +83,7 @@ export interface SloeConfig {
     keepAliveTimeout: string;
     keepAliveTimeoutMs: number;
     maxConnections: number;
+    frontThread: boolean;
   };
   provisioning: {
     prometheus: z.infer<typeof prometheusProvisioningSchema>;

@@ -163,6 +163,13 @@ export const CONFIG_TABLE = [
   key({ key: 'server.headersTimeout', schema: durationText, default: '10s', description: 'A client must send its request headers within this; slower ones are closed (408).' }),
   key({ key: 'server.requestTimeout', schema: durationText, default: '60s', description: 'A client must send its whole request, body included, within this; slower ones are closed (408).' }),
   key({ key: 'server.keepAliveTimeout', schema: durationText, default: '5s', description: 'An idle keep-alive connection is closed after this.' }),
+  key({
+    key: 'server.frontThread',
+    schema: z.boolean(),
+    default: true,
+    description:
+      'Answer gate requests on a thread of their own that owns the listening socket and passes every other connection on to the main thread, so a polled gate answers in milliseconds while ingest, evaluation and garbage collection keep the main thread busy (docs/gates.md). Off: one thread does everything.',
+  }),
   key({ key: 'server.maxConnections', schema: z.coerce.number().int().min(16), default: 4096, description: 'Open connections at most; past it new connections are closed at once, so sockets cannot exhaust file descriptors.' }),
   // sloe's own /metrics, scraped through the normal scrape path, so the example SLOs on sloe's API have live figures
   // within a minute of `npm start` with nothing else running (issue 17).

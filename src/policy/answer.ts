@@ -62,13 +62,16 @@ export function answerTail(via: string, members: string): Buffer {
   return Buffer.from(`","via":"${via}",${members}}`, 'utf8');
 }
 
+/** What comes before an answer's id and between it and the time (the front thread splices both into templates). */
+export const ANSWER_HEAD = { before: '{"id":"', between: '","decidedAt":"' } as const;
+
 /**
  * `renderAnswer` of a question without release metadata, as the bytes a response sends: the id and time (ASCII:
  * base 36 and RFC 3339) written before the verdict's tail, which is copied, not encoded again. The gate's fast path
  * sends this with one `end`, and Node then neither measures nor encodes a string per answer.
  */
 export function renderAnswerBytes(id: string, decidedAt: string, tail: Buffer): Buffer {
-  const head = `{"id":"${id}","decidedAt":"${decidedAt}`;
+  const head = `${ANSWER_HEAD.before}${id}${ANSWER_HEAD.between}${decidedAt}`;
   const bytes = Buffer.allocUnsafe(head.length + tail.length);
   bytes.write(head, 0, 'latin1');
   tail.copy(bytes, head.length);

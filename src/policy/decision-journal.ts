@@ -139,20 +139,27 @@ export class DecisionJournal {
     }
   }
 
-  /** Counts a decision: a repeat of the caller's open entry for this question, or a new entry. */
-  record(record: DecisionRecord, judged: Judged): void {
+  /**
+   * Counts a decision: a repeat of the caller's open entry for this question, or a new entry. `repeats`: the record
+   * stands for `count` answers of the same verdict, the last at `lastAt` with id `lastId` (the front thread's reports).
+   */
+  record(record: DecisionRecord, judged: Judged, repeats?: { readonly count: number; readonly lastAt: number; readonly lastId: string }): void {
+    const count = repeats?.count ?? 1;
+    const lastAt = repeats?.lastAt ?? record.at;
+    const lastId = repeats?.lastId ?? record.id;
     const { verdict } = judged;
     const question = `${record.caller}\u0000${verdict.service}\u0000${verdict.environment}\u0000${verdict.action}`;
     const signature = record.release === undefined ? judged.signature : `${judged.signature}\u0000${JSON.stringify(record.release)}`;
     const current = this.open.get(question);
     if (current && current.signature === signature) {
-      current.count += 1;
-      current.lastAt = record.at;
-      current.lastId = record.id;
+      current.count += count;
+      current.lastAt = lastAt;
+      current.lastId = lastId;
       current.dirty = true;
     } else {
       if (current) this.closed.push(entryOf(current));
       const at = new Date(record.at).toISOString();
+      const last = lastAt === record.at ? at : new Date(lastAt).toISOString();
       const entry: StoredEntry = {
         ...judged.inputs.data,
         id: record.id,
@@ -161,10 +168,10 @@ export class DecisionJournal {
         ...(record.release === undefined ? {} : { release: record.release }),
         ...(record.requester === undefined ? {} : { requester: record.requester }),
         caller: record.caller,
-        count: 1,
+        count,
         firstAt: at,
-        lastAt: at,
-        lastId: record.id,
+        lastAt: last,
+        lastId,
       };
       this.open.set(question, openFrom(entry, signature, true));
     }

@@ -62,24 +62,13 @@ interface GateUrl {
 const NOT_OURS = 'not ours';
 
 /**
- * `GET /api/v1/gates/{service}` answered in the HTTP server's request listener, in front of hono.
- *
- * Why it exists: release pipelines poll the gate, and its answer is precomputed (a map lookup and an id spliced into
- * pre-serialized JSON), yet through hono a third of its CPU went to building fetch Request and Response objects and to
- * the three middlewares (request metrics, auth, body limits) each re-reading the request. Here the same steps are
- * done on what Node already parsed: the same access check, the same question (`gateQuestion`), the same decision
- * (`decideBytes`, counted in the audit trail exactly as `decideJson` counts it), the same request metrics, and the
- * body written with one `end`. What a URL asks (its checks, service, route scope and questions) is worked out once
- * per URL, since a pipeline asks the same one over and over: a repeat is a few map lookups (bench/gate/NOTES.md).
- *
- * What it must stay equal to: the hono route in gate-routes.ts behind the daemon's middleware. Its answers are
- * byte-for-byte the route's (status, headers, body; test/gates/gate-fast-path.test.ts asks both). Everything it does
- * not answer plainly (another method, a URL hono would normalize, a refused caller, an unknown service, a bad query,
- * a group that does not exist) goes on to hono untouched, so errors are made in one place. Only used when no spans
- * are exported: a traced gate request goes through hono's tracing middleware.
+ * What a gate request asks, worked out as the fast path (and the front thread's templates, gate-templates.ts) need it:
+ * the question, or undefined when hono must answer (another method, a URL hono would normalize, a refused caller, an
+ * unknown service, a bad query). Throws nothing; a bad query is undefined too.
  */
-export function gateFastPath(gates: GateService, options: GateFastPathOptions): FastRoute {
-  const { authorize, recordAnswer } = options;
+export type GateResolver = (method: string | undefined, url: string | undefined, host: string | undefined, authorization: string | undefined, remoteAddress: string | undefined, userAgent: string | undefined) => GateQuestion | undefined;
+
+export function gateResolver(gates: GateService, authorize: GateFastPathOptions['authorize']): GateResolver {
   const urls = new Map<string, GateUrl | typeof NOT_OURS>();
   let questionCount = 0;
   /** The last Host header that passed VERBATIM_HOST: every client of a daemon sends the same one. */
@@ -101,12 +90,16 @@ export function gateFastPath(gates: GateService, options: GateFastPathOptions): 
   };
   // The question a URL asks, by whether the caller may override and who it is: built once, since parsing the query
   // and building the question was a third of the handler's own time. Questions are plain data and read only; a bad
-  // query is never remembered (it throws, and hono answers it).
-  const questionOf = (url: string, target: GateUrl, admin: boolean, userAgent: string | undefined): GateQuestion => {
+  // query is never remembered (hono answers it).
+  const questionOf = (url: string, target: GateUrl, admin: boolean, userAgent: string | undefined): GateQuestion | undefined => {
     const questions = admin ? target.byAdmin : target.byReader;
     let question = questions.get(userAgent);
     if (question === undefined) {
-      question = gateQuestion(target.service, parseGateQuery(url), admin, userAgent);
+      try {
+        question = gateQuestion(target.service, parseGateQuery(url), admin, userAgent);
+      } catch {
+        return undefined;
+      }
       if (questionCount >= QUESTION_CACHE_SIZE) {
         urls.clear();
         questionCount = 0;
@@ -116,26 +109,50 @@ export function gateFastPath(gates: GateService, options: GateFastPathOptions): 
     }
     return question;
   };
-  return (request, response) => {
-    const started = performance.now();
-    const url = request.url;
-    if (request.method !== 'GET' || url === undefined || !url.startsWith(GATE_PREFIX)) return false;
-    const headers = request.headers;
-    const host = headers.host;
-    if (host === undefined) return false;
+  return (method, url, host, authorization, remoteAddress, userAgent) => {
+    if (method !== 'GET' || url === undefined || !url.startsWith(GATE_PREFIX) || host === undefined) return undefined;
     if (host !== verbatimHost) {
-      if (!VERBATIM_HOST.test(host)) return false;
+      if (!VERBATIM_HOST.test(host)) return undefined;
       verbatimHost = host;
     }
     const target = urlOf(url);
-    if (target === NOT_OURS) return false;
-    const caller = target.check(headers.authorization, request.socket.remoteAddress);
-    if (caller === undefined || !gates.knows(target.service)) return false;
+    if (target === NOT_OURS) return undefined;
+    const caller = target.check(authorization, remoteAddress);
+    if (caller === undefined || !gates.knows(target.service)) return undefined;
+    return questionOf(url, target, holds(caller, 'admin'), userAgent);
+  };
+}
+
+/**
+ * `GET /api/v1/gates/{service}` answered in the HTTP server's request listener, in front of hono.
+ *
+ * Why it exists: release pipelines poll the gate, and its answer is precomputed (a map lookup and an id spliced into
+ * pre-serialized JSON), yet through hono a third of its CPU went to building fetch Request and Response objects and to
+ * the three middlewares (request metrics, auth, body limits) each re-reading the request. Here the same steps are
+ * done on what Node already parsed: the same access check, the same question (`gateQuestion`), the same decision
+ * (`decideBytes`, counted in the audit trail exactly as `decideJson` counts it), the same request metrics, and the
+ * body written with one `end`. What a URL asks (its checks, service, route scope and questions) is worked out once
+ * per URL, since a pipeline asks the same one over and over: a repeat is a few map lookups (bench/gate/NOTES.md).
+ *
+ * What it must stay equal to: the hono route in gate-routes.ts behind the daemon's middleware. Its answers are
+ * byte-for-byte the route's (status, headers, body; test/gates/gate-fast-path.test.ts asks both). Everything it does
+ * not answer plainly (another method, a URL hono would normalize, a refused caller, an unknown service, a bad query,
+ * a group that does not exist) goes on to hono untouched, so errors are made in one place. Only used when no spans
+ * are exported: a traced gate request goes through hono's tracing middleware.
+ */
+export function gateFastPath(gates: GateService, options: GateFastPathOptions): FastRoute {
+  const { recordAnswer } = options;
+  const resolve = gateResolver(gates, options.authorize);
+  return (request, response) => {
+    const started = performance.now();
+    const headers = request.headers;
+    const question = resolve(request.method, request.url, headers.host, headers.authorization, request.socket.remoteAddress, headers['user-agent']);
+    if (question === undefined) return false;
     let body: Buffer;
     try {
-      body = gates.decideBytes(questionOf(url, target, holds(caller, 'admin'), headers['user-agent']));
+      body = gates.decideBytes(question);
     } catch {
-      // A bad query or group: nothing was recorded (decideBytes judges before it counts); hono says what is wrong.
+      // A group that does not exist: nothing was recorded (decideBytes judges before it counts); hono says what is wrong.
       return false;
     }
     // The header lines as hono's adapter writes them for this route (its trySetContentLength): the length given to

@@ -78,7 +78,9 @@ export function gateRoutes(gates: GateService, freezes: FreezeTracker, options: 
   });
 
   // Each entry is one distinct verdict for one caller, with how often it was given (`count`, `firstAt`, `lastAt`).
-  app.get('/api/v1/decisions', (c) => {
+  app.get('/api/v1/decisions', async (c) => {
+    // Answers given on the front thread are reported in batches; count them first, so a trail read after an answer has it.
+    await gates.settled();
     const limit = Math.min(positiveInteger(c.req.query('limit'), 'limit', 100) ?? 100, MAX_LIMIT);
     const from = parseCursor(c.req.query('before'));
     const service = c.req.query('service');

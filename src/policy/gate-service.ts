@@ -78,6 +78,10 @@ export class GateService {
   /** The last decision time and its RFC 3339 text: a polled gate answers many times a millisecond. */
   private decidedAtMs = Number.NaN;
   private decidedAtText = '';
+  /** What else answers gates (the front thread): how to get its answers counted before the audit trail is read. */
+  private readonly answerSources: (() => Promise<void>)[] = [];
+  /** Called when verdicts may have changed (an evaluation's precompute, a freeze set or lifted, new specs). */
+  private readonly changeListeners: (() => void)[] = [];
   /** Each verdict's answer bytes after the id and time (`decideBytes`), made on its first answer. */
   private readonly tails = new WeakMap<Judged, { readonly via: string; readonly bytes: Buffer }>();
 
@@ -107,7 +111,18 @@ export class GateService {
   /** Decides every service in every tracked environment for every action, so requests only look verdicts up. */
   precompute(environmentsOf: (service: string) => readonly string[], now = this.now()): number {
     this.environmentsOf = environmentsOf;
-    return this.verdicts.precompute(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
+    const count = this.verdicts.precompute(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now);
+    this.changed();
+    return count;
+  }
+
+  /** Calls `listener` whenever verdicts may have changed, before the next request is answered from them. */
+  onVerdictsChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   /**
@@ -120,7 +135,11 @@ export class GateService {
   precomputeInSlices(environmentsOf: (service: string) => readonly string[], now = this.now(), changed?: readonly { readonly service: string; readonly environment: string }[]): Promise<number | undefined> {
     this.environmentsOf = environmentsOf;
     for (const { service, environment } of changed ?? []) this.verdicts.forget(service, environment);
-    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now, changed !== undefined);
+    if (changed !== undefined && changed.length > 0) this.changed();
+    return this.verdicts.precomputeInSlices(this.services(), environmentsOf, ACTIONS, (service) => this.manual.of(service), now, changed !== undefined).then((count) => {
+      this.changed();
+      return count;
+    });
   }
 
   /** Freezes set by hand, in force or expired but not lifted. */
@@ -146,6 +165,7 @@ export class GateService {
     this.index.setPolicies(policies);
     if (slos) this.index.setSlos(slos);
     this.verdicts.invalidate();
+    this.changed();
   }
 
   /** New policies after a reload. */
@@ -197,12 +217,39 @@ export class GateService {
     const { id, judged, decidedAt } = this.decideAndRecord(question);
     const extra = extraOf(question);
     if (extra !== NO_EXTRA) return Buffer.from(renderAnswer(id, decidedAt, question.via, extra, judged.json), 'utf8');
+    return renderAnswerBytes(id, decidedAt, this.answerTail(question, judged));
+  }
+
+  /**
+   * Decision ids the front thread gives start with this: the daemon's own prefix and `f-`, which none of its own ids
+   * has (theirs continue with a base-36 counter).
+   */
+  get frontIdPrefix(): string {
+    return `${this.idPrefix}f-`;
+  }
+
+  /** The verdict a question gets now, without counting a decision (the front thread's templates). */
+  judge(question: GateQuestion): Judged {
+    return this.verdicts.judge(question, this.manual.of(question.service), this.now());
+  }
+
+  /** What follows the id and time in the answer to a question without release metadata, for a verdict it got. */
+  answerTail(question: GateQuestion, judged: Judged): Buffer {
     let tail = this.tails.get(judged);
     if (tail === undefined || tail.via !== question.via) {
       tail = { via: question.via, bytes: answerTail(question.via, judged.json) };
       this.tails.set(judged, tail);
     }
-    return renderAnswerBytes(id, decidedAt, tail.bytes);
+    return tail.bytes;
+  }
+
+  /**
+   * Counts `count` answers the front thread gave to a question from one verdict, the first at `firstAt` with id
+   * `firstId`, the last at `lastAt` with `lastId`: in the audit trail and the metrics as `decideBytes` counts them.
+   */
+  recordAnswers(question: GateQuestion, judged: Judged, run: { readonly count: number; readonly firstAt: number; readonly firstId: string; readonly lastAt: number; readonly lastId: string }): void {
+    this.journal.record({ id: run.firstId, at: run.firstAt, via: question.via, caller: `${question.via}:${question.caller ?? 'anonymous'}` }, judged, run);
+    if (this.onDecision) for (let i = 0; i < run.count; i += 1) this.onDecision(judged.verdict.decision);
   }
 
   /** Judges the question, gives the decision its id and time, and counts it in the audit trail and the metrics. */
@@ -238,6 +285,16 @@ export class GateService {
   /** Writes the audit batch now; `closeAll` closes every open entry (shutdown). */
   flush(closeAll = false): void {
     this.journal.flush(this.now(), closeAll);
+  }
+
+  /** Adds something else that answers gates: `settle` gets its answers counted (resolves once they are). */
+  addAnswerSource(settle: () => Promise<void>): void {
+    this.answerSources.push(settle);
+  }
+
+  /** Resolves once every answer given so far, wherever it was given, is counted in the audit trail. */
+  async settled(): Promise<void> {
+    await Promise.all(this.answerSources.map((settle) => settle()));
   }
 
   /** The audit trail, newest first. `before` is the `next` of the previous page. */
