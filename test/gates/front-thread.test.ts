@@ -81,7 +81,7 @@ describe('the front thread answers gates as the main thread does, and while it i
     space.write('checkout.yaml', sloSpec('checkout-availability', 'checkout'));
     space.write('orders.yaml', ORDERS);
     space.write('policy.yaml', POLICY);
-    const config = space.config({}, { SLOE_EVALUATION_INTERVAL: '1s', SLOE_AUTH_READ_TOKEN: 'reader', SLOE_AUTH_ADMIN_TOKEN: 'admin' });
+    const config = space.config({}, { SLOE_EVALUATION_INTERVAL: '1s', SLOE_AUTH_READ_TOKEN: 'reader', SLOE_AUTH_ADMIN_TOKEN: 'admin', SLOE_SERVER_FRONT_THREAD: 'true' });
     expect(config.server.frontThread).toBe(true);
     daemon = await startDaemon(config, { env: {}, logDestination: logSink().stream });
     const now = Date.now();

@@ -71,6 +71,15 @@ describe('a daemon listening on every interface without tokens', () => {
     expect((await send('127.0.0.1', '127.0.0.1', 'POST', '/-/reload')).status).toBe(200);
   });
 
+  it('refuses and serves the same through the front thread, which passes on the client address', { timeout: 30_000 }, async () => {
+    await start({}, { SLOE_SERVER_FRONT_THREAD: 'true' });
+    expect((await write(EXTERNAL, EXTERNAL)).status).toBe(403);
+    expect((await send(EXTERNAL, EXTERNAL, 'POST', '/-/reload')).status).toBe(403);
+    expect((await send(EXTERNAL, EXTERNAL, 'GET', '/api/v1/gates/shop')).status).toBe(200);
+    expect((await write('127.0.0.1', '127.0.0.1')).status).toBe(204);
+    expect((await send('127.0.0.1', '127.0.0.1', 'POST', '/-/reload')).status).toBe(200);
+  });
+
   it('lets other hosts write with the write token, and refuses admin while its token is unset', { timeout: 30_000 }, async () => {
     await start({}, { SLOE_AUTH_WRITE_TOKEN: 'w-token' });
     expect((await write(EXTERNAL, EXTERNAL)).status).toBe(401);
