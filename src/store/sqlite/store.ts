@@ -69,6 +69,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
     close: () => {
       if (!db.open) return;
       checkpoints?.stop();
+      engine.endPrefetch();
       engine.fold();
       if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
