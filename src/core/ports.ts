@@ -235,6 +235,8 @@ export interface EngineStore {
    * read when it is scanned, as without this. Optional.
    */
   prefetchBuckets?(resolution: BucketResolution, from: number): void;
+  /** Drops what prefetchBuckets is reading and was not scanned (the engine's start failed before it scanned). */
+  endPrefetch?(): void;
   /** Settles buffered writes into their final tables, at once; optional. */
   fold?(): void;
   /**

@@ -210,9 +210,15 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const now = options.clock();
     // The store reads the minute buckets (what restoring them needs most) while the specs are planned.
     options.store.prefetchBuckets?.('fine', fineScanFrom(now, this.fineKeep));
-    this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
-    timer.lap('plan');
-    this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    try {
+      this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
+      timer.lap('plan');
+      this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    } catch (error) {
+      // Specs that do not plan (a reload with an error in them): nothing will take what is being read.
+      options.store.endPrefetch?.();
+      throw error;
+    }
     timer.lap('restore rings');
     this.puller =
       options.remote && this.plan.pulls.size > 0
