@@ -168,7 +168,7 @@ describe('restart: buckets read ahead on a worker', () => {
     const before = (await first.engine.evaluate(first.clock.now)).statuses[0]!;
     first.store.close();
 
-    const store = openSqliteStore(path);
+    const store = openSqliteStore(path, { prefetchMinTerms: 0 });
     const ended = vi.spyOn(store.engine, 'endPrefetch');
     const scan = store.engine.scanBuckets.bind(store.engine);
     store.engine.scanBuckets = () => {
@@ -176,6 +176,7 @@ describe('restart: buckets read ahead on a worker', () => {
     };
     expect(() => harness(specs, first.clock.now, { store })).toThrow('disk gone');
     expect(ended).toHaveBeenCalledTimes(1);
+    expect(store.engine.prefetching).toBe(false);
     store.engine.scanBuckets = scan;
     const second = harness(specs, first.clock.now, { store });
     expect((await second.engine.evaluate(first.clock.now)).statuses[0]!.events).toEqual(before.events);

@@ -19,7 +19,8 @@ function fileStore(packed: boolean): { store: SqliteStore; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sloe-prefetch-'));
   dirs.push(dir);
   const path = join(dir, 'sloe.db');
-  return { store: openSqliteStore(path, { packedBucketScan: packed }), path };
+  // Every store here is small: read ahead all the same.
+  return { store: openSqliteStore(path, { packedBucketScan: packed, prefetchMinTerms: 0 }), path };
 }
 
 /** Three terms, one with more rows than a chunk's first columns hold, values that need every digit of a double. */
@@ -78,8 +79,11 @@ describe.each([
     const coarse = scanned(store, 'coarse', T0 - 3 * HOUR);
     store.engine.prefetchBuckets('fine', T0 - HOUR);
     store.engine.prefetchBuckets('coarse', T0 - 3 * HOUR);
+    expect(store.engine.prefetching).toBe(true);
     expect(scanned(store, 'fine', T0 - HOUR)).toEqual(fine);
     expect(scanned(store, 'coarse', T0 - 3 * HOUR)).toEqual(coarse);
+    // Every scan asked for was taken: the worker is gone.
+    expect(store.engine.prefetching).toBe(false);
     store.close();
   });
 
@@ -112,10 +116,24 @@ describe.each([
 
 describe('bucket prefetch', () => {
   it('is not used for a database in memory, which a worker cannot open', () => {
-    const store = openSqliteStore(':memory:');
+    const store = openSqliteStore(':memory:', { prefetchMinTerms: 0 });
     fill(store);
     const expected = scanned(store, 'fine', T0 - HOUR);
     store.engine.prefetchBuckets('fine', T0 - HOUR);
+    expect(store.engine.prefetching).toBe(false);
+    expect(scanned(store, 'fine', T0 - HOUR)).toEqual(expected);
+    store.close();
+  });
+
+  it('a small store reads its buckets itself: a worker would take longer to start than the read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-prefetch-'));
+    dirs.push(dir);
+    const path = join(dir, 'sloe.db');
+    fill(openSqliteStore(path));
+    const store = openSqliteStore(path, { prefetchMinTerms: 4 });
+    const expected = scanned(store, 'fine', T0 - HOUR);
+    store.engine.prefetchBuckets('fine', T0 - HOUR);
+    expect(store.engine.prefetching).toBe(false);
     expect(scanned(store, 'fine', T0 - HOUR)).toEqual(expected);
     store.close();
   });

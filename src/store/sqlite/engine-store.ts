@@ -20,6 +20,11 @@ const STATE_FIELDS = 4;
  * piece (bench/gate/NOTES.md).
  */
 const SNAPSHOT_CHUNK_SERIES = 4096;
+/**
+ * Terms below which a restart reads its buckets itself: starting the worker takes 40-70 ms (its thread, the SQLite
+ * module, a connection), about what reading 5,000-10,000 terms' minute buckets costs the restarting thread.
+ */
+const PREFETCH_MIN_TERMS = 10_000;
 
 /** A fold under way in steps: the log up to entry `position` is being folded; the increases it held, set aside. */
 interface SteppedFold {
@@ -35,6 +40,8 @@ export interface RetentionOptions {
   readonly fineKeep: number;
   /** Reads a term's buckets at restart as one packed row; default: when `packedReadsExact` holds. */
   readonly packedBucketScan?: boolean;
+  /** Reads scans ahead on a worker (prefetchBuckets) only with at least this many terms; default PREFETCH_MIN_TERMS. */
+  readonly prefetchMinTerms?: number;
 }
 
 /**
@@ -544,16 +551,22 @@ export class SqliteEngineStore implements EngineStore {
 
   /**
    * Starts reading a scan on a worker thread with its own connection, to be taken by `scanBuckets` with the same
-   * arguments (see BucketPrefetch). Only for a database file (a worker cannot open another connection's `:memory:`).
+   * arguments (see BucketPrefetch). Only for a database file (a worker cannot open another connection's `:memory:`)
+   * of many terms (see PREFETCH_MIN_TERMS).
    */
   prefetchBuckets(resolution: BucketResolution, from: number): void {
-    if (this.db.memory) return;
+    if (this.db.memory || this.termIds.size < (this.options.prefetchMinTerms ?? PREFETCH_MIN_TERMS)) return;
     this.fold();
     if (this.prefetch === undefined) {
       this.prefetch = new BucketPrefetch(this.db.name, this.packedScan);
       this.prefetchedAt = this.bucketWrites;
     }
     this.prefetch.request(resolution, from);
+  }
+
+  /** Whether scans asked for by prefetchBuckets are being read ahead and not all taken yet. */
+  get prefetching(): boolean {
+    return this.prefetch !== undefined;
   }
 
   /** Stops reading ahead: scans asked for and not taken are dropped (the store closes, or the engine never asks). */
