@@ -4,6 +4,7 @@
  * columns whose buffers are transferred, not copied, so the thread that restarts the engine gets a term's rows as two
  * typed arrays without stepping SQLite or parsing JSON itself.
  */
+import { constants, setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { PrefetchRequest, PrefetchSetup, ScannedChunk } from './bucket-scan.js';
@@ -12,6 +13,9 @@ import { CHUNKS_AHEAD, CHUNK_ROWS, SIGNAL, bucketScanSql, parsePackedRow } from 
 const setup = workerData as PrefetchSetup;
 const signals = new Int32Array(setup.signals);
 Atomics.store(signals, SIGNAL.booted, 1);
+// Background work: on a busy machine the thread that restarts (and its GC helpers) comes first. On Linux this thread's
+// priority alone (setpriority of pid 0 is the calling thread there); elsewhere it may be the process's, so only there.
+if (process.platform === 'linux') setPriority(0, constants.priority.PRIORITY_BELOW_NORMAL);
 const db = new Database(setup.path, { readonly: true });
 
 /** A chunk being filled: whole terms, grown when a term does not fit. */
