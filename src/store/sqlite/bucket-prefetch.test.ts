@@ -101,6 +101,21 @@ describe.each([
     store.close();
   });
 
+  it('a prefetch asked for again after the tables changed starts over, and reads what they hold now', () => {
+    const { store } = fileStore(packed);
+    fill(store);
+    store.engine.prefetchBuckets('fine', T0 - HOUR);
+    store.engine.commit([{ term: 'b', bucket: T0 + MINUTE, value: 5 }], []);
+    store.engine.prefetchBuckets('fine', T0 - HOUR);
+    expect(store.engine.prefetching).toBe(true);
+    expect(scanned(store, 'fine', T0 - HOUR).get('b')).toEqual([
+      [T0, 0.1 + 0.2],
+      [T0 + MINUTE, 5],
+    ]);
+    expect(store.engine.prefetching).toBe(false);
+    store.close();
+  });
+
   it('a scan asked for from another time, or out of order, is read by the store itself', () => {
     const { store } = fileStore(packed);
     fill(store);

@@ -557,6 +557,8 @@ export class SqliteEngineStore implements EngineStore {
   prefetchBuckets(resolution: BucketResolution, from: number): void {
     if (this.db.memory || this.termIds.size < (this.options.prefetchMinTerms ?? PREFETCH_MIN_TERMS)) return;
     this.fold();
+    // What an earlier prefetch read before the tables changed would not be taken: start over.
+    if (this.prefetch !== undefined && this.bucketWrites !== this.prefetchedAt) this.endPrefetch();
     if (this.prefetch === undefined) {
       this.prefetch = new BucketPrefetch(this.db.name, this.packedScan);
       this.prefetchedAt = this.bucketWrites;
