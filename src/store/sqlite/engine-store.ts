@@ -21,10 +21,12 @@ const STATE_FIELDS = 4;
  */
 const SNAPSHOT_CHUNK_SERIES = 4096;
 /**
- * Terms below which a restart reads its buckets itself: starting the worker takes 40-70 ms (its thread, the SQLite
- * module, a connection), about what reading 5,000-10,000 terms' minute buckets costs the restarting thread.
+ * Terms below which a restart reads its buckets itself. Starting the worker takes 40-70 ms from the build (its thread,
+ * the SQLite module, a connection) and ~0.3 s more from source (tsx in the worker); at 10,000 SLOs (11,000 terms) the
+ * prefetch was a wash from the build (restart 1.04 and 0.88 s against 1.36 and 0.75 s) and a loss from source (1.70
+ * and 1.56 s against 1.29 and 1.19 s), at 100,000 SLOs a gain either way (bench/scale/NOTES.md).
  */
-const PREFETCH_MIN_TERMS = 10_000;
+const PREFETCH_MIN_TERMS = 50_000;
 
 /** A fold under way in steps: the log up to entry `position` is being folded; the increases it held, set aside. */
 interface SteppedFold {

@@ -21,7 +21,7 @@ export interface StoreOptions {
    * per bucket. Default: whenever the SQLite library writes REALs exactly; false runs the row path (its tests do).
    */
   readonly packedBucketScan?: boolean;
-  /** A restart reads its buckets on a worker thread when the store holds at least this many terms (default 10,000). */
+  /** A restart reads its buckets on a worker thread when the store holds at least this many terms (default 50,000). */
   readonly prefetchMinTerms?: number;
 }
 
