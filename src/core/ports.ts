@@ -229,6 +229,14 @@ export interface EngineStore {
    * start instead of a query per term. Optional; without it the engine reads term by term.
    */
   scanBuckets?(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketColumns) => void): void;
+  /**
+   * Starts reading `scanBuckets(resolution, from)` in the background, so the engine's start plans while the rows are
+   * read (issue 21). Asked in the order they will be scanned; a scan not asked for, or asked with another `from`, is
+   * read when it is scanned, as without this. Optional.
+   */
+  prefetchBuckets?(resolution: BucketResolution, from: number): void;
+  /** Drops what prefetchBuckets is reading and was not scanned (the engine's start failed before it scanned). */
+  endPrefetch?(): void;
   /** Settles buffered writes into their final tables, at once; optional. */
   fold?(): void;
   /**

@@ -40,7 +40,7 @@ import { planSpecs, sliTerms } from './plan.js';
 import type { ObjectivePlan, Plan } from './plan.js';
 import { DEFAULT_PULL_SETTINGS, Puller } from './pull.js';
 import type { PullLog, PullSettings } from './pull.js';
-import { restoreSeries } from './restore.js';
+import { fineScanFrom, restoreSeries } from './restore.js';
 import { sliceSides } from './slice-sides.js';
 import { coverageOf } from './coverage.js';
 import { Composites, planComposites } from './composite.js';
@@ -208,9 +208,17 @@ export class Engine implements SampleAppender, StatusReader, HistoryReader {
     const timer = new StageTimer();
     this.fineKeep = options.fineKeep ?? 6 * HOUR;
     const now = options.clock();
-    this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
-    timer.lap('plan');
-    this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    // The store reads the minute buckets (what restoring them needs most) while the specs are planned.
+    options.store.prefetchBuckets?.('fine', fineScanFrom(now, this.fineKeep));
+    try {
+      this.plan = planSpecs(options.specs, { remoteAvailable: options.remote !== undefined, ...(options.remote ? { remote: options.remote } : {}) });
+      timer.lap('plan');
+      this.series = restoreSeries(this.plan, options.store, now, this.fineKeep);
+    } catch (error) {
+      // Specs that do not plan (a reload with an error in them): nothing will take what is being read.
+      options.store.endPrefetch?.();
+      throw error;
+    }
     timer.lap('restore rings');
     this.puller =
       options.remote && this.plan.pulls.size > 0

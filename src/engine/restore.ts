@@ -6,6 +6,11 @@ import { TermSeries } from './term-series.js';
 
 const GROUP_MARK = ' @ {';
 
+/** Where the minute buckets a restore reads begin: what is kept of them at `now`. */
+export function fineScanFrom(now: number, fineKeep: number): number {
+  return Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
+}
+
 /** Builds the in-memory series of every term the plan reads (and its slice terms), filled from the store. */
 export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineKeep: number): Map<string, TermSeries> {
   const series = new Map<string, TermSeries>();
@@ -27,11 +32,13 @@ export function restoreSeries(plan: Plan, store: EngineStore, now: number, fineK
   for (const [key, entry] of plan.terms) series.set(key, new TermSeries(key, { fineKeep, longestWindow: entry.longestWindow }));
   for (const [key, longestWindow] of plan.sliceTerms) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
   for (const [key, longestWindow] of pulled) series.set(key, new TermSeries(key, { fineKeep, longestWindow }));
-  const fineFrom = Math.floor((now - fineKeep) / FINE_BUCKET_MS) * FINE_BUCKET_MS;
+  const fineFrom = fineScanFrom(now, fineKeep);
   // A loop, not Math.max(...sizes): spreading 200,000 terms (100,000 SLOs) as arguments overflows the stack.
   let longest = 0;
   for (const kept of series.values()) longest = Math.max(longest, kept.coarse.size);
   const coarseFrom = (Math.floor(now / COARSE_BUCKET_MS) - longest + 1) * COARSE_BUCKET_MS;
+  // Read on while the minute rings are loaded (the engine asked for the minute buckets before it planned).
+  store.prefetchBuckets?.('coarse', coarseFrom);
   for (const kept of series.values()) kept.fine.load([], fineFrom);
   // Grouped SLOs' group buckets (`<term> @ <group>`) are found as they are read: which groups exist is the data's.
   const groupSeries = (key: string): TermSeries | undefined => {

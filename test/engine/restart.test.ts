@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/core/index.js';
 import type { AlertTransition } from '../../src/core/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -150,5 +150,36 @@ describe('restart: series keys read back', () => {
     const status = (await second.engine.evaluate(second.clock.now)).statuses[0]!;
     expect(status.events).toEqual({ good: 200 + 400, total: 200 + 405 });
     second.store.close();
+  });
+});
+
+describe('restart: buckets read ahead on a worker', () => {
+  it('a start that fails drops what was being read, and the next start on the same store restores every event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-restart-prefetch-'));
+    dirs.push(dir);
+    const path = join(dir, 'sloe.db');
+    const specs = specsOf(makeSlo({}));
+    const first = harness(specs, START, { store: openSqliteStore(path) });
+    const traffic = new TrafficGenerator();
+    for (let t = START; t <= START + 30 * MINUTE; t += MINUTE) {
+      first.clock.now = t;
+      first.engine.append(traffic.minute(t, 1000, 0.01), 'remote_write');
+    }
+    const before = (await first.engine.evaluate(first.clock.now)).statuses[0]!;
+    first.store.close();
+
+    const store = openSqliteStore(path, { prefetchMinTerms: 0 });
+    const ended = vi.spyOn(store.engine, 'endPrefetch');
+    const scan = store.engine.scanBuckets.bind(store.engine);
+    store.engine.scanBuckets = () => {
+      throw new Error('disk gone');
+    };
+    expect(() => harness(specs, first.clock.now, { store })).toThrow('disk gone');
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(store.engine.prefetching).toBe(false);
+    store.engine.scanBuckets = scan;
+    const second = harness(specs, first.clock.now, { store });
+    expect((await second.engine.evaluate(first.clock.now)).statuses[0]!.events).toEqual(before.events);
+    store.close();
   });
 });

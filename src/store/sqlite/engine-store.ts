@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { BucketColumns, BucketResolution, BucketRow, EngineStore, SeriesState, SliceMark, TermIncrease } from '../../core/index.js';
 import { COARSE_BUCKET_MS } from '../../core/index.js';
+import { BucketPrefetch } from './bucket-prefetch.js';
+import { bucketScanSql, parsePackedRow } from './bucket-scan.js';
 import type { Connection } from './database.js';
 
 /**
@@ -18,6 +20,13 @@ const STATE_FIELDS = 4;
  * piece (bench/gate/NOTES.md).
  */
 const SNAPSHOT_CHUNK_SERIES = 4096;
+/**
+ * Terms below which a restart reads its buckets itself. Starting the worker takes 40-70 ms from the build (its thread,
+ * the SQLite module, a connection) and ~0.3 s more from source (tsx in the worker); at 10,000 SLOs (11,000 terms) the
+ * prefetch was a wash from the build (restart 1.04 and 0.88 s against 1.36 and 0.75 s) and a loss from source (1.70
+ * and 1.56 s against 1.29 and 1.19 s), at 100,000 SLOs a gain either way (bench/scale/NOTES.md).
+ */
+const PREFETCH_MIN_TERMS = 50_000;
 
 /** A fold under way in steps: the log up to entry `position` is being folded; the increases it held, set aside. */
 interface SteppedFold {
@@ -33,6 +42,8 @@ export interface RetentionOptions {
   readonly fineKeep: number;
   /** Reads a term's buckets at restart as one packed row; default: when `packedReadsExact` holds. */
   readonly packedBucketScan?: boolean;
+  /** Reads scans ahead on a worker (prefetchBuckets) only with at least this many terms; default PREFETCH_MIN_TERMS. */
+  readonly prefetchMinTerms?: number;
 }
 
 /**
@@ -124,6 +135,12 @@ export class SqliteEngineStore implements EngineStore {
   private readonly scanCoarse: Statement;
   /** Whether the scans read a term's rows packed as JSON (see `packedReadsExact`), else one row at a time. */
   private readonly packedScan: boolean;
+  /** Scans being read ahead on a worker (prefetchBuckets), until taken or dropped. */
+  private prefetch: BucketPrefetch | undefined;
+  /** Writes to the bucket tables so far: a scan read ahead before one is not taken (see prefetchBuckets). */
+  private bucketWrites = 0;
+  /** `bucketWrites` when the prefetch's first scan was asked for. */
+  private prefetchedAt = 0;
   private readonly pruneTransaction: (now: number) => { fine: number; coarse: number };
   private readonly saveAlertsTransaction: (put: readonly { key: string; value: unknown }[], remove: readonly string[]) => void;
   private readonly saveSliceMarksTransaction: (put: readonly SliceMark[], remove: readonly string[]) => void;
@@ -174,19 +191,9 @@ export class SqliteEngineStore implements EngineStore {
     };
     this.loadIds();
     this.selectTermId = db.prepare('SELECT id FROM terms WHERE key = ?');
-    if (options.packedBucketScan ?? packedReadsExact(db)) {
-      // A row per term: its bucket starts and values as two JSON arrays, which V8 parses into arrays of numbers without
-      // a string per value (issue 21: at 100k SLOs, 2 million rows stepped one array each took ~1.5 s, this ~0.85 s).
-      const packed = (table: string): Statement => db.prepare(`SELECT term_id, json_group_array(t), json_group_array(value) FROM ${table} WHERE t >= ? GROUP BY term_id`);
-      this.scanFine = packed('buckets_fine');
-      this.scanCoarse = packed('buckets_coarse');
-      this.packedScan = true;
-    } else {
-      // Primary-key order: each term's rows come together, oldest first.
-      this.scanFine = db.prepare('SELECT term_id, t, value FROM buckets_fine WHERE t >= ? ORDER BY term_id, t');
-      this.scanCoarse = db.prepare('SELECT term_id, t, value FROM buckets_coarse WHERE t >= ? ORDER BY term_id, t');
-      this.packedScan = false;
-    }
+    this.packedScan = options.packedBucketScan ?? packedReadsExact(db);
+    this.scanFine = db.prepare(bucketScanSql('fine', this.packedScan));
+    this.scanCoarse = db.prepare(bucketScanSql('coarse', this.packedScan));
     const addTo = (table: string) => (values: string) => `INSERT INTO ${table} (term_id, t, value) VALUES ${values} ON CONFLICT (term_id, t) DO UPDATE SET value = value + excluded.value`;
     this.addFine = new ChunkedUpsert(db, 3, addTo('buckets_fine'));
     this.addCoarse = new ChunkedUpsert(db, 3, addTo('buckets_coarse'));
@@ -229,6 +236,7 @@ export class SqliteEngineStore implements EngineStore {
         coarse += this.statements.pruneCoarse.run(id, now - this.options.retention).changes;
       }
       this.statements.pruneJournal.run(now - this.options.retention);
+      if (fine + coarse > 0) this.bucketWrites++;
       return { fine, coarse };
     });
     this.saveAlertsTransaction = db.transaction((put: readonly { key: string; value: unknown }[], remove: readonly string[]) => {
@@ -275,6 +283,7 @@ export class SqliteEngineStore implements EngineStore {
     this.addFine.run(fineRows);
     this.addCoarse.run(coarseRows);
     this.statements.clearLog.run();
+    if (fineRows.length > 0) this.bucketWrites++;
     return fineRows.length / 3;
   }
 
@@ -542,20 +551,57 @@ export class SqliteEngineStore implements EngineStore {
     return [...sums].sort((a, b) => a[0] - b[0]).map(([t, value]) => ({ t, value }));
   }
 
+  /**
+   * Starts reading a scan on a worker thread with its own connection, to be taken by `scanBuckets` with the same
+   * arguments (see BucketPrefetch). Only for a database file (a worker cannot open another connection's `:memory:`)
+   * of many terms (see PREFETCH_MIN_TERMS).
+   */
+  prefetchBuckets(resolution: BucketResolution, from: number): void {
+    if (this.db.memory || this.termIds.size < (this.options.prefetchMinTerms ?? PREFETCH_MIN_TERMS)) return;
+    this.fold();
+    // What an earlier prefetch read before the tables changed would not be taken: start over.
+    if (this.prefetch !== undefined && this.bucketWrites !== this.prefetchedAt) this.endPrefetch();
+    if (this.prefetch === undefined) {
+      this.prefetch = new BucketPrefetch(this.db.name, this.packedScan);
+      this.prefetchedAt = this.bucketWrites;
+    }
+    this.prefetch.request(resolution, from);
+  }
+
+  /** Whether scans asked for by prefetchBuckets are being read ahead and not all taken yet. */
+  get prefetching(): boolean {
+    return this.prefetch !== undefined;
+  }
+
+  /** Stops reading ahead: scans asked for and not taken are dropped (the store closes, or the engine never asks). */
+  endPrefetch(): void {
+    this.prefetch?.stop();
+    this.prefetch = undefined;
+  }
+
   scanBuckets(resolution: BucketResolution, from: number, visit: (term: string, rows: BucketColumns) => void): void {
     this.fold();
     // Term ids are SQLite rowids, dense from 1: an array by id, not a second map of every term (110,000 at 100k SLOs).
     const keys: (string | undefined)[] = [];
     for (const [key, id] of this.termIds) keys[id] = key;
+    const prefetch = this.prefetch;
+    if (prefetch !== undefined) {
+      // Read ahead from the tables as they were when asked: only while nothing has been written to them since.
+      const taken =
+        this.bucketWrites === this.prefetchedAt &&
+        prefetch.take(resolution, from, (id, rows) => {
+          const key = keys[id];
+          if (key !== undefined) visit(key, rows);
+        });
+      if (!taken || prefetch.finished) this.endPrefetch();
+      if (taken) return;
+    }
     const statement = resolution === 'fine' ? this.scanFine : this.scanCoarse;
     if (this.packedScan) {
       for (const [id, times, values] of statement.raw().iterate(from) as IterableIterator<[number, string, string]>) {
         const key = keys[id];
         if (key === undefined) continue;
-        const t = JSON.parse(times) as number[];
-        const value = JSON.parse(values) as number[];
-        // SQLite hands a group's rows over in the order it read them, the primary key's in practice; not promised.
-        if (!ascending(t)) sortTogether(t, value);
+        const { t, value } = parsePackedRow(times, values);
         visit(key, { t, value, length: t.length });
       }
       return;
@@ -702,22 +748,6 @@ export function packedReadsExact(db: Connection): boolean {
   const expected = [...ROUND_TRIP_PROBES].sort((a, b) => a - b);
   const read = (parsed as unknown[]).map(Number).sort((a, b) => a - b);
   return read.every((value, index) => value === expected[index]);
-}
-
-function ascending(values: readonly number[]): boolean {
-  for (let index = 1; index < values.length; index++) if (values[index]! < values[index - 1]!) return false;
-  return true;
-}
-
-/** Sorts `t` ascending, `value` alongside it. */
-function sortTogether(t: number[], value: number[]): void {
-  const order = t.map((_, index) => index).sort((a, b) => t[a]! - t[b]!);
-  const times = order.map((index) => t[index]!);
-  const values = order.map((index) => value[index]!);
-  for (let index = 0; index < order.length; index++) {
-    t[index] = times[index]!;
-    value[index] = values[index]!;
-  }
 }
 
 /** Twice the room, the first half copied. */

@@ -21,6 +21,8 @@ export interface StoreOptions {
    * per bucket. Default: whenever the SQLite library writes REALs exactly; false runs the row path (its tests do).
    */
   readonly packedBucketScan?: boolean;
+  /** A restart reads its buckets on a worker thread when the store holds at least this many terms (default 50,000). */
+  readonly prefetchMinTerms?: number;
 }
 
 /** Everything sloe keeps durably, behind the ports other components use. */
@@ -51,7 +53,7 @@ export interface SqliteStore extends SloeStore {
 /** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
 export function openSqliteStore(path: string, options: StoreOptions = {}): SqliteStore {
   const db = openDatabase(path, options.durability === undefined ? {} : { durability: options.durability });
-  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP, ...(options.packedBucketScan === undefined ? {} : { packedBucketScan: options.packedBucketScan }) });
+  const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP, ...(options.packedBucketScan === undefined ? {} : { packedBucketScan: options.packedBucketScan }), ...(options.prefetchMinTerms === undefined ? {} : { prefetchMinTerms: options.prefetchMinTerms }) });
   const checkpoints = path === ':memory:' ? undefined : startBackgroundCheckpoints(db, path, options.onCheckpointError);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   return {
@@ -69,6 +71,7 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
     close: () => {
       if (!db.open) return;
       checkpoints?.stop();
+      engine.endPrefetch();
       engine.fold();
       if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
