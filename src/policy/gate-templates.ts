@@ -1,44 +1,8 @@
+import type { AnsweredRun, AnswerTemplate, FrontGateSource, GateAsk, TemplateChanges, TemplateUpdate } from '../core/index.js';
 import { ANSWER_HEAD } from './answer.js';
 import type { GateResolver } from './gate-fast-path.js';
 import type { GateService } from './gate-service.js';
 import type { GateQuestion, Judged } from './verdicts.js';
-
-/**
- * The shapes the front thread and the daemon exchange (api's front-protocol.ts), repeated here as plain types: the
- * policy module does not import api, and the daemon wires the two (TypeScript checks they agree there).
- */
-export interface TemplateRequest {
-  readonly url: string;
-  readonly host: string;
-  readonly authorization: string | undefined;
-  readonly userAgent: string | undefined;
-  readonly remoteAddress: string | undefined;
-}
-
-export interface AnswerTemplate {
-  readonly id: number;
-  readonly version: number;
-  readonly before: string;
-  readonly between: string;
-  readonly after: Uint8Array;
-  readonly contentType: string;
-  readonly validUntil: number;
-}
-
-export interface TemplateChanges {
-  readonly updates: readonly { readonly id: number; readonly version: number; readonly after: Uint8Array; readonly validUntil: number }[];
-  readonly dropped: readonly number[];
-}
-
-export interface AnsweredRun {
-  readonly template: number;
-  readonly version: number;
-  readonly count: number;
-  readonly firstAt: number;
-  readonly firstId: string;
-  readonly lastAt: number;
-  readonly lastId: string;
-}
 
 /** Templates kept at most; past it all are dropped and the front thread asks again (a bound on what callers can make it hold). */
 const MAX_TEMPLATES = 4096;
@@ -72,7 +36,7 @@ interface Given {
  * Requests the fast path leaves to hono, and questions with release metadata or a requester (each answer differs),
  * get no template: the front thread passes them on to the daemon.
  */
-export class GateTemplates {
+export class GateTemplates implements FrontGateSource {
   private readonly byKey = new Map<string, Kept>();
   private readonly byId = new Map<number, Kept>();
   private readonly given = new Map<string, Given>();
@@ -99,7 +63,7 @@ export class GateTemplates {
     this.gates.addAnswerSource(report);
   }
 
-  ask(request: TemplateRequest): AnswerTemplate | undefined {
+  ask(request: GateAsk): AnswerTemplate | undefined {
     const question = this.resolve('GET', request.url, request.host, request.authorization, request.remoteAddress, request.userAgent);
     if (question === undefined || question.release !== undefined || question.requester !== undefined) return undefined;
     let judged: Judged;
@@ -131,7 +95,7 @@ export class GateTemplates {
   /** Judges every template again: new versions for changed answers, dropped templates for questions that no longer hold. */
   refresh(): void {
     const now = this.now();
-    const updates: { id: number; version: number; after: Uint8Array; validUntil: number }[] = [];
+    const updates: TemplateUpdate[] = [];
     const dropped: number[] = [];
     for (const kept of this.byId.values()) {
       let judged: Judged | undefined;
