@@ -4,7 +4,8 @@ import { createServer as createNetServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { Hono } from 'hono';
-import { SloeError } from '../core/index.js';
+import { SloeError, workerEntry } from '../core/index.js';
+import { drainConnections } from './drain.js';
 import type { FromFront, FrontGateSource, FrontWorkerData, TemplateChanges, ToFront } from './front-protocol.js';
 import { adoptPeer, handOver, parsePeerLine, readHead } from './peer-line.js';
 import { DEFAULT_CONNECTION_LIMITS, httpServerOptions, parseListen, requestListener } from './server.js';
@@ -26,21 +27,6 @@ export interface FrontThreadOptions {
 
 /** How long reading the audit trail waits for the front thread's report at most (it never blocks a read for long). */
 const REPORT_WAIT_MS = 1_000;
-
-/** While closing, connections whose requests finished are closed this often. */
-const IDLE_SWEEP_MS = 50;
-
-/**
- * The front thread's worker: its build beside this module in dist, or, when running from source (tests, tsx), its
- * TypeScript source loaded through tsx's loader, registered in the worker first (Node 20 applies no `--import` hook
- * to a worker's entry module).
- */
-function startWorker(data: FrontWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./front-worker.js', import.meta.url), { workerData: data });
-  // tsx resolves from the working directory (the checkout, wherever source runs from).
-  const source = new URL('./front-worker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData: data });
-}
 
 /**
  * The daemon's HTTP server with a front thread: a worker thread owns the public socket and answers gate requests;
@@ -89,12 +75,14 @@ export async function startFrontServer(app: Hono, listen: string, options: Front
     idPrefix: options.gates.idPrefix,
     reportMs: options.reportMs ?? 200,
   };
-  const worker = startWorker(data);
+  const { entry, eval: fromSource } = workerEntry(import.meta.url, 'front-worker');
+  const worker = new Worker(entry, { eval: fromSource, workerData: data });
   const send = (message: ToFront): void => worker.postMessage(message);
   options.gates.onChange((changes: TemplateChanges) => {
     if (changes.updates.length > 0 || changes.dropped.length > 0) send({ type: 'templates', ...changes });
   });
 
+  let stopping = false;
   // Reports asked for by the daemon (the audit trail is about to be read), by request number.
   const reported = new Map<number, () => void>();
   let reportRequests = 0;
@@ -116,7 +104,6 @@ export async function startFrontServer(app: Hono, listen: string, options: Front
       }),
   );
 
-  let stopping = false;
   let closed: (() => void) | undefined;
   const started = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: FromFront) => {
@@ -177,14 +164,9 @@ export async function startFrontServer(app: Hono, listen: string, options: Front
       });
       send({ type: 'close', graceMs });
       intake.close();
-      const timer = setTimeout(() => inside.closeAllConnections(), graceMs);
-      timer.unref();
-      // A connection is closed as soon as its request has finished (Node keeps it open for the next otherwise).
-      inside.closeIdleConnections();
-      const idle = setInterval(() => inside.closeIdleConnections(), IDLE_SWEEP_MS);
+      const stopDraining = drainConnections(inside, graceMs);
       await frontClosed;
-      clearTimeout(timer);
-      clearInterval(idle);
+      stopDraining();
       inside.closeAllConnections();
       inside.close();
       await worker.terminate();

@@ -7,7 +7,7 @@
  * it. On a gate connection, a request this thread has no template for is asked about once (the main thread answers
  * with a template, or says to pass such requests on); requests passed on are proxied to the private server.
  *
- * Kept to Node's own modules and two small ones of its own, so it starts fast and its heap stays small: its garbage
+ * Kept to Node's own modules and a few small ones of its own, so it starts fast and its heap stays small: its garbage
  * collections are short, and the main thread's never stop it.
  */
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
@@ -16,15 +16,13 @@ import { connect, createServer as createNetServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnsweredRun, AnswerTemplate, FromFront, FrontWorkerData, GateAsk, ToFront } from './front-protocol.js';
+import { drainConnections } from './drain.js';
 import { handOver, peerLine, readHead } from './peer-line.js';
 
 const GATE_START = Buffer.from('GET /api/v1/gates/', 'latin1');
 
 /** Request shapes remembered as "pass on" at most (unknown URLs, refused callers); all forgotten when there are more. */
 const MAX_PASSED_ON = 4096;
-
-/** While closing, gate connections whose requests finished are closed this often. */
-const IDLE_SWEEP_MS = 50;
 
 /** Node's field for the body length it writes as Content-Length (as in policy/gate-fast-path.ts). */
 type ResponseLength = ServerResponse & { _contentLength: number | null };
@@ -166,7 +164,7 @@ function main(port: NonNullable<typeof parentPort>, data: FrontWorkerData): void
         asking.set(key, [{ request, response, started }]);
         const ask = ++nextAsk;
         askKeys.set(ask, key);
-        const asked: GateAsk = { url, host: headers.host, authorization: headers.authorization, userAgent: headers['user-agent'], remoteAddress };
+        const asked: GateAsk = { key, url, host: headers.host, authorization: headers.authorization, userAgent: headers['user-agent'], remoteAddress };
         post({ type: 'ask', ask, request: asked });
       }
     }
@@ -240,17 +238,11 @@ function main(port: NonNullable<typeof parentPort>, data: FrontWorkerData): void
   const close = (graceMs: number): void => {
     if (closing) return;
     closing = true;
-    const timer = setTimeout(() => {
-      gateServer.closeAllConnections();
+    const stopDraining = drainConnections(gateServer, graceMs, () => {
       for (const client of pipes) client.destroy();
-    }, graceMs);
-    timer.unref();
-    // A connection is closed as soon as its request has finished (Node keeps it open for the next otherwise).
-    gateServer.closeIdleConnections();
-    const idle = setInterval(() => gateServer.closeIdleConnections(), IDLE_SWEEP_MS);
+    });
     publicServer.close(() => {
-      clearTimeout(timer);
-      clearInterval(idle);
+      stopDraining();
       clearInterval(reporter);
       gateServer.close();
       report();

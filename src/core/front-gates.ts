@@ -6,6 +6,8 @@
 
 /** A gate request as the front thread saw it: what the daemon needs to work out who asks what. */
 export interface GateAsk {
+  /** The request's shape as the front thread files its templates (URL, host, credentials, User-Agent, peer): one template per key. */
+  readonly key: string;
   readonly url: string;
   readonly host: string;
   readonly authorization: string | undefined;

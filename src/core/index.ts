@@ -50,6 +50,7 @@ export { bytesEqual, hashBytes, viewOf } from './byte-hash.js';
 export { boundedMemo } from './memo.js';
 export { SloeError, badRequest, formatProblem, notFound } from './errors.js';
 export type { Problem } from './errors.js';
+export { workerEntry } from './worker-entry.js';
 export type { AnsweredRun, AnswerTemplate, FrontGateSource, GateAsk, TemplateChanges, TemplateUpdate } from './front-gates.js';
 export { DAY, HOUR, MINUTE, formatDuration, parseDuration } from './duration.js';
 export { DEFAULT_TIERS, REFERENCE_PERIOD, alertWindows, burnRateThreshold, periodWindows, tiersForPeriod } from './tiers.js';

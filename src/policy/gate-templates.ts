@@ -72,7 +72,7 @@ export class GateTemplates implements FrontGateSource {
     } catch {
       return undefined;
     }
-    const key = `${request.url}\n${request.host}\n${request.authorization ?? ''}\n${request.userAgent ?? ''}\n${request.remoteAddress ?? ''}`;
+    const key = request.key;
     let kept = this.byKey.get(key);
     if (kept === undefined) {
       if (this.byId.size >= MAX_TEMPLATES) this.dropAll();

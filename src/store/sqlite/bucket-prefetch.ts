@@ -1,7 +1,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { BucketColumns, BucketResolution } from '../../core/index.js';
-import { SloeError } from '../../core/index.js';
+import { SloeError, workerEntry } from '../../core/index.js';
 import type { PrefetchRequest, PrefetchSetup, ScannedChunk } from './bucket-scan.js';
 import { SIGNAL, SIGNAL_SLOTS } from './bucket-scan.js';
 
@@ -12,19 +12,6 @@ import { SIGNAL, SIGNAL_SLOTS } from './bucket-scan.js';
 const BOOT_WAIT_MS = 5000;
 /** How long the store waits for the next chunk of a scan under way before it gives up on the worker (ms). */
 const STALL_WAIT_MS = 60_000;
-
-/**
- * The worker's source when this runs from TypeScript (under tsx or vitest): tsx registered in the worker's own thread
- * first (Node 20 applies a thread's module hooks to that thread only, and `execArgv: ['--import', 'tsx']` registers
- * them after the worker's entry is already being loaded), then the .ts file imported.
- */
-function fromSource(): string {
-  // Where a module is run as CommonJS (tsx does for a .ts file outside a package of type module) there is no
-  // import.meta.resolve; the worker then finds tsx from the working directory, as `node --import tsx` does.
-  const tsx = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
-  const worker = new URL('./bucket-scan-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(worker)}); });`;
-}
 
 /**
  * Bucket scans read ahead on a worker thread (issue 21): a restart asks for the minute buckets before the engine
@@ -50,9 +37,8 @@ export class BucketPrefetch {
     this.port = channel.port1;
     const setup: PrefetchSetup = { path, packed, port: channel.port2, signals: this.signals.buffer };
     const options = { workerData: setup, transferList: [channel.port2] };
-    this.worker = import.meta.url.endsWith('.ts')
-      ? new Worker(fromSource(), { ...options, eval: true })
-      : new Worker(new URL('./bucket-scan-worker.js', import.meta.url), options);
+    const { entry, eval: fromSource } = workerEntry(import.meta.url, 'bucket-scan-worker');
+    this.worker = new Worker(entry, { ...options, eval: fromSource });
     // Never what keeps the process alive; an error is seen as a scan that does not arrive (see take).
     this.worker.unref();
     this.worker.on('error', () => undefined);
