@@ -7,7 +7,6 @@ export { DEFAULT_LIMITS } from './limits.js';
 export type { IngestLimits } from './limits.js';
 export { IngestMetrics } from './metrics.js';
 export type { IngestLogger } from './http/context.js';
-export { inflateSnappy, snappyDeclaredLength } from './wire/snappy.js';
 export type { BucketBounds } from './http/context.js';
 export { decodeOtlpProto } from './otlp/decode-proto.js';
 export { decodeOtlpJson } from './otlp/decode-json.js';

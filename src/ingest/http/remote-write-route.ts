@@ -6,7 +6,7 @@ import type { DecodedBatch } from '../decoded.js';
 import { decodeWriteRequestV1 } from '../remote-write/decode-v1.js';
 import { decodeWriteRequestV2 } from '../remote-write/decode-v2.js';
 import { assertRemoteWriteVersion } from '../remote-write/version-mismatch.js';
-import { inflateSnappy } from '../wire/snappy.js';
+import { withInflatedSnappy } from '../wire/snappy.js';
 import { parseContentType, readBody, unsupportedMediaType } from './body.js';
 import { commitBatch } from './commit.js';
 import type { IngestContext } from './context.js';
@@ -51,12 +51,14 @@ export function remoteWriteRoutes(ingest: IngestContext, bucketBounds: BucketBou
         // Inflating and decoding one request is a task of its own: requests that arrived together are decoded on
         // successive turns, with the gate and the API answered between them.
         const batch = await ingest.turns.run((): DecodedBatch => {
-          const body = inflateSnappy(compressed, ingest.limits.maxDecompressedBytes);
           const encodedSeries = ingest.appender.encodedSeries;
           const options = { wantsMetric: (name: string) => ingest.appender.wantsMetric(name), maxSeries: ingest.limits.maxSeriesPerRequest, bucketBounds, ...(encodedSeries === undefined ? {} : { encodedSeries }) };
-          const decoded = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
-          if (decoded.stats.series === 0) assertRemoteWriteVersion(body, version);
-          return decoded;
+          // The inflated bytes are reused by the next request: the decoders copy out what they keep.
+          return withInflatedSnappy(compressed, ingest.limits.maxDecompressedBytes, (body) => {
+            const decoded = version === 1 ? decodeWriteRequestV1(body, options) : decodeWriteRequestV2(body, options);
+            if (decoded.stats.series === 0) assertRemoteWriteVersion(body, version);
+            return decoded;
+          });
         });
         const outcome = await commitBatch(ingest.groupCommit, batch, protocol);
         ingest.metrics.recordSamples(protocol, batch.stats);
