@@ -23,6 +23,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -190,14 +191,19 @@ async function measure(name: string, url: string, server: number, pids: readonly
   const durationS = DURATION_S;
   const meter = otherProcessesMeter(pids);
   const cpuBefore = treeCpuSeconds(server);
+  // The client's own event-loop delay: autocannon's latencies include it, and under ingest it shares its core with the
+  // load generator, so a p99 well above the daemon's own loop delay may be the client's.
+  const clientDelay = monitorEventLoopDelay({ resolution: 1 });
+  clientDelay.enable();
   const result = await load(server, { url, connections: paced?.connections ?? CONNECTIONS, duration: durationS, ...(paced ? { overallRate: paced.rate } : {}) });
+  clientDelay.disable();
   const cpu = treeCpuSeconds(server) - cpuBefore;
   const { otherCpuSeconds, load1 } = meter();
   const answers = Math.max(1, result.requests.total);
   const idle = (idleCpuPerSecond.get(server) ?? 0) * durationS;
   const run = { rps: result.requests.average, cpuMicros: (cpu / answers) * 1e6, netCpuMicros: (Math.max(0, cpu - idle) / answers) * 1e6, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
   console.log(
-    `  ${name.padEnd(22)} ${Math.round(run.rps).toLocaleString('en-US').padStart(7)} req/s  ${run.cpuMicros.toFixed(0).padStart(4)} µs CPU/answer  p50 ${run.p50} ms  p99 ${run.p99} ms${run.errors > 0 ? `  ${run.errors} ERRORS` : ''}  (load avg ${load1.toFixed(2)}, other processes ${otherCpuSeconds.toFixed(1)} CPU-s in ${durationS} s)`,
+    `  ${name.padEnd(22)} ${Math.round(run.rps).toLocaleString('en-US').padStart(7)} req/s  ${run.cpuMicros.toFixed(0).padStart(4)} µs CPU/answer  p50 ${run.p50} ms  p99 ${run.p99} ms${run.errors > 0 ? `  ${run.errors} ERRORS` : ''}  (client loop delay p99 ${(clientDelay.percentile(99) / 1e6).toFixed(1)} ms, load avg ${load1.toFixed(2)}, other processes ${otherCpuSeconds.toFixed(1)} CPU-s in ${durationS} s)`,
   );
   return run;
 }
@@ -285,10 +291,13 @@ try {
   if (WITH_INGEST) {
   console.log(`gate at ${BUSY_RATE} req/s over ${BUSY_CONNECTIONS} connections while the daemon ingests remote-write as fast as it takes it`);
   ingest.process.stdin.write('start\n');
+  const ingestCpuBefore = treeCpuSeconds(ingest.process.pid ?? 0);
+  const ingestStarted = performance.now();
   if (LOOP_BLOCKS) daemon.process.kill('SIGUSR2');
   gcLinesBefore = daemon.lines.length;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   for (let run = 0; run < RUNS; run++) busy.push(await measure('gate under ingest', gateUrl, daemon.process.pid ?? 0, pids, { rate: BUSY_RATE, connections: BUSY_CONNECTIONS }));
+  const ingestCpuShare = (treeCpuSeconds(ingest.process.pid ?? 0) - ingestCpuBefore) / ((performance.now() - ingestStarted) / 1000);
   ingest.process.stdin.write('stop\n');
   if (TRACE_GC) {
     const gcLines = daemon.lines.slice(gcLinesBefore ?? 0);
@@ -298,7 +307,7 @@ try {
   }
   const sent = await ingest.line(/^SENT (\d+) ([\d.]+) ([01]) (\d+)$/, 60_000);
   ingestRate = Number(sent[1]) / Number(sent[2]);
-  console.log(`  ingest meanwhile: ${Math.round(ingestRate).toLocaleString('en-US')} samples/s, ${sent[4]} requests refused with 429 and sent again${sent[3] === '1' ? ' (WARNING: the rounds ran out before the runs ended; raise --ingest-rounds)' : ''}`);
+  console.log(`  ingest meanwhile: ${Math.round(ingestRate).toLocaleString('en-US')} samples/s, ${sent[4]} requests refused with 429 and sent again; the load generator used ${Math.round(ingestCpuShare * 100)} % of core ${CLIENT_CORE}${sent[3] === '1' ? ' (WARNING: the rounds ran out before the runs ended; raise --ingest-rounds)' : ''}`);
   }
 
   if (PROFILE) console.log(`profiled answers (for profile-summary.ts): sloe ${answered.get(daemon.process.pid ?? 0) ?? 0}, bare ${answered.get(bare.process.pid ?? 0) ?? 0}`);

@@ -87,7 +87,10 @@ function inflate(block: Uint8Array, pos: number, out: Uint8Array, length: number
         const bytes = size - 59;
         if (pos + bytes > end) throw corrupt('truncated literal length');
         size = 0;
-        for (let i = 0; i < bytes; i++) size += block[pos + i]! * 2 ** (8 * i);
+        // Kept to int32 arithmetic (a float here would make every position after it a float); a size of 2^31 or
+        // more reads as negative, and no block is that long.
+        for (let i = 0; i < bytes; i++) size |= block[pos + i]! << (8 * i);
+        if (size < 0) throw corrupt('literal runs past the end of the block');
         pos += bytes;
       }
       size += 1;
