@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,6 +61,8 @@ const WITH_INGEST = !args.includes('--no-ingest');
 const LOOP_BLOCKS = args.includes('--loop-blocks');
 /** `--trace-gc`: the daemon runs with V8's `--trace-gc`, and the pauses it reports in the ingest phase are summed by kind. */
 const TRACE_GC = args.includes('--trace-gc');
+/** SLOE_BENCH_DAEMON_NODE_FLAGS: extra Node/V8 flags for the daemon only (space-separated), to try a flag's effect. */
+const DAEMON_NODE_FLAGS = (process.env.SLOE_BENCH_DAEMON_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 const SERVER_CORE = '0';
 const CLIENT_CORE = '1';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -235,7 +237,7 @@ try {
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   const port = await freePort();
   const loopBlocksFile = join(dir, 'loop-blocks.json');
-  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...profileFlags('sloe'), ...(TRACE_GC ? ['--trace-gc'] : []), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
+  const daemon = startChild('taskset', ['-c', SERVER_CORE, process.execPath, ...DAEMON_NODE_FLAGS, ...profileFlags('sloe'), ...(TRACE_GC ? ['--trace-gc'] : []), '--import', 'tsx', ...(LOOP_BLOCKS ? ['--import', join(import.meta.dirname, 'loop-blocks.ts')] : []), join(ROOT, 'test', 'helpers', 'sloe-bin.ts'), 'serve', '--slos', dir, '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`], {
     ...process.env,
     SLOE_LOG_LEVEL: 'warn',
     SLOE_BENCH_LOOP_BLOCKS: loopBlocksFile,
@@ -289,6 +291,7 @@ try {
   const busy: Run[] = [];
   let ingestRate = Number.NaN;
   if (WITH_INGEST) {
+  if (process.env.SLOE_BENCH_CLIENT_NICE) setPriority(process.pid, Number(process.env.SLOE_BENCH_CLIENT_NICE));
   console.log(`gate at ${BUSY_RATE} req/s over ${BUSY_CONNECTIONS} connections while the daemon ingests remote-write as fast as it takes it`);
   ingest.process.stdin.write('start\n');
   const ingestCpuBefore = treeCpuSeconds(ingest.process.pid ?? 0);

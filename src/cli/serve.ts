@@ -5,6 +5,7 @@ import type { Daemon } from '../app/index.js';
 import { corruptStore, isCorruption } from '../store/index.js';
 import type { CommandContext } from './context.js';
 import { databasePath } from './doctor.js';
+import { steadyHeapGrowth } from './heap-growth.js';
 
 export function registerServe(program: Command, context: CommandContext): void {
   const command = program
@@ -16,6 +17,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     if (entry.flag !== undefined) command.option(entry.flag, flagHelp(entry));
   }
   command.action(async (flags: Record<string, unknown> & { config?: string }) => {
+    steadyHeapGrowth();
     const config = loadConfig({ ...(flags.config === undefined ? {} : { file: flags.config }), env: context.env, flags });
     let daemon: Daemon;
     try {
