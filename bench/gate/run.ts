@@ -74,9 +74,9 @@ pinProcess(process.pid, CLIENT_CORE);
 /**
  * Under ingest the measuring client (autocannon, in this process) shares core 1 with the load generator, which uses a
  * third of it. At equal priority a response can wait in the client's socket for the load generator's time slice, and
- * that wait is counted as the gate's latency (2-14 ms more at p99 in the 2026-12-07 runs, bench/gate/NOTES.md). So
- * this process runs at a higher priority (`--client-nice N`, -15 by default; 0 turns it off): it changes nothing on
- * core 0, where the daemon and the bare route run.
+ * that wait would be counted as the gate's latency. So this process runs at a higher priority (`--client-nice N`, -15
+ * by default; 0 turns it off): it changes nothing on core 0, where the daemon and the bare route run. (In the
+ * 2026-12-07 runs it made no clear difference to the p99; bench/gate/NOTES.md.)
  */
 const CLIENT_NICE = option('client-nice', -15);
 let clientNice = 0;
