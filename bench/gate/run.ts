@@ -232,7 +232,7 @@ async function measure(name: string, url: string, server: number, pids: readonly
  * `[pid:0x…]  1234 ms: Scavenge 40.1 (52.3) -> 30.2 (53.1) MB, 12.34 / 0.00 ms  (average mu = …) allocation failure;`
  * where the first figure after the sizes is the pause on the main thread.
  */
-function gcPauses(lines: readonly string[]): string {
+function gcPauses(lines: readonly string[], phase = 'in the ingest phase'): string {
   const kinds = new Map<string, { count: number; totalMs: number; maxMs: number }>();
   for (const line of lines) {
     const match = /ms: (Scavenge|Mark-Compact|Mark-Compact \(reduce\)|Minor Mark-Compact)\b.*?MB, ([\d.]+) \/ [\d.]+ ms/.exec(line);
@@ -242,7 +242,7 @@ function gcPauses(lines: readonly string[]): string {
     kinds.set(match[1]!, { count: kind.count + 1, totalMs: kind.totalMs + pause, maxMs: Math.max(kind.maxMs, pause) });
   }
   const parts = [...kinds].map(([kind, { count, totalMs, maxMs }]) => `${kind} ${count} pauses, ${totalMs.toFixed(0)} ms in all, longest ${maxMs.toFixed(1)} ms`);
-  return `  the daemon's GC in the ingest phase (--trace-gc): ${parts.length > 0 ? parts.join('; ') : 'no pauses reported'}`;
+  return `  the daemon's GC ${phase} (--trace-gc): ${parts.length > 0 ? parts.join('; ') : 'no pauses reported'}`;
 }
 
 let gcLinesBefore: number | undefined;
@@ -293,6 +293,7 @@ try {
   await load(bare.process.pid ?? 0, { url: bareUrl, connections: CONNECTIONS, duration: 2 });
   const gate: Run[] = [];
   const baseline: Run[] = [];
+  const idleGcLinesBefore = daemon.lines.length;
   for (let run = 0; run < RUNS; run++) {
     console.log(`run ${run + 1}/${RUNS}`);
     // Alternate who goes first, so neither always meets the same moment of the machine's load.
@@ -304,6 +305,8 @@ try {
       gate.push(await measure('gate', gateUrl, daemon.process.pid ?? 0, pids));
     }
   }
+
+  if (TRACE_GC) console.log(gcPauses(daemon.lines.slice(idleGcLinesBefore), 'in the idle runs (both servers\' rounds)'));
 
   const busy: Run[] = [];
   let ingestRate = Number.NaN;
