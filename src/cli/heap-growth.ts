@@ -8,10 +8,10 @@ import { setFlagsFromString } from 'node:v8';
  * "slowly" (at most 1.3 times the live heap) until it has done its own collections, which it only starts while
  * allocation is low. Under a sustained load that never happens, and with a live heap of 40-60 MB the room left (0.3
  * of it) is less than the young generation, so V8 starts marking again as soon as a full collection ends: one
- * mark-compact every 300-400 ms, 6-19 ms each, for as long as the load lasts (bench/gate/NOTES.md, "The memory
- * reducer's slow growth"). A fixed factor replaces the one V8 would choose in every mode, so that state cannot
- * arise; the cost is an old generation up to twice the live heap, where V8 otherwise allows up to four times it.
- * V8 reads the flag each time it sets the limit, so it takes effect when set at run time.
+ * mark-compact every 200-400 ms, 6-24 ms each, for as long as the load lasts (bench/gate/NOTES.md, "Snappy without a
+ * buffer per request, and the memory reducer's slow growth"). A fixed factor replaces the one V8 would choose in every
+ * mode, so that state cannot arise; the cost is an old generation up to twice the live heap, where V8 otherwise allows
+ * up to four times it. V8 reads the flag each time it sets the limit, so it takes effect when set at run time.
  */
 export const HEAP_GROWING_PERCENT = 100;
 
