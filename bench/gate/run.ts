@@ -17,7 +17,7 @@
  * configuration (evaluation every 30 s, its self-scrape, request metrics, auth middleware).
  * Run: `npm run bench:gate` (or `npm run bench -- gate`); `--runs N --duration S --connections C` override;
  * `--loop-blocks` prints the daemon's event-loop blocks during the ingest phase (loop-blocks.ts), `--cpu-prof` profiles both servers (read them with profile-summary.ts),
- * `--trace-gc` prints the daemon's garbage-collection pauses during the ingest phase (V8's `--trace-gc` lines, summed;
+ * `--trace-gc` prints the daemon's garbage-collection pauses in the idle rounds and in the ingest phase (V8's `--trace-gc` lines, summed;
  * the lines themselves go to bench/out/gate-trace-gc.txt); SLOE_BENCH_DAEMON_NODE_FLAGS adds Node/V8 flags to the
  * daemon's command line, to try one.
  */
@@ -61,7 +61,7 @@ const profileFlags = (server: string): string[] => (PROFILE ? ['--cpu-prof', `--
 const WITH_INGEST = !args.includes('--no-ingest');
 /** `--loop-blocks`: the daemon preloads loop-blocks.ts and the run prints its event-loop blocks during the ingest phase. */
 const LOOP_BLOCKS = args.includes('--loop-blocks');
-/** `--trace-gc`: the daemon runs with V8's `--trace-gc`, and the pauses it reports in the ingest phase are summed by kind. */
+/** `--trace-gc`: the daemon runs with V8's `--trace-gc`, and the pauses it reports in the idle rounds and in the ingest phase are summed by kind. */
 const TRACE_GC = args.includes('--trace-gc');
 /** SLOE_BENCH_DAEMON_NODE_FLAGS: extra Node/V8 flags for the daemon only (space-separated), to try a flag's effect. */
 const DAEMON_NODE_FLAGS = (process.env.SLOE_BENCH_DAEMON_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');

@@ -13,7 +13,7 @@ import { setFlagsFromString } from 'node:v8';
  * mode, so that state cannot arise; the cost is an old generation up to twice the live heap, where V8 otherwise allows
  * up to four times it. V8 reads the flag each time it sets the limit, so it takes effect when set at run time.
  */
-export const HEAP_GROWING_PERCENT = 100;
+const HEAP_GROWING_PERCENT = 100;
 
 /** Sets the growth factor for this process, unless Node was started with its own `--heap-growing-percent`. */
 export function steadyHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {

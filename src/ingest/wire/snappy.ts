@@ -23,14 +23,9 @@ let lent = false;
 const header = { length: 0, start: 0 };
 
 /**
- * The uncompressed length a snappy block declares in its varint header. Read before inflating, so a body that
- * declares gigabytes (a snappy bomb) is refused without allocating them.
+ * Reads the uncompressed length a snappy block declares in its varint header into `header`. Read before inflating,
+ * so a body that declares gigabytes (a snappy bomb) is refused without allocating them.
  */
-export function snappyDeclaredLength(block: Uint8Array): number {
-  readHeader(block);
-  return header.length;
-}
-
 function readHeader(block: Uint8Array): void {
   let value = 0;
   for (let i = 0; i < 5; i++) {
