@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -258,6 +258,18 @@ describe('sqlite store', () => {
     return openSqliteStore(join(dir, 'sloe.db'), options);
   }
 
+  it('crash() takes the store\'s threads with it: a checkpointer still starting never opens the file afterwards', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
+    dirs.push(dir);
+    // Crashed before its checkpoint worker has booted (a worker takes tens of ms to start). A worker left to boot would
+    // open sloe.db again and create it beside whatever the caller does next: the race that once failed a directory's
+    // removal in this file's afterEach with ENOTEMPTY.
+    fileStore(dir).crash();
+    for (const file of readdirSync(dir)) rmSync(join(dir, file));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('series states kept packed from the snapshot: a reopen, then some series commit, then every series commits', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sloe-store-'));
     dirs.push(dir);
@@ -365,7 +377,7 @@ describe('sqlite store', () => {
     expect(first.engine.buckets('fine', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
     expect(first.engine.buckets('coarse', 'a', T0, T0 + HOUR)).toEqual([{ t: T0, value: 5 }]);
     // Killed: the connection goes away without close() folding.
-    first.db.close();
+    first.crash();
     const second = fileStore(dir);
     expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 1 });
     expect(second.engine.buckets('coarse', 'a', 0, T0 * 2)).toEqual([{ t: T0, value: 5 }, { t: T0 + HOUR, value: 5 }]);
@@ -383,7 +395,7 @@ describe('sqlite store', () => {
     first.engine.fold();
     first.engine.commit([{ term: 'a', bucket: T0, value: 1 }], [{ key: 's1', lastTimestamp: T0 + 1, lastValue: 2, startTime: 0 }, { key: 's2', lastTimestamp: T0, lastValue: 7, startTime: 5 }]);
     first.engine.commit([], [{ key: 's1', lastTimestamp: T0 + 2, lastValue: 3, startTime: 0 }]);
-    first.db.close();
+    first.crash();
     const second = fileStore(dir);
     const byKey = (states: readonly { key: string }[]) => [...states].sort((a, b) => a.key.localeCompare(b.key));
     const expected = [
@@ -433,7 +445,7 @@ describe('sqlite store', () => {
         commits.push(commitRound(first, commits.length, seriesCount, 3));
       }
       // Killed: the connection goes away without close() folding.
-      first.db.close();
+      first.crash();
       const second = fileStore(dir);
       const expected = expectedAfter(commits);
       expect([...second.engine.seriesStates()].sort(byKey), `killed after ${killAfter} steps`).toEqual(expected.states);
@@ -464,7 +476,7 @@ describe('sqlite store', () => {
     for (let step = 0; step < 5; step++) await turn();
     expect(second.db.prepare('SELECT COUNT(*) AS n FROM ingest_log').get()).toEqual({ n: 0 });
     // Killed after the fold: nothing but the chunks and the tables hold the states.
-    second.db.close();
+    second.crash();
     const third = fileStore(dir);
     expect([...third.engine.seriesStates()].sort(byKey)).toEqual(expectedAfter(commits).states);
     third.close();
@@ -521,7 +533,7 @@ describe('sqlite store', () => {
     expect(upgraded.db.prepare('SELECT MAX(id) AS id FROM ingest_log').get()).toEqual({ id: 8 });
     upgraded.engine.fold();
     expect(upgraded.db.prepare('SELECT COUNT(*) AS n FROM series_snapshot').get()).toEqual({ n: 0 });
-    upgraded.db.close();
+    upgraded.crash();
     const reopened = fileStore(dir);
     expect([...reopened.engine.seriesStates()].sort(byKey)).toEqual([
       { key: 's1', lastTimestamp: T0 + 2000, lastValue: 4, startTime: 0 },

@@ -26,7 +26,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const state = new Int32Array(workerData.state);
 if (Atomics.compareExchange(state, 0, ${BOOTING}, ${OPEN}) !== ${BOOTING}) process.exit(0);
-const db = new Database(workerData.path);
+// fileMustExist: a worker that boots late, after its store is gone, must not create the file again.
+const db = new Database(workerData.path, { fileMustExist: true });
 let timer;
 const stop = () => {
   if (!db.open) return;

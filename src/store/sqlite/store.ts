@@ -48,6 +48,12 @@ export const DEFAULT_FINE_KEEP = 6 * HOUR;
 export interface SqliteStore extends SloeStore {
   readonly db: Connection;
   readonly engine: SqliteEngineStore;
+  /**
+   * Leaves the file as a killed process would: nothing folded or checkpointed, the connection dropped. The store's own
+   * worker threads stop first, since a killed process takes them with it; left running, the checkpointer's connection
+   * would go on writing the log beside a file the caller may be about to reopen or delete.
+   */
+  crash(): void;
 }
 
 /** Opens the SQLite store at `path` (a file, or `:memory:`), applying migrations. */
@@ -67,6 +73,12 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
       if (path === ':memory:') return 0;
       const pages = db.pragma('page_count', { simple: true }) as number;
       return pages * pageSize;
+    },
+    crash: () => {
+      if (!db.open) return;
+      checkpoints?.stop();
+      engine.endPrefetch();
+      db.close();
     },
     close: () => {
       if (!db.open) return;
