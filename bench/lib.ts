@@ -58,7 +58,9 @@ export function reportFigures(bench: string, figures: readonly Figure[]): void {
     };
   });
   for (const row of rows) {
-    const baseline = row.baselineMedian === undefined ? '' : `  vs ${row.baselineName ?? 'baseline'} ${format(row.baselineMedian)} (ratio ${format(row.ratio ?? Number.NaN)})`;
+    // No ratio against a baseline of 0 (a p50 under autocannon's 1 ms resolution): the table leaves its cell empty too.
+    const ratio = row.ratio === undefined ? '' : ` (ratio ${format(row.ratio)})`;
+    const baseline = row.baselineMedian === undefined ? '' : `  vs ${row.baselineName ?? 'baseline'} ${format(row.baselineMedian)}${ratio}`;
     const target = row.target === undefined ? '' : `  target ${row.target}: ${row.met === true ? 'met' : row.met === false ? 'NOT met' : '?'}`;
     console.log(`${bench}: ${row.name}: ${format(row.median)} ${row.unit} ±${row.spread.toFixed(1)}% (${row.runs} runs)${baseline}${target}`);
   }
