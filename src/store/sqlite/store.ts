@@ -62,6 +62,11 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
   const engine = new SqliteEngineStore(db, { retention: options.retention ?? DEFAULT_RETENTION, fineKeep: options.fineKeep ?? DEFAULT_FINE_KEEP, ...(options.packedBucketScan === undefined ? {} : { packedBucketScan: options.packedBucketScan }), ...(options.prefetchMinTerms === undefined ? {} : { prefetchMinTerms: options.prefetchMinTerms }) });
   const checkpoints = path === ':memory:' ? undefined : startBackgroundCheckpoints(db, path, options.onCheckpointError);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
+  /** The store's own worker threads (WAL checkpoints, bucket read-ahead), stopped before its connection closes. */
+  const stopThreads = (): void => {
+    checkpoints?.stop();
+    engine.endPrefetch();
+  };
   return {
     db,
     engine,
@@ -76,14 +81,12 @@ export function openSqliteStore(path: string, options: StoreOptions = {}): Sqlit
     },
     crash: () => {
       if (!db.open) return;
-      checkpoints?.stop();
-      engine.endPrefetch();
+      stopThreads();
       db.close();
     },
     close: () => {
       if (!db.open) return;
-      checkpoints?.stop();
-      engine.endPrefetch();
+      stopThreads();
       engine.fold();
       if (path !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
